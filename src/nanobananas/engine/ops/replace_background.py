@@ -1,0 +1,59 @@
+"""replace_background: put the subject on a solid colour, a vertical gradient or a blur of itself."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from PIL import Image, ImageFilter
+from pydantic import Field
+
+from nanobananas.engine.ops._color import Color, rgb_of
+from nanobananas.engine.ops._pixels import normalize_mode
+from nanobananas.engine.ops._subject import subject_mask
+from nanobananas.engine.ops.registry import OpParams, register
+
+__all__ = ["ReplaceBackgroundParams", "replace_background"]
+
+
+class ReplaceBackgroundParams(OpParams):
+    mode: Literal["color", "gradient", "blur"] = "color"
+    color: Color = "#ffffff"
+    color2: Color | None = None
+    radius: float = Field(default=12.0, gt=0, le=200)
+
+
+def _gradient(
+    size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[int, int, int]
+) -> Image.Image:
+    column = Image.new("RGB", (1, 256))
+    column.putdata(
+        [
+            tuple(
+                round(a + (b - a) * i / 255) for a, b in zip(top, bottom, strict=True)
+            )
+            for i in range(256)
+        ]
+    )
+    return column.resize(size, Image.Resampling.BILINEAR)
+
+
+@register(
+    "replace_background",
+    version=1,
+    params=ReplaceBackgroundParams,
+    summary="new background",
+)
+def replace_background(
+    image: Image.Image, params: ReplaceBackgroundParams
+) -> Image.Image:
+    image = normalize_mode(image)
+    rgb = image.convert("RGB")
+    mask = subject_mask(image).filter(ImageFilter.GaussianBlur(1))
+    if params.mode == "blur":
+        backdrop = rgb.filter(ImageFilter.GaussianBlur(params.radius))
+    elif params.mode == "gradient":
+        second = params.color2 if params.color2 is not None else "#ffffff"
+        backdrop = _gradient(image.size, rgb_of(params.color), rgb_of(second))
+    else:
+        backdrop = Image.new("RGB", image.size, rgb_of(params.color))
+    return Image.composite(rgb, backdrop, mask)
