@@ -119,7 +119,7 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
     try:
         image.load()
     except Exception as exc:  # Pillow's decoders report malformed data as many unrelated exception types
-        raise ImageInputError(_damaged_message(image, exc)) from exc
+        raise ImageInputError(_damaged_message(_label(image), exc)) from exc
     # A GIF frame may extend the canvas beyond the size in the header while it loads.
     _check_pixels(image.size, max_pixels)
     try:
@@ -143,9 +143,7 @@ def _open_header(data: bytes, max_pixels: int) -> ImageFile.ImageFile:
             # MAX_IMAGE_PIXELS check, so the limit here is the caller's, per call.
             image = factory(io.BytesIO(data), "")
         except Exception as exc:  # same zoo of exception types as in decode_image
-            raise ImageInputError(
-                f"the {_DISPLAY_NAMES[name]} file is damaged and cannot be read"
-            ) from exc
+            raise ImageInputError(_damaged_message(_DISPLAY_NAMES[name], exc)) from exc
         if image.width < 1 or image.height < 1:
             raise ImageInputError(
                 f"the {_DISPLAY_NAMES[name]} file declares an empty image"
@@ -179,12 +177,17 @@ def _product_name(image: Image.Image) -> str:
     return _PRODUCT_NAMES.get(image.format or "", (image.format or "unknown").lower())
 
 
-def _damaged_message(image: Image.Image, exc: Exception) -> str:
-    label = _DISPLAY_NAMES.get(image.format or "", image.format or "image")
-    if image.format == "MPO":
-        label = "JPEG"
+def _label(image: Image.Image) -> str:
+    name = "JPEG" if image.format == "MPO" else image.format or ""
+    return _DISPLAY_NAMES.get(name, name or "image")
+
+
+def _damaged_message(label: str, exc: Exception) -> str:
     if "truncated" in str(exc).lower():
-        return f"the {label} file is truncated (incomplete) and cannot be read; try uploading it again"
+        return (
+            f"the {label} file is truncated (incomplete) and cannot be read; "
+            "try uploading it again"
+        )
     return f"the {label} file is damaged and cannot be read"
 
 
