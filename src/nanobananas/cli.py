@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+import subprocess
 import sys
 from collections.abc import Sequence
 
 __all__ = ["main"]
 
+WORKER_STOP_SECONDS = 15
+
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nanobananas", description="Self-hostable AI image studio.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="serve the web app (and, by default, a queue worker)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-worker", action="store_true", help="do not start a worker (run `nanobananas worker` elsewhere)")
+    serve.add_argument("--no-migrate", action="store_true", help="do not apply database migrations first")
+
+    worker = sub.add_parser("worker", help="run a queue worker")
+    worker.add_argument("--workers", type=int, default=None, help="worker threads (default from settings)")
+
+    sub.add_parser("migrate", help="create or update the database tables")
+    sub.add_parser("createsuperuser", help="create a staff account for the admin")
 
     create = sub.add_parser("create", help="make a designed image from a prompt")
     create.add_argument("prompt")
@@ -26,8 +43,76 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nanobananas.config.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _serve(host: str, port: int, *, with_worker: bool, migrate: bool) -> int:
+    _setup_django()
+    if migrate:
+        _manage("migrate", "--no-input", "--verbosity", "0")
+    import uvicorn
+
+    child: subprocess.Popen[bytes] | None = None
+    if with_worker:
+        child = subprocess.Popen([sys.executable, "-m", "nanobananas.cli", "worker"])
+    try:
+        uvicorn.run(
+            "nanobananas.config.asgi:application",
+            host=host,
+            port=port,
+            lifespan="off",
+            log_level="info",
+            timeout_graceful_shutdown=5,
+        )
+    finally:
+        if child is not None:
+            _stop_worker(child)
+    return 0
+
+
+def _stop_worker(child: subprocess.Popen[bytes]) -> None:
+    """Ask the worker to finish its current task, then insist."""
+    if child.poll() is None:
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(timeout=WORKER_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _worker(workers: int | None) -> int:
+    _setup_django()
+    from nanobananas.studio.services import jobs_rescue_stale
+
+    jobs_rescue_stale()
+    args = ["run_huey"]
+    if workers is not None:
+        args += ["--workers", str(workers)]
+    _manage(*args)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args.host, args.port, with_worker=not args.no_worker, migrate=not args.no_migrate)
+    if args.command == "worker":
+        return _worker(args.workers)
+    if args.command in {"migrate", "createsuperuser"}:
+        _setup_django()
+        _manage(args.command)
+        return 0
     if args.command == "create":
         from nanobananas.engine.commands import create_command
 

@@ -1,0 +1,45 @@
+# The two commands: `make run` serves the embedded default, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export NANOBANANAS_HOME ?= $(CURDIR)/var
+
+.PHONY: run test lint bench clean browser-deps
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(VENV)/bin/nanobananas migrate
+	$(VENV)/bin/nanobananas serve --host 127.0.0.1 --port 8000 --no-migrate
+
+# Debian's Chromium and tesseract for the browser and OCR tests (installed when root and missing).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v tesseract >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium tesseract-ocr >/dev/null; \
+	  else echo "note: chromium/tesseract missing and not root: browser and OCR tests will skip"; fi; \
+	fi
+
+test: $(VENV)/.installed-dev browser-deps
+	$(PY) -m pytest
+	NANOBANANAS_TEST_DATABASE=postgresql $(PY) -m pytest -m database
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy
+
+bench: $(VENV)/.installed-dev
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info

@@ -1,0 +1,72 @@
+"""Who is asking: the owner behind a request, as a signed-in user or a guest session."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import HttpRequest
+
+__all__ = ["GUEST_SESSION_KEY", "Owner", "owner_filter", "request_owner", "request_owner_for_write"]
+
+GUEST_SESSION_KEY = "nanobananas_guest_id"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Exactly one of `user_id` and `guest_id` is set."""
+
+    user_id: int | None = None
+    guest_id: uuid.UUID | None = None
+
+    def __post_init__(self) -> None:
+        if (self.user_id is None) == (self.guest_id is None):
+            raise ValueError("an owner is either a user or a guest")
+
+    @property
+    def is_guest(self) -> bool:
+        return self.guest_id is not None
+
+    @property
+    def key(self) -> str:
+        """A stable text form used in blob paths and audit records."""
+        return f"u{self.user_id}" if self.user_id is not None else f"g{self.guest_id}"
+
+
+def owner_filter(owner: Owner, prefix: str = "") -> Q:
+    """The queryset filter selecting rows owned by `owner` (`prefix` walks a relation)."""
+    if owner.user_id is not None:
+        return Q(**{f"{prefix}owner_user_id": owner.user_id})
+    return Q(**{f"{prefix}owner_guest_id": owner.guest_id})
+
+
+def _session_guest_id(request: HttpRequest) -> uuid.UUID | None:
+    raw = request.session.get(GUEST_SESSION_KEY)
+    if not raw:
+        return None
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
+
+
+def request_owner(request: HttpRequest) -> Owner | None:
+    """The owner of this request, or None for a visitor who has not made anything yet."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return Owner(user_id=user.pk)
+    guest_id = _session_guest_id(request)
+    return Owner(guest_id=guest_id) if guest_id else None
+
+
+def request_owner_for_write(request: HttpRequest) -> Owner:
+    """The owner of this request, creating a guest on a visitor's first write."""
+    from nanobananas.accounts.services import guest_create
+
+    owner = request_owner(request)
+    if owner is not None:
+        return owner
+    guest = guest_create()
+    request.session[GUEST_SESSION_KEY] = str(guest.id)
+    return Owner(guest_id=guest.id)

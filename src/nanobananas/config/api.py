@@ -1,0 +1,92 @@
+"""The JSON API at /api/v1: routers, the error shape, session and CSRF checks, health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie
+from ninja.utils import check_csrf
+
+from nanobananas.core.exceptions import DomainError
+from nanobananas.core.health import HealthOut, health_report
+from nanobananas.studio.api import router as studio_router
+
+__all__ = ["api"]
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+class CsrfRejected(DomainError):
+    status_code = 403
+    code = "csrf_failed"
+
+
+class BrowserSession(APIKeyCookie):
+    """Anyone may call the API (guests included); state-changing calls must carry the CSRF token."""
+
+    param_name = "csrftoken"
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.method not in SAFE_METHODS and check_csrf(request) is not None:
+            raise CsrfRejected(
+                "The page's security token is missing or stale. Reload the page and try again."
+            )
+        return True
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return True
+
+
+api = NinjaAPI(
+    title="Nanobananas API",
+    version="1",
+    description="Create and edit images by conversation. Errors are `{\"error\": {\"code\", \"message\"}}`.",
+    auth=BrowserSession(),
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    return api.create_response(request, {"error": {"code": code, "message": message}}, status=status)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.status_code, exc.code, exc.message)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p not in {"body", "payload"})
+    detail = first.get("msg", "invalid request")
+    message = f"{where}: {detail}" if where else str(detail)
+    return _error(request, 400, "invalid_input", message)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, "payload_too_large", "The request is too large.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "Sign in to do this.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.get("/health", response={200: HealthOut, 503: HealthOut}, tags=["system"])
+def health(request: HttpRequest) -> tuple[int, HealthOut]:
+    report = health_report()
+    return (200 if report.status == "ok" else 503), report
+
+
+api.add_router("/", studio_router)

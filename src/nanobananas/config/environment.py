@@ -1,0 +1,90 @@
+"""The one place that reads the process environment; everything else reads settings."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Environment", "read_environment"]
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Deployment configuration taken from `NANOBANANAS_*` variables."""
+
+    home: Path
+    database_url: str | None
+    redis_url: str | None
+    secret_key: str
+    debug: bool
+    allowed_hosts: list[str]
+    max_prompt_chars: int
+    worker_stale_seconds: int
+    secure_cookies: bool
+    image_provider: str
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer; got {raw!r}") from None
+
+
+def _secret_key(home: Path) -> str:
+    """Use NANOBANANAS_SECRET_KEY, else a key generated once and kept in the data dir (mode 0600)."""
+    configured = os.environ.get("NANOBANANAS_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = home / "secret_key"
+    try:
+        return key_file.read_text().strip()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_urlsafe(50)
+    # O_EXCL: when two processes start at once, exactly one writes and the other reads.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def read_environment() -> Environment:
+    home = Path(os.environ.get("NANOBANANAS_HOME") or "./var").expanduser().resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    hosts = os.environ.get("NANOBANANAS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+    return Environment(
+        home=home,
+        database_url=os.environ.get("NANOBANANAS_DATABASE_URL") or None,
+        redis_url=os.environ.get("NANOBANANAS_REDIS_URL") or None,
+        secret_key=_secret_key(home),
+        debug=_flag("NANOBANANAS_DEBUG", False),
+        allowed_hosts=[h.strip() for h in hosts.split(",") if h.strip()],
+        max_prompt_chars=_int("NANOBANANAS_MAX_PROMPT_CHARS", 4000),
+        worker_stale_seconds=_int("NANOBANANAS_WORKER_STALE_SECONDS", 120),
+        secure_cookies=_flag("NANOBANANAS_SECURE_COOKIES", False),
+        image_provider=os.environ.get("NANOBANANAS_IMAGE_PROVIDER") or "builtin",
+    )

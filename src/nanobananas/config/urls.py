@@ -1,0 +1,12 @@
+"""URL map: the web pages, the JSON API at /api/v1 and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from nanobananas.config.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("nanobananas.web.urls")),
+]

@@ -1,0 +1,1 @@
+"""Shared pieces: domain exceptions, API error shapes, base models."""

@@ -1,0 +1,47 @@
+"""The provider interface: a small class with capability flags and one method per capability."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from PIL import Image
+
+__all__ = ["GeneratedImage", "ImageProvider", "ProgressCallback", "ProviderError", "ProviderRefused"]
+
+ProgressCallback = Callable[[int, str], None]
+"""Called with (percent 0-100, stage in plain words) while a provider works."""
+
+
+class ProviderError(Exception):
+    """The provider failed. `retryable` separates a busy service from a request that can never work."""
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class ProviderRefused(Exception):
+    """The provider will not or cannot do this request; the message says why, for the user."""
+
+
+@dataclass
+class GeneratedImage:
+    image: Image.Image
+    provider: str
+    model: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class ImageProvider:
+    """Base class. Subclasses set their capability flags and implement what they claim."""
+
+    name: ClassVar[str] = "base"
+    can_generate: ClassVar[bool] = False
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+
+    def generate(self, *, prompt: str, progress: ProgressCallback) -> GeneratedImage:
+        raise ProviderRefused(f"the {self.name} provider cannot make images from a prompt")

@@ -1,0 +1,43 @@
+"""A deterministic provider for tests: instant, no network, scriptable refusals and failures."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from PIL import Image, ImageDraw
+
+from nanobananas.providers.base import (
+    GeneratedImage,
+    ImageProvider,
+    ProgressCallback,
+    ProviderError,
+    ProviderRefused,
+)
+
+__all__ = ["FakeProvider"]
+
+
+class FakeProvider(ImageProvider):
+    """Draws a colour derived from the prompt. OPTIONS: size, refuse_words, fail_words."""
+
+    name = "fake"
+    can_generate = True
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.size: tuple[int, int] = tuple(options.get("size", (64, 48)))  # type: ignore[assignment]
+        self.refuse_words: list[str] = list(options.get("refuse_words", []))
+        self.fail_words: list[str] = list(options.get("fail_words", []))
+
+    def generate(self, *, prompt: str, progress: ProgressCallback) -> GeneratedImage:
+        lowered = prompt.lower()
+        if any(word in lowered for word in self.refuse_words):
+            raise ProviderRefused("the fake provider refuses this request")
+        if any(word in lowered for word in self.fail_words):
+            raise ProviderError("the fake provider failed", retryable=True)
+        progress(50, "Painting")
+        digest = hashlib.sha256(prompt.encode()).digest()
+        image = Image.new("RGB", self.size, (digest[0], digest[1], digest[2]))
+        ImageDraw.Draw(image).rectangle([0, 0, self.size[0] // 2, self.size[1] // 2], fill=(255, 255, 255))
+        return GeneratedImage(image=image, provider=self.name, model="fake-1")

@@ -1,0 +1,1 @@
+"""Conversations, messages, assets and the generation jobs that connect them."""

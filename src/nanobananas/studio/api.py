@@ -1,0 +1,212 @@
+"""Studio endpoints: conversations, messages, jobs (with live events) and asset bytes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch
+from django.http import HttpRequest, StreamingHttpResponse
+from ninja import Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from nanobananas.accounts.identity import request_owner, request_owner_for_write
+from nanobananas.core.exceptions import NotFound
+from nanobananas.core.streaming import aiter_file
+from nanobananas.studio import selectors, services
+from nanobananas.studio.models import Asset, Conversation, Job, Message
+from nanobananas.studio.schemas import (
+    AssetOut,
+    ConversationCreateIn,
+    ConversationDetailOut,
+    ConversationOut,
+    JobOut,
+    MessageIn,
+    MessageOut,
+    MessageSentOut,
+)
+
+router = Router(tags=["studio"])
+
+EVENT_POLL_SECONDS = 0.25
+EVENT_KEEPALIVE_SECONDS = 15.0
+EVENT_STREAM_MAX_SECONDS = 600.0
+
+
+def asset_out(asset: Asset) -> AssetOut:
+    return AssetOut(
+        id=asset.id,
+        kind=asset.kind,
+        content_type=asset.content_type,
+        width=asset.width,
+        height=asset.height,
+        byte_size=asset.byte_size,
+        sha256=asset.sha256,
+        provider=asset.provider,
+        model=asset.model,
+        created_at=asset.created_at,
+        expires_at=asset.expires_at,
+        content_url=f"/api/v1/assets/{asset.id}/content",
+    )
+
+
+def message_out(message: Message) -> MessageOut:
+    return MessageOut(
+        id=message.id,
+        role=message.role,
+        text=message.text,
+        created_at=message.created_at,
+        assets=[asset_out(a) for a in message.assets.all()],
+    )
+
+
+def job_out(job: Job) -> JobOut:
+    return JobOut(
+        id=job.id,
+        conversation_id=job.conversation_id,
+        request_id=job.request_id,
+        result_id=job.result_id,
+        status=job.status,
+        progress=job.progress,
+        stage=job.stage,
+        error_code=job.error_code,
+        error_message=job.error_message,
+        provider=job.provider,
+        queued_at=job.queued_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        events_url=f"/api/v1/jobs/{job.id}/events",
+    )
+
+
+@router.post("/conversations", response={201: ConversationOut})
+def create_conversation(request: HttpRequest, payload: ConversationCreateIn) -> tuple[int, Conversation]:
+    owner = request_owner_for_write(request)
+    return 201, services.conversation_create(owner=owner, title=payload.title)
+
+
+@router.get("/conversations", response=list[ConversationOut])
+@paginate(LimitOffsetPagination)
+def list_conversations(request: HttpRequest) -> Any:
+    return selectors.conversation_list(owner=request_owner(request))
+
+
+@router.get("/conversations/{conversation_id}", response=ConversationDetailOut)
+def get_conversation(request: HttpRequest, conversation_id: uuid.UUID) -> ConversationDetailOut:
+    conversation = selectors.conversation_get(owner=request_owner(request), conversation_id=conversation_id)
+    messages = (
+        Message.objects.filter(conversation=conversation)
+        .prefetch_related(Prefetch("assets", queryset=Asset.objects.order_by("created_at")))
+        .order_by("created_at")
+    )
+    jobs = Job.objects.filter(conversation=conversation).order_by("queued_at")
+    return ConversationDetailOut(
+        id=conversation.id,
+        title=conversation.title,
+        created_at=conversation.created_at,
+        updated_at=conversation.updated_at,
+        messages=[message_out(m) for m in messages],
+        jobs=[job_out(j) for j in jobs],
+    )
+
+
+@router.post("/conversations/{conversation_id}/messages", response={202: MessageSentOut})
+def send_message(
+    request: HttpRequest, conversation_id: uuid.UUID, payload: MessageIn
+) -> tuple[int, MessageSentOut]:
+    owner = request_owner(request)
+    if owner is None:
+        raise NotFound("No conversation with this id.")
+    message, job = services.message_send(owner=owner, conversation_id=conversation_id, text=payload.text)
+    return 202, MessageSentOut(message=message_out(message), job=job_out(job))
+
+
+@router.get("/jobs/{job_id}", response=JobOut)
+def get_job(request: HttpRequest, job_id: uuid.UUID) -> JobOut:
+    return job_out(selectors.job_get(owner=request_owner(request), job_id=job_id))
+
+
+@router.get(
+    "/jobs/{job_id}/events",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Server-Sent Events: `queued`/`running` while it works, then one of "
+                "`done` (with the reply message), `failed` or `refused`; data is JSON.",
+                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+async def job_events(request: HttpRequest, job_id: uuid.UUID) -> StreamingHttpResponse:
+    owner = await sync_to_async(request_owner)(request)
+    job = await sync_to_async(selectors.job_get)(owner=owner, job_id=job_id)
+    response = StreamingHttpResponse(_job_event_stream(job.id), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _sse(event: str, data: dict[str, Any]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, default=str)}\n\n"
+
+
+def _reply_payload(message_id: uuid.UUID) -> dict[str, Any]:
+    message = Message.objects.prefetch_related("assets").get(id=message_id)
+    return message_out(message).model_dump(mode="json")
+
+
+async def _job_event_stream(job_id: uuid.UUID) -> AsyncIterator[str]:
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    last_sent = started
+    previous: dict[str, Any] | None = None
+    yield "retry: 2000\n\n"
+    while True:
+        job = await Job.objects.filter(id=job_id).afirst()
+        if job is None:
+            yield _sse("gone", {"id": str(job_id)})
+            return
+        payload = job_out(job).model_dump(mode="json")
+        if payload != previous:
+            previous = payload
+            last_sent = loop.time()
+            if job.status == Job.Status.DONE and job.result_id is not None:
+                payload["result"] = await sync_to_async(_reply_payload)(job.result_id)
+            yield _sse(job.status, payload)
+        if job.status in Job.TERMINAL:
+            return
+        now = loop.time()
+        if now - started > EVENT_STREAM_MAX_SECONDS:
+            return
+        if now - last_sent > EVENT_KEEPALIVE_SECONDS:
+            last_sent = now
+            yield ": keep-alive\n\n"
+        await asyncio.sleep(EVENT_POLL_SECONDS)
+
+
+@router.get("/assets/{asset_id}", response=AssetOut)
+def get_asset(request: HttpRequest, asset_id: uuid.UUID) -> AssetOut:
+    return asset_out(selectors.asset_get(owner=request_owner(request), asset_id=asset_id))
+
+
+@router.get(
+    "/assets/{asset_id}/content",
+    response={200: None},
+    openapi_extra={"responses": {"200": {"description": "The image bytes.", "content": {"image/png": {}}}}},
+)
+async def get_asset_content(request: HttpRequest, asset_id: uuid.UUID) -> StreamingHttpResponse:
+    owner = await sync_to_async(request_owner)(request)
+    asset = await sync_to_async(selectors.asset_get)(owner=owner, asset_id=asset_id)
+    handle = await sync_to_async(default_storage.open)(asset.blob_name, "rb")
+    response = StreamingHttpResponse(aiter_file(handle), content_type=asset.content_type)
+    response["Content-Length"] = str(asset.byte_size)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Disposition"] = f'inline; filename="nanobananas-{asset.id}.png"'
+    return response

@@ -1,0 +1,123 @@
+"""Studio tables: a Conversation holds Messages; a Job turns a user Message into result Assets."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Owned(models.Model):
+    """Rows that belong to exactly one owner: a signed-in user or a guest."""
+
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    owner_guest = models.ForeignKey(
+        "accounts.Guest", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(owner_user__isnull=False, owner_guest__isnull=True)
+                           | Q(owner_user__isnull=True, owner_guest__isnull=False)),
+                name="%(app_label)s_%(class)s_exactly_one_owner",
+            )
+        ]
+
+
+class Conversation(Owned):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta(Owned.Meta):
+        indexes = [
+            models.Index(fields=["owner_user", "-updated_at"], name="conv_user_recent"),
+            models.Index(fields=["owner_guest", "-updated_at"], name="conv_guest_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(self.id)
+
+
+class Message(models.Model):
+    class Role(models.TextChoices):
+        USER = "user"
+        ASSISTANT = "assistant"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["conversation", "created_at"], name="msg_conv_time")]
+
+
+class Job(models.Model):
+    """One piece of queued work. Claimed atomically, so running it twice never makes two results."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+        REFUSED = "refused"
+
+    TERMINAL = (Status.DONE, Status.FAILED, Status.REFUSED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="jobs")
+    request = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="job")
+    result = models.OneToOneField(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="produced_by"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=200, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    provider = models.CharField(max_length=64, blank=True)
+    queued_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat")]
+
+
+class Asset(Owned):
+    """An image the studio stores: an upload or a generated result. `expires_at` is set at creation."""
+
+    class Kind(models.TextChoices):
+        UPLOAD = "upload"
+        RESULT = "result"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="assets")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="assets")
+    job = models.OneToOneField(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="asset")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    blob_name = models.CharField(max_length=300, unique=True)
+    content_type = models.CharField(max_length=100)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    byte_size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    provider = models.CharField(max_length=64, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta(Owned.Meta):
+        ordering = ["created_at"]

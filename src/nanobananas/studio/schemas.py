@@ -1,0 +1,86 @@
+"""API shapes for the studio: one input and one output schema per endpoint."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+__all__ = [
+    "AssetOut",
+    "ConversationCreateIn",
+    "ConversationDetailOut",
+    "ConversationOut",
+    "JobOut",
+    "MessageIn",
+    "MessageOut",
+    "MessageSentOut",
+]
+
+
+class ConversationCreateIn(Schema):
+    title: str = Field(default="", max_length=200)
+
+
+class ConversationOut(Schema):
+    id: uuid.UUID
+    title: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class AssetOut(Schema):
+    id: uuid.UUID
+    kind: str
+    content_type: str
+    width: int
+    height: int
+    byte_size: int
+    sha256: str
+    provider: str
+    model: str
+    created_at: datetime
+    expires_at: datetime
+    content_url: str
+
+
+class MessageOut(Schema):
+    id: uuid.UUID
+    role: str
+    text: str
+    created_at: datetime
+    assets: list[AssetOut]
+
+
+class JobOut(Schema):
+    id: uuid.UUID
+    conversation_id: uuid.UUID
+    request_id: uuid.UUID
+    result_id: uuid.UUID | None
+    status: str
+    progress: int
+    stage: str
+    error_code: str
+    error_message: str
+    provider: str
+    queued_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    events_url: str
+
+
+class ConversationDetailOut(ConversationOut):
+    messages: list[MessageOut]
+    jobs: list[JobOut]
+
+
+class MessageIn(Schema):
+    # The length limit is a setting, checked by the service with a clear message.
+    text: str
+
+
+class MessageSentOut(Schema):
+    message: MessageOut
+    job: JobOut

@@ -1,0 +1,1 @@
+"""The browser pages: Home, AI Image, AI Video, AI Tools and Me."""

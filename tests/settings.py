@@ -1,0 +1,28 @@
+"""Settings for the test suite: a throwaway data dir, the fake provider, fast hashing.
+
+NANOBANANAS_TEST_DATABASE=postgresql runs the same tests on the local PostgreSQL server.
+"""
+
+import os
+import tempfile
+
+os.environ["NANOBANANAS_HOME"] = tempfile.mkdtemp(prefix="nanobananas-test-")
+os.environ.pop("NANOBANANAS_DATABASE_URL", None)
+os.environ.pop("NANOBANANAS_REDIS_URL", None)
+
+from nanobananas.config.settings import *  # noqa: E402,F403
+from nanobananas.config.settings import HUEY, IMAGE_PROVIDERS, NANOBANANAS  # noqa: E402
+
+TEST_DATABASE = os.environ.get("NANOBANANAS_TEST_DATABASE", "sqlite")
+POSTGRES_URL = os.environ.get("NANOBANANAS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/nanobananas")
+REDIS_URL = os.environ.get("NANOBANANAS_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+if TEST_DATABASE == "postgresql":
+    import dj_database_url
+
+    DATABASES = {"default": dj_database_url.parse(POSTGRES_URL)}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY["immediate"] = True
+IMAGE_PROVIDERS["fake"] = {"BACKEND": "nanobananas.providers.fake.FakeProvider", "OPTIONS": {}}
+NANOBANANAS["IMAGE_PROVIDER"] = "fake"
