@@ -1,0 +1,217 @@
+"""Text that fits: wrapping, shrinking to a box, and drawing with the inked area recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PIL import ImageDraw
+
+from nanobananas.engine.render.fonts import load_font
+
+__all__ = ["Box", "FittedText", "draw_fitted", "fit_text", "wrap_words"]
+
+Box = tuple[int, int, int, int]
+"""left, top, right, bottom in pixels (right and bottom exclusive)."""
+
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class FittedText:
+    """Lines of one text item at the size that fits its box."""
+
+    lines: tuple[str, ...]
+    face: str
+    size: int
+    tracking: int
+    line_height: int
+    extent: int
+    width: int
+
+    @property
+    def height(self) -> int:
+        """From the top of the first line to the lowest descender of the last."""
+        return self.line_height * (len(self.lines) - 1) + self.extent if self.lines else 0
+
+
+def _line_width(line: str, face: str, size: int, tracking: int) -> int:
+    font = load_font(face, size)
+    if not tracking:
+        return round(font.getlength(line))
+    return round(sum(font.getlength(ch) for ch in line) + tracking * max(0, len(line) - 1))
+
+
+def _split_long_word(word: str, face: str, size: int, tracking: int, max_width: int) -> list[str]:
+    pieces: list[str] = []
+    current = ""
+    for ch in word:
+        if current and _line_width(current + ch, face, size, tracking) > max_width:
+            pieces.append(current)
+            current = ch
+        else:
+            current += ch
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def wrap_words(text: str, face: str, size: int, max_width: int, tracking: int = 0) -> list[str]:
+    """Greedy word wrap; a word wider than the line is broken between characters."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if _line_width(candidate, face, size, tracking) <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        if _line_width(word, face, size, tracking) <= max_width:
+            current = word
+        else:
+            *full, current = _split_long_word(word, face, size, tracking, max_width)
+            lines.extend(full)
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _balance(lines: list[str], face: str, size: int, max_width: int, tracking: int) -> list[str]:
+    """Re-wrap to the narrowest width that keeps the line count, so titles avoid a lonely last word."""
+    if len(lines) < 2:
+        return lines
+    target = len(lines)
+    widest_word = max(_line_width(w, face, size, tracking) for line in lines for w in line.split())
+    low, high = max(max_width // 2, widest_word), max_width
+    best = lines
+    while low <= high:
+        mid = (low + high) // 2
+        trial = wrap_words(" ".join(lines), face, size, mid, tracking)
+        if len(trial) <= target:
+            best, high = trial, mid - 1
+        else:
+            low = mid + 1
+    return best
+
+
+def _layout(
+    text: str, face: str, size: int, max_width: int, tracking: int, leading: float, *, balance: bool = False
+) -> FittedText:
+    lines = wrap_words(text, face, size, max_width, tracking)
+    if balance:
+        lines = _balance(lines, face, size, max_width, tracking)
+    ascent, descent = load_font(face, size).getmetrics()
+    line_height = max(1, round((ascent + descent) * leading))
+    width = max((_line_width(line, face, size, tracking) for line in lines), default=0)
+    return FittedText(tuple(lines), face, size, tracking, line_height, ascent + descent, width)
+
+
+def _truncate(fitted: FittedText, max_lines: int, max_width: int) -> FittedText:
+    kept = list(fitted.lines[:max_lines])
+    last = kept[-1] if kept else ""
+    while last and _line_width(last + ELLIPSIS, fitted.face, fitted.size, fitted.tracking) > max_width:
+        last = last[:-1].rstrip()
+    kept[-1:] = [last + ELLIPSIS] if kept else []
+    width = max((_line_width(line, fitted.face, fitted.size, fitted.tracking) for line in kept), default=0)
+    return FittedText(
+        tuple(kept), fitted.face, fitted.size, fitted.tracking, fitted.line_height, fitted.extent, width
+    )
+
+
+def fit_text(
+    text: str,
+    face: str,
+    *,
+    max_width: int,
+    max_height: int,
+    max_size: int,
+    min_size: int = 12,
+    max_lines: int = 0,
+    tracking_em: float = 0.0,
+    leading: float = 1.0,
+) -> FittedText:
+    """Find the largest size at which `text` wraps inside the box; below `min_size` it ends in an ellipsis.
+
+    `max_lines` of 0 means as many lines as the height allows.
+    """
+    max_width, max_height = max(1, max_width), max(1, max_height)
+    min_size = max(1, min(min_size, max_size))
+
+    def attempt(size: int) -> FittedText:
+        return _layout(text, face, size, max_width, round(size * tracking_em), leading)
+
+    words = text.split()
+
+    def fits(fitted: FittedText) -> bool:
+        widest_word = max((_line_width(w, face, fitted.size, fitted.tracking) for w in words), default=0)
+        return (
+            widest_word <= max_width
+            and fitted.width <= max_width
+            and fitted.height <= max_height
+            and (max_lines == 0 or len(fitted.lines) <= max_lines)
+        )
+
+    low, high = min_size, max(min_size, max_size)
+    best: FittedText | None = None
+    while low <= high:
+        mid = (low + high) // 2
+        fitted = attempt(mid)
+        if fits(fitted):
+            best, low = fitted, mid + 1
+        else:
+            high = mid - 1
+    if best is not None:
+        return _layout(text, face, best.size, max_width, best.tracking, leading, balance=True)
+    smallest = attempt(min_size)
+    room = max(1, (max_height - smallest.extent) // max(1, smallest.line_height) + 1)
+    if max_lines:
+        room = min(room, max_lines)
+    if len(smallest.lines) > room:
+        return _truncate(smallest, room, max_width)
+    return smallest
+
+
+def draw_fitted(
+    draw: ImageDraw.ImageDraw,
+    fitted: FittedText,
+    *,
+    x: int,
+    y: int,
+    width: int,
+    align: str = "center",
+    fill: tuple[int, int, int],
+) -> Box | None:
+    """Draw the lines with their tops from `y`, aligned inside `[x, x + width)`; return the inked box."""
+    font = load_font(fitted.face, fitted.size)
+    inked: list[Box] = []
+    for index, line in enumerate(fitted.lines):
+        line_width = _line_width(line, fitted.face, fitted.size, fitted.tracking)
+        if align == "left":
+            left = x
+        elif align == "right":
+            left = x + width - line_width
+        else:
+            left = x + (width - line_width) // 2
+        top = y + index * fitted.line_height
+        if fitted.tracking:
+            cursor = float(left)
+            for ch in line:
+                inked.append(_as_box(draw.textbbox((cursor, top), ch, font=font)))
+                draw.text((cursor, top), ch, font=font, fill=fill)
+                cursor += font.getlength(ch) + fitted.tracking
+        else:
+            inked.append(_as_box(draw.textbbox((left, top), line, font=font)))
+            draw.text((left, top), line, font=font, fill=fill)
+    inked = [box for box in inked if box[2] > box[0] and box[3] > box[1]]
+    if not inked:
+        return None
+    return (
+        min(b[0] for b in inked),
+        min(b[1] for b in inked),
+        max(b[2] for b in inked),
+        max(b[3] for b in inked),
+    )
+
+
+def _as_box(box: tuple[float, float, float, float]) -> Box:
+    return (int(box[0]), int(box[1]), round(box[2]), round(box[3]))
