@@ -51,3 +51,8 @@ def csrf_headers(client: Client) -> dict[str, str]:
     """Fetch a page that sets the CSRF cookie and return the header the page's script would send."""
     client.get("/image/")
     return {"X-CSRFToken": client.cookies["csrftoken"].value}
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"nanobananas: database={engine} (NANOBANANAS_TEST_DATABASE={settings.TEST_DATABASE})"

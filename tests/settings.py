@@ -10,8 +10,8 @@ os.environ["NANOBANANAS_HOME"] = tempfile.mkdtemp(prefix="nanobananas-test-")
 os.environ.pop("NANOBANANAS_DATABASE_URL", None)
 os.environ.pop("NANOBANANAS_REDIS_URL", None)
 
-from nanobananas.config.settings import *  # noqa: E402,F403
-from nanobananas.config.settings import HUEY, IMAGE_PROVIDERS, NANOBANANAS  # noqa: E402
+from nanobananas.config.settings import *  # noqa: F403
+from nanobananas.config.settings import HUEY, IMAGE_PROVIDERS, NANOBANANAS
 
 TEST_DATABASE = os.environ.get("NANOBANANAS_TEST_DATABASE", "sqlite")
 POSTGRES_URL = os.environ.get("NANOBANANAS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/nanobananas")

@@ -21,7 +21,9 @@ def _build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the web app (and, by default, a queue worker)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--no-worker", action="store_true", help="do not start a worker (run `nanobananas worker` elsewhere)")
+    serve.add_argument(
+        "--no-worker", action="store_true", help="do not start a worker (run `nanobananas worker` elsewhere)"
+    )
     serve.add_argument("--no-migrate", action="store_true", help="do not apply database migrations first")
 
     worker = sub.add_parser("worker", help="run a queue worker")
@@ -105,6 +107,14 @@ def _worker(workers: int | None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        # Ctrl-C before a command was fully up: stop quietly, as after it.
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         return _serve(args.host, args.port, with_worker=not args.no_worker, migrate=not args.no_migrate)
     if args.command == "worker":

@@ -13,8 +13,13 @@ from nanobananas.config.environment import read_environment
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     for name in [
-        "NANOBANANAS_SECRET_KEY", "NANOBANANAS_DEBUG", "NANOBANANAS_DATABASE_URL", "NANOBANANAS_REDIS_URL",
-        "NANOBANANAS_ALLOWED_HOSTS", "NANOBANANAS_IMAGE_PROVIDER", "NANOBANANAS_MAX_PROMPT_CHARS",
+        "NANOBANANAS_SECRET_KEY",
+        "NANOBANANAS_DEBUG",
+        "NANOBANANAS_DATABASE_URL",
+        "NANOBANANAS_REDIS_URL",
+        "NANOBANANAS_ALLOWED_HOSTS",
+        "NANOBANANAS_IMAGE_PROVIDER",
+        "NANOBANANAS_MAX_PROMPT_CHARS",
     ]:
         monkeypatch.delenv(name, raising=False)
     home = tmp_path / "home"
@@ -25,7 +30,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 def test_defaults_create_the_data_dir_and_a_private_secret_key(clean_env: Path) -> None:
     env = read_environment()
     assert env.home == clean_env.resolve()
-    assert env.database_url is None and env.redis_url is None
+    assert env.database_url is None
+    assert env.redis_url is None
     assert env.debug is False
     assert env.image_provider == "builtin"
     key_file = clean_env / "secret_key"
@@ -38,9 +44,7 @@ def test_the_generated_secret_key_is_stable_across_restarts(clean_env: Path) -> 
     assert read_environment().secret_key == read_environment().secret_key
 
 
-def test_a_configured_secret_key_wins_and_nothing_is_written(
-    clean_env: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_configured_secret_key_wins_and_nothing_is_written(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NANOBANANAS_SECRET_KEY", "from-the-environment")
     assert read_environment().secret_key == "from-the-environment"
     assert not (clean_env / "secret_key").exists()

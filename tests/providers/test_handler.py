@@ -23,7 +23,9 @@ def test_options_reach_the_backend() -> None:
 
 
 def test_unknown_alias_names_it_and_the_known_ones() -> None:
-    with pytest.raises(ImproperlyConfigured, match=r"image provider 'gemini' is not configured \(known: builtin, fake\)"):
+    with pytest.raises(
+        ImproperlyConfigured, match=r"image provider 'gemini' is not configured \(known: builtin, fake\)"
+    ):
         image_provider("gemini")
 
 
@@ -35,7 +37,8 @@ def test_unknown_alias_names_it_and_the_known_ones() -> None:
     ],
 )
 def test_bad_backends_are_reported(backend: str, message: str) -> None:
-    with override_settings(IMAGE_PROVIDERS={"x": {"BACKEND": backend}}), pytest.raises(
-        ImproperlyConfigured, match=message
+    with (
+        override_settings(IMAGE_PROVIDERS={"x": {"BACKEND": backend}}),
+        pytest.raises(ImproperlyConfigured, match=message),
     ):
         image_provider("x")

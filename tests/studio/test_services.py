@@ -112,9 +112,7 @@ def test_a_job_stores_exactly_one_image_with_its_facts(
 
 
 @override_settings(IMAGE_PROVIDERS=FAKE_PROVIDERS)
-def test_signed_in_users_keep_images_48_hours(
-    user_owner: Owner, django_capture_on_commit_callbacks: object
-) -> None:
+def test_signed_in_users_keep_images_48_hours(user_owner: Owner, django_capture_on_commit_callbacks: object) -> None:
     conversation = conversation_create(owner=user_owner)
     with django_capture_on_commit_callbacks(execute=False):  # type: ignore[operator]
         _, job = message_send(owner=user_owner, conversation_id=conversation.id, text="a card")

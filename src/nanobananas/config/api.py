@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
@@ -32,9 +32,7 @@ class BrowserSession(APIKeyCookie):
 
     def __call__(self, request: HttpRequest) -> Any:
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
-            raise CsrfRejected(
-                "The page's security token is missing or stale. Reload the page and try again."
-            )
+            raise CsrfRejected("The page's security token is missing or stale. Reload the page and try again.")
         return True
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
@@ -44,7 +42,7 @@ class BrowserSession(APIKeyCookie):
 api = NinjaAPI(
     title="Nanobananas API",
     version="1",
-    description="Create and edit images by conversation. Errors are `{\"error\": {\"code\", \"message\"}}`.",
+    description='Create and edit images by conversation. Errors are `{"error": {"code", "message"}}`.',
     auth=BrowserSession(),
     urls_namespace="api",
 )
@@ -84,9 +82,9 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 @api.get("/health", response={200: HealthOut, 503: HealthOut}, tags=["system"])
-def health(request: HttpRequest) -> tuple[int, HealthOut]:
+def health(request: HttpRequest) -> Status[HealthOut]:
     report = health_report()
-    return (200 if report.status == "ok" else 503), report
+    return Status(200 if report.status == "ok" else 503, report)
 
 
 api.add_router("/", studio_router)

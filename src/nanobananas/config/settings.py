@@ -75,7 +75,7 @@ SQLITE_INIT_COMMAND = (
 
 DATABASES: dict[str, dict[str, Any]]
 if ENV.database_url:
-    DATABASES = {"default": dj_database_url.parse(ENV.database_url, conn_max_age=60, conn_health_checks=True)}
+    DATABASES = {"default": dict(dj_database_url.parse(ENV.database_url, conn_max_age=60, conn_health_checks=True))}
 else:
     DATABASES = {
         "default": {
@@ -97,10 +97,20 @@ HUEY: dict[str, Any] = {
     "immediate": False,
     "results": False,
     "utc": True,
-    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True, "check_worker_health": True},
+    # Poll an idle SQLite queue at most every half second (huey's default backs off to 10 s,
+    # which a person waiting for an image would notice). Redis blocks on the queue instead.
+    "consumer": {
+        "workers": 2,
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+        "initial_delay": 0.05,
+        "backoff": 1.2,
+        "max_delay": 0.5,
+    },
 }
 if ENV.redis_url:
-    HUEY.update({"huey_class": "huey.RedisHuey", "url": ENV.redis_url})
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": ENV.redis_url, "blocking": True, "read_timeout": 2})
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "queue.sqlite3")})
 
@@ -149,7 +159,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"huey": {"level": "INFO"}, "django.db.backends": {"level": "WARNING"}},
+    # `run_huey` attaches its own handler to the huey logger; not propagating avoids double lines.
+    "loggers": {"huey": {"level": "INFO", "propagate": False}, "django.db.backends": {"level": "WARNING"}},
 }
 
 NANOBANANAS: dict[str, Any] = {

@@ -1,9 +1,9 @@
 """Domain exceptions that services raise and the API turns into `{"error": {"code", "message"}}`.
 
-    DomainError                 base; carries a stable machine `code` and a human `message`
-    +-- InvalidInput (400)      the request is malformed or breaks a limit; nothing changed
-    +-- NotFound (404)          unknown id, or an object that belongs to someone else
-    +-- Conflict (409)          the object is in a state that does not allow the action
+DomainError                 base; carries a stable machine `code` and a human `message`
++-- InvalidInput (400)      the request is malformed or breaks a limit; nothing changed
++-- NotFound (404)          unknown id, or an object that belongs to someone else
++-- Conflict (409)          the object is in a state that does not allow the action
 """
 
 from __future__ import annotations

@@ -26,7 +26,8 @@ class FakeProvider(ImageProvider):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.size: tuple[int, int] = tuple(options.get("size", (64, 48)))  # type: ignore[assignment]
+        width, height = options.get("size", (64, 48))
+        self.size = (int(width), int(height))
         self.refuse_words: list[str] = list(options.get("refuse_words", []))
         self.fail_words: list[str] = list(options.get("fail_words", []))
 

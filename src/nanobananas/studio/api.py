@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.http import HttpRequest, StreamingHttpResponse
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from nanobananas.accounts.identity import request_owner, request_owner_for_write
@@ -85,9 +85,9 @@ def job_out(job: Job) -> JobOut:
 
 
 @router.post("/conversations", response={201: ConversationOut})
-def create_conversation(request: HttpRequest, payload: ConversationCreateIn) -> tuple[int, Conversation]:
+def create_conversation(request: HttpRequest, payload: ConversationCreateIn) -> Status[Conversation]:
     owner = request_owner_for_write(request)
-    return 201, services.conversation_create(owner=owner, title=payload.title)
+    return Status(201, services.conversation_create(owner=owner, title=payload.title))
 
 
 @router.get("/conversations", response=list[ConversationOut])
@@ -116,14 +116,12 @@ def get_conversation(request: HttpRequest, conversation_id: uuid.UUID) -> Conver
 
 
 @router.post("/conversations/{conversation_id}/messages", response={202: MessageSentOut})
-def send_message(
-    request: HttpRequest, conversation_id: uuid.UUID, payload: MessageIn
-) -> tuple[int, MessageSentOut]:
+def send_message(request: HttpRequest, conversation_id: uuid.UUID, payload: MessageIn) -> Status[MessageSentOut]:
     owner = request_owner(request)
     if owner is None:
         raise NotFound("No conversation with this id.")
     message, job = services.message_send(owner=owner, conversation_id=conversation_id, text=payload.text)
-    return 202, MessageSentOut(message=message_out(message), job=job_out(job))
+    return Status(202, MessageSentOut(message=message_out(message), job=job_out(job)))
 
 
 @router.get("/jobs/{job_id}", response=JobOut)

@@ -15,16 +15,16 @@ class Owned(models.Model):
     owner_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    owner_guest = models.ForeignKey(
-        "accounts.Guest", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+    owner_guest = models.ForeignKey("accounts.Guest", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
         abstract = True
         constraints = [
             models.CheckConstraint(
-                condition=(Q(owner_user__isnull=False, owner_guest__isnull=True)
-                           | Q(owner_user__isnull=True, owner_guest__isnull=False)),
+                condition=(
+                    Q(owner_user__isnull=False, owner_guest__isnull=True)
+                    | Q(owner_user__isnull=True, owner_guest__isnull=False)
+                ),
                 name="%(app_label)s_%(class)s_exactly_one_owner",
             )
         ]
@@ -61,6 +61,9 @@ class Message(models.Model):
         ordering = ["created_at"]
         indexes = [models.Index(fields=["conversation", "created_at"], name="msg_conv_time")]
 
+    def __str__(self) -> str:
+        return f"{self.role} message {self.id}"
+
 
 class Job(models.Model):
     """One piece of queued work. Claimed atomically, so running it twice never makes two results."""
@@ -77,9 +80,7 @@ class Job(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="jobs")
     request = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="job")
-    result = models.OneToOneField(
-        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="produced_by"
-    )
+    result = models.OneToOneField(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="produced_by")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     progress = models.PositiveSmallIntegerField(default=0)
     stage = models.CharField(max_length=200, blank=True)
@@ -94,6 +95,9 @@ class Job(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat")]
+
+    def __str__(self) -> str:
+        return f"job {self.id} ({self.status})"
 
 
 class Asset(Owned):
@@ -121,3 +125,6 @@ class Asset(Owned):
 
     class Meta(Owned.Meta):
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.id}"

@@ -23,14 +23,15 @@ def ai_image(request: HttpRequest) -> HttpResponse:
 
 
 def _coming_soon(request: HttpRequest, section: str, title: str, blurb: str) -> HttpResponse:
-    return render(
-        request, "web/coming_soon.html", {"section": section, "title": title, "blurb": blurb}
-    )
+    return render(request, "web/coming_soon.html", {"section": section, "title": title, "blurb": blurb})
 
 
 def ai_video(request: HttpRequest) -> HttpResponse:
     return _coming_soon(
-        request, "video", "AI Video", "Turn an image or a prompt into a short MP4: animated posters, zoom and pan, slideshows."
+        request,
+        "video",
+        "AI Video",
+        "Turn an image or a prompt into a short MP4: animated posters, zoom and pan, slideshows.",
     )
 
 
@@ -39,7 +40,8 @@ def ai_tools(request: HttpRequest) -> HttpResponse:
         request,
         "tools",
         "AI Tools",
-        "One-click tools: remove or replace backgrounds, erase objects, upscale, enhance, ID photos, resize for social.",
+        "One-click tools: remove or replace backgrounds, erase objects, upscale, enhance, "
+        "ID photos, resize for social.",
     )
 
 

@@ -1,0 +1,289 @@
+"""The studio API as a browser uses it: guest sessions, CSRF, error shapes, live job events."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient, Client
+from PIL import Image
+
+from nanobananas.studio.models import Asset, Conversation, Job, Message
+from tests.conftest import csrf_headers
+
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
+
+
+def _read_stream(response: object) -> bytes:
+    async def collect() -> bytes:
+        return b"".join([chunk async for chunk in response.streaming_content])  # type: ignore[attr-defined]
+
+    return async_to_sync(collect)()
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return Conversation.objects.count(), Message.objects.count(), Job.objects.count(), Asset.objects.count()
+
+
+def _post(client: Client, path: str, body: object, headers: dict[str, str]) -> object:
+    return client.post(path, data=json.dumps(body), content_type="application/json", headers=headers)
+
+
+def _start(client: Client) -> tuple[dict[str, str], str]:
+    headers = csrf_headers(client)
+    response = _post(client, "/api/v1/conversations", {}, headers)
+    assert response.status_code == 201, response.content  # type: ignore[attr-defined]
+    return headers, response.json()["id"]  # type: ignore[attr-defined]
+
+
+def test_a_guest_chat_turn_end_to_end(guest_client: Client, django_capture_on_commit_callbacks: object) -> None:
+    headers, conversation_id = _start(guest_client)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        response = _post(
+            guest_client,
+            f"/api/v1/conversations/{conversation_id}/messages",
+            {"text": "a poster for a bakery grand opening"},
+            headers,
+        )
+    assert response.status_code == 202  # type: ignore[attr-defined]
+    sent = response.json()  # type: ignore[attr-defined]
+    assert sent["message"]["text"] == "a poster for a bakery grand opening"
+    assert sent["job"]["events_url"] == f"/api/v1/jobs/{sent['job']['id']}/events"
+
+    job = guest_client.get(f"/api/v1/jobs/{sent['job']['id']}").json()
+    assert (job["status"], job["progress"], job["provider"]) == ("done", 100, "fake")
+
+    detail = guest_client.get(f"/api/v1/conversations/{conversation_id}").json()
+    assert detail["title"] == "a poster for a bakery grand opening"
+    assert [m["role"] for m in detail["messages"]] == ["user", "assistant"]
+    [asset] = detail["messages"][1]["assets"]
+    assert (asset["width"], asset["height"], asset["content_type"]) == (64, 48, "image/png")
+
+    content = guest_client.get(asset["content_url"])
+    assert content.status_code == 200
+    assert content["Content-Type"] == "image/png"
+    body = _read_stream(content)
+    assert Image.open(io.BytesIO(body)).size == (64, 48)
+    assert len(body) == asset["byte_size"]
+
+
+def test_the_first_write_creates_one_guest_and_reads_create_none(guest_client: Client) -> None:
+    from nanobananas.accounts.models import Guest
+
+    assert guest_client.get("/api/v1/conversations").json() == {"items": [], "count": 0}
+    assert Guest.objects.count() == 0
+    headers, first = _start(guest_client)
+    _post(guest_client, "/api/v1/conversations", {}, headers)
+    assert Guest.objects.count() == 1
+    listed = guest_client.get("/api/v1/conversations").json()
+    assert listed["count"] == 2
+    assert listed["items"][1]["id"] == first
+
+
+def test_a_second_browser_sees_nothing_of_the_first(guest_client: Client) -> None:
+    headers, conversation_id = _start(guest_client)
+    with pytest.MonkeyPatch.context():
+        sent = _post(guest_client, f"/api/v1/conversations/{conversation_id}/messages", {"text": "hi"}, headers).json()  # type: ignore[attr-defined]
+    job_id = sent["job"]["id"]
+
+    stranger = Client(enforce_csrf_checks=True)
+    stranger_headers = csrf_headers(stranger)
+    before = _counts()
+    for path in [f"/api/v1/conversations/{conversation_id}", f"/api/v1/jobs/{job_id}"]:
+        response = stranger.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
+    response = _post(
+        stranger, f"/api/v1/conversations/{conversation_id}/messages", {"text": "mine now"}, stranger_headers
+    )
+    assert response.status_code == 404  # type: ignore[attr-defined]
+    assert stranger.get("/api/v1/conversations").json()["count"] == 0
+    assert _counts()[1:] == before[1:]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"text": ""}, 400, "empty_message"),
+        ({"text": "   "}, 400, "empty_message"),
+        ({"text": "x" * 4001}, 400, "message_too_long"),
+        ({}, 400, "invalid_input"),
+        ({"text": 12}, 400, "invalid_input"),
+    ],
+)
+def test_bad_messages_get_a_clear_error_and_change_nothing(
+    guest_client: Client, body: object, status: int, code: str
+) -> None:
+    headers, conversation_id = _start(guest_client)
+    before = _counts()
+    response = _post(guest_client, f"/api/v1/conversations/{conversation_id}/messages", body, headers)
+    assert response.status_code == status  # type: ignore[attr-defined]
+    error = response.json()["error"]  # type: ignore[attr-defined]
+    assert error["code"] == code
+    assert error["message"]
+    assert _counts() == before
+
+
+def test_a_20_megabyte_prompt_is_rejected_before_it_is_read(guest_client: Client) -> None:
+    headers, conversation_id = _start(guest_client)
+    before = _counts()
+    response = _post(
+        guest_client, f"/api/v1/conversations/{conversation_id}/messages", {"text": "x" * 20_000_000}, headers
+    )
+    assert response.status_code == 413  # type: ignore[attr-defined]
+    assert response.json() == {  # type: ignore[attr-defined]
+        "error": {"code": "payload_too_large", "message": "The request is too large."}
+    }
+    assert _counts() == before
+
+
+def test_unknown_and_malformed_ids_are_404_and_400(guest_client: Client) -> None:
+    headers, _ = _start(guest_client)
+    missing = uuid.uuid4()
+    assert guest_client.get(f"/api/v1/conversations/{missing}").json()["error"]["code"] == "not_found"
+    assert guest_client.get(f"/api/v1/jobs/{missing}").status_code == 404
+    assert guest_client.get(f"/api/v1/assets/{missing}").status_code == 404
+    response = _post(guest_client, f"/api/v1/conversations/{missing}/messages", {"text": "hi"}, headers)
+    assert response.status_code == 404  # type: ignore[attr-defined]
+    malformed = guest_client.get("/api/v1/conversations/not-a-uuid")
+    assert malformed.status_code == 400
+    assert malformed.json()["error"]["code"] == "invalid_input"
+
+
+def test_writes_without_the_csrf_token_are_refused(guest_client: Client) -> None:
+    before = _counts()
+    response = guest_client.post("/api/v1/conversations", data="{}", content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "csrf_failed"
+    assert _counts() == before
+
+
+def test_health_reports_each_part(guest_client: Client) -> None:
+    report = guest_client.get("/api/v1/health").json()
+    assert report["status"] == "ok"
+    assert set(report["checks"]) == {"database", "queue", "storage"}
+    assert all(check["ok"] for check in report["checks"].values())
+
+
+def test_health_says_degraded_when_storage_fails(guest_client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.files.storage import default_storage
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(default_storage, "save", broken)
+    response = guest_client.get("/api/v1/health")
+    assert response.status_code == 503
+    storage = response.json()["checks"]["storage"]
+    assert storage == {
+        "ok": False,
+        "detail": "PermissionError: read-only file system",
+        "milliseconds": storage["milliseconds"],
+    }
+
+
+def test_openapi_and_docs_are_served_without_a_cdn(guest_client: Client) -> None:
+    schema = guest_client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/conversations/{conversation_id}/messages" in schema["paths"]
+    assert "/api/v1/jobs/{job_id}/events" in schema["paths"]
+    docs = guest_client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in docs
+    assert "cdn" not in docs.lower()
+
+
+def _parse_sse(raw: str) -> list[tuple[str, dict[str, object]]]:
+    events = []
+    for block in raw.split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line and not line.startswith(":"))
+        if "event" in lines:
+            events.append((lines["event"], json.loads(lines["data"])))
+    return events
+
+
+@pytest.mark.django_db(transaction=True)
+def test_job_events_stream_the_result_and_hide_it_from_strangers() -> None:
+    from huey.contrib.djhuey import HUEY
+
+    from nanobananas.accounts.identity import Owner
+    from nanobananas.accounts.services import guest_create
+    from nanobananas.studio.services import conversation_create, job_run, message_send
+
+    guest = guest_create()
+    owner = Owner(guest_id=guest.id)
+    conversation = conversation_create(owner=owner)
+    HUEY.immediate = False
+    try:
+        _, job = message_send(owner=owner, conversation_id=conversation.id, text="a card")
+    finally:
+        HUEY.storage.flush_all()
+        HUEY.immediate = True
+    job_run(job_id=job.id)
+
+    async def follow() -> tuple[int, str, str, int]:
+        client = AsyncClient()
+        _login_guest(client, guest.id)
+        response = await client.get(f"/api/v1/jobs/{job.id}/events")
+        raw = b"".join([chunk async for chunk in response.streaming_content]).decode()  # type: ignore[attr-defined]
+        stranger = await AsyncClient().get(f"/api/v1/jobs/{job.id}/events")
+        return response.status_code, response["Content-Type"], raw, stranger.status_code
+
+    status, content_type, raw, stranger_status = async_to_sync(follow)()
+    assert (status, content_type, stranger_status) == (200, "text/event-stream", 404)
+    [(name, data)] = _parse_sse(raw)
+    assert name == "done"
+    assert data["status"] == "done"
+    result = data["result"]
+    assert isinstance(result, dict)
+    assert result["role"] == "assistant"
+    assert len(result["assets"]) == 1
+
+
+def _login_guest(client: AsyncClient, guest_id: uuid.UUID) -> None:
+    from django.conf import settings
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+
+    from nanobananas.accounts.identity import GUEST_SESSION_KEY
+
+    store = SessionStore()
+    store[GUEST_SESSION_KEY] = str(guest_id)
+    store.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+
+
+@pytest.mark.django_db(transaction=True)
+def test_job_events_follow_a_job_from_queued_to_done() -> None:
+    from asgiref.sync import sync_to_async
+    from huey.contrib.djhuey import HUEY
+
+    from nanobananas.accounts.identity import Owner
+    from nanobananas.accounts.services import guest_create
+    from nanobananas.studio.services import conversation_create, job_run, message_send
+
+    guest = guest_create()
+    owner = Owner(guest_id=guest.id)
+    conversation = conversation_create(owner=owner)
+    HUEY.immediate = False
+    try:
+        _, job = message_send(owner=owner, conversation_id=conversation.id, text="a card")
+    finally:
+        HUEY.storage.flush_all()
+        HUEY.immediate = True
+
+    async def follow() -> list[str]:
+        client = AsyncClient()
+        _login_guest(client, guest.id)
+        response = await client.get(f"/api/v1/jobs/{job.id}/events")
+        stream = response.streaming_content.__aiter__()  # type: ignore[attr-defined]
+        seen = []
+        async for chunk in stream:
+            events = _parse_sse(chunk.decode())
+            seen.extend(name for name, _ in events)
+            if seen == ["queued"]:
+                # The worker picks the job up while the page is listening.
+                await sync_to_async(job_run)(job_id=job.id)
+        return seen
+
+    assert async_to_sync(follow)() == ["queued", "done"]

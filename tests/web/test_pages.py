@@ -1,0 +1,53 @@
+"""Every section is reachable from the navigation; the chat page carries what its script needs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+NAV = [("Home", "/"), ("AI Image", "/image/"), ("AI Video", "/video/"), ("AI Tools", "/tools/"), ("Me", "/me/")]
+
+
+@pytest.mark.parametrize(("label", "path"), NAV)
+def test_each_section_renders_with_the_full_navigation_and_marks_itself(label: str, path: str) -> None:
+    html = Client().get(path).content.decode()
+    links = re.findall(r'<a href="([^"]+)"\s*(aria-current="page")?>([^<]+)</a>', html)
+    assert [(text, href) for href, _, text in links] == NAV
+    assert [text for _, current, text in links if current] == [label]
+
+
+@pytest.mark.parametrize("path", ["/video/", "/tools/", "/me/"])
+def test_sections_not_built_yet_say_so(path: str) -> None:
+    assert "Coming soon" in Client().get(path).content.decode()
+
+
+def test_the_chat_page_sets_the_csrf_cookie_and_loads_its_script() -> None:
+    client = Client()
+    response = client.get("/image/")
+    assert "csrftoken" in response.cookies
+    html = response.content.decode()
+    assert '<script src="/static/web/image.js" defer></script>' in html
+    assert 'id="composer"' in html
+
+
+def test_pages_send_security_headers() -> None:
+    response = Client().get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_home_lists_only_this_visitors_recent_work() -> None:
+    from tests.conftest import csrf_headers
+
+    mine = Client(enforce_csrf_checks=True)
+    headers = csrf_headers(mine)
+    mine.post(
+        "/api/v1/conversations", data='{"title": "Bakery poster"}', content_type="application/json", headers=headers
+    )
+    assert "Bakery poster" in mine.get("/").content.decode()
+    assert "Bakery poster" not in Client().get("/").content.decode()
