@@ -30,14 +30,10 @@ def font_path(name: FontName = "roboto", *, bold: bool = True) -> Path:
     package, bold_file, regular_file = _FILES[name]
     module = importlib.import_module(package)
     assert module.__file__ is not None
-    return (
-        Path(module.__file__).parent / "files" / (bold_file if bold else regular_file)
-    )
+    return Path(module.__file__).parent / "files" / (bold_file if bold else regular_file)
 
 
 @lru_cache(maxsize=64)
-def load_font(
-    name: FontName, size: int, *, bold: bool = True
-) -> ImageFont.FreeTypeFont:
+def load_font(name: FontName, size: int, *, bold: bool = True) -> ImageFont.FreeTypeFont:
     """The font at `size` pixels."""
     return ImageFont.truetype(str(font_path(name, bold=bold)), max(4, size))

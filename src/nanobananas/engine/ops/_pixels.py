@@ -25,16 +25,12 @@ def normalize_mode(image: Image.Image) -> Image.Image:
     """Return the image as RGB or RGBA (alpha kept when there is any)."""
     if image.mode in ("RGB", "RGBA"):
         return image
-    if image.mode in ("LA", "PA") or (
-        image.mode == "P" and "transparency" in image.info
-    ):
+    if image.mode in ("LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         return image.convert("RGBA")
     return image.convert("RGB")
 
 
-def on_rgb(
-    image: Image.Image, transform: Callable[[Image.Image], Image.Image]
-) -> Image.Image:
+def on_rgb(image: Image.Image, transform: Callable[[Image.Image], Image.Image]) -> Image.Image:
     """Apply `transform` to the colour channels only, keeping any alpha channel as it was."""
     image = normalize_mode(image)
     if image.mode == "RGB":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from functools import lru_cache
 from typing import Any
 
@@ -108,9 +109,7 @@ def subject_box(image: Image.Image) -> Box:
     pixels, scale = _small(image)
     color, plain = _backdrop(pixels)
     if plain:
-        weight = (np.abs(pixels.astype(np.float32) - color).sum(axis=2) > 40).astype(
-            np.float32
-        )
+        weight = (np.abs(pixels.astype(np.float32) - color).sum(axis=2) > 40).astype(np.float32)
     else:
         weight = saliency_map(image)
         weight = np.where(weight > 0.3, weight, 0)
@@ -148,9 +147,7 @@ def subject_mask(image: Image.Image) -> Image.Image:
         if faces:
             left, top, right, bottom = (round(v * scale) for v in faces[0])
             fw = right - left
-            seed[max(0, top - fw // 3) :, max(0, left - fw) : min(w, right + fw)] = (
-                cv2.GC_PR_FGD
-            )
+            seed[max(0, top - fw // 3) :, max(0, left - fw) : min(w, right + fw)] = cv2.GC_PR_FGD
             seed[top:bottom, left:right] = cv2.GC_FGD
         else:
             saliency = saliency_map(image)
@@ -165,7 +162,7 @@ def subject_mask(image: Image.Image) -> Image.Image:
     background_model = np.zeros((1, 65), np.float64)
     foreground_model = np.zeros((1, 65), np.float64)
     bgr = cv2.cvtColor(pixels, cv2.COLOR_RGB2BGR)
-    try:
+    with contextlib.suppress(cv2.error):
         cv2.grabCut(
             bgr,
             seed,
@@ -175,18 +172,12 @@ def subject_mask(image: Image.Image) -> Image.Image:
             4,
             cv2.GC_INIT_WITH_MASK,
         )
-    except cv2.error:
-        pass
-    mask = np.where((seed == cv2.GC_FGD) | (seed == cv2.GC_PR_FGD), 255, 0).astype(
-        np.uint8
-    )
+    mask = np.where((seed == cv2.GC_FGD) | (seed == cv2.GC_PR_FGD), 255, 0).astype(np.uint8)
     opened = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     mask = np.asarray(opened, dtype=np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
     if count > 1:
-        keep = 1 + np.flatnonzero(
-            stats[1:, cv2.CC_STAT_AREA] >= 0.02 * stats[1:, cv2.CC_STAT_AREA].max()
-        )
+        keep = 1 + np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= 0.02 * stats[1:, cv2.CC_STAT_AREA].max())
         mask = np.where(np.isin(labels, keep), 255, 0).astype(np.uint8)
     large = Image.fromarray(mask).resize(image.size, Image.Resampling.BILINEAR)
     return large

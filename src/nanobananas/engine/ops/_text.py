@@ -49,9 +49,7 @@ def fit_font(
         pixels = max(8, int(pixels * 0.9))
 
 
-def place(
-    canvas: tuple[int, int], box: tuple[int, int], position: Position, margin: int
-) -> tuple[int, int]:
+def place(canvas: tuple[int, int], box: tuple[int, int], position: Position, margin: int) -> tuple[int, int]:
     """Top-left corner of a `box`-sized block at `position` inside `canvas`."""
     w, h = canvas
     bw, bh = box
@@ -73,14 +71,8 @@ def auto_ink(
 ) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
     """(text colour, outline colour) that stand out from the area under `box`."""
     area = image.convert("L").crop(box)
-    mean = (
-        float(np.asarray(area, dtype=np.float32).mean())
-        if area.width and area.height
-        else 128.0
-    )
-    return (
-        ((20, 20, 20), (255, 255, 255)) if mean > 170 else ((255, 255, 255), (0, 0, 0))
-    )
+    mean = float(np.asarray(area, dtype=np.float32).mean()) if area.width and area.height else 128.0
+    return ((20, 20, 20), (255, 255, 255)) if mean > 170 else ((255, 255, 255), (0, 0, 0))
 
 
 def draw_text_block(

@@ -14,9 +14,7 @@ __all__ = ["apply_luts", "curve_lut", "luma", "scale_saturation"]
 
 def luma(pixels: FloatArray) -> FloatArray:
     """ITU-R BT.601 luma of an (h, w, 3) array."""
-    return (
-        pixels[..., 0] * 0.299 + pixels[..., 1] * 0.587 + pixels[..., 2] * 0.114
-    ).astype(np.float32)
+    return (pixels[..., 0] * 0.299 + pixels[..., 1] * 0.587 + pixels[..., 2] * 0.114).astype(np.float32)
 
 
 def curve_lut(points: Sequence[tuple[float, float]]) -> list[int]:
@@ -27,9 +25,7 @@ def curve_lut(points: Sequence[tuple[float, float]]) -> list[int]:
     return [int(v) for v in np.clip(np.rint(values), 0, 255)]
 
 
-def apply_luts(
-    image: Image.Image, red: list[int], green: list[int], blue: list[int]
-) -> Image.Image:
+def apply_luts(image: Image.Image, red: list[int], green: list[int], blue: list[int]) -> Image.Image:
     """Apply one table per channel to an RGB image."""
     return image.convert("RGB").point(red + green + blue)
 

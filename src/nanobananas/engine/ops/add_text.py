@@ -31,24 +31,18 @@ class AddTextParams(OpParams):
     font: FontName = "roboto"
 
 
-@register(
-    "add_text", version=1, params=AddTextParams, summary="write text on the image"
-)
+@register("add_text", version=1, params=AddTextParams, summary="write text on the image")
 def add_text(image: Image.Image, params: AddTextParams) -> Image.Image:
     image = normalize_mode(image)
     result = image.convert("RGBA")
     layer = Image.new("RGBA", result.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
     face = fit_font(draw, params.text, result.size, params.size, params.font)
-    left, top, right, bottom = (
-        int(v) for v in draw.multiline_textbbox((0, 0), params.text, font=face)
-    )
+    left, top, right, bottom = (int(v) for v in draw.multiline_textbbox((0, 0), params.text, font=face))
     box = (right - left, bottom - top)
     margin = max(4, round(min(result.size) * 0.04))
     origin = place(result.size, box, params.position, margin)
-    ink, edge = auto_ink(
-        image, (origin[0], origin[1], origin[0] + box[0], origin[1] + box[1])
-    )
+    ink, edge = auto_ink(image, (origin[0], origin[1], origin[0] + box[0], origin[1] + box[1]))
     if params.color is not None:
         ink = rgb_of(params.color)
         edge = (0, 0, 0) if sum(ink) > 380 else (255, 255, 255)
@@ -57,8 +51,8 @@ def add_text(image: Image.Image, params: AddTextParams) -> Image.Image:
         origin,
         params.text,
         face,
-        ink + (255,),
-        edge + (255,) if params.outline else None,
+        (*ink, 255),
+        (*edge, 255) if params.outline else None,
         params.shadow,
     )
     result.alpha_composite(layer)

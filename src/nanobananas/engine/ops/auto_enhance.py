@@ -35,8 +35,6 @@ def auto_enhance(image: Image.Image, params: AutoEnhanceParams) -> Image.Image:
         lab = cv2.cvtColor(stretched, cv2.COLOR_RGB2LAB)
         clahe = cv2.createCLAHE(clipLimit=1.5 * params.strength, tileGridSize=(8, 8))
         lab[..., 0] = clahe.apply(lab[..., 0])
-        return from_float(
-            np.asarray(cv2.cvtColor(lab, cv2.COLOR_LAB2RGB), dtype=np.uint8)
-        )
+        return from_float(np.asarray(cv2.cvtColor(lab, cv2.COLOR_LAB2RGB), dtype=np.uint8))
 
     return on_rgb(image, apply)

@@ -25,9 +25,7 @@ class BlurParams(OpParams):
 )
 def blur(image: Image.Image, params: BlurParams) -> Image.Image:
     image = normalize_mode(image)
-    blurred = on_rgb(
-        image, lambda rgb: rgb.filter(ImageFilter.GaussianBlur(params.radius))
-    )
+    blurred = on_rgb(image, lambda rgb: rgb.filter(ImageFilter.GaussianBlur(params.radius)))
     if not params.background_only:
         return blurred
     mask = subject_mask(image).filter(ImageFilter.GaussianBlur(2))

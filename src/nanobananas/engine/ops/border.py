@@ -25,7 +25,5 @@ class BorderParams(OpParams):
 )
 def border(image: Image.Image, params: BorderParams) -> Image.Image:
     image = normalize_mode(image)
-    fill: tuple[int, ...] = rgb_of(params.color) + (
-        (255,) if image.mode == "RGBA" else ()
-    )
+    fill: tuple[int, ...] = rgb_of(params.color) + ((255,) if image.mode == "RGBA" else ())
     return ImageOps.expand(image, border=params.width, fill=fill)

@@ -32,18 +32,12 @@ def caption_bar(image: Image.Image, params: CaptionBarParams) -> Image.Image:
     image = normalize_mode(image)
     bar_height = max(24, round(image.height * 0.12))
     background = rgb_of(params.background)
-    ink = (
-        rgb_of(params.color)
-        if params.color
-        else ((0, 0, 0) if sum(background) > 380 else (255, 255, 255))
-    )
+    ink = rgb_of(params.color) if params.color else ((0, 0, 0) if sum(background) > 380 else (255, 255, 255))
     pixels = round(bar_height * 0.5)
     probe = ImageDraw.Draw(image)
     while True:
         face = load_font("roboto", pixels)
-        left, top, right, bottom = (
-            int(v) for v in probe.textbbox((0, 0), params.text, font=face)
-        )
+        left, top, right, bottom = (int(v) for v in probe.textbbox((0, 0), params.text, font=face))
         if right - left <= image.width * 0.92 or pixels <= 8:
             break
         pixels = max(8, int(pixels * 0.9))

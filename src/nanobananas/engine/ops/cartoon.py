@@ -22,9 +22,7 @@ def cartoon(image: Image.Image, params: NoParams) -> Image.Image:
             smooth = cv2.bilateralFilter(smooth, 9, 60, 7)
         flat = (smooth // 32) * 32 + 16
         gray = cv2.medianBlur(cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY), 7)
-        edges = cv2.adaptiveThreshold(
-            gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 9, 5
-        )
+        edges = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 9, 5)
         return Image.fromarray(np.where(edges[..., None] > 0, flat, 0).astype(np.uint8))
 
     return on_rgb(image, apply)

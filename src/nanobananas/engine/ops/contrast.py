@@ -17,6 +17,4 @@ class ContrastParams(OpParams):
 
 @register("contrast", version=1, params=ContrastParams, summary="more or less contrast")
 def contrast(image: Image.Image, params: ContrastParams) -> Image.Image:
-    return on_rgb(
-        image, lambda rgb: ImageEnhance.Contrast(rgb).enhance(1 + params.amount)
-    )
+    return on_rgb(image, lambda rgb: ImageEnhance.Contrast(rgb).enhance(1 + params.amount))

@@ -46,11 +46,7 @@ def crop_window(size: tuple[int, int], ratio: float, focus: Box | None) -> Box:
         cw, ch = max(1, round(h * ratio)), h
     else:
         cw, ch = w, max(1, round(w / ratio))
-    cx, cy = (
-        (w / 2, h / 2)
-        if focus is None
-        else ((focus[0] + focus[2]) / 2, (focus[1] + focus[3]) / 2)
-    )
+    cx, cy = (w / 2, h / 2) if focus is None else ((focus[0] + focus[2]) / 2, (focus[1] + focus[3]) / 2)
     left = int(min(max(0, round(cx - cw / 2)), w - cw))
     top = int(min(max(0, round(cy - ch / 2)), h - ch))
     return left, top, left + cw, top + ch

@@ -25,11 +25,7 @@ class CropBoxParams(OpParams):
 @register("crop_box", version=1, params=CropBoxParams, summary="crop to a rectangle")
 def crop_box(image: Image.Image, params: CropBoxParams) -> Image.Image:
     image = normalize_mode(image)
-    sx, sy = (
-        (image.width / 100, image.height / 100)
-        if params.unit == "percent"
-        else (1.0, 1.0)
-    )
+    sx, sy = (image.width / 100, image.height / 100) if params.unit == "percent" else (1.0, 1.0)
     left, top = round(params.left * sx), round(params.top * sy)
     right = min(image.width, left + round(params.width * sx))
     bottom = min(image.height, top + round(params.height * sy))

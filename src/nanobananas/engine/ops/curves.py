@@ -13,9 +13,7 @@ from nanobananas.engine.ops.registry import OpParams, register
 
 __all__ = ["CURVE_PRESETS", "CurvesParams", "curves"]
 
-CurvePreset = Literal[
-    "moody", "vintage", "cinematic", "vivid", "fade", "matte", "dramatic"
-]
+CurvePreset = Literal["moody", "vintage", "cinematic", "vivid", "fade", "matte", "dramatic"]
 
 Points = list[tuple[float, float]]
 
@@ -71,8 +69,6 @@ def curves(image: Image.Image, params: CurvesParams) -> Image.Image:
     def apply(rgb: Image.Image) -> Image.Image:
         looked = apply_luts(rgb, curve_lut(red), curve_lut(green), curve_lut(blue))
         looked = scale_saturation(to_float(looked), factor)
-        return (
-            Image.blend(rgb, looked, params.strength) if params.strength < 1 else looked
-        )
+        return Image.blend(rgb, looked, params.strength) if params.strength < 1 else looked
 
     return on_rgb(image, apply)

@@ -16,17 +16,13 @@ class DenoiseParams(OpParams):
     strength: float = Field(default=10.0, gt=0, le=50)
 
 
-@register(
-    "denoise", version=1, params=DenoiseParams, summary="remove noise (non-local means)"
-)
+@register("denoise", version=1, params=DenoiseParams, summary="remove noise (non-local means)")
 def denoise(image: Image.Image, params: DenoiseParams) -> Image.Image:
     import cv2
 
     def apply(rgb: Image.Image) -> Image.Image:
         pixels = np.asarray(rgb)
-        cleaned = cv2.fastNlMeansDenoisingColored(
-            pixels, None, params.strength, params.strength, 5, 15
-        )
+        cleaned = cv2.fastNlMeansDenoisingColored(pixels, None, params.strength, params.strength, 5, 15)
         return Image.fromarray(cleaned)
 
     return on_rgb(image, apply)

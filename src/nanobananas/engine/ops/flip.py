@@ -16,9 +16,7 @@ class FlipParams(OpParams):
     direction: Literal["horizontal", "vertical"] = "horizontal"
 
 
-@register(
-    "flip", version=1, params=FlipParams, summary="mirror horizontally or vertically"
-)
+@register("flip", version=1, params=FlipParams, summary="mirror horizontally or vertically")
 def flip(image: Image.Image, params: FlipParams) -> Image.Image:
     method = (
         Image.Transpose.FLIP_LEFT_RIGHT

@@ -21,9 +21,7 @@ class GrainParams(OpParams):
 def grain(image: Image.Image, params: GrainParams) -> Image.Image:
     def apply(rgb: Image.Image) -> Image.Image:
         rng = np.random.default_rng(params.seed)
-        noise = rng.normal(0, 16 * params.amount, (rgb.height, rgb.width, 1)).astype(
-            np.float32
-        )
+        noise = rng.normal(0, 16 * params.amount, (rgb.height, rgb.width, 1)).astype(np.float32)
         return from_float(to_float(rgb) + noise)
 
     return on_rgb(image, apply)

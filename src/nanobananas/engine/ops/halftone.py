@@ -20,11 +20,7 @@ class HalftoneParams(OpParams):
 @register("halftone", version=1, params=HalftoneParams, summary="halftone dots")
 def halftone(image: Image.Image, params: HalftoneParams) -> Image.Image:
     def apply(rgb: Image.Image) -> Image.Image:
-        cell = (
-            params.cell
-            if params.cell is not None
-            else max(4, round(max(rgb.size) / 100))
-        )
+        cell = params.cell if params.cell is not None else max(4, round(max(rgb.size) / 100))
         cols, rows = -(-rgb.width // cell), -(-rgb.height // cell)
         small = rgb.resize((cols, rows), Image.Resampling.BOX)
         darkness = 1 - np.asarray(small.convert("L"), dtype=np.float32) / 255
@@ -37,14 +33,8 @@ def halftone(image: Image.Image, params: HalftoneParams) -> Image.Image:
                 if radius < 0.3:
                     continue
                 cx, cy = col * cell + cell / 2, row * cell + cell / 2
-                fill = (
-                    tuple(int(v) for v in colors[row, col])
-                    if params.color
-                    else (0, 0, 0)
-                )
-                draw.ellipse(
-                    (cx - radius, cy - radius, cx + radius, cy + radius), fill=fill
-                )
+                fill = tuple(int(v) for v in colors[row, col]) if params.color else (0, 0, 0)
+                draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), fill=fill)
         return canvas
 
     return on_rgb(image, apply)

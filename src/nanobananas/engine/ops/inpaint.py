@@ -19,9 +19,7 @@ __all__ = ["InpaintParams", "inpaint"]
 
 
 class InpaintParams(OpParams):
-    mask_png: str | None = Field(
-        default=None, description="base64 PNG, white where to erase"
-    )
+    mask_png: str | None = Field(default=None, description="base64 PNG, white where to erase")
     boxes: list[tuple[int, int, int, int]] = Field(
         default_factory=list, description="(left, top, right, bottom)"
     )
@@ -39,17 +37,11 @@ def _mask(size: tuple[int, int], params: InpaintParams) -> Image.Image:
     mask = Image.new("L", size, 0)
     if params.mask_png is not None:
         try:
-            drawn = Image.open(
-                io.BytesIO(base64.b64decode(params.mask_png, validate=True))
-            )
+            drawn = Image.open(io.BytesIO(base64.b64decode(params.mask_png, validate=True)))
             drawn.load()
         except (binascii.Error, UnidentifiedImageError, OSError) as error:
             raise OperationError("the erase mask is not a readable PNG") from error
-        mask = (
-            drawn.convert("L")
-            .resize(size, Image.Resampling.NEAREST)
-            .point([0] * 128 + [255] * 128)
-        )
+        mask = drawn.convert("L").resize(size, Image.Resampling.NEAREST).point([0] * 128 + [255] * 128)
     draw = ImageDraw.Draw(mask)
     for box in params.boxes:
         draw.rectangle(box, fill=255)

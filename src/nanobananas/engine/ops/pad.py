@@ -34,13 +34,8 @@ def pad(image: Image.Image, params: PadParams) -> Image.Image:
     image = normalize_mode(image)
     ratio = ratio_value(params.ratio)
     w, h = image.size
-    if w / h < ratio:
-        size = (round(h * ratio), h)
-    else:
-        size = (w, round(w / ratio))
-    fill: tuple[int, ...] = rgb_of(params.color) + (
-        (255,) if image.mode == "RGBA" else ()
-    )
+    size = (round(h * ratio), h) if w / h < ratio else (w, round(w / ratio))
+    fill: tuple[int, ...] = rgb_of(params.color) + ((255,) if image.mode == "RGBA" else ())
     canvas = Image.new(image.mode, size, fill)
     canvas.paste(image, ((size[0] - w) // 2, (size[1] - h) // 2))
     return canvas

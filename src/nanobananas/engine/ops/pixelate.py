@@ -15,21 +15,13 @@ class PixelateParams(OpParams):
     block: int | None = Field(default=None, ge=2, le=1000)
 
 
-@register(
-    "pixelate", version=1, params=PixelateParams, summary="mosaic of square blocks"
-)
+@register("pixelate", version=1, params=PixelateParams, summary="mosaic of square blocks")
 def pixelate(image: Image.Image, params: PixelateParams) -> Image.Image:
     image = normalize_mode(image)
-    block = (
-        params.block
-        if params.block is not None
-        else max(4, round(max(image.size) / 64))
-    )
+    block = params.block if params.block is not None else max(4, round(max(image.size) / 64))
     small = image.resize(
         (max(1, -(-image.width // block)), max(1, -(-image.height // block))),
         Image.Resampling.BOX,
     )
-    big = small.resize(
-        (small.width * block, small.height * block), Image.Resampling.NEAREST
-    )
+    big = small.resize((small.width * block, small.height * block), Image.Resampling.NEAREST)
     return big.crop((0, 0, image.width, image.height))

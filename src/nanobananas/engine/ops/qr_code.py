@@ -20,12 +20,10 @@ class QrCodeParams(OpParams):
 
 @register("qr_code", version=1, params=QrCodeParams, summary="add a QR code")
 def qr_code(image: Image.Image, params: QrCodeParams) -> Image.Image:
-    import qrcode  # type: ignore[import-untyped]  # qrcode ships no type hints
-    import qrcode.constants  # type: ignore[import-untyped]  # as above
+    import qrcode
+    import qrcode.constants
 
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=2
-    )
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=2)
     code.add_data(params.data)
     code.make(fit=True)
     matrix = code.get_matrix()

@@ -54,9 +54,7 @@ _REGISTRY: dict[str, Operation[Any]] = {}
 
 def register(
     name: str, *, version: int, params: type[P], summary: str
-) -> Callable[
-    [Callable[[Image.Image, P], Image.Image]], Callable[[Image.Image, P], Image.Image]
-]:
+) -> Callable[[Callable[[Image.Image, P], Image.Image]], Callable[[Image.Image, P], Image.Image]]:
     """Register the decorated function as the op `name`; names are unique."""
 
     def decorate(

@@ -12,9 +12,7 @@ from nanobananas.engine.ops.registry import NoParams, register
 __all__ = ["remove_background"]
 
 
-@register(
-    "remove_background", version=1, params=NoParams, summary="transparent background"
-)
+@register("remove_background", version=1, params=NoParams, summary="transparent background")
 def remove_background(image: Image.Image, params: NoParams) -> Image.Image:
     image = normalize_mode(image).convert("RGBA")
     mask = subject_mask(image).filter(ImageFilter.GaussianBlur(1))

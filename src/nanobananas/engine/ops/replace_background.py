@@ -22,17 +22,10 @@ class ReplaceBackgroundParams(OpParams):
     radius: float = Field(default=12.0, gt=0, le=200)
 
 
-def _gradient(
-    size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[int, int, int]
-) -> Image.Image:
+def _gradient(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[int, int, int]) -> Image.Image:
     column = Image.new("RGB", (1, 256))
     column.putdata(
-        [
-            tuple(
-                round(a + (b - a) * i / 255) for a, b in zip(top, bottom, strict=True)
-            )
-            for i in range(256)
-        ]
+        [tuple(round(a + (b - a) * i / 255) for a, b in zip(top, bottom, strict=True)) for i in range(256)]
     )
     return column.resize(size, Image.Resampling.BILINEAR)
 
@@ -43,9 +36,7 @@ def _gradient(
     params=ReplaceBackgroundParams,
     summary="new background",
 )
-def replace_background(
-    image: Image.Image, params: ReplaceBackgroundParams
-) -> Image.Image:
+def replace_background(image: Image.Image, params: ReplaceBackgroundParams) -> Image.Image:
     image = normalize_mode(image)
     rgb = image.convert("RGB")
     mask = subject_mask(image).filter(ImageFilter.GaussianBlur(1))

@@ -26,9 +26,7 @@ class ResizeParams(OpParams):
     def _one_way(self) -> ResizeParams:
         if self.factor is None and self.width is None and self.height is None:
             raise ValueError("give a width, a height or a factor")
-        if self.factor is not None and (
-            self.width is not None or self.height is not None
-        ):
+        if self.factor is not None and (self.width is not None or self.height is not None):
             raise ValueError("give either a factor or a size, not both")
         return self
 
@@ -59,9 +57,7 @@ def resize(image: Image.Image, params: ResizeParams) -> Image.Image:
     image = normalize_mode(image)
     size = target_size(image.size, params)
     if size[0] * size[1] > 400_000_000:
-        raise OperationError(
-            f"the result would be {size[0]}x{size[1]} pixels, which is too large"
-        )
+        raise OperationError(f"the result would be {size[0]}x{size[1]} pixels, which is too large")
     if params.mode == "fill" and params.width is not None and params.height is not None:
         return ImageOps.fit(image, size, Image.Resampling.LANCZOS)
     if size == image.size:

@@ -24,9 +24,7 @@ class RotateParams(OpParams):
     fill: Color = "#ffffff"
 
 
-@register(
-    "rotate", version=1, params=RotateParams, summary="rotate clockwise by degrees"
-)
+@register("rotate", version=1, params=RotateParams, summary="rotate clockwise by degrees")
 def rotate(image: Image.Image, params: RotateParams) -> Image.Image:
     image = normalize_mode(image)
     turn = params.degrees % 360
@@ -36,6 +34,4 @@ def rotate(image: Image.Image, params: RotateParams) -> Image.Image:
         return image.transpose(_EXACT[int(turn)])
     fill: tuple[int, ...] = rgb_of(params.fill) + ((0,) if image.mode == "RGBA" else ())
     # PIL turns counterclockwise for positive angles.
-    return image.rotate(
-        -turn, resample=Image.Resampling.BICUBIC, expand=params.expand, fillcolor=fill
-    )
+    return image.rotate(-turn, resample=Image.Resampling.BICUBIC, expand=params.expand, fillcolor=fill)

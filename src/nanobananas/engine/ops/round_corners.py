@@ -26,9 +26,7 @@ class RoundCornersParams(OpParams):
 def round_corners(image: Image.Image, params: RoundCornersParams) -> Image.Image:
     image = normalize_mode(image).convert("RGBA")
     w, h = image.size
-    radius = (
-        params.radius if params.radius is not None else max(2, round(min(w, h) * 0.08))
-    )
+    radius = params.radius if params.radius is not None else max(2, round(min(w, h) * 0.08))
     radius = min(radius, min(w, h) // 2)
     big = Image.new("L", (w * _SUPERSAMPLE, h * _SUPERSAMPLE), 0)
     ImageDraw.Draw(big).rounded_rectangle(

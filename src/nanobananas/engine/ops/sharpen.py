@@ -18,7 +18,5 @@ class SharpenParams(OpParams):
 
 @register("sharpen", version=1, params=SharpenParams, summary="unsharp-mask sharpening")
 def sharpen(image: Image.Image, params: SharpenParams) -> Image.Image:
-    unsharp = ImageFilter.UnsharpMask(
-        radius=params.radius, percent=round(params.amount * 100), threshold=0
-    )
+    unsharp = ImageFilter.UnsharpMask(radius=params.radius, percent=round(params.amount * 100), threshold=0)
     return on_rgb(image, lambda rgb: rgb.filter(unsharp))

@@ -25,15 +25,11 @@ class UpscaleParams(OpParams):
 def upscale(image: Image.Image, params: UpscaleParams) -> Image.Image:
     size = (round(image.width * params.factor), round(image.height * params.factor))
     if size[0] * size[1] > 400_000_000:
-        raise OperationError(
-            f"the result would be {size[0]}x{size[1]} pixels, which is too large"
-        )
+        raise OperationError(f"the result would be {size[0]}x{size[1]} pixels, which is too large")
 
     def enlarge(rgb: Image.Image) -> Image.Image:
         big = rgb.resize(size, Image.Resampling.LANCZOS)
         radius = max(1.0, params.factor / 2)
-        return big.filter(
-            ImageFilter.UnsharpMask(radius=radius, percent=60, threshold=2)
-        )
+        return big.filter(ImageFilter.UnsharpMask(radius=radius, percent=60, threshold=2))
 
     return on_rgb(image, enlarge)

@@ -23,8 +23,6 @@ def vibrance(image: Image.Image, params: VibranceParams) -> Image.Image:
         pixels = to_float(rgb)
         high, low = pixels.max(axis=2), pixels.min(axis=2)
         current = (high - low) / np.maximum(high, 1)
-        return scale_saturation(
-            pixels, (1 + params.amount * (1 - current)).astype(np.float32)
-        )
+        return scale_saturation(pixels, (1 + params.amount * (1 - current)).astype(np.float32))
 
     return on_rgb(image, apply)

@@ -23,42 +23,32 @@ class WatermarkParams(OpParams):
     color: Color = "#ffffff"
 
 
-@register(
-    "watermark", version=1, params=WatermarkParams, summary="semi-transparent text mark"
-)
+@register("watermark", version=1, params=WatermarkParams, summary="semi-transparent text mark")
 def watermark(image: Image.Image, params: WatermarkParams) -> Image.Image:
     image = normalize_mode(image)
     result = image.convert("RGBA")
     alpha = round(255 * params.opacity)
-    fill = rgb_of(params.color) + (alpha,)
+    fill = (*rgb_of(params.color), alpha)
     if params.tiled:
         face = load_font("roboto", max(12, round(min(result.size) * 0.06)))
         probe = ImageDraw.Draw(result)
-        left, top, right, bottom = (
-            int(v) for v in probe.textbbox((0, 0), params.text, font=face)
-        )
+        left, top, right, bottom = (int(v) for v in probe.textbbox((0, 0), params.text, font=face))
         tile = Image.new(
             "RGBA",
             (right - left + round(face.size) * 2, bottom - top + round(face.size) * 2),
             (0, 0, 0, 0),
         )
-        ImageDraw.Draw(tile).text(
-            (face.size - left, face.size - top), params.text, font=face, fill=fill
-        )
+        ImageDraw.Draw(tile).text((face.size - left, face.size - top), params.text, font=face, fill=fill)
         tile = tile.rotate(30, expand=True, resample=Image.Resampling.BICUBIC)
         layer = Image.new("RGBA", result.size, (0, 0, 0, 0))
         for y in range(0, result.height, tile.height):
-            for x in range(
-                -(y // 2) % tile.width - tile.width, result.width, tile.width
-            ):
+            for x in range(-(y // 2) % tile.width - tile.width, result.width, tile.width):
                 layer.alpha_composite(tile, (max(x, 0), y), (max(0, -x), 0))
     else:
         layer = Image.new("RGBA", result.size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(layer)
         face = fit_font(draw, params.text, result.size, params.size, "roboto")
-        left, top, right, bottom = (
-            int(v) for v in draw.textbbox((0, 0), params.text, font=face)
-        )
+        left, top, right, bottom = (int(v) for v in draw.textbbox((0, 0), params.text, font=face))
         margin = max(4, round(min(result.size) * 0.03))
         x, y = place(result.size, (right - left, bottom - top), params.position, margin)
         draw.text((x - left, y - top), params.text, font=face, fill=fill)

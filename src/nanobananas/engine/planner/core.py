@@ -1,0 +1,167 @@
+"""plan_instruction: English text -> Plan, Refusal or Clarification, clause by clause in stated order."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from nanobananas.engine.plan import Clarification, OpCall, OutputSpec, Plan, PlanOutcome, Refusal
+from nanobananas.engine.planner.output import extract_output
+from nanobananas.engine.planner.refusals import generative_refusal, refusal_for_unmatched
+from nanobananas.engine.planner.rules import Clause, match_clause
+from nanobananas.engine.planner.text import normalize
+
+__all__ = ["EXAMPLES", "PLANNER_VERSION", "PlannerContext", "plan_instruction"]
+
+PLANNER_VERSION = "1"
+
+EXAMPLES: tuple[str, ...] = (
+    "make it black and white",
+    "rotate 90 degrees clockwise",
+    "flip horizontally",
+    "crop to a square",
+    "crop it to 16:9",
+    "resize to 800 pixels wide",
+    "make it half the size",
+    "upscale 2x",
+    "make it an instagram story",
+    "make it brighter",
+    "darken it a bit",
+    "increase the contrast",
+    "make the colors more vivid",
+    "make it warmer",
+    "blur the background",
+    "sharpen it",
+    "remove the noise",
+    "remove the background",
+    "make the background white",
+    "add a 20 pixel white border",
+    "round the corners",
+    "add a vignette",
+    "apply a sepia filter",
+    "turn it into a pencil sketch",
+    "make it look like an oil painting",
+    "pixelate it",
+    'add the text "HELLO" at the top',
+    'add a watermark "© My Studio"',
+    "save it as a jpeg under 200 KB",
+    "auto enhance",
+)
+
+_SEPARATORS = re.compile(
+    r"\s*(?:[,;:](?!\d)|\b(?:and\s+then|then|and|also|plus|afterwards|after\s+that|next|finally|lastly|followed\s+by"
+    r"|as\s+well\s+as|firstly|secondly|thirdly|first|second|third|after|before\s+saving)\b)\s*"
+)
+_FILLER = frozenset(
+    str.split(
+        "it this that the image photo picture pic me my please now a an do make so is to be for of some"
+        " okay ok one up can you could would will should i want like need also too well then just thing"
+        " whole entire everything yes great good nice thanks cool looks look are am was lets let us"
+    )
+)
+_FIX_IT = re.compile(
+    r"^(?:fix|correct|repair|sort\s+out|improve|adjust|sort)\s*(?:it|that|this|the\s+\w+)?(?:\s+up|\s+out)?$"
+)
+_AGAIN = re.compile(
+    r"^(?:again|repeat|do\s+(?:it|that|this)\s+again|once\s+more|same\s+again|(?:a\s+(?:bit|little)\s+|even\s+|much\s+|some\s+)?more"
+    r"|stronger|more\s+of\s+(?:that|the\s+same))$"
+)
+
+
+@dataclass(frozen=True)
+class PlannerContext:
+    """What the caller knows beyond the words: the image size and the plan that made the current version."""
+
+    image_size: tuple[int, int] | None = None
+    previous_plan: Plan | None = None
+
+
+def _is_filler(clause: str) -> bool:
+    return all(word in _FILLER for word in clause.split())
+
+
+def _suggestions(clause: str) -> list[str]:
+    close = difflib.get_close_matches(clause, EXAMPLES, n=4, cutoff=0.3)
+    for example in (
+        "make it black and white",
+        "crop to a square",
+        "make it brighter",
+        "remove the background",
+    ):
+        if len(close) >= 4:
+            break
+        if example not in close:
+            close.append(example)
+    return close
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in _SEPARATORS.split(text) if part and part.strip()]
+
+
+def _leading_verb(clause: str) -> str | None:
+    match = re.match(
+        r"^((?:increase|decrease|raise|lower|reduce|boost|add|more|less|remove|adjust|up|bump)\b(?:\s+the)?)",
+        clause,
+    )
+    return match.group(1) if match else None
+
+
+def plan_instruction(text: str, *, context: PlannerContext | None = None) -> PlanOutcome:
+    """Plan an English instruction. Unknown words never raise: the result is then a Clarification."""
+    normalized = normalize(text)
+    if not normalized.text.strip(" ,;"):
+        return Clarification(
+            question="What would you like me to do with the image?", suggestions=list(EXAMPLES[:6])
+        )
+    refusal = generative_refusal(normalized.text)
+    if refusal is not None:
+        return refusal
+    steps: list[OpCall] = []
+    output: dict[str, Any] = {}
+    parts = _split(normalized.text)
+    index = 0
+    previous: str | None = None
+    while index < len(parts):
+        spec, clause = extract_output(parts[index])
+        output.update(spec)
+        index += 1
+        if not clause or _is_filler(clause):
+            continue
+        if _FIX_IT.match(clause) and previous is not None and steps:
+            continue
+        if (
+            _AGAIN.match(clause)
+            and context is not None
+            and context.previous_plan is not None
+            and context.previous_plan.steps
+        ):
+            steps.append(context.previous_plan.steps[-1].model_copy(deep=True))
+            previous = clause
+            continue
+        outcome = match_clause(Clause(clause, normalized.quotes, normalized.links))
+        if outcome is None and previous is not None:
+            verb = _leading_verb(previous)
+            if verb is not None:
+                outcome = match_clause(Clause(f"{verb} {clause}", normalized.quotes, normalized.links))
+        if outcome is None and index < len(parts):
+            joined = f"{clause} and {parts[index]}"
+            outcome = match_clause(Clause(joined, normalized.quotes, normalized.links))
+            if outcome is not None:
+                index += 1
+        if outcome is None:
+            outcome = refusal_for_unmatched(clause) or Clarification(
+                question=f"I did not understand {clause!r}. Did you mean one of these?",
+                suggestions=_suggestions(clause),
+            )
+        if isinstance(outcome, (Refusal, Clarification)):
+            return outcome
+        steps.extend(outcome)
+        previous = clause
+    if not steps and not output:
+        return Clarification(
+            question="What would you like me to do with the image?", suggestions=list(EXAMPLES[:6])
+        )
+    return Plan(steps=steps, output=OutputSpec(**output) if output else None, planner_version=PLANNER_VERSION)

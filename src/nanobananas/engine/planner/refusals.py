@@ -1,0 +1,110 @@
+"""Recognise requests that need new content generated, which the offline engine must not fake."""
+
+from __future__ import annotations
+
+import re
+
+from nanobananas.engine.plan import Refusal
+
+__all__ = ["generative_refusal", "refusal_for_unmatched"]
+
+_PEOPLE = (
+    r"(?:her|him|them|me|us|he|she|they|the\s+(?:person|people|man|woman|men|women|girl|boy|guy|lady|kid|kids|child"
+    r"|children|baby|subject|model|bride|groom|couple|family|dog|cat|puppy|kitten|animal|face)|everyone|everybody"
+    r"|(?:my|his|her|their)\s+(?!photo|image|picture|pic|photos|images|pictures|selfie|file|shot)\w+)"
+)
+_EXPRESSION = (
+    r"(?:smile|smiling|smiles|laugh|laughing|grin|grinning|frown|frowning|wink|winking|cry|crying|blink|happy|happier"
+    r"|sad|sadder|angry|surprised|serious|older|younger|old|young|thinner|slimmer|skinnier|fatter|taller|shorter"
+    r"|muscular|bald|blonde|blond|beard|bearded|pose|posing|stand|standing|sit|sitting|jump|jumping|wave|waving"
+    r"|dance|dancing|look\s+at|looking\s+at|face\s+(?:left|right|forward)|open|close|wear|wearing)"
+)
+_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), reason)
+    for pattern, reason in (
+        (
+            r"\b(?:replace|swap|switch|exchange|substitute)\b(?!\s+(?:the\s+)?background\b)(?!\s+(?:the\s+)?colors?\b)",
+            "replacing objects creates new content",
+        ),
+        (
+            r"\b(?:turn|change|transform|convert|morph)\s+(?:the|this|that|my|his|her|their)\s+(?!image|photo|picture"
+            r"|pic|background|colors?|whole|file|format|output|size|resolution|dimensions|aspect|ratio|orientation"
+            r"|contrast|brightness|saturation|exposure|tone|mood|look|style|text|font|border|frame|corners|quality)\w+(?:\s+\w+)?\s+(?:in)?to\s+(?:an?\s+)?\w+",
+            "turning one thing into another creates new content",
+        ),
+        (
+            rf"\bmake\s+{_PEOPLE}\s+(?:look\s+)?(?:more\s+|less\s+|a\s+bit\s+)?{_EXPRESSION}\b",
+            "changing how someone looks or what they do creates new content",
+        ),
+        (
+            rf"\b{_PEOPLE}\s+(?:is\s+|are\s+)?{_EXPRESSION}\b",
+            "changing how someone looks or what they do creates new content",
+        ),
+        (
+            r"\b(?:put|place|insert|add|draw|paint|give)\s+(?:an?\s+|some\s+|the\s+)?(?:hat|cap|crown|sunglasses|glasses|mustache"
+            r"|moustache|beard|tattoo|earrings|necklace|scarf|mask|wings|halo|horns|makeup|lipstick)\b",
+            "adding objects creates new content",
+        ),
+        (
+            r"\b(?:remove|erase|delete|get\s+rid\s+of|take\s+out|clean\s+up|eliminate|hide)\s+(?:the\s+|that\s+|this\s+|all\s+(?:the\s+)?|those\s+|these\s+|my\s+|his\s+|her\s+)?"
+            r"(?!background|noise|grain|graininess|noisiness|color|colors|saturation|blur|metadata|exif|location|border|frame"
+            r"|borders|vignette|tint|cast|color\s+cast|shadows?\b(?!\s+of)|contrast|it\b|everything\b)"
+            r"(?:[a-z]+\s+){0,2}(?:person|people|man|woman|guy|girl|boy|kid|child|dog|cat|car|cars|bird|birds|ball|tree|trees"
+            r"|object|objects|thing|stuff|wires?|power\s+lines?|lines|pole|poles|sign|signs|text|words|logo|watermark"
+            r"|tourists?|crowd|photobomber|stranger|trash|rubbish|litter|spot|spots|pimples?|blemish(?:es)?|wrinkles"
+            r"|scratches|red\s+eye|glasses|hat|building|buildings|chair|table|cup|bottle|phone|bag|[a-z]+s)\b",
+            "finding and erasing an object needs a model to locate it and paint what was behind it",
+        ),
+        (
+            r"\b(?:extend|expand|outpaint|uncrop|zoom\s+out)\b",
+            "extending the picture beyond its edges creates new content",
+        ),
+        (
+            r"\b(?:colorize|colourise|colourize|colorise)\b|\badd\s+colou?rs?\s+to\s+(?:this|the|my|an?)\s+(?:old\s+)?(?:bw|gray|grayscale|black)",
+            "colourising a black-and-white photo needs a generative model",
+        ),
+        (
+            r"\bin\s+the\s+style\s+of\b|\blike\s+(?:a\s+)?(?:van\s+gogh|picasso|monet|rembrandt|pixar|disney|ghibli)\b"
+            r"|\b(?:van\s+gogh|picasso|monet|ghibli|pixar)\b",
+            "imitating an artist's style needs a generative model",
+        ),
+        (
+            r"\b(?:make|turn)\s+it\s+(?:look\s+like\s+)?(?:at\s+)?(?:night|nighttime|night\s+time|day|daytime|winter|summer|autumn"
+            r"|spring|snowy|rainy|sunny|sunset|sunrise|dawn|dusk)\b|\bmake\s+it\s+(?:snow|rain)\b",
+            "changing the scene, weather or time of day creates new content",
+        ),
+        (
+            r"\b(?:make|change|turn|paint|color)\s+(?:the|his|her|their|my)\s+(?!background|image|photo|picture|pic|colors?|whole"
+            r"|text|border|frame|edges|corners|shadows|highlights)\w+(?:\s+\w+)?\s+(?:to\s+|into\s+)?(?:red|green|blue|yellow"
+            r"|orange|purple|pink|black|white|gray|brown|gold|silver|blonde|blond|teal|cyan|magenta)\b",
+            "recolouring one object needs a model to find it",
+        ),
+        (
+            r"\b(?:face\s*swap|swap\s+faces|deepfake|nude|naked|undress)\b",
+            "this would generate a new image of a person",
+        ),
+        (
+            r"\b(?:animate|animation|video|gif\s+of|make\s+it\s+move|3d\s+model)\b",
+            "making motion or 3D needs a generative model",
+        ),
+    )
+)
+_ADD_THINGS = re.compile(
+    r"^(?:add|put|insert|place|draw|paint|include|give|generate|create|show|make\s+there\s+be|there\s+should\s+be)\s+"
+    r"(?:it\s+|him\s+|her\s+|them\s+)?(?:an?\s+|some\s+|the\s+|more\s+|lots\s+of\s+|many\s+|few\s+|\d+\s+)?[a-z]+"
+)
+
+
+def generative_refusal(clause: str) -> Refusal | None:
+    """A Refusal when the normalized clause asks for new content, else None."""
+    for pattern, reason in _RULES:
+        if pattern.search(clause):
+            return Refusal(reason=reason)
+    return None
+
+
+def refusal_for_unmatched(clause: str) -> Refusal | None:
+    """A clause no rule understood that asks to add or create things is generative, not unclear."""
+    if _ADD_THINGS.search(clause):
+        return Refusal(reason="adding objects creates new content")
+    return None

@@ -1,0 +1,175 @@
+"""Normalize an English instruction: quoted text and links set aside, spelling, units, numbers, typos."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from nanobananas.engine.planner.numbers import replace_number_words
+from nanobananas.engine.planner.vocabulary import COMMON_WORDS, KEYWORDS
+
+__all__ = ["Normalized", "correct_word", "normalize"]
+
+_QUOTED = re.compile(
+    r'"([^"]+)"|\u201c([^\u201d]+)\u201d|\u00ab([^\u00bb]+)\u00bb|\u2018([^\u2019]+)\u2019'
+    r"|(?<![\w])'([^']+)'(?![\w])"
+)
+_LINK = re.compile(r"\bhttps?://\S+|\bwww\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+")
+_UNQUOTED_TEXT = re.compile(
+    r"\b(?:saying|says|that\s+reads|reading|reads|write|writes|type"
+    r"|(?:add|put|place|insert|overlay)\s+(?:the\s+|some\s+|a\s+)?(?:text|words?|caption|title|label|headline))\s+"
+    r"(?=\S)(?!(?:the|a|an|some|it|on|at|in|to|that|saying|says|reading|with|qtext\d+|qlink\d+)\b)"
+    r"([^,;.!?\"]+?)"
+    r"(?=\s+(?:at|in|on|onto|to|across|along|near|over|under|with|using|centered|centred|top|bottom|center"
+    r"|centre|middle|upper|lower)\b|\s*[,;.!?]|\s*$)",
+    re.IGNORECASE,
+)
+_BRITISH: dict[str, str] = {
+    "centre": "center",
+    "centred": "centered",
+    "centring": "centering",
+    "metre": "meter",
+    "grey": "gray",
+    "greyer": "grayer",
+    "greyish": "grayish",
+    "greyscale": "grayscale",
+    "greyed": "grayed",
+    "greys": "grays",
+    "anticlockwise": "counterclockwise",
+    "aeroplane": "airplane",
+    "mum": "mom",
+}
+_CONTRACTIONS: dict[str, str] = {
+    "it's": "it is",
+    "that's": "that is",
+    "don't": "do not",
+    "doesn't": "does not",
+    "isn't": "is not",
+    "can't": "cannot",
+    "won't": "will not",
+    "i'd": "i would",
+    "i'm": "i am",
+    "let's": "let us",
+    "you're": "you are",
+    "there's": "there is",
+    "what's": "what is",
+}
+_UNIT = re.compile(r"(?<=\d)(?=[a-z%°])|(?<=[%°])(?=\w)")
+_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\b(?:counter|anti)\s*-?\s*clock\s*-?\s*wise\b", "counterclockwise"),
+        (r"\bclock\s*-?\s*wise\b", "clockwise"),
+        (r"\bblack\s*(?:and|&|n|-|'n'|/)\s*white\b|\bb\s*(?:&|/|and|n)\s*w\b", "bw"),
+        (r"\bblack-and-white\b", "bw"),
+        (r"\bgr[ae]y\s*-?\s*scale\b", "grayscale"),
+        (r"\bback\s*ground\b", "background"),
+        (r"\bup\s*-?\s*scale", "upscale"),
+        (r"\bdown\s*-?\s*scale", "downscale"),
+        (r"\bde\s*-?\s*noise", "denoise"),
+        (r"\bde\s*-?\s*saturate", "desaturate"),
+        (r"\bwater\s*-?\s*colou?r", "watercolor"),
+        (r"\bwater\s*-?\s*mark", "watermark"),
+        (r"\bpost\s*-?\s*eri[sz]e", "posterize"),
+        (r"\bqr\s*-?\s*code", "qrcode"),
+        (r"\bhalf\s*-?\s*tone", "halftone"),
+        (r"\bsepia\s*-?\s*tone[ds]?", "sepia"),
+        (r"\btop\s*-\s*", "top "),
+        (r"\bbottom\s*-\s*", "bottom "),
+        (r"\bin\s*-?\s*sta\s*-?\s*gram\b|\binsta\b|\big\b", "instagram"),
+        (r"\byou\s*-?\s*tube\b|\byt\b", "youtube"),
+        (r"\bface\s*-?\s*book\b|\bfb\b", "facebook"),
+        (r"\bbg\b", "background"),
+        (r"\bpx\b|\bpixels?\b|\bpix\b", "px"),
+        (r"\b(?:kilobytes?|kbs|kib)\b", "kb"),
+        (r"\b(?:megabytes?|mbs|mib)\b", "mb"),
+        (r"\b(?:deg|degs|degree|°)\b|°", " degrees"),
+        (r"%|\bper\s*cent\b|\bpct\b", " percent"),
+        (r"\bjpg\b", "jpeg"),
+        (r"\btif\b", "tiff"),
+        (r"(?<=\d)\s*(?:x|\u00d7|by)\s*(?=\d)", "x"),
+    )
+)
+_POLITE = re.compile(
+    r"\b(?:could|can|would|will)\s+(?:you|u)\s+(?:please\s+|kindly\s+)?|\bplease\b|\bpls\b|\bplz\b|\bkindly\b"
+    r"|\bi\s+(?:would|d)\s+like\s+(?:you\s+)?to\b|\bi\s+(?:want|need)\s+(?:you\s+)?to\b"
+    r"|\bi\s+(?:would\s+)?(?:want|like|need)\b|\bhelp\s+me\b|\bfor\s+me\b|\bthanks?(?:\s+you)?\b"
+    r"|\bif\s+(?:you\s+)?(?:can|could|possible)\b|\bjust\b|\bhey\b|\bhi\b|\bhello\b|\bgo\s+ahead\s+and\b|\btry\s+to\b"
+    r"|\blet\s+us\b|\bwould\s+be\s+(?:great|nice)\b|\bi\s+wonder\s+if\b"
+)
+_TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2013": "-", "\u2014": "-", "\u00d7": "x"})
+_MARK = re.compile(r"[^\w\s,;:.#+\-]")
+
+
+@dataclass
+class Normalized:
+    """The instruction in lower-case normal form; quoted texts and links are 'qtextN' / 'qlinkN'."""
+
+    text: str
+    quotes: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=4096)
+def correct_word(word: str) -> str | None:
+    """The keyword a misspelt word most likely means, or None when it is not close to one."""
+    if len(word) < 4 or not word.isalpha() or word in KEYWORDS or word in COMMON_WORDS:
+        return None
+    z_spelling = re.sub(r"is(e|ed|es|ing|ation)$", r"iz\1", word)
+    if z_spelling in KEYWORDS:
+        return z_spelling
+    if "colour" in word and word.replace("colour", "color") in KEYWORDS:
+        return word.replace("colour", "color")
+    cutoff = 0.8 if len(word) < 7 else 0.75
+    matches = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=cutoff)
+    return matches[0] if matches else None
+
+
+def _set_aside(text: str, pattern: re.Pattern[str], store: list[str], tag: str) -> str:
+    def keep(match: re.Match[str]) -> str:
+        value = next((group for group in match.groups() if group), match.group(0))
+        store.append(value.strip())
+        return f" {tag}{len(store) - 1} "
+
+    return pattern.sub(keep, text)
+
+
+def normalize(instruction: str) -> Normalized:
+    """Lower-case the instruction and rewrite it to the planner's vocabulary."""
+    result = Normalized(text="")
+    text = _set_aside(instruction, _LINK, result.links, "qlink")
+    text = _set_aside(text, _QUOTED, result.quotes, "qtext")
+    text = _UNQUOTED_TEXT.sub(
+        lambda m: m.group(0)[: m.start(1) - m.start(0)] + _set_aside_one(m.group(1), result.quotes), text
+    )
+    text = text.lower().translate(_TYPOGRAPHY)
+    for contraction, full in _CONTRACTIONS.items():
+        text = text.replace(contraction, full)
+    text = _UNIT.sub(" ", text)
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    text = _POLITE.sub(" ", text)
+    text = re.sub(r"[!?]+|\.(?!\d)|\s-\s", " ; ", text)
+    text = _MARK.sub(" ", text)
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)
+    text = re.sub(r"([,;])", r" \1 ", text)
+    tokens: list[str] = []
+    for token in text.split():
+        token = _BRITISH.get(token, token)
+        if "colour" in token:
+            token = token.replace("colour", "color")
+        fixed = correct_word(token)
+        if fixed is not None:
+            result.corrections[token] = fixed
+            token = fixed
+        tokens.append(token)
+    result.text = " ".join(replace_number_words(tokens))
+    return result
+
+
+def _set_aside_one(value: str, store: list[str]) -> str:
+    store.append(value.strip())
+    return f"qtext{len(store) - 1}"
