@@ -40,7 +40,10 @@ def _decorative(background: RGB, *preferred: RGB) -> RGB:
 
 
 def _title_lines(page: Page, brief: Brief, colour: RGB, *, size: float, kicker_colour: RGB) -> list[Line]:
+    """Kicker and title; a short title may grow past `size`, up to what the width allows."""
     fonts = page.fonts
+    if len(brief.title) <= 12:
+        size *= 1.4
     return [
         Line(brief.kicker.upper(), fonts.label, 0.034, kicker_colour, tracking=0.18, max_lines=2),
         Line(brief.title, fonts.display, size, colour, gap=0.35, leading=0.95, min_size=16),
@@ -97,9 +100,7 @@ def classic(page: Page, brief: Brief) -> None:
     lines += [Line(d, page.fonts.label, 0.045, ink, gap=0.5, max_lines=2) for d in _detail_lines(brief)]
     margin = int(u * 0.11)
     page.stack(lines, (margin, int(h * 0.22), w - margin, int(h * 0.9)))
-    _price_badge(
-        page, brief, w - u * 0.17, h - u * 0.17, u * 0.11, _decorative(p.background, p.surface, p.accent)
-    )
+    _price_badge(page, brief, w - u * 0.17, h - u * 0.17, u * 0.11, _decorative(p.background, p.surface, p.accent))
 
 
 def band(page: Page, brief: Brief) -> None:
@@ -109,7 +110,7 @@ def band(page: Page, brief: Brief) -> None:
     lower_count = len(_detail_lines(brief, joined=False)) + (2 if brief.subtitle else 0)
     split = int(h * (0.55 if lower_count > 2 else 0.64))
     page.image.paste(p.surface, (0, 0, w, split))
-    circle = blend(p.surface, p.accent, 0.35)
+    circle = blend(p.surface, p.background, 0.2)
     fill_ellipse(page.image, (w - u * 0.42, -u * 0.3, w + u * 0.3, u * 0.42), circle)
     ring(page.image, (w - u * 0.5, -u * 0.38, w + u * 0.38, u * 0.5), circle, u * 0.01)
     dot = _decorative(p.background, p.accent, p.surface)
@@ -118,12 +119,8 @@ def band(page: Page, brief: Brief) -> None:
         fill_ellipse(page.image, (cx - u * 0.018, split - u * 0.018, cx + u * 0.018, split + u * 0.018), dot)
     on_band = _on(p.surface, p.background, p.ink)
     margin = int(u * 0.09)
-    lines = _title_lines(
-        page, brief, on_band, size=0.16, kicker_colour=_on(p.surface, p.accent, p.background)
-    )
-    page.stack(
-        lines, (margin, int(h * 0.08), w - margin, split - int(u * 0.07)), align="left", valign="bottom"
-    )
+    lines = _title_lines(page, brief, on_band, size=0.16, kicker_colour=_on(p.surface, p.accent, p.background))
+    page.stack(lines, (margin, int(h * 0.08), w - margin, split - int(u * 0.07)), align="left", valign="bottom")
     ink = _on(p.background, p.ink)
     lower = [Line(brief.subtitle, page.fonts.body, 0.065, _on(p.background, p.soft, p.ink), max_lines=3)]
     lower += [
@@ -139,9 +136,7 @@ def band(page: Page, brief: Brief) -> None:
     )
     motif = theme_motif(brief.theme, page.rng)
     MOTIFS[motif](page.image, w - margin - motif_r, (taken[1] + taken[3]) / 2, motif_r, dot, p.background)
-    _price_badge(
-        page, brief, w - u * 0.2, split + u * 0.22, u * 0.12, _decorative(p.background, p.accent, p.surface)
-    )
+    _price_badge(page, brief, w - u * 0.2, split + u * 0.22, u * 0.12, _decorative(p.background, p.accent, p.surface))
 
 
 def arch(page: Page, brief: Brief) -> None:
@@ -149,28 +144,21 @@ def arch(page: Page, brief: Brief) -> None:
     p, u, w, h = page.palette, page.unit, page.width, page.height
     page.image.paste(p.background, (0, 0, w, h))
     cx, cy, radius = w / 2, h * 0.42, u * 0.34
-    rings = [p.surface, blend(p.surface, p.accent, 0.5), p.accent, blend(p.accent, p.background, 0.45)]
+    white = (255, 255, 255)
+    rings = [p.surface, p.accent, blend(p.accent, white, 0.4), blend(p.accent, white, 0.7)]
     for index, colour in enumerate(rings):
         r = radius * (1 - index * 0.2)
-        fill_ellipse(
-            page.image, (cx - r, cy - r, cx + r, cy + r), _decorative(p.background, colour, p.accent)
-        )
+        fill_ellipse(page.image, (cx - r, cy - r, cx + r, cy + r), colour)
     page.image.paste(p.background, (0, int(cy), w, h))
     line_colour = _decorative(p.background, p.surface, p.accent)
-    page.draw.rectangle(
-        (int(u * 0.08), int(cy), int(w - u * 0.08), int(cy + max(2, u * 0.006))), fill=line_colour
-    )
+    page.draw.rectangle((int(u * 0.08), int(cy), int(w - u * 0.08), int(cy + max(2, u * 0.006))), fill=line_colour)
     ink = _on(p.background, p.ink)
     lines = _title_lines(page, brief, ink, size=0.15, kicker_colour=_on(p.background, p.accent, p.ink))
-    lines += [
-        Line(brief.subtitle, page.fonts.body, 0.055, _on(p.background, p.soft, p.ink), gap=0.9, max_lines=3)
-    ]
+    lines += [Line(brief.subtitle, page.fonts.body, 0.055, _on(p.background, p.soft, p.ink), gap=0.9, max_lines=3)]
     lines += [Line(d, page.fonts.label, 0.045, ink, gap=0.6, max_lines=2) for d in _detail_lines(brief)]
     margin = int(u * 0.09)
     page.stack(lines, (margin, int(cy + u * 0.07), w - margin, h - margin))
-    _price_badge(
-        page, brief, w - u * 0.16, u * 0.16, u * 0.11, _decorative(p.background, p.accent, p.surface)
-    )
+    _price_badge(page, brief, w - u * 0.16, u * 0.16, u * 0.11, _decorative(p.background, p.accent, p.surface))
 
 
 def bold(page: Page, brief: Brief) -> None:
@@ -188,25 +176,27 @@ def bold(page: Page, brief: Brief) -> None:
     margin = int(u * 0.09)
     wide = w > h * 1.3
     badge_r = u * (0.17 if not wide else 0.22)
+    grow = 1.5 if wide else 1.0
     lines = [
-        Line(brief.kicker.upper(), page.fonts.label, 0.04, ink, tracking=0.2),
-        Line(title, page.fonts.display, 0.2, ink, leading=0.92, min_size=16),
+        Line(brief.kicker.upper(), page.fonts.label, 0.04 * grow, ink, tracking=0.2),
+        Line(title, page.fonts.display, 0.2 * grow * (1.4 if len(title) <= 12 else 1.0), ink, leading=0.92),
         Line(
             brief.subtitle,
             page.fonts.label,
-            0.06,
+            (0.075 if wide else 0.06) * grow,
             _on(p.background, p.surface, p.accent, p.ink),
             gap=0.6,
             max_lines=2,
         ),
     ]
-    lines += [Line(d, page.fonts.body, 0.045, ink, gap=0.5, max_lines=2) for d in _detail_lines(brief)]
+    lines += [
+        Line(d, page.fonts.body, (0.06 if wide else 0.05) * grow, ink, gap=0.5, max_lines=2)
+        for d in _detail_lines(brief)
+    ]
     if wide:
         text_box = (margin + int(u * 0.1), margin, int(w - badge_r * 2.6), h - margin)
         page.stack(lines, text_box, align="left")
-        _price_badge(
-            page, brief, w - badge_r * 1.45, h / 2, badge_r, _decorative(p.background, p.surface, p.accent)
-        )
+        _price_badge(page, brief, w - badge_r * 1.45, h / 2, badge_r, _decorative(p.background, p.surface, p.accent))
         if not brief.price:
             MOTIFS["sparkle"](page.image, w - badge_r * 1.45, h / 2, badge_r * 0.7, stripe, p.background)
         return
@@ -243,9 +233,7 @@ def party(page: Page, brief: Brief) -> None:
     )
     string = _decorative(p.background, p.soft, p.ink)
     for index, (x, y) in enumerate(spots):
-        balloon(
-            page.image, x, y, r * (1.0 if index % 2 == 0 else 0.85), colours[index % len(colours)], string
-        )
+        balloon(page.image, x, y, r * (1.0 if index % 2 == 0 else 0.85), colours[index % len(colours)], string)
     if brief.age:
         ar = u * 0.09
         badge = _decorative(p.background, p.surface, p.accent)
@@ -261,9 +249,7 @@ def party(page: Page, brief: Brief) -> None:
             max_lines=1,
         )
     title_colour = _on(p.background, p.surface, p.ink)
-    lines = _title_lines(
-        page, brief, title_colour, size=0.17, kicker_colour=_on(p.background, p.accent, p.ink)
-    )
+    lines = _title_lines(page, brief, title_colour, size=0.17, kicker_colour=_on(p.background, p.accent, p.ink))
     lines += [Line(brief.subtitle, page.fonts.label, 0.07, _on(p.background, p.ink), gap=0.7, max_lines=3)]
     lines += [
         Line(d, page.fonts.body, 0.045, _on(p.background, p.soft, p.ink), gap=0.6, max_lines=2)
@@ -300,9 +286,7 @@ def split(page: Page, brief: Brief) -> None:
         Line("", page.fonts.body, 0.04, _decorative(p.background, p.accent), rule=0.2, gap=1.0),
         Line(brief.subtitle, page.fonts.body, 0.075, _on(p.background, p.soft, p.ink), gap=0.8, max_lines=2),
     ]
-    lines += [
-        Line(d, page.fonts.label, 0.06, ink, gap=0.5, max_lines=1) for d in _detail_lines(brief, limit=34)
-    ]
+    lines += [Line(d, page.fonts.label, 0.06, ink, gap=0.5, max_lines=1) for d in _detail_lines(brief, limit=34)]
     page.stack(lines, (margin, margin, edge - margin, h - margin), align="left")
     _price_badge(page, brief, pcx, pcy + pr * 1.1, pr * 0.55, _decorative(p.surface, p.accent, p.background))
 
@@ -365,13 +349,9 @@ def menu(page: Page, brief: Brief) -> None:
     ink = _on(p.background, p.ink)
     margin = int(u * 0.12)
     heading = _title_lines(page, brief, ink, size=0.13, kicker_colour=_on(p.background, p.accent, p.ink))
-    heading += [
-        Line(brief.subtitle, page.fonts.body, 0.045, _on(p.background, p.soft, p.ink), gap=0.6, max_lines=2)
-    ]
+    heading += [Line(brief.subtitle, page.fonts.body, 0.045, _on(p.background, p.soft, p.ink), gap=0.6, max_lines=2)]
     taken = page.stack(heading, (margin, int(h * 0.07), w - margin, int(h * 0.3)), valign="bottom")
-    MOTIFS[theme_motif(brief.theme, page.rng)](
-        page.image, w / 2, taken[3] + u * 0.07, u * 0.035, accent, p.background
-    )
+    MOTIFS[theme_motif(brief.theme, page.rng)](page.image, w / 2, taken[3] + u * 0.07, u * 0.035, accent, p.background)
     footer = "  ·  ".join(brief.details)
     bottom = h - margin - (int(u * 0.06) if footer else 0)
     top = int(taken[3] + u * 0.14)
@@ -412,9 +392,7 @@ def menu(page: Page, brief: Brief) -> None:
                 dot_y = name_box[3] - max(2, int(size * 0.08))
                 x = name_box[2] + size * 0.4
                 while x < price_box[0] - size * 0.4:
-                    draw.ellipse(
-                        (x - 1.5, dot_y - 1.5, x + 1.5, dot_y + 1.5), fill=_decorative(p.background, p.soft)
-                    )
+                    draw.ellipse((x - 1.5, dot_y - 1.5, x + 1.5, dot_y + 1.5), fill=_decorative(p.background, p.soft))
                     x += size * 0.35
             y += row
     if footer:
@@ -473,8 +451,7 @@ def certificate(page: Page, brief: Brief) -> None:
     line_y = (name_box[3] if name_box else int(h * 0.64)) + int(u * 0.025)
     page.draw.rectangle((int(w * 0.28), line_y, int(w * 0.72), line_y + max(2, int(u * 0.003))), fill=gold)
     details = [
-        Line(d, page.fonts.body, 0.032, _on(p.background, p.soft, p.ink), gap=0.5, max_lines=2)
-        for d in brief.details
+        Line(d, page.fonts.body, 0.032, _on(p.background, p.soft, p.ink), gap=0.5, max_lines=2) for d in brief.details
     ]
     page.stack(details, (margin, line_y + int(u * 0.03), w - margin, int(h * 0.76)), valign="top")
     seal_r = u * 0.085
@@ -518,12 +495,7 @@ def scene_card(page: Page, brief: Brief) -> None:
     p, u, w, h = page.palette, page.unit, page.width, page.height
     wide = w > h * 1.2
     margin = int(u * 0.07)
-    box = (margin, margin, int(w * 0.55), h - margin) if wide else (margin, margin, w - margin, int(h * 0.47))
-    overlay = Image.new("L", page.image.size, 0)
-    ImageDraw.Draw(overlay).rounded_rectangle(box, radius=int(u * 0.03), fill=int(255 * 0.86))
-    page.image.paste(p.background, (0, 0, w, h), overlay)
     pad = int(u * 0.05)
-    inner = (box[0] + pad, box[1] + pad, box[2] - pad, box[3] - pad)
     ink = _on(p.background, p.ink)
     lines = _title_lines(page, brief, ink, size=0.14, kicker_colour=_on(p.background, p.accent, p.ink))
     lines += [
@@ -531,7 +503,13 @@ def scene_card(page: Page, brief: Brief) -> None:
         Line(brief.subtitle, page.fonts.body, 0.05, _on(p.background, p.soft, p.ink), gap=0.8, max_lines=2),
     ]
     lines += [Line(d, page.fonts.label, 0.042, ink, gap=0.5, max_lines=2) for d in _detail_lines(brief)]
-    page.stack(lines, inner, align="left" if wide else "center")
+    most = (margin, margin, int(w * 0.55), h - margin) if wide else (margin, margin, w - margin, int(h * 0.5))
+    needed = page.measure(lines, most[2] - most[0] - 2 * pad, most[3] - most[1] - 2 * pad) + 2 * pad
+    box = (most[0], most[1], most[2], most[1] + needed) if not wide else most
+    overlay = Image.new("L", page.image.size, 0)
+    ImageDraw.Draw(overlay).rounded_rectangle(box, radius=int(u * 0.03), fill=int(255 * 0.96))
+    page.image.paste(p.background, (0, 0, w, h), overlay)
+    page.stack(lines, (box[0] + pad, box[1] + pad, box[2] - pad, box[3] - pad), align="left" if wide else "center")
     _price_badge(page, brief, w - u * 0.17, h - u * 0.17, u * 0.12, _decorative(p.background, p.accent))
 
 
@@ -565,6 +543,8 @@ def choose_layout(brief: Brief, width: int, height: int, seed: int) -> str:
         options = ["bold"]
     elif brief.kind in {"invitation", "card"} or brief.theme in {"wedding", "certificate"}:
         options = ["classic", "arch"]
-    else:
+    elif brief.subtitle or brief.details:
         options = ["classic", "band", "arch"]
+    else:
+        options = ["classic", "arch"]
     return options[seed % len(options)]

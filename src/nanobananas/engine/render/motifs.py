@@ -113,9 +113,7 @@ def balloon(image: Image.Image, cx: float, cy: float, r: float, colour: RGB, str
         y = cy + r * 1.2 + t * r * 2.2
         d = max(1.0, r * 0.02)
         fill_ellipse(image, (x - d, y - d, x + d, y + d), string)
-    fill_polygon(
-        image, [(cx, cy + r * 1.12), (cx - r * 0.14, cy + r * 1.3), (cx + r * 0.14, cy + r * 1.3)], colour
-    )
+    fill_polygon(image, [(cx, cy + r * 1.12), (cx - r * 0.14, cy + r * 1.3), (cx + r * 0.14, cy + r * 1.3)], colour)
     fill_ellipse(image, (cx - r * 0.85, cy - r, cx + r * 0.85, cy + r * 1.2), colour)
     shine = blend(colour, (255, 255, 255), 0.55)
     fill_ellipse(image, (cx - r * 0.5, cy - r * 0.6, cx - r * 0.22, cy - r * 0.1), shine)
@@ -137,9 +135,7 @@ def confetti(
             break
         x, y = rng.uniform(0, image.width), rng.uniform(0, image.height)
         s = size * rng.uniform(0.55, 1.25)
-        if any(
-            b[0] - s * 1.5 < x < b[2] + s * 1.5 and b[1] - s * 1.5 < y < b[3] + s * 1.5 for b in keep_clear
-        ):
+        if any(b[0] - s * 1.5 < x < b[2] + s * 1.5 and b[1] - s * 1.5 < y < b[3] + s * 1.5 for b in keep_clear):
             continue
         colour = colours[rng.randrange(len(colours))]
         shape = rng.randrange(3)

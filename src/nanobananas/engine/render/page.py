@@ -116,14 +116,7 @@ class Page:
         left, top, right, bottom = box
         width, height = right - left, bottom - top
         lines = [line for line in lines if line.text.strip() or line.rule]
-        scale = 1.0
-        fitted: list[FittedText | None] = []
-        total = 0
-        for _ in range(24):
-            fitted, total = self._fit_all(lines, width, height, scale)
-            if total <= height:
-                break
-            scale *= 0.9
+        fitted, total, scale = self._shrink(lines, width, height)
         y = top
         if valign == "center":
             y = top + max(0, (height - total) // 2)
@@ -132,7 +125,7 @@ class Page:
         start = y
         for index, (line, fit) in enumerate(zip(lines, fitted, strict=True)):
             if index:
-                y += int(line.gap * line.size * self.unit * scale)
+                y += self._gap(lines[index - 1], line, scale)
             if fit is None:
                 thickness = max(2, int(self.unit * 0.004))
                 rule_width = int(line.rule * width)
@@ -152,6 +145,26 @@ class Page:
             y += fit.height
         return (left, start, right, y)
 
+    def _gap(self, previous: Line, line: Line, scale: float) -> int:
+        """Space above `line`: its gap in units of the larger of its own size and half the line before."""
+        return int(line.gap * max(line.size, previous.size * 0.5) * self.unit * scale)
+
+    def measure(self, lines: Sequence[Line], width: int, height: int) -> int:
+        """The height `stack` would take for `lines` in a box of this size."""
+        lines = [line for line in lines if line.text.strip() or line.rule]
+        return min(height, self._shrink(lines, width, height)[1])
+
+    def _shrink(self, lines: Sequence[Line], width: int, height: int) -> tuple[list[FittedText | None], int, float]:
+        scale = 1.0
+        fitted: list[FittedText | None] = []
+        total = 0
+        for _ in range(24):
+            fitted, total = self._fit_all(lines, width, height, scale)
+            if total <= height:
+                break
+            scale *= 0.9
+        return fitted, total, scale
+
     def _fit_all(
         self, lines: Sequence[Line], width: int, height: int, scale: float
     ) -> tuple[list[FittedText | None], int]:
@@ -159,7 +172,7 @@ class Page:
         total = 0
         for index, line in enumerate(lines):
             if index:
-                total += int(line.gap * line.size * self.unit * scale)
+                total += self._gap(lines[index - 1], line, scale)
             if line.rule:
                 fitted.append(None)
                 total += max(2, int(self.unit * 0.004))

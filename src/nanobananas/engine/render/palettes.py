@@ -415,9 +415,7 @@ def _from_colours(words: tuple[str, ...], background_word: str | None) -> Palett
     ink = readable_on(background, accent, (255, 255, 255) if dark else (28, 28, 32), minimum=4.5)
     soft = blend(ink, background, 0.3)
     name = "colours:" + "-".join(dict.fromkeys(([background_word] if background_word else []) + list(words)))
-    return Palette(
-        name, background, surface, accent, ink, soft, tuple(dict.fromkeys([accent, surface, *others]))
-    )
+    return Palette(name, background, surface, accent, ink, soft, tuple(dict.fromkeys([accent, surface, *others])))
 
 
 def choose_palette(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -90,7 +89,12 @@ def draw_scene(scene: Scene, width: int, height: int, seed: int) -> Image.Image:
         if scene.landscape == "sky":
             _milky_way(canvas[:h_px], rng)
     body_x = width * float(rng.uniform(0.55, 0.7))
-    body_y = h_px - height * 0.04 if sky.sun_height > 0.8 else h_px * sky.sun_height + height * 0.05
+    if scene.landscape in {"mountains", "forest", "sky"} and scene.time != "night":
+        body_y = h_px - height * 0.3
+    elif sky.sun_height > 0.8:
+        body_y = h_px - height * 0.04
+    else:
+        body_y = h_px * sky.sun_height + height * 0.05
     radius = min(width, height) * (0.075 if scene.time in {"sunset", "dawn"} else 0.055)
     if sky.sun is not None:
         _sun_or_moon(canvas, sky, scene.time, body_x, body_y, radius)
@@ -121,9 +125,7 @@ def _stars(region: np.ndarray, rng: np.random.Generator, density: float) -> None
     brightness *= np.clip(1.1 - ys / max(height, 1) * 0.6, 0.3, 1.0)
     layer = np.zeros((height, width), dtype=np.float32)
     np.maximum.at(layer, (ys, xs), brightness * 255)
-    halo = np.asarray(
-        Image.fromarray(layer.astype(np.uint8), "L").filter(ImageFilter.GaussianBlur(1.6)), np.float32
-    )
+    halo = np.asarray(Image.fromarray(layer.astype(np.uint8), "L").filter(ImageFilter.GaussianBlur(1.6)), np.float32)
     light = np.clip(layer + halo * 2.2, 0, 255)[..., None] / 255.0
     region += (np.array([250, 248, 236], np.float32) - region) * light
     bright = np.argsort(brightness)[-max(3, count // 250) :]
@@ -145,9 +147,7 @@ def _milky_way(region: np.ndarray, rng: np.random.Generator) -> None:
     small = rng.random((max(2, height // 16), max(2, width // 16))).astype(np.float32)
     texture = (
         np.asarray(
-            Image.fromarray((small * 255).astype(np.uint8), "L").resize(
-                (width, height), Image.Resampling.BICUBIC
-            ),
+            Image.fromarray((small * 255).astype(np.uint8), "L").resize((width, height), Image.Resampling.BICUBIC),
             np.float32,
         )
         / 255
@@ -168,9 +168,7 @@ def _sun_or_moon(canvas: np.ndarray, sky: Sky, time: str, x: float, y: float, r:
     yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     cover = np.clip(r - np.sqrt((xx - x) ** 2 + (yy - y) ** 2) + 0.5, 0, 1)[..., None]
     if time == "night":
-        shadow = np.clip(r * 0.95 - np.sqrt((xx - x - r * 0.45) ** 2 + (yy - y + r * 0.2) ** 2) + 0.5, 0, 1)[
-            ..., None
-        ]
+        shadow = np.clip(r * 0.95 - np.sqrt((xx - x - r * 0.45) ** 2 + (yy - y + r * 0.2) ** 2) + 0.5, 0, 1)[..., None]
         cover = cover * (1 - shadow)
     canvas[y0:y1, x0:x1] += (np.array(sky.sun, np.float32) - canvas[y0:y1, x0:x1]) * cover
 
@@ -187,9 +185,7 @@ def _clouds(canvas: np.ndarray, rng: np.random.Generator, horizon: int) -> None:
         for _ in range(7):
             dx, dy = float(rng.normal(0, size * 1.1)), float(rng.normal(0, size * 0.25))
             s = size * float(rng.uniform(0.6, 1.1))
-            draw.ellipse(
-                (cx + dx - s * 1.4, cy + dy - s * 0.7, cx + dx + s * 1.4, cy + dy + s * 0.7), fill=235
-            )
+            draw.ellipse((cx + dx - s * 1.4, cy + dy - s * 0.7, cx + dx + s * 1.4, cy + dy + s * 0.7), fill=235)
     layer = layer.filter(ImageFilter.GaussianBlur(3)).resize((width, horizon), Image.Resampling.BILINEAR)
     alpha = np.asarray(layer, np.float32)[..., None] / 255.0
     canvas[:horizon] += (np.array([252, 252, 255], np.float32) - canvas[:horizon]) * alpha * 0.9
@@ -198,9 +194,7 @@ def _clouds(canvas: np.ndarray, rng: np.random.Generator, horizon: int) -> None:
 # ---------------------------------------------------------------- land and water
 
 
-def _ridge(
-    rng: np.random.Generator, width: int, base: float, amplitude: float, roughness: float = 0.55
-) -> np.ndarray:
+def _ridge(rng: np.random.Generator, width: int, base: float, amplitude: float, roughness: float = 0.55) -> np.ndarray:
     """A mountain-like profile by midpoint displacement: y of the ridge for every x."""
     points = np.array([rng.uniform(-1, 1), rng.uniform(-1, 1)], dtype=np.float64)
     spread = 1.0
@@ -226,15 +220,11 @@ def _fill_below(canvas: np.ndarray, ridge: np.ndarray, top: RGB, bottom: RGB | N
     canvas[y0:] += (colour - canvas[y0:]) * cover
 
 
-def _water(
-    canvas: np.ndarray, rng: np.random.Generator, sky: Sky, top: int, bottom: int, x: float, r: float
-) -> None:
+def _water(canvas: np.ndarray, rng: np.random.Generator, sky: Sky, top: int, bottom: int, x: float, r: float) -> None:
     width = canvas.shape[1]
     if bottom <= top:
         return
-    canvas[top:bottom] = vertical_gradient(
-        width, bottom - top, ((0.0, sky.water_top), (1.0, sky.water_bottom))
-    )
+    canvas[top:bottom] = vertical_gradient(width, bottom - top, ((0.0, sky.water_top), (1.0, sky.water_bottom)))
     depth = np.linspace(0, 1, bottom - top, dtype=np.float32)[:, None]
     xx = np.arange(width, dtype=np.float32)[None, :]
     waves = np.sin(xx / (6 + depth * 40) + rng.uniform(0, 6.28, (bottom - top, 1)).astype(np.float32))
@@ -246,20 +236,14 @@ def _water(
         streak = np.clip(1 - np.abs(xx - x + wobble) / half, 0, 1) ** 0.6
         streak *= (np.sin(depth * 420 + rows * 20) > -0.2) * (1 - depth * 0.55)
         strength = 0.5 if sky.stars else 0.85
-        canvas[top:bottom] += (
-            (np.array(sky.sun, np.float32) - canvas[top:bottom]) * streak[..., None] * strength
-        )
+        canvas[top:bottom] += (np.array(sky.sun, np.float32) - canvas[top:bottom]) * streak[..., None] * strength
 
 
-def _sea(
-    canvas: np.ndarray, rng: np.random.Generator, sky: Sky, time: str, horizon: int, x: float, r: float
-) -> None:
+def _sea(canvas: np.ndarray, rng: np.random.Generator, sky: Sky, time: str, horizon: int, x: float, r: float) -> None:
     _water(canvas, rng, sky, horizon, canvas.shape[0], x, r)
 
 
-def _beach(
-    canvas: np.ndarray, rng: np.random.Generator, sky: Sky, time: str, horizon: int, x: float, r: float
-) -> None:
+def _beach(canvas: np.ndarray, rng: np.random.Generator, sky: Sky, time: str, horizon: int, x: float, r: float) -> None:
     height, width = canvas.shape[:2]
     shore = _ridge(rng, width, height * 0.74, height * 0.05, 0.45)
     _water(canvas, rng, sky, horizon, height, x, r)
@@ -274,28 +258,34 @@ def _beach(
 
 
 def _palm(canvas: np.ndarray, rng: np.random.Generator, sky: Sky, x: int, y: int, height: int) -> None:
-    image = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8), "RGB")
-    layer = Image.new("L", image.size, 0)
+    """A palm tree silhouette: a curved tapering trunk and leaf-shaped fronds."""
+    layer = Image.new("L", (canvas.shape[1], canvas.shape[0]), 0)
     draw = ImageDraw.Draw(layer)
-    trunk_h = height * 0.62
-    top = (x + trunk_h * 0.18, y - trunk_h)
-    steps = 30
-    for i in range(steps):
-        t = i / steps
-        px = x + (top[0] - x) * t**1.6
+    trunk_h = height * 0.6
+    top = (x + trunk_h * 0.2, y - trunk_h)
+    left, right = [], []
+    for t in np.linspace(0, 1, 21):
+        px = x + (top[0] - x) * t**1.8
         py = y + (top[1] - y) * t
-        w = height * 0.022 * (1 - t * 0.45)
-        draw.ellipse((px - w, py - w, px + w, py + w), fill=255)
-    for angle in np.linspace(-2.9, -0.2, 7) + rng.uniform(-0.1, 0.1, 7):
-        length = height * float(rng.uniform(0.2, 0.28))
-        points = []
-        for i in range(16):
-            t = i / 15
-            px = top[0] + np.cos(angle) * length * t
-            py = top[1] + np.sin(angle) * length * t + (length * 0.35) * t * t
-            points.append((px, py))
-        for (ax, ay), (bx, by) in itertools.pairwise(points):
-            draw.line((ax, ay, bx, by), fill=255, width=max(2, int(height * 0.012)))
+        half = height * (0.02 - 0.009 * t)
+        left.append((px - half, py))
+        right.append((px + half, py))
+    draw.polygon(left + right[::-1], fill=255)
+    for angle in np.linspace(-2.9, -0.25, 7) + rng.uniform(-0.12, 0.12, 7):
+        length = height * float(rng.uniform(0.2, 0.27))
+        ts = np.linspace(0, 1, 18)
+        xs = top[0] + np.cos(angle) * length * ts
+        ys = top[1] + np.sin(angle) * length * ts + length * 0.4 * ts * ts
+        dx, dy = np.gradient(xs), np.gradient(ys)
+        norm = np.hypot(dx, dy) + 1e-6
+        half = length * 0.09 * np.sin(np.pi * ts)
+        upper = list(zip(xs - dy / norm * half, ys + dx / norm * half, strict=True))
+        lower = list(zip(xs + dy / norm * half, ys - dx / norm * half, strict=True))
+        draw.polygon(upper + lower[::-1], fill=255)
+    nut = height * 0.014
+    for dx_ in (-1.2, 0.0, 1.1):
+        cx, cy = top[0] + dx_ * nut, top[1] + nut * 1.3
+        draw.ellipse((cx - nut, cy - nut, cx + nut, cy + nut), fill=255)
     alpha = np.asarray(layer.filter(ImageFilter.GaussianBlur(0.8)), np.float32)[..., None] / 255.0
     canvas += (np.array(blend(sky.land_near, (0, 0, 0), 0.4), np.float32) - canvas) * alpha
 
@@ -324,9 +314,7 @@ def _snow(canvas: np.ndarray, ridge: np.ndarray) -> None:
     canvas += (np.array([246, 248, 252], np.float32) - canvas) * cover * 0.9
 
 
-def _trees(
-    canvas: np.ndarray, rng: np.random.Generator, base: np.ndarray, tree_h: float, colour: RGB
-) -> None:
+def _trees(canvas: np.ndarray, rng: np.random.Generator, base: np.ndarray, tree_h: float, colour: RGB) -> None:
     height, width = canvas.shape[:2]
     layer = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(layer)
@@ -336,19 +324,16 @@ def _trees(
         w = h * 0.36
         ground = float(base[int(np.clip(x, 0, width - 1))])
         for tier in range(4):
-            t0 = tier / 4
-            top = ground - h + h * t0 * 0.62
+            top = ground - h + h * 0.21 * tier
             half = w * (0.45 + 0.55 * (tier + 1) / 4)
-            draw.polygon([(x, top), (x - half, top + h * 0.38), (x + half, top + h * 0.38)], fill=255)
+            draw.polygon([(x, top), (x - half, top + h * 0.4), (x + half, top + h * 0.4)], fill=255)
         draw.rectangle((x - w * 0.06, ground - h * 0.1, x + w * 0.06, ground + 2), fill=255)
         x += w * float(rng.uniform(0.55, 0.9))
     ImageDraw.Draw(layer).rectangle((0, int(base.max()), width, height), fill=255)
     yy = np.arange(height)[:, None]
     mask = np.asarray(layer, np.float32)
     mask = np.maximum(mask, (yy >= base[None, :]) * 255.0)
-    alpha = np.asarray(
-        Image.fromarray(mask.astype(np.uint8), "L").filter(ImageFilter.GaussianBlur(0.7)), np.float32
-    )
+    alpha = np.asarray(Image.fromarray(mask.astype(np.uint8), "L").filter(ImageFilter.GaussianBlur(0.7)), np.float32)
     canvas += (np.array(colour, np.float32) - canvas) * (alpha[..., None] / 255.0)
 
 
@@ -366,9 +351,7 @@ def _forest(
         _trees(canvas, rng, base, height * (0.16 + 0.14 * t), colour)
 
 
-def _hills(
-    canvas: np.ndarray, rng: np.random.Generator, sky: Sky, time: str, horizon: int, x: float, r: float
-) -> None:
+def _hills(canvas: np.ndarray, rng: np.random.Generator, sky: Sky, time: str, horizon: int, x: float, r: float) -> None:
     height, width = canvas.shape[:2]
     far = _ridge(rng, width, horizon + height * 0.02, height * 0.1, 0.45)
     _fill_below(canvas, far, blend(sky.haze, sky.land_near, 0.6))
@@ -376,9 +359,7 @@ def _hills(
     _trees(canvas, rng, near, height * 0.09, sky.land_near)
 
 
-def _city(
-    canvas: np.ndarray, rng: np.random.Generator, sky: Sky, time: str, horizon: int, x: float, r: float
-) -> None:
+def _city(canvas: np.ndarray, rng: np.random.Generator, sky: Sky, time: str, horizon: int, x: float, r: float) -> None:
     height, width = canvas.shape[:2]
     night = time == "night"
     image = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8), "RGB")
@@ -410,16 +391,12 @@ def _city(
     reflection = canvas[max(0, 2 * horizon - height) : horizon][::-1]
     water = blend(sky.water_bottom, (0, 0, 0), 0.2)
     rows = height - horizon
-    canvas[horizon : horizon + len(reflection)] = (
-        reflection[:rows] * 0.55 + np.array(water, np.float32) * 0.45
-    )
+    canvas[horizon : horizon + len(reflection)] = reflection[:rows] * 0.55 + np.array(water, np.float32) * 0.45
     ripple = np.sin(np.arange(rows, dtype=np.float32) * 1.7)[:, None, None]
     canvas[horizon:] *= 1 - 0.08 * (ripple > 0.7)
 
 
-def _field(
-    canvas: np.ndarray, rng: np.random.Generator, sky: Sky, time: str, horizon: int, x: float, r: float
-) -> None:
+def _field(canvas: np.ndarray, rng: np.random.Generator, sky: Sky, time: str, horizon: int, x: float, r: float) -> None:
     height, width = canvas.shape[:2]
     far = _ridge(rng, width, horizon + height * 0.02, height * 0.08, 0.4)
     _fill_below(canvas, far, blend(sky.haze, (90, 150, 90), 0.55))
@@ -447,9 +424,7 @@ def _field(
         draw.ellipse((fx - s, fy - s * 0.8, fx + s, fy + s * 0.8), fill=petals[int(kinds[i])])
         if s > 4:
             c = s * 0.35
-            draw.ellipse(
-                (fx - c, fy - c, fx + c, fy + c), fill=(250, 200, 60) if kinds[i] != 1 else (150, 90, 30)
-            )
+            draw.ellipse((fx - c, fy - c, fx + c, fy + c), fill=(250, 200, 60) if kinds[i] != 1 else (150, 90, 30))
     canvas[...] = np.asarray(image, np.float32)
 
 

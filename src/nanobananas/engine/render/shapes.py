@@ -41,9 +41,7 @@ def vertical_gradient(width: int, height: int, stops: Sequence[tuple[float, RGB]
     return np.broadcast_to(column[:, None, :], (max(1, height), max(1, width), 3)).copy()
 
 
-def glow(
-    canvas: np.ndarray, centre: tuple[float, float], radius: float, colour: RGB, strength: float
-) -> None:
+def glow(canvas: np.ndarray, centre: tuple[float, float], radius: float, colour: RGB, strength: float) -> None:
     """Lighten `canvas` in place towards `colour` with a soft radial falloff."""
     height, width = canvas.shape[:2]
     cx, cy = centre
@@ -86,9 +84,7 @@ def _scaled(points: Sequence[tuple[float, float]], left: int, top: int) -> list[
     return [((x - left) * _SUPERSAMPLE, (y - top) * _SUPERSAMPLE) for x, y in points]
 
 
-def fill_ellipse(
-    image: Image.Image, box: tuple[float, float, float, float], fill: RGB, opacity: float = 1.0
-) -> None:
+def fill_ellipse(image: Image.Image, box: tuple[float, float, float, float], fill: RGB, opacity: float = 1.0) -> None:
     """An anti-aliased filled ellipse inside `box`."""
 
     def draw_mask(draw: ImageDraw.ImageDraw, left: int, top: int) -> None:
@@ -110,9 +106,7 @@ def ring(
     _paste_shape(image, box, fill, opacity, draw_mask)
 
 
-def fill_polygon(
-    image: Image.Image, points: Sequence[tuple[float, float]], fill: RGB, opacity: float = 1.0
-) -> None:
+def fill_polygon(image: Image.Image, points: Sequence[tuple[float, float]], fill: RGB, opacity: float = 1.0) -> None:
     """An anti-aliased filled polygon."""
     xs, ys = [p[0] for p in points], [p[1] for p in points]
 

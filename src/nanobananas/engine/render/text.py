@@ -25,13 +25,14 @@ class FittedText:
     size: int
     tracking: int
     line_height: int
-    extent: int
+    ink_top: int
+    ink_bottom: int
     width: int
 
     @property
     def height(self) -> int:
-        """From the top of the first line to the lowest descender of the last."""
-        return self.line_height * (len(self.lines) - 1) + self.extent if self.lines else 0
+        """From the highest ink of the first line to the lowest ink of the last."""
+        return self.line_height * (len(self.lines) - 1) + self.ink_bottom - self.ink_top if self.lines else 0
 
 
 def _line_width(line: str, face: str, size: int, tracking: int) -> int:
@@ -100,10 +101,22 @@ def _layout(
     lines = wrap_words(text, face, size, max_width, tracking)
     if balance:
         lines = _balance(lines, face, size, max_width, tracking)
-    ascent, descent = load_font(face, size).getmetrics()
-    line_height = max(1, round((ascent + descent) * leading))
+    font = load_font(face, size)
+    ascent, descent = font.getmetrics()
+    line_height = max(1, int(round((ascent + descent) * leading)))
     width = max((_line_width(line, face, size, tracking) for line in lines), default=0)
-    return FittedText(tuple(lines), face, size, tracking, line_height, ascent + descent, width)
+    ink_top, ink_bottom = _ink_span(lines, face, size)
+    return FittedText(tuple(lines), face, size, tracking, line_height, ink_top, ink_bottom, width)
+
+
+def _ink_span(lines: list[str], face: str, size: int) -> tuple[int, int]:
+    """How far below a line's top the first line's ink starts and the last line's ink ends."""
+    if not lines:
+        return 0, 0
+    font = load_font(face, size)
+    top = font.getbbox(lines[0])[1]
+    bottom = font.getbbox(lines[-1])[3]
+    return int(top), int(round(bottom))
 
 
 def _truncate(fitted: FittedText, max_lines: int, max_width: int) -> FittedText:
@@ -113,8 +126,9 @@ def _truncate(fitted: FittedText, max_lines: int, max_width: int) -> FittedText:
         last = last[:-1].rstrip()
     kept[-1:] = [last + ELLIPSIS] if kept else []
     width = max((_line_width(line, fitted.face, fitted.size, fitted.tracking) for line in kept), default=0)
+    ink_top, ink_bottom = _ink_span(kept, fitted.face, fitted.size)
     return FittedText(
-        tuple(kept), fitted.face, fitted.size, fitted.tracking, fitted.line_height, fitted.extent, width
+        tuple(kept), fitted.face, fitted.size, fitted.tracking, fitted.line_height, ink_top, ink_bottom, width
     )
 
 
@@ -163,7 +177,7 @@ def fit_text(
     if best is not None:
         return _layout(text, face, best.size, max_width, best.tracking, leading, balance=True)
     smallest = attempt(min_size)
-    room = max(1, (max_height - smallest.extent) // max(1, smallest.line_height) + 1)
+    room = max(1, (max_height - smallest.ink_bottom + smallest.ink_top) // max(1, smallest.line_height) + 1)
     if max_lines:
         room = min(room, max_lines)
     if len(smallest.lines) > room:
@@ -181,8 +195,9 @@ def draw_fitted(
     align: str = "center",
     fill: tuple[int, int, int],
 ) -> Box | None:
-    """Draw the lines with their tops from `y`, aligned inside `[x, x + width)`; return the inked box."""
+    """Draw the lines so their ink starts at `y`, aligned inside `[x, x + width)`; return the inked box."""
     font = load_font(fitted.face, fitted.size)
+    y -= fitted.ink_top
     inked: list[Box] = []
     for index, line in enumerate(fitted.lines):
         line_width = _line_width(line, fitted.face, fitted.size, fitted.tracking)

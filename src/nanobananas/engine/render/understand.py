@@ -450,10 +450,7 @@ class _Reader:
     def remainder(self, start: int = 0, end: int | None = None) -> str:
         """The unused text in [start, end), with a '|' wherever something was taken out."""
         end = len(self.text) if end is None else end
-        chars = [
-            ch if not used else "\0"
-            for ch, used in zip(self.text[start:end], self.used[start:end], strict=True)
-        ]
+        chars = [ch if not used else "\0" for ch, used in zip(self.text[start:end], self.used[start:end], strict=True)]
         return re.sub(r"\0+", " | ", "".join(chars))
 
 
@@ -468,9 +465,7 @@ def _clean_chunk(chunk: str) -> str:
 
 
 def _chunks(text: str) -> list[str]:
-    parts = re.split(
-        r"\s*(?:\||[,;!?]|:\s|\s[-\u2013\u2014]\s|\.\s|\.$|\bwith\b|\bfeaturing\b|\bincluding\b)\s*", text
-    )
+    parts = re.split(r"\s*(?:\||[,;!?]|:\s|\s[-\u2013\u2014]\s|\.\s|\.$|\bwith\b|\bfeaturing\b|\bincluding\b)\s*", text)
     return [c for c in (_clean_chunk(p) for p in parts) if c]
 
 
@@ -517,9 +512,7 @@ def _find_scene(text: str) -> Scene | None:
         return None
     if landscape is None:
         landscape = {"sunset": "sea", "dawn": "mountains", "night": "sky"}[time or "sunset"]
-        if time == "night" and not re.search(
-            r"\bnight\s+sky\b|\bstars\b|\bstarry\b|\bmoon", text, re.IGNORECASE
-        ):
+        if time == "night" and not re.search(r"\bnight\s+sky\b|\bstars\b|\bstarry\b|\bmoon", text, re.IGNORECASE):
             return None
     return Scene(landscape, time or ("night" if landscape == "sky" else "day"))
 
@@ -562,9 +555,7 @@ def _take_details(reader: _Reader) -> tuple[list[tuple[int, str]], str, list[str
     contacts: list[str] = []
     for m in reader.take(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"):
         contacts.append(m.group(0))
-    for m in reader.take(
-        r"\b(?:https?://)?(?:www\.)?[\w-]+\.(?:com|org|net|io|co|dev|app|shop|store|me)(?:/\S*)?"
-    ):
+    for m in reader.take(r"\b(?:https?://)?(?:www\.)?[\w-]+\.(?:com|org|net|io|co|dev|app|shop|store|me)(?:/\S*)?"):
         contacts.append(m.group(0))
     for m in reader.take(r"(?<![\w/])\+?\d[\d ().-]{6,}\d\b"):
         contacts.append(m.group(0).strip())
@@ -762,9 +753,7 @@ def understand(prompt: str) -> Brief:
     """Read `prompt` into a Brief; raise DesignPromptError when it holds no words at all."""
     text = re.sub(r"\s+", " ", prompt or "").strip()
     if not re.search(r"[^\W_]", text):
-        raise DesignPromptError(
-            "Describe the image to create, for example: a poster for a bakery opening on June 5."
-        )
+        raise DesignPromptError("Describe the image to create, for example: a poster for a bakery opening on June 5.")
     request = _REQUEST.match(text)
     if request and request.end() < len(text):
         text = text[request.end() :].lstrip(" ,:")
@@ -847,9 +836,7 @@ def _compose(base: Brief, text: str, quotes: list[str], chunks: list[str], detai
         subtitle = name or (subject if greeting and subject else "")
         details = [*rest, *details]
     elif kind == "certificate":
-        kind_word = re.search(
-            r"\bcertificate\s+of\s+([a-z]+)|\b([a-z]+)\s+certificate\b", text, re.IGNORECASE
-        )
+        kind_word = re.search(r"\bcertificate\s+of\s+([a-z]+)|\b([a-z]+)\s+certificate\b", text, re.IGNORECASE)
         what = (kind_word.group(1) or kind_word.group(2)) if kind_word else ""
         if what.lower() in _ARTICLES | _STYLE_WORDS | {"a", "an"}:
             what = ""
