@@ -27,6 +27,7 @@ class Environment:
     worker_stale_seconds: int
     secure_cookies: bool
     image_provider: str
+    master_key: str | None
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -87,4 +88,5 @@ def read_environment() -> Environment:
         worker_stale_seconds=_int("NANOBANANAS_WORKER_STALE_SECONDS", 120),
         secure_cookies=_flag("NANOBANANAS_SECURE_COOKIES", False),
         image_provider=os.environ.get("NANOBANANAS_IMAGE_PROVIDER") or "builtin",
+        master_key=os.environ.get("NANOBANANAS_MASTER_KEY") or None,
     )

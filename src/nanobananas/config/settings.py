@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "nanobananas.core",
     "nanobananas.accounts",
     "nanobananas.studio",
+    "nanobananas.vault",
     "nanobananas.web",
 ]
 
@@ -174,3 +175,10 @@ IMAGE_PROVIDERS: dict[str, dict[str, Any]] = {
     "builtin": {"BACKEND": "nanobananas.providers.builtin.BuiltinProvider", "OPTIONS": {}},
 }
 NANOBANANAS["IMAGE_PROVIDER"] = ENV.image_provider
+
+# The vault's master key (key-encryption key): base64 of 32 bytes from NANOBANANAS_MASTER_KEY, else a
+# key file generated in the data dir with mode 0600 (back it up separately from the data).
+VAULT: dict[str, Any] = {
+    "MASTER_KEY": ENV.master_key,
+    "MASTER_KEY_FILE": DATA_DIR / "master.key",
+}
