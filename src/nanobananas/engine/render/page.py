@@ -55,6 +55,10 @@ class Page:
         return self.image.height
 
     @property
+    def bounds(self) -> Box:
+        return (0, 0, self.image.width, self.image.height)
+
+    @property
     def unit(self) -> int:
         """The short side: type and margins scale with it."""
         return min(self.image.width, self.image.height)
@@ -104,7 +108,9 @@ class Page:
             y = top + (bottom - top - fitted.height) // 2
         elif valign == "bottom":
             y = bottom - fitted.height
-        inked = draw_fitted(self.draw, fitted, x=left, y=y, width=right - left, align=align, fill=colour)
+        inked = draw_fitted(
+            self.draw, fitted, x=left, y=y, width=right - left, align=align, fill=colour, bounds=self.bounds
+        )
         self._record(fitted, inked)
         return inked
 
@@ -140,7 +146,9 @@ class Page:
                 fit = self._refit(line, width, bottom - y)
                 if fit is None:
                     break
-            inked = draw_fitted(self.draw, fit, x=left, y=y, width=width, align=align, fill=line.colour)
+            inked = draw_fitted(
+                self.draw, fit, x=left, y=y, width=width, align=align, fill=line.colour, bounds=self.bounds
+            )
             self._record(fit, inked)
             y += fit.height
         return (left, start, right, y)

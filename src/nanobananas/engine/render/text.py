@@ -103,7 +103,7 @@ def _layout(
         lines = _balance(lines, face, size, max_width, tracking)
     font = load_font(face, size)
     ascent, descent = font.getmetrics()
-    line_height = max(1, int(round((ascent + descent) * leading)))
+    line_height = max(1, round((ascent + descent) * leading))
     width = max((_line_width(line, face, size, tracking) for line in lines), default=0)
     ink_top, ink_bottom = _ink_span(lines, face, size)
     return FittedText(tuple(lines), face, size, tracking, line_height, ink_top, ink_bottom, width)
@@ -116,7 +116,7 @@ def _ink_span(lines: list[str], face: str, size: int) -> tuple[int, int]:
     font = load_font(face, size)
     top = font.getbbox(lines[0])[1]
     bottom = font.getbbox(lines[-1])[3]
-    return int(top), int(round(bottom))
+    return int(top), round(bottom)
 
 
 def _truncate(fitted: FittedText, max_lines: int, max_width: int) -> FittedText:
@@ -194,11 +194,15 @@ def draw_fitted(
     width: int,
     align: str = "center",
     fill: tuple[int, int, int],
+    bounds: Box,
 ) -> Box | None:
-    """Draw the lines so their ink starts at `y`, aligned inside `[x, x + width)`; return the inked box."""
+    """Draw the lines so their ink starts at `y`, aligned inside `[x, x + width)`; return the inked box.
+
+    Nothing is drawn, and None returned, when any ink would fall outside `bounds` (usually the canvas).
+    """
     font = load_font(fitted.face, fitted.size)
     y -= fitted.ink_top
-    inked: list[Box] = []
+    pieces: list[tuple[float, int, str]] = []
     for index, line in enumerate(fitted.lines):
         line_width = _line_width(line, fitted.face, fitted.size, fitted.tracking)
         if align == "left":
@@ -211,21 +215,25 @@ def draw_fitted(
         if fitted.tracking:
             cursor = float(left)
             for ch in line:
-                inked.append(_as_box(draw.textbbox((cursor, top), ch, font=font)))
-                draw.text((cursor, top), ch, font=font, fill=fill)
+                pieces.append((cursor, top, ch))
                 cursor += font.getlength(ch) + fitted.tracking
         else:
-            inked.append(_as_box(draw.textbbox((left, top), line, font=font)))
-            draw.text((left, top), line, font=font, fill=fill)
+            pieces.append((left, top, line))
+    inked = [_as_box(draw.textbbox((px, py), text, font=font)) for px, py, text in pieces]
     inked = [box for box in inked if box[2] > box[0] and box[3] > box[1]]
     if not inked:
         return None
-    return (
+    union = (
         min(b[0] for b in inked),
         min(b[1] for b in inked),
         max(b[2] for b in inked),
         max(b[3] for b in inked),
     )
+    if union[0] < bounds[0] or union[1] < bounds[1] or union[2] > bounds[2] or union[3] > bounds[3]:
+        return None
+    for px, py, text in pieces:
+        draw.text((px, py), text, font=font, fill=fill)
+    return union
 
 
 def _as_box(box: tuple[float, float, float, float]) -> Box:
