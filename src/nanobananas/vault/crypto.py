@@ -1,0 +1,250 @@
+"""The vault blob format: AES-256-GCM in authenticated chunks, streamed so memory stays flat (no Django).
+
+A blob is a fixed header followed by sealed chunks::
+
+    header   magic "\\x89NBV" | version (1 byte) | chunk size (uint32) | data key id (16) | nonce base (12)
+    chunk i  AES-256-GCM(data key, nonce = nonce base XOR i, plaintext chunk) + 16-byte tag
+
+Every chunk holds `chunk size` plaintext bytes except the last, which may be shorter (an empty blob
+is one empty chunk). Each chunk's associated data is the header, the owner key, the blob name, the
+chunk index and a final-chunk flag, so a blob that was altered, truncated, extended, reordered,
+renamed or moved to another owner fails to decrypt with a `BlobDecryptionError` saying which.
+The nonce base is random per blob; XOR with the chunk index keeps nonces unique within a blob.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from nanobananas.vault.exceptions import BlobDecryptionError, BlobFormatError
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
+__all__ = [
+    "CHUNK_SIZE",
+    "FORMAT_VERSION",
+    "HEADER_SIZE",
+    "KEY_ID_SIZE",
+    "KEY_SIZE",
+    "MAGIC",
+    "BlobHeader",
+    "Readable",
+    "StreamReader",
+    "blob_decrypt",
+    "blob_encrypt",
+    "blob_header_read",
+    "plaintext_size",
+]
+
+MAGIC = b"\x89NBV"
+FORMAT_VERSION = 1
+CHUNK_SIZE = 64 * 1024
+KEY_SIZE = 32
+KEY_ID_SIZE = 16
+NONCE_SIZE = 12
+TAG_SIZE = 16
+# Bounds on the chunk size a header may declare, so a forged header cannot make a reader allocate gigabytes.
+MIN_CHUNK_SIZE = 1024
+MAX_CHUNK_SIZE = 4 * 1024 * 1024
+
+_HEADER = struct.Struct(f">4sBI{KEY_ID_SIZE}s{NONCE_SIZE}s")
+_CHUNK_AAD = struct.Struct(">Q?")
+_FIELD_LENGTH = struct.Struct(">H")
+HEADER_SIZE = _HEADER.size
+
+
+class Readable(Protocol):
+    """Anything with a binary `read(size)`: an open file, a Django `File`, a socket stream."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class BlobHeader:
+    chunk_size: int
+    key_id: bytes
+    nonce_base: bytes
+    version: int = FORMAT_VERSION
+
+    def pack(self) -> bytes:
+        return _HEADER.pack(MAGIC, self.version, self.chunk_size, self.key_id, self.nonce_base)
+
+
+def _field(text: str) -> bytes:
+    """Length-prefixed UTF-8, so ("ab", "c") and ("a", "bc") never produce the same associated data."""
+    raw = text.encode()
+    return _FIELD_LENGTH.pack(len(raw)) + raw
+
+
+def _read_exact(source: Readable, size: int) -> bytes:
+    """Read `size` bytes, fewer only at the end of the stream (sources may return short reads)."""
+    data = source.read(size)
+    if len(data) == size or not data:
+        return data
+    parts = [data]
+    remaining = size - len(data)
+    while remaining:
+        more = source.read(remaining)
+        if not more:
+            break
+        parts.append(more)
+        remaining -= len(more)
+    return b"".join(parts)
+
+
+class _ChunkSealer:
+    """Nonces and associated data for the chunks of one blob."""
+
+    def __init__(self, key: bytes, header: BlobHeader, *, owner_key: str, blob_name: str) -> None:
+        if len(key) != KEY_SIZE:
+            raise ValueError(f"a data key is {KEY_SIZE} bytes, got {len(key)}")
+        self._aead = AESGCM(key)
+        self._nonce_base = int.from_bytes(header.nonce_base, "big")
+        self._aad_prefix = header.pack() + _field(owner_key) + _field(blob_name)
+        self._blob_name = blob_name
+
+    def _nonce(self, index: int) -> bytes:
+        return (self._nonce_base ^ index).to_bytes(NONCE_SIZE, "big")
+
+    def _aad(self, index: int, final: bool) -> bytes:
+        return self._aad_prefix + _CHUNK_AAD.pack(index, final)
+
+    def seal(self, index: int, plaintext: bytes, *, final: bool) -> bytes:
+        return self._aead.encrypt(self._nonce(index), plaintext, self._aad(index, final))
+
+    def open(self, index: int, sealed: bytes, *, final: bool) -> bytes:
+        name = self._blob_name
+        if len(sealed) < TAG_SIZE:
+            raise BlobDecryptionError(f"blob {name!r} is truncated: chunk {index} is incomplete")
+        try:
+            return self._aead.decrypt(self._nonce(index), sealed, self._aad(index, final))
+        except InvalidTag:
+            pass
+        # Only to explain the failure: a chunk that opens with the opposite flag was cut or extended.
+        try:
+            self._aead.decrypt(self._nonce(index), sealed, self._aad(index, not final))
+        except InvalidTag:
+            raise BlobDecryptionError(
+                f"chunk {index} of blob {name!r} is not authentic: its bytes were altered or reordered, "
+                "or the blob was renamed, moved to another owner, or sealed with another key"
+            ) from None
+        if final:
+            raise BlobDecryptionError(f"blob {name!r} is truncated: it ends after chunk {index}, which is not its last")
+        raise BlobDecryptionError(f"blob {name!r} has data after its last chunk ({index})")
+
+
+def blob_encrypt(
+    source: Readable,
+    *,
+    key: bytes,
+    key_id: bytes,
+    owner_key: str,
+    blob_name: str,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[bytes]:
+    """Yield the header, then one sealed chunk at a time; at most two plaintext chunks are held."""
+    if len(key_id) != KEY_ID_SIZE:
+        raise ValueError(f"a data key id is {KEY_ID_SIZE} bytes, got {len(key_id)}")
+    if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
+        raise ValueError(f"chunk size must be within {MIN_CHUNK_SIZE}..{MAX_CHUNK_SIZE}, got {chunk_size}")
+    header = BlobHeader(chunk_size=chunk_size, key_id=key_id, nonce_base=os.urandom(NONCE_SIZE))
+    sealer = _ChunkSealer(key, header, owner_key=owner_key, blob_name=blob_name)
+    yield header.pack()
+    index = 0
+    current = _read_exact(source, chunk_size)
+    while True:
+        following = _read_exact(source, chunk_size) if len(current) == chunk_size else b""
+        final = not following
+        yield sealer.seal(index, current, final=final)
+        if final:
+            return
+        current = following
+        index += 1
+
+
+def blob_header_read(source: Readable) -> BlobHeader:
+    """Read and check the header at the start of `source` (authenticated later, with the first chunk)."""
+    raw = _read_exact(source, HEADER_SIZE)
+    if len(raw) < HEADER_SIZE or not raw.startswith(MAGIC):
+        raise BlobFormatError("not a vault blob: the vault header is missing")
+    _magic, version, chunk_size, key_id, nonce_base = _HEADER.unpack(raw)
+    if version != FORMAT_VERSION:
+        raise BlobFormatError(f"vault blob format version {version} is not supported (this code reads {FORMAT_VERSION})")
+    if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
+        raise BlobFormatError(f"vault blob declares an impossible chunk size ({chunk_size})")
+    return BlobHeader(chunk_size=chunk_size, key_id=key_id, nonce_base=nonce_base, version=version)
+
+
+def blob_decrypt(
+    source: Readable,
+    header: BlobHeader,
+    *,
+    key: bytes,
+    owner_key: str,
+    blob_name: str,
+) -> Iterator[bytes]:
+    """Yield plaintext chunks of a blob whose header was read with `blob_header_read`.
+
+    Each chunk is authenticated before it is yielded; a failure raises `BlobDecryptionError`
+    mid-stream, so a consumer must treat what it already received as unverified until the end.
+    """
+    sealer = _ChunkSealer(key, header, owner_key=owner_key, blob_name=blob_name)
+    sealed_size = header.chunk_size + TAG_SIZE
+    index = 0
+    current = _read_exact(source, sealed_size)
+    while True:
+        following = _read_exact(source, sealed_size) if len(current) == sealed_size else b""
+        final = not following
+        yield sealer.open(index, current, final=final)
+        if final:
+            return
+        current = following
+        index += 1
+
+
+def plaintext_size(blob_size: int, chunk_size: int) -> int:
+    """The plaintext size of a blob of `blob_size` bytes (header included), without decrypting it."""
+    body = blob_size - HEADER_SIZE
+    full, rest = divmod(body, chunk_size + TAG_SIZE)
+    if body < TAG_SIZE or 0 < rest < TAG_SIZE:
+        raise BlobFormatError(f"vault blob of {blob_size} bytes is truncated")
+    return body - (full + (1 if rest else 0)) * TAG_SIZE
+
+
+class StreamReader(io.RawIOBase):
+    """A forward-only binary file over an iterator of byte chunks (wrap it in `io.BufferedReader`)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        super().__init__()
+        self._chunks = chunks
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        while not self._pending:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._pending = memoryview(chunk)
+        target = memoryview(buffer).cast("B")
+        count = min(len(target), len(self._pending))
+        target[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
+
+    def readall(self) -> bytes:
+        parts = [bytes(self._pending)]
+        self._pending = memoryview(b"")
+        parts.extend(self._chunks)
+        return b"".join(parts)
