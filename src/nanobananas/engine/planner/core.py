@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -61,6 +60,15 @@ _FILLER = frozenset(
         " whole entire everything yes great good nice thanks cool looks look are am was lets let us"
     )
 )
+_COMMON_REQUESTS = (
+    "make it black and white",
+    "crop to a square",
+    "make it brighter",
+    "remove the background",
+)
+_EXAMPLE_WORDS: dict[str, frozenset[str]] = {
+    example: frozenset(word for word in example.split() if word not in _FILLER) for example in EXAMPLES
+}
 _FIX_IT = re.compile(
     r"^(?:fix|correct|repair|sort\s+out|improve|adjust|sort)\s*(?:it|that|this|the\s+\w+)?(?:\s+up|\s+out)?$"
 )
@@ -83,18 +91,16 @@ def _is_filler(clause: str) -> bool:
 
 
 def _suggestions(clause: str) -> list[str]:
-    close = difflib.get_close_matches(clause, EXAMPLES, n=4, cutoff=0.3)
-    for example in (
-        "make it black and white",
-        "crop to a square",
-        "make it brighter",
-        "remove the background",
-    ):
-        if len(close) >= 4:
+    """Examples sharing the most words with the clause, then common requests."""
+    words = {word for word in clause.split() if word not in _FILLER}
+    ranked = sorted(EXAMPLES, key=lambda example: -len(words & _EXAMPLE_WORDS[example]))
+    picks = [example for example in ranked if words & _EXAMPLE_WORDS[example]][:4]
+    for example in _COMMON_REQUESTS:
+        if len(picks) >= 4:
             break
-        if example not in close:
-            close.append(example)
-    return close
+        if example not in picks:
+            picks.append(example)
+    return picks
 
 
 def _split(text: str) -> list[str]:

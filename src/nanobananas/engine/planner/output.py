@@ -31,7 +31,8 @@ _KEEP = re.compile(
 )
 _VERBS = re.compile(
     r"\b(?:convert|save|export|output|encode|change\s+(?:the\s+)?format|turn|make|give\s+me|as|to|in|into|an?|the"
-    r"|it|file|format|image|photo|picture|version|copy|small|smaller|tiny|light|lightweight|compact|size|please)\b"
+    r"|it|file|format|image|photo|picture|version|copy|small|smaller|tiny|light|lightweight|compact|size|please"
+    r"|at|with|of|using|for|and|but|keep|keeping|also)\b"
 )
 _QUALITY_WORDS = {
     "high": 92,

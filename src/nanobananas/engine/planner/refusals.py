@@ -28,8 +28,12 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             r"\b(?:turn|change|transform|convert|morph)\s+(?:the|this|that|my|his|her|their)\s+(?!image|photo|picture"
-            r"|pic|background|colors?|whole|file|format|output|size|resolution|dimensions|aspect|ratio|orientation"
-            r"|contrast|brightness|saturation|exposure|tone|mood|look|style|text|font|border|frame|corners|quality)\w+(?:\s+\w+)?\s+(?:in)?to\s+(?:an?\s+)?\w+",
+            r"|pic|pics|photos|images|pictures|selfie|shot|snapshot|portrait|background|colors?|whole|file|format|output"
+            r"|size|resolution|dimensions|aspect|ratio|orientation"
+            r"|contrast|brightness|saturation|exposure|tone|mood|look|style|text|font|border|frame|corners|quality)"
+            r"\w+(?:\s+\w+)?\s+(?:in)?to\s+(?:an?\s+)?(?!(?:pencil|sketch|cartoon|oil|painting|watercolor|drawing"
+            r"|bw|grayscale|sepia|halftone|charcoal|comic|jpeg|png|webp|gif|tiff|avif|square|negative|mosaic|pixel"
+            r"|polaroid|poster)\b)\w+",
             "turning one thing into another creates new content",
         ),
         (
@@ -54,6 +58,13 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"|tourists?|crowd|photobomber|stranger|trash|rubbish|litter|spot|spots|pimples?|blemish(?:es)?|wrinkles"
             r"|scratches|red\s+eye|glasses|hat|building|buildings|chair|table|cup|bottle|phone|bag|[a-z]+s)\b",
             "finding and erasing an object needs a model to locate it and paint what was behind it",
+        ),
+        (
+            r"\b(?:smooth|smoothen|soften|whiten|brighten|fix|remove|open|close|enlarge|slim|reshape|retouch|clear"
+            r"|erase|hide|cover|correct)\w*\s+(?:the\s+|her\s+|his\s+|their\s+|my\s+|your\s+|any\s+|all\s+)?"
+            r"(?:skin|teeth|eyes?|wrinkles|red\s+eyes?|nose|lips|mouth|body|waist|acne|pimples?|blemish\w*"
+            r"|freckles|double\s+chin|bags)\b",
+            "retouching a face or body needs a generative model",
         ),
         (
             r"\b(?:extend|expand|outpaint|uncrop|zoom\s+out)\b",

@@ -221,13 +221,36 @@ def _pad(clause: Clause) -> RuleOutcome | None:
     return _call("pad", ratio=_ratio(clause) or "1:1", color=colors[0] if colors else None)
 
 
+def _trim(clause: Clause) -> RuleOutcome | None:
+    if clause.has(
+        r"\b(?:remove|delete|trim|crop\s+(?:off|out|away)|cut\s+off|get\s+rid\s+of|take\s+off|strip)\s+"
+        r"(?:the\s+|any\s+|all\s+(?:the\s+)?)?(?:\w+\s+)?(?:border|borders|frame|margins?|edges?|letterbox\w*"
+        r"|black\s+bars|bars|whitespace|white\s+space|empty\s+space)\b|\bauto\s*-?\s*crop\b|\btrim\s+(?:it|the\s+image)?$|^trim$"
+    ):
+        return _call("trim")
+    return None
+
+
+def _faces(clause: Clause) -> RuleOutcome | None:
+    if clause.has(
+        r"\b(?:blur|pixelate|hide|anonymi[sz]e|censor|obscure|mask)\w*\s+(?:out\s+)?"
+        r"(?:the\s+|all\s+(?:the\s+)?|every\s+|any\s+|their\s+|his\s+|her\s+)?faces?\b|\banonymi[sz]e\b"
+    ):
+        return _call("blur_faces", style="pixelate" if clause.has(r"\bpixel") else None)
+    return None
+
+
 def _border(clause: Clause) -> RuleOutcome | None:
     if not clause.has(
-        r"\b(?:border|borders|frame|framed|frame\s+it|margin|margins|outline\s+around|mat|matte\s+border)\b"
+        r"\b(?:border|borders|frame|framed|frame\s+it|margin|margins|outline|mat|matte\s+border)\b"
     ):
         return None
     if clause.has(r"\b(?:remove|delete|crop\s+off|trim)\b"):
         return None
+    share = percent_in(clause.text)
+    colors = colors_in(clause.text)
+    if share is not None and 0 < share <= 0.5:
+        return _call("border", percent=round(share * 100, 3), color=colors[0] if colors else None)
     width = px_in(clause.text) or first_number(clause.text)
     if width is None:
         if clause.has(r"\b(?:very\s+thin|hairline|fine)\b"):
@@ -240,7 +263,6 @@ def _border(clause: Clause) -> RuleOutcome | None:
             width = 40
         else:
             width = 20
-    colors = colors_in(clause.text)
     return _call("border", width=max(1, round(width)), color=colors[0] if colors else None)
 
 
@@ -279,7 +301,9 @@ def _style(clause: Clause) -> RuleOutcome | None:
         text,
     ):
         size = px_in(text)
-        return _call("pixelate", block=int(size) if size and size >= 2 else None)
+        if size is not None and size >= 2:
+            return _call("pixelate", block=int(size))
+        return _call("pixelate", blocks={0.5: 120, 1.0: None, 2.0: 24}[intensity(text)])
     if re.search(
         r"\bposterize|\bposter\s+(?:effect|look|style)\b|\bfewer\s+colors\b|\bflat\s+colors\b", text
     ):
@@ -386,6 +410,10 @@ def _preset(clause: Clause) -> RuleOutcome | None:
             r"\binstagram\b.*\b(?:story|stories|reel|reels)\b|\b(?:story|stories|reels?)\b.*\binstagram\b|\b(?:tiktok|snapchat)\b",
             "instagram_story",
         ),
+        (
+            r"\b(?:story|stories|reels?)\s+(?:size|format|dimensions)\b|\bfor\s+(?:a\s+|my\s+)?(?:story|stories)\b",
+            "instagram_story",
+        ),
         (r"\binstagram\b.*\b(?:portrait|vertical|4\s*:\s*5|4x5)\b", "instagram_portrait"),
         (r"\binstagram\b.*\b(?:landscape|horizontal)\b", "instagram_landscape"),
         (r"\binstagram\b", "instagram_post"),
@@ -448,7 +476,13 @@ def _crop(clause: Clause) -> RuleOutcome | None:
             unit="percent",
         )
     ratio = _ratio(clause)
-    if ratio is not None and (cropping or re.search(r"\b(?:square|make\s+it|aspect|ratio|format)\b", text)):
+    explicit = re.search(r"\b\d+(?:\.\d+)?\s*(?::|x|to)\s*\d+(?:\.\d+)?\b", text) is not None
+    if ratio is not None and (
+        cropping
+        or re.search(r"\b(?:square|aspect|ratio)\b", text)
+        or (not re.search(r"\d", text) and re.search(r"^(?:make|turn|change|convert|set)\b", text))
+        or (explicit and re.search(r"\b(?:make\s+it|format|shape)\b", text))
+    ):
         focus = "center" if re.search(r"\b(?:center|centered|middle)\b", text) else None
         return _call("crop_aspect", ratio=ratio, focus=focus)
     if cropping and not re.search(r"\b(?:background|noise|colors?|text)\b", text):
@@ -606,7 +640,7 @@ def _gamma(clause: Clause) -> RuleOutcome | None:
         if number is not None and 0.1 <= number <= 5:
             return _call("gamma", gamma=number)
         return _call("gamma", gamma=0.8 if is_decrease(text) else 1.25)
-    if re.search(r"\b(?:lift|brighten|open\s+up|raise|boost)\s+(?:the\s+)?shadows\b", text):
+    if re.search(r"\b(?:lift|brighten|lighten|open\s+up|raise|boost)\s+(?:the\s+)?shadows\b", text):
         return _call("gamma", gamma=1.3)
     if re.search(r"\b(?:deepen|darken|crush)\s+(?:the\s+)?shadows\b", text):
         return _call("gamma", gamma=0.8)
@@ -680,42 +714,38 @@ def _saturation(clause: Clause) -> RuleOutcome | None:
 def _temperature(clause: Clause) -> RuleOutcome | None:
     text = clause.text
     if re.search(
-        r"\b(?:white\s+balance|color\s+cast|cast|neutral\s+colors|correct\s+(?:the\s+)?colors|fix\s+(?:the\s+)?colors)\b",
+        r"\b(?:white\s+balance|color\s+cast|cast|neutral\s+colors|correct\s+(?:the\s+)?colors"
+        r"|fix\s+(?:the\s+)?colors"
+        r"|(?:remove|fix|correct|neutrali[sz]e|get\s+rid\s+of)\s+(?:the\s+)?(?:\w+\s+)?tint)\b",
         text,
     ):
         return _call("white_balance")
     warm = re.search(
-        r"\b(?:warm|warmer|warmth|warming|golden|yellower|orange\s+tone|sunnier|cozier|cosier)\b", text
+        r"\b(?:warm|warmer|warmth|warming|golden|yellower|orange\s+tone|sunnier|cozier|cosier"
+        r"|more\s+(?:yellow|orange|red)|redder)\b",
+        text,
     )
     cool = re.search(
-        r"\b(?:cool|cooler|colder|cold|cooling|bluer|blue\s+tone|blueish|bluish|icy|frosty|chilly)\b", text
+        r"\b(?:cool|cooler|colder|cold|cooling|bluer|blue\s+tone|blueish|bluish|icy|frosty|chilly|more\s+blue)\b",
+        text,
     )
     if re.search(r"\btemperature\b", text) and not (warm or cool):
         warm = re.search(r"\b(?:increase|raise|up|higher)\b", text)
         cool = re.search(r"\b(?:decrease|lower|down|reduce)\b", text)
-    base = 0.4
     if warm and not cool:
-        negative = bool(
-            re.search(r"\b(?:less\s+warm|reduce\s+(?:the\s+)?warmth|remove\s+(?:the\s+)?warmth)\b", text)
-        )
-        return _call(
-            "warmth",
-            amount=min(1.0, _signed(clause, base, positive=not negative))
-            if not negative
-            else max(-1.0, _signed(clause, base, positive=False)),
-        )
+        # "less warm" and "remove the warmth" point the other way.
+        toward_warm = not re.search(r"\b(?:less|reduce|remove|lower)\b", text)
+        return _call("warmth", amount=max(-1.0, min(1.0, _signed(clause, 0.4, positive=toward_warm))))
     if cool and not warm:
-        negative = not bool(re.search(r"\bless\s+(?:cool|cold|blue)\b", text))
-        return _call(
-            "warmth",
-            amount=max(-1.0, _signed(clause, base, positive=False))
-            if negative
-            else min(1.0, _signed(clause, base, positive=True)),
-        )
-    if re.search(r"\b(?:magenta|pink)\s+(?:tint|tone|cast)|\btint\b.*\b(?:magenta|pink)\b", text):
-        return _call("tint", amount=_signed(clause, 0.3, positive=True))
-    if re.search(r"\bgreen\s+(?:tint|tone)|\btint\b.*\bgreen\b", text):
-        return _call("tint", amount=_signed(clause, 0.3, positive=False))
+        toward_cool = not re.search(r"\b(?:less|reduce|remove|lower)\b", text)
+        return _call("warmth", amount=max(-1.0, min(1.0, _signed(clause, 0.4, positive=not toward_cool))))
+    if re.search(
+        r"\b(?:magenta|pink|purple)\s+(?:tint|tone)|\btint\b.*\b(?:magenta|pink)\b|\bmore\s+(?:magenta|pink|purple)\b",
+        text,
+    ):
+        return _call("tint", amount=min(1.0, _signed(clause, 0.3, positive=True)))
+    if re.search(r"\bgreen\s+(?:tint|tone)|\btint\b.*\bgreen\b|\bmore\s+green\b|\bgreener\b", text):
+        return _call("tint", amount=max(-1.0, _signed(clause, 0.3, positive=False)))
     return None
 
 
@@ -768,6 +798,8 @@ _RULES: tuple[Rule, ...] = (
     _round_corners,
     _polaroid,
     _pad,
+    _trim,
+    _faces,
     _border,
     _denoise,
     _style,
@@ -776,7 +808,6 @@ _RULES: tuple[Rule, ...] = (
     _preset,
     _crop,
     _rotate,
-    _resize,
     _problems,
     _exposure,
     _gamma,
@@ -784,6 +815,7 @@ _RULES: tuple[Rule, ...] = (
     _saturation,
     _contrast,
     _brightness,
+    _resize,
     _sharpness,
     _blur,
     _enhance,

@@ -64,6 +64,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bclock\s*-?\s*wise\b", "clockwise"),
         (r"\bblack\s*(?:and|&|n|-|'n'|/)\s*white\b|\bb\s*(?:&|/|and|n)\s*w\b", "bw"),
         (r"\bblack-and-white\b", "bw"),
+        (r"\bblack\s+(?:and|&|n)\s+w[hrit]{2,4}e\b", "bw"),
+        (r"\b(?:minus|negative)\s+(?=\d)", "-"),
         (r"\bgr[ae]y\s*-?\s*scale\b", "grayscale"),
         (r"\bback\s*ground\b", "background"),
         (r"\bup\s*-?\s*scale", "upscale"),
@@ -103,6 +105,12 @@ _TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2013": "-", "\u2014": "-", "\u00d
 _MARK = re.compile(r"[^\w\s,;:.#+\-]")
 
 
+_KEYWORDS_BY_INITIAL: dict[str, tuple[str, ...]] = {
+    initial: tuple(sorted(key for key in KEYWORDS if key[0] == initial))
+    for initial in {key[0] for key in KEYWORDS}
+}
+
+
 @dataclass
 class Normalized:
     """The instruction in lower-case normal form; quoted texts and links are 'qtextN' / 'qlinkN'."""
@@ -124,7 +132,9 @@ def correct_word(word: str) -> str | None:
     if "colour" in word and word.replace("colour", "color") in KEYWORDS:
         return word.replace("colour", "color")
     cutoff = 0.8 if len(word) < 7 else 0.75
-    matches = difflib.get_close_matches(word, KEYWORDS, n=1, cutoff=cutoff)
+    # Typos rarely change the first letter; comparing only those words keeps planning fast.
+    candidates = [key for key in _KEYWORDS_BY_INITIAL.get(word[0], ()) if abs(len(key) - len(word)) <= 2]
+    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
     return matches[0] if matches else None
 
 
@@ -166,7 +176,13 @@ def normalize(instruction: str) -> Normalized:
             result.corrections[token] = fixed
             token = fixed
         tokens.append(token)
-    result.text = " ".join(replace_number_words(tokens))
+    text = " ".join(replace_number_words(tokens))
+    if result.corrections:
+        # A corrected word can complete a phrase ("blck and wite" -> "black and white" -> "bw").
+        for pattern, replacement in _PHRASES:
+            text = pattern.sub(replacement, text)
+        text = " ".join(text.split())
+    result.text = text
     return result
 
 
