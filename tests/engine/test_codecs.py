@@ -168,9 +168,7 @@ def test_quality_is_used_for_jpeg() -> None:
     low = encode_image(source, format="jpeg", quality=30)
     high = encode_image(source, format="jpeg", quality=95)
     assert len(low) < len(high)
-    assert encode_image(source, format="jpeg") == encode_image(
-        source, format="jpeg", quality=DEFAULT_QUALITY["jpeg"]
-    )
+    assert encode_image(source, format="jpeg") == encode_image(source, format="jpeg", quality=DEFAULT_QUALITY["jpeg"])
 
 
 def test_a_small_jpeg_under_30_kb_really_is() -> None:

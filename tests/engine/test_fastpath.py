@@ -67,9 +67,7 @@ def _pillow(image: Image.Image, steps: Steps) -> Image.Image:
             image = image.transpose(_TURNS[params["degrees"] % 360])
         elif name == "flip":
             horizontal = params.get("direction", "horizontal") == "horizontal"
-            image = image.transpose(
-                Image.Transpose.FLIP_LEFT_RIGHT if horizontal else Image.Transpose.FLIP_TOP_BOTTOM
-            )
+            image = image.transpose(Image.Transpose.FLIP_LEFT_RIGHT if horizontal else Image.Transpose.FLIP_TOP_BOTTOM)
         elif name == "resize":
             width = params["width"]
             size = (width, round(image.height * width / image.width))
@@ -184,9 +182,7 @@ def test_alpha_passes_through_untouched() -> None:
     source = _photo(64, 32).convert("RGBA")
     alpha = Image.linear_gradient("L").resize((64, 32))
     source.putalpha(alpha)
-    out = _open(
-        run_plan_fast(_save(source, "PNG"), [("brightness", {"amount": 0.2})], format="png", quality=90)
-    )
+    out = _open(run_plan_fast(_save(source, "PNG"), [("brightness", {"amount": 0.2})], format="png", quality=90))
     assert out.mode == "RGBA"
     assert np.array_equal(np.asarray(out.getchannel("A")), np.asarray(alpha))
 

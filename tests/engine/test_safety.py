@@ -396,9 +396,7 @@ def test_palette_without_transparency_becomes_rgb() -> None:
         ("RGB", (1, 2, 3), "RGB", (1, 2, 3)),
     ],
 )
-def test_png_modes_are_normalized(
-    mode: str, value: object, expected_mode: str, expected: tuple[int, ...]
-) -> None:
+def test_png_modes_are_normalized(mode: str, value: object, expected_mode: str, expected: tuple[int, ...]) -> None:
     image = decode_image(_save(Image.new(mode, (2, 2), value), "PNG"))  # type: ignore[arg-type]
     assert (image.mode, image.getpixel((1, 1))) == (expected_mode, expected)
 

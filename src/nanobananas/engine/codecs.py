@@ -62,14 +62,10 @@ def format_for_path(path: str) -> str:
     extension = os.path.splitext(path)[1].lower()
     supported = ", ".join(sorted(_EXTENSIONS))
     if not extension:
-        raise ImageInputError(
-            f"the output path {path!r} has no extension; use one of {supported}"
-        )
+        raise ImageInputError(f"the output path {path!r} has no extension; use one of {supported}")
     fmt = _EXTENSIONS.get(extension)
     if fmt is None:
-        raise ImageInputError(
-            f"cannot write {extension!r} files; use one of {supported}"
-        )
+        raise ImageInputError(f"cannot write {extension!r} files; use one of {supported}")
     return fmt
 
 
@@ -86,9 +82,7 @@ def encode_image(
     if quality is not None and not 1 <= quality <= 100:
         raise OperationError(f"quality must be between 1 and 100, not {quality}")
     if max_bytes is not None and max_bytes < 1:
-        raise OperationError(
-            f"a size limit must be a positive number of bytes, not {max_bytes}"
-        )
+        raise OperationError(f"a size limit must be a positive number of bytes, not {max_bytes}")
     prepared = _prepare_mode(image, fmt)
     params = _save_params(image, fmt, strip_metadata)
     start_quality = quality if quality is not None else DEFAULT_QUALITY.get(fmt)
@@ -109,13 +103,10 @@ def _check_format(name: str) -> str:
     if fmt == "tif":
         fmt = "tiff"
     if fmt not in _PILLOW_NAMES:
-        raise ImageInputError(
-            f"cannot write {name!r} images; use one of {', '.join(_PILLOW_NAMES)}"
-        )
+        raise ImageInputError(f"cannot write {name!r} images; use one of {', '.join(_PILLOW_NAMES)}")
     if fmt == "avif" and not _avif_available():
         raise ImageInputError(
-            "this installation cannot write AVIF (Pillow was built without libavif); "
-            "use png, jpeg or webp"
+            "this installation cannot write AVIF (Pillow was built without libavif); use png, jpeg or webp"
         )
     return fmt
 
@@ -132,11 +123,7 @@ def _prepare_mode(image: Image.Image, fmt: str) -> Image.Image:
         return image.convert("RGB")
     if fmt == "gif":
         # Pillow quantizes RGB(A) to an adaptive palette on save, keeping full transparency.
-        return (
-            image
-            if image.mode in ("P", "L", "RGB", "RGBA")
-            else image.convert("RGBA" if has_alpha else "RGB")
-        )
+        return image if image.mode in ("P", "L", "RGB", "RGBA") else image.convert("RGBA" if has_alpha else "RGB")
     if image.mode in ("RGB", "RGBA"):
         return image
     if fmt == "png" and image.mode in ("L", "LA", "P", "1"):
@@ -151,16 +138,10 @@ def _flatten_on_white(image: Image.Image) -> Image.Image:
     return background
 
 
-def _save_params(
-    image: Image.Image, fmt: str, strip_metadata: bool
-) -> dict[str, object]:
-    params: dict[str, object] = {
-        key: image.info[key] for key in _KEPT_INFO if key in image.info
-    }
+def _save_params(image: Image.Image, fmt: str, strip_metadata: bool) -> dict[str, object]:
+    params: dict[str, object] = {key: image.info[key] for key in _KEPT_INFO if key in image.info}
     if not strip_metadata:
-        params.update(
-            {key: image.info[key] for key in _METADATA_INFO if key in image.info}
-        )
+        params.update({key: image.info[key] for key in _METADATA_INFO if key in image.info})
     else:
         # Empty values, because some of Pillow's writers copy these from image.info.
         params.update(dict.fromkeys(_METADATA_INFO, b""))
@@ -173,9 +154,7 @@ def _save_params(
     return params
 
 
-def _encode(
-    image: Image.Image, fmt: str, quality: int | None, params: dict[str, object]
-) -> bytes:
+def _encode(image: Image.Image, fmt: str, quality: int | None, params: dict[str, object]) -> bytes:
     buffer = io.BytesIO()
     extra: dict[str, object] = dict(params)
     if fmt in _LOSSY and quality is not None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import struct
 from dataclasses import dataclass
 
-import numpy as np
 from PIL import Image, ImageFile, ImageOps
 
 from nanobananas.engine.errors import ImageInputError
@@ -122,10 +122,9 @@ def decode_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
         raise ImageInputError(_damaged_message(_label(image), exc)) from exc
     # A GIF frame may extend the canvas beyond the size in the header while it loads.
     _check_pixels(image.size, max_pixels)
-    try:
+    # Broken EXIF is optional metadata: the pixels are still good, so keep them as stored.
+    with contextlib.suppress(*_EXIF_ERRORS):
         ImageOps.exif_transpose(image, in_place=True)
-    except _EXIF_ERRORS:
-        pass  # broken EXIF is optional metadata: the pixels are still good, keep them as stored
     return _normalize_mode(image)
 
 
@@ -145,14 +144,10 @@ def _open_header(data: bytes, max_pixels: int) -> ImageFile.ImageFile:
         except Exception as exc:  # same zoo of exception types as in decode_image
             raise ImageInputError(_damaged_message(_DISPLAY_NAMES[name], exc)) from exc
         if image.width < 1 or image.height < 1:
-            raise ImageInputError(
-                f"the {_DISPLAY_NAMES[name]} file declares an empty image"
-            )
+            raise ImageInputError(f"the {_DISPLAY_NAMES[name]} file declares an empty image")
         _check_pixels(image.size, max_pixels)
         return image
-    raise ImageInputError(
-        f"the file is not an image we can read ({_describe(data)}); send {_accepted_phrase()}"
-    )
+    raise ImageInputError(f"the file is not an image we can read ({_describe(data)}); send {_accepted_phrase()}")
 
 
 def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
@@ -184,10 +179,7 @@ def _label(image: Image.Image) -> str:
 
 def _damaged_message(label: str, exc: Exception) -> str:
     if "truncated" in str(exc).lower():
-        return (
-            f"the {label} file is truncated (incomplete) and cannot be read; "
-            "try uploading it again"
-        )
+        return f"the {label} file is truncated (incomplete) and cannot be read; try uploading it again"
     return f"the {label} file is damaged and cannot be read"
 
 
@@ -247,20 +239,20 @@ def _normalize_mode(image: Image.Image) -> Image.Image:
     if mode.startswith("I;16") or mode == "I":
         return _sixteen_bit_to_rgb(image)
     if mode == "F":
-        raise ImageInputError(
-            "floating-point images are not supported; send an 8- or 16-bit image"
-        )
+        raise ImageInputError("floating-point images are not supported; send an 8- or 16-bit image")
     try:
         return image.convert("RGB")
     except ValueError as exc:
-        raise ImageInputError(
-            f"images in the {mode} colour mode are not supported"
-        ) from exc
+        raise ImageInputError(f"images in the {mode} colour mode are not supported") from exc
 
 
 def _sixteen_bit_to_rgb(image: Image.Image) -> Image.Image:
     # Pillow's own conversion clips 16-bit values at 255 instead of scaling them;
     # 32-bit integer images ('I') come from 16-bit PNG/TIFF data and get the same scale.
+    # numpy is imported here because only these rare images need it: every upload and the
+    # fast path's process go through this module.
+    import numpy as np
+
     values = np.asarray(image).astype(np.float32)
     scaled = np.clip(np.rint(values / 257.0), 0, 255).astype(np.uint8)
     return Image.fromarray(scaled).convert("RGB")

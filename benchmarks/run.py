@@ -1,0 +1,425 @@
+"""Benchmarks: the engine against ImageMagick on a 24 MP photo, planner speed, per-op speed.
+
+Run with `.venv/bin/python benchmarks/run.py` (what `make bench` runs). Every measured
+command runs in its own process; wall time and peak RSS come from os.wait4 on that process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+__all__ = ["main"]
+
+REPO = Path(__file__).resolve().parent.parent
+DEV_SET = REPO.parent / "shared" / "engine-dev-set.yaml"
+
+PHOTO_SIZE = (6000, 4000)
+ORIENTATION = 6  # a portrait phone photo: stored landscape, displayed 4000x6000
+TARGET_WIDTH = 2048
+BRIGHTNESS = 0.10
+CONTRAST = 0.10
+SHARPEN_SIGMA = 1.0
+SHARPEN_AMOUNT = 1.0
+QUALITY = 85
+RUNS = 3
+
+TIME_TARGET = 3.0
+MEMORY_TARGET = 0.5
+PLAN_LIMIT_MS = 5.0
+OP_LIMIT_MS = 300.0
+STYLIZE_LIMIT_MS = 1500.0
+STYLIZATION_OPS = frozenset({"pencil_sketch", "charcoal", "cartoon", "oil_painting", "watercolor", "halftone"})
+
+CHAIN_STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("resize", {"width": TARGET_WIDTH}),
+    ("brightness", {"amount": BRIGHTNESS}),
+    ("contrast", {"amount": CONTRAST}),
+    ("sharpen", {"amount": SHARPEN_AMOUNT, "radius": SHARPEN_SIGMA}),
+]
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Best wall time and largest peak RSS over the runs of one command."""
+
+    label: str
+    seconds: float
+    peak_mb: float
+
+
+# ---------------------------------------------------------------- test picture
+
+
+def make_photo(size: tuple[int, int], seed: int = 24) -> Image.Image:
+    """A photographic-looking picture: sky and ground gradients, soft texture, shapes, grain."""
+    width, height = size
+    rng = np.random.default_rng(seed)
+    horizon = int(height * 0.6)
+    rows = np.arange(height, dtype=np.float32)[:, None]
+    sky_t = np.clip(rows / horizon, 0, 1)
+    ground_t = np.clip((rows - horizon) / max(1, height - horizon), 0, 1)
+    in_sky = rows < horizon
+    texture = np.asarray(
+        Image.fromarray(rng.integers(0, 255, (24, 36), dtype=np.uint8)).resize(size, Image.Resampling.BICUBIC),
+        dtype=np.float32,
+    )
+    texture = (texture - 128) * 0.2
+    channels = []
+    for sky_top, sky_low, ground_near, ground_far in (
+        (70, 200, 95, 60),
+        (120, 212, 110, 85),
+        (200, 235, 60, 40),
+    ):
+        sky = sky_top + (sky_low - sky_top) * sky_t
+        ground = ground_far + (ground_near - ground_far) * ground_t
+        base = np.where(in_sky, sky, ground) + texture
+        grain = rng.standard_normal((height, width), dtype=np.float32) * 5
+        channels.append(np.clip(base + grain, 0, 255).astype(np.uint8))
+    photo = Image.fromarray(np.dstack(channels))
+    shapes = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(shapes)
+    draw.ellipse((width * 0.7, height * 0.1, width * 0.8, height * 0.25), fill=(255, 230, 170, 230))
+    draw.polygon(
+        [(0, horizon), (width * 0.3, height * 0.4), (width * 0.55, horizon)],
+        fill=(70, 90, 110, 200),
+    )
+    for index in range(12):
+        left = width * (0.05 + index * 0.075)
+        top = horizon - height * (0.05 + 0.12 * rng.random())
+        tone = int(rng.integers(60, 200))
+        draw.rectangle(
+            (left, top, left + width * 0.05, horizon + height * 0.02), fill=(tone, tone - 20, tone - 40, 255)
+        )
+    shapes = shapes.filter(ImageFilter.GaussianBlur(2))
+    photo.paste(shapes, mask=shapes.getchannel("A"))
+    return photo
+
+
+def write_test_photo(path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = ORIENTATION
+    exif[0x010F] = "BenchmarkCamera"
+    make_photo(PHOTO_SIZE).save(path, "JPEG", quality=92, exif=exif.tobytes())
+
+
+# ---------------------------------------------------------------- measuring
+
+
+# Linux carries the peak RSS of a process across fork and exec, so a child forked from this
+# (large) process would report at least this process's size. Each measured command is
+# therefore started by a small fresh interpreter that only forks, waits and reports.
+_MEASURE = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(process.pid, 0)
+elapsed = time.perf_counter() - started
+print(os.waitstatus_to_exitcode(status), elapsed, usage.ru_maxrss)
+"""
+
+
+def measure(label: str, command: Sequence[str]) -> Measurement:
+    """Best of RUNS wall time; the largest peak RSS of the runs (ru_maxrss of that process)."""
+    times: list[float] = []
+    peaks: list[float] = []
+    for _ in range(RUNS):
+        completed = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *command],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        fields = completed.stdout.split()
+        if len(fields) != 3 or fields[0] != "0":
+            raise SystemExit(f"{label} failed: {' '.join(command)}\n{completed.stderr}")
+        times.append(float(fields[1]))
+        peaks.append(int(fields[2]) / 1024)  # ru_maxrss is in kilobytes on Linux
+    return Measurement(label, min(times), max(peaks))
+
+
+# The measured engine processes import only what the engine needs (not this script's
+# numpy/PIL picture generator): argv is source, target, quality, steps as JSON.
+ENGINE_CHAIN = """
+import json, sys
+from pathlib import Path
+from nanobananas.engine.fastpath import run_plan_fast
+source, target, quality, steps = sys.argv[1:]
+output = run_plan_fast(Path(source).read_bytes(), json.loads(steps), format="jpeg", quality=int(quality))
+if output is None:
+    sys.exit("the fast path declined the benchmark chain")
+Path(target).write_bytes(output)
+"""
+
+PILLOW_CHAIN = """
+import json, sys
+from pathlib import Path
+from nanobananas.engine.codecs import encode_image
+from nanobananas.engine.pipeline import run_plan
+from nanobananas.engine.plan import OpCall, Plan
+from nanobananas.engine.safety import decode_image
+source, target, quality, steps = sys.argv[1:]
+calls = [OpCall(op=name, params=params) for name, params in json.loads(steps)]
+image = run_plan(decode_image(Path(source).read_bytes()), Plan(steps=calls, planner_version="benchmark")).image
+Path(target).write_bytes(encode_image(image, format="jpeg", quality=int(quality)))
+"""
+
+
+def chain_command(script: str, source: Path, target: Path) -> list[str]:
+    return [sys.executable, "-c", script, str(source), str(target), str(QUALITY), json.dumps(CHAIN_STEPS)]
+
+
+def contrast_pivot(source: Path) -> int:
+    """The mean grey the engine's contrast step pivots around (rounded BT.601 average).
+
+    ImageMagick 6 cannot feed a computed statistic into -function, so it gets this
+    number as a constant: it does the same arithmetic and skips the averaging pass.
+    """
+    from nanobananas.engine.fastpath import run_plan_fast
+
+    brightened = run_plan_fast(source.read_bytes(), CHAIN_STEPS[:2], format="png", quality=QUALITY)
+    assert brightened is not None
+    grey = Image.open(io.BytesIO(brightened)).convert("L")
+    return int(np.asarray(grey, dtype=np.float64).mean() + 0.5)
+
+
+def imagemagick_command(source: Path, target: Path, pivot: int) -> list[str]:
+    """The same chain in ImageMagick 6: brightness is a multiply, contrast a linear map
+    around the engine's pivot, sharpen the same unsharp mask (sigma, gain 1, threshold 0)."""
+    factor = 1 + CONTRAST
+    offset = -CONTRAST * pivot / 255
+    return [
+        "convert",
+        str(source),
+        "-auto-orient",
+        "-resize",
+        f"{TARGET_WIDTH}x",
+        "-evaluate",
+        "multiply",
+        f"{1 + BRIGHTNESS}",
+        "-function",
+        "polynomial",
+        f"{factor:.4f},{offset:.6f}",
+        "-unsharp",
+        f"0x{SHARPEN_SIGMA}+{SHARPEN_AMOUNT}+0",
+        "-strip",
+        "-quality",
+        str(QUALITY),
+        str(target),
+    ]
+
+
+def grey_mean(path: Path) -> tuple[tuple[int, int], float]:
+    with Image.open(path) as image:
+        return image.size, float(np.asarray(image.convert("L"), dtype=np.float64).mean())
+
+
+def psnr(first: Path, second: Path) -> float:
+    """Peak signal-to-noise ratio between two outputs: above ~40 dB they look the same."""
+    with Image.open(first) as a, Image.open(second) as b:
+        difference = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)
+    return float(10 * np.log10(255**2 / max(1e-12, float((difference**2).mean()))))
+
+
+def run_comparison(workdir: Path) -> list[str]:
+    source = workdir / "photo-24mp.jpg"
+    width, height = PHOTO_SIZE
+    print(f"generating a {width}x{height} JPEG (q92, EXIF orientation {ORIENTATION}) ...", flush=True)
+    write_test_photo(source)
+    print(f"  {source.stat().st_size / 1e6:.1f} MB", flush=True)
+    im_out, engine_out, pillow_out = (workdir / f"{name}.jpg" for name in ("imagemagick", "engine", "pillow"))
+    im_command = imagemagick_command(source, im_out, contrast_pivot(source))
+    print("ImageMagick:", " ".join(im_command))
+    print(f"engine:      run_plan_fast(data, {CHAIN_STEPS}, format='jpeg', quality={QUALITY})", flush=True)
+
+    imagemagick = measure("ImageMagick convert", im_command)
+    engine = measure("engine (libvips fast path)", chain_command(ENGINE_CHAIN, source, engine_out))
+    rows = [(imagemagick, im_out), (engine, engine_out)]
+    try:
+        pillow = measure("engine Pillow pipeline", chain_command(PILLOW_CHAIN, source, pillow_out))
+        rows.append((pillow, pillow_out))
+    except SystemExit as failure:
+        print(f"(Pillow pipeline not measured: {str(failure).splitlines()[0]})")
+
+    print()
+    print(
+        f"chain: auto-orient, resize to {TARGET_WIDTH} wide, brightness +10%, contrast +10%, "
+        f"sharpen (sigma {SHARPEN_SIGMA}), JPEG q{QUALITY}; best of {RUNS}, {os.cpu_count()} CPUs"
+    )
+    print(f"{'':30}{'time':>9}{'peak RSS':>12}   output")
+    for measurement, output in rows:
+        (out_width, out_height), mean = grey_mean(output)
+        print(
+            f"{measurement.label:30}{measurement.seconds:>8.3f}s{measurement.peak_mb:>9.1f} MB"
+            f"   {out_width}x{out_height}, mean grey {mean:.1f}, {output.stat().st_size / 1000:.0f} KB"
+        )
+    print(f"engine vs ImageMagick output: PSNR {psnr(engine_out, im_out):.1f} dB")
+    time_ratio = imagemagick.seconds / engine.seconds
+    memory_ratio = engine.peak_mb / imagemagick.peak_mb
+    time_ok = "OK" if time_ratio >= TIME_TARGET else "MISSED"
+    memory_ok = "OK" if memory_ratio <= MEMORY_TARGET else "MISSED"
+    print(f"time ratio   ImageMagick / engine = {time_ratio:.2f}x  (target >= {TIME_TARGET:g})  {time_ok}")
+    print(f"memory ratio engine / ImageMagick = {memory_ratio:.2f}   (target <= {MEMORY_TARGET:g})  {memory_ok}")
+    return [
+        f"ImageMagick {imagemagick.seconds:.3f} s / {imagemagick.peak_mb:.0f} MB",
+        f"engine {engine.seconds:.3f} s / {engine.peak_mb:.0f} MB",
+        f"time ratio {time_ratio:.2f}x {time_ok}",
+        f"memory ratio {memory_ratio:.2f} {memory_ok}",
+    ]
+
+
+# ---------------------------------------------------------------- planner and ops
+
+
+def load_dev_set() -> list[dict[str, Any]]:
+    import yaml
+
+    with DEV_SET.open() as handle:
+        cases: list[dict[str, Any]] = yaml.safe_load(handle)["cases"]
+    return cases
+
+
+def planner_and_ops() -> None:
+    """Runs in its own process pinned to one CPU (see run_planner_and_ops)."""
+    try:
+        from nanobananas.engine.pipeline import run_plan
+        from nanobananas.engine.planner import plan_instruction
+    except ImportError as missing:
+        print(f"planner/pipeline not available yet ({missing}); skipped")
+        return
+    from nanobananas.engine.codecs import encode_image
+    from nanobananas.engine.errors import EngineError
+    from nanobananas.engine.plan import Plan
+
+    image = make_photo((1024, 1024), seed=7)
+    print(f"{'case':10}{'plan ms':>8}  {'op':18}{'op ms':>8}{'limit':>7}      instruction")
+    worst_cold = worst_warm = 0.0
+    slow: list[str] = []
+    for case in load_dev_set():
+        if "say" not in case:
+            continue  # "create" cases render designs; they are not edits
+        text = case["say"]
+        started = time.perf_counter()
+        outcome = plan_instruction(text)
+        worst_cold = max(worst_cold, (time.perf_counter() - started) * 1000)
+        warm = []
+        for _ in range(20):
+            started = time.perf_counter()
+            plan_instruction(text)
+            warm.append((time.perf_counter() - started) * 1000)
+        plan_ms = statistics.median(warm)
+        worst_warm = max(worst_warm, plan_ms)
+        head = f"{case['id']:10}{plan_ms:>8.2f}  "
+        if not isinstance(outcome, Plan) or not outcome.steps:
+            kind = "output settings only" if isinstance(outcome, Plan) else type(outcome).__name__.lower()
+            print(f"{head}{'(' + kind + ')':41}{text}")
+            continue
+        try:
+            runs = [run_plan(image.copy(), outcome).steps for _ in range(3)]
+        except EngineError as error:
+            print(f"{head}{'(failed: ' + str(error) + ')':41}{text}")
+            continue
+        records = runs[0]
+        best = [min(step.milliseconds for step in column) for column in zip(*runs, strict=True)]
+        for index, (record, milliseconds) in enumerate(zip(records, best, strict=True)):
+            limit = STYLIZE_LIMIT_MS if record.op in STYLIZATION_OPS else OP_LIMIT_MS
+            verdict = "ok" if milliseconds <= limit else "SLOW"
+            if verdict == "SLOW":
+                slow.append(f"{case['id']}:{record.op}")
+            prefix = head if index == 0 else " " * len(head)
+            print(f"{prefix}{record.op:18}{milliseconds:>8.1f}{limit:>7.0f} {verdict:4} {text if index == 0 else ''}")
+    started = time.perf_counter()
+    encoded = encode_image(image, format="jpeg", max_bytes=30_000)
+    encode_ms = (time.perf_counter() - started) * 1000
+    print(f"{'encode':10}{'':>8}  {'jpeg <= 30 KB':18}{encode_ms:>8.1f}         ({len(encoded)} bytes)")
+    plan_ok = "OK" if max(worst_warm, worst_cold) < PLAN_LIMIT_MS else "MISSED"
+    print(
+        f"slowest planning: {worst_warm:.2f} ms warm (median of 20), {worst_cold:.2f} ms first call "
+        f"(target < {PLAN_LIMIT_MS:g} ms) {plan_ok}"
+    )
+    print(f"ops over their limit: {', '.join(slow) if slow else 'none'}")
+
+
+def run_planner_and_ops() -> None:
+    env = dict(os.environ)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "VIPS_CONCURRENCY"):
+        env[name] = "1"
+    this = [sys.executable, str(Path(__file__).resolve()), "planner-and-ops"]
+    completed = subprocess.run(this, env=env, check=False)
+    if completed.returncode != 0:
+        print(f"(planner/op timings failed with exit status {completed.returncode})")
+
+
+def pin_to_one_cpu() -> None:
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+    except ImportError:
+        pass
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def versions() -> str:
+    import pyvips
+
+    if shutil.which("convert") is None:
+        first = "ImageMagick not installed (the comparison will fail)"
+    else:
+        magick = subprocess.run(["convert", "-version"], capture_output=True, text=True, check=True)
+        first = magick.stdout.splitlines()[0].removeprefix("Version: ")
+    return (
+        f"Python {platform.python_version()}, Pillow {Image.__version__}, "
+        f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}, {first}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "part",
+        nargs="?",
+        default="all",
+        choices=["all", "compare", "ops", "planner-and-ops"],
+    )
+    args = parser.parse_args(argv)
+    if args.part == "planner-and-ops":
+        pin_to_one_cpu()
+        planner_and_ops()
+        return 0
+    print(versions())
+    summary: list[str] = []
+    if args.part in ("all", "compare"):
+        with tempfile.TemporaryDirectory(prefix="nanobananas-bench-") as workdir:
+            summary = run_comparison(Path(workdir))
+    if args.part in ("all", "ops"):
+        print()
+        print("planner and single-op timings on a 1024x1024 photo, one CPU")
+        run_planner_and_ops()
+    if summary:
+        print()
+        print("summary: " + "; ".join(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
