@@ -1,4 +1,4 @@
-"""The vault blob format: AES-256-GCM in authenticated chunks, streamed so memory stays flat (no Django).
+"""The vault ciphertext formats: AES-256-GCM blobs in streamed chunks, and short texts (no Django).
 
 A blob is a fixed header followed by sealed chunks::
 
@@ -8,12 +8,17 @@ A blob is a fixed header followed by sealed chunks::
 Every chunk holds `chunk size` plaintext bytes except the last, which may be shorter (an empty blob
 is one empty chunk). Each chunk's associated data is the header, the owner key, the blob name, the
 chunk index and a final-chunk flag, so a blob that was altered, truncated, extended, reordered,
-renamed or moved to another owner fails to decrypt with a `BlobDecryptionError` saying which.
+renamed or moved to another owner fails to decrypt with a `DecryptionError` saying which.
 The nonce base is random per blob; XOR with the chunk index keeps nonces unique within a blob.
+
+A text (a prompt, a reply) is `vault1:` + URL-safe base64 of data key id | nonce | ciphertext + tag,
+with the owner key and a caller's context string (say, "message:<id>") as associated data.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import os
 import struct
@@ -24,7 +29,7 @@ from typing import TYPE_CHECKING, Protocol
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from nanobananas.vault.exceptions import BlobDecryptionError, BlobFormatError
+from nanobananas.vault.exceptions import DecryptionError, FormatError
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
@@ -36,6 +41,7 @@ __all__ = [
     "KEY_ID_SIZE",
     "KEY_SIZE",
     "MAGIC",
+    "TEXT_PREFIX",
     "BlobHeader",
     "Readable",
     "StreamReader",
@@ -43,6 +49,8 @@ __all__ = [
     "blob_encrypt",
     "blob_header_read",
     "plaintext_size",
+    "text_open",
+    "text_seal",
 ]
 
 MAGIC = b"\x89NBV"
@@ -60,6 +68,7 @@ _HEADER = struct.Struct(f">4sBI{KEY_ID_SIZE}s{NONCE_SIZE}s")
 _CHUNK_AAD = struct.Struct(">Q?")
 _FIELD_LENGTH = struct.Struct(">H")
 HEADER_SIZE = _HEADER.size
+TEXT_PREFIX = "vault1:"
 
 
 class Readable(Protocol):
@@ -124,7 +133,7 @@ class _ChunkSealer:
     def open(self, index: int, sealed: bytes, *, final: bool) -> bytes:
         name = self._blob_name
         if len(sealed) < TAG_SIZE:
-            raise BlobDecryptionError(f"blob {name!r} is truncated: chunk {index} is incomplete")
+            raise DecryptionError(f"blob {name!r} is truncated: chunk {index} is incomplete")
         try:
             return self._aead.decrypt(self._nonce(index), sealed, self._aad(index, final))
         except InvalidTag:
@@ -133,13 +142,13 @@ class _ChunkSealer:
         try:
             self._aead.decrypt(self._nonce(index), sealed, self._aad(index, not final))
         except InvalidTag:
-            raise BlobDecryptionError(
+            raise DecryptionError(
                 f"chunk {index} of blob {name!r} is not authentic: its bytes were altered or reordered, "
                 "or the blob was renamed, moved to another owner, or sealed with another key"
             ) from None
         if final:
-            raise BlobDecryptionError(f"blob {name!r} is truncated: it ends after chunk {index}, which is not its last")
-        raise BlobDecryptionError(f"blob {name!r} has data after its last chunk ({index})")
+            raise DecryptionError(f"blob {name!r} is truncated: it ends after chunk {index}, which is not its last")
+        raise DecryptionError(f"blob {name!r} has data after its last chunk ({index})")
 
 
 def blob_encrypt(
@@ -175,12 +184,12 @@ def blob_header_read(source: Readable) -> BlobHeader:
     """Read and check the header at the start of `source` (authenticated later, with the first chunk)."""
     raw = _read_exact(source, HEADER_SIZE)
     if len(raw) < HEADER_SIZE or not raw.startswith(MAGIC):
-        raise BlobFormatError("not a vault blob: the vault header is missing")
+        raise FormatError("not a vault blob: the vault header is missing")
     _magic, version, chunk_size, key_id, nonce_base = _HEADER.unpack(raw)
     if version != FORMAT_VERSION:
-        raise BlobFormatError(f"vault blob format version {version} is not supported (this code reads {FORMAT_VERSION})")
+        raise FormatError(f"vault blob format version {version} is not supported (this code reads {FORMAT_VERSION})")
     if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
-        raise BlobFormatError(f"vault blob declares an impossible chunk size ({chunk_size})")
+        raise FormatError(f"vault blob declares an impossible chunk size ({chunk_size})")
     return BlobHeader(chunk_size=chunk_size, key_id=key_id, nonce_base=nonce_base, version=version)
 
 
@@ -194,7 +203,7 @@ def blob_decrypt(
 ) -> Iterator[bytes]:
     """Yield plaintext chunks of a blob whose header was read with `blob_header_read`.
 
-    Each chunk is authenticated before it is yielded; a failure raises `BlobDecryptionError`
+    Each chunk is authenticated before it is yielded; a failure raises `DecryptionError`
     mid-stream, so a consumer must treat what it already received as unverified until the end.
     """
     sealer = _ChunkSealer(key, header, owner_key=owner_key, blob_name=blob_name)
@@ -216,8 +225,46 @@ def plaintext_size(blob_size: int, chunk_size: int) -> int:
     body = blob_size - HEADER_SIZE
     full, rest = divmod(body, chunk_size + TAG_SIZE)
     if body < TAG_SIZE or 0 < rest < TAG_SIZE:
-        raise BlobFormatError(f"vault blob of {blob_size} bytes is truncated")
+        raise FormatError(f"vault blob of {blob_size} bytes is truncated")
     return body - (full + (1 if rest else 0)) * TAG_SIZE
+
+
+def _text_aad(key_id: bytes, owner_key: str, context: str) -> bytes:
+    return TEXT_PREFIX.encode() + key_id + _field(owner_key) + _field(context)
+
+
+def text_seal(text: str, *, key: bytes, key_id: bytes, owner_key: str, context: str) -> str:
+    """Encrypt `text` for `owner_key`; it decrypts only with the same owner and `context`."""
+    nonce = os.urandom(NONCE_SIZE)
+    sealed = AESGCM(key).encrypt(nonce, text.encode(), _text_aad(key_id, owner_key, context))
+    return TEXT_PREFIX + base64.urlsafe_b64encode(key_id + nonce + sealed).decode("ascii")
+
+
+def _text_parts(token: str) -> tuple[bytes, bytes, bytes]:
+    if not token.startswith(TEXT_PREFIX):
+        raise FormatError("not a vault text: the vault1: prefix is missing")
+    try:
+        raw = base64.urlsafe_b64decode(token[len(TEXT_PREFIX) :].encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError):
+        raise FormatError("vault text is not valid base64") from None
+    if len(raw) < KEY_ID_SIZE + NONCE_SIZE + TAG_SIZE:
+        raise FormatError("vault text is truncated")
+    return raw[:KEY_ID_SIZE], raw[KEY_ID_SIZE : KEY_ID_SIZE + NONCE_SIZE], raw[KEY_ID_SIZE + NONCE_SIZE :]
+
+
+def text_open(token: str, *, key: bytes, key_id: bytes, owner_key: str, context: str) -> str:
+    """Decrypt a `text_seal` token; a token of another owner, context or key raises `DecryptionError`."""
+    token_key_id, nonce, sealed = _text_parts(token)
+    if token_key_id != key_id:
+        raise DecryptionError(
+            f"this text was sealed with data key {token_key_id.hex()}, which {owner_key} no longer has"
+        )
+    try:
+        return AESGCM(key).decrypt(nonce, sealed, _text_aad(key_id, owner_key, context)).decode()
+    except InvalidTag:
+        raise DecryptionError(
+            f"this text is not authentic for {owner_key} in {context!r}: altered, or moved from elsewhere"
+        ) from None
 
 
 class StreamReader(io.RawIOBase):

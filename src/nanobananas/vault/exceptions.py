@@ -1,23 +1,23 @@
-"""Vault exceptions (pure Python, no Django), raised by the blob format, the key ring and the storage.
+"""Vault exceptions (pure Python, no Django), raised by the ciphertext formats, the key ring and the storage.
 
-VaultError                      base of everything the vault raises
-+-- MasterKeyError              the master key is missing, malformed, or does not unwrap a data key
-+-- DataKeyMissing              the owner has no data key (never stored anything, or crypto-shredded):
-|                               their blobs and texts can no longer be decrypted
-+-- InvalidBlobName (ValueError)        a blob name is not `<kind>/<owner key>/<file>`
-+-- BlobExists (FileExistsError)        the name is taken; the vault never renames (delete, then save)
-+-- BlobDecryptionError         ciphertext is not authentic for this owner, name and key: tampered,
-    |                           truncated, reordered, renamed, moved to another owner, wrong key
-    +-- BlobFormatError         not a vault blob at all, or a format version this code cannot read
+VaultError                          base of everything the vault raises
++-- MasterKeyError                  the master key is missing, malformed, or does not unwrap a data key
++-- DataKeyMissing                  the owner has no data key (never stored anything, or crypto-shredded):
+|                                   their blobs and texts can no longer be decrypted
++-- InvalidBlobName (ValueError)    a blob name is not `<kind>/<owner key>/<file>`
++-- BlobExists (FileExistsError)    the name is taken; the vault never renames (delete, then save)
++-- DecryptionError                 a blob or text is not authentic for this owner, name and key: altered,
+    |                               truncated, reordered, renamed, moved to another owner, or a shredded key
+    +-- FormatError                 not vault ciphertext at all, or a format version this code cannot read
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "BlobDecryptionError",
     "BlobExists",
-    "BlobFormatError",
     "DataKeyMissing",
+    "DecryptionError",
+    "FormatError",
     "InvalidBlobName",
     "MasterKeyError",
     "VaultError",
@@ -44,9 +44,9 @@ class BlobExists(VaultError, FileExistsError):
     pass
 
 
-class BlobDecryptionError(VaultError):
+class DecryptionError(VaultError):
     pass
 
 
-class BlobFormatError(BlobDecryptionError):
+class FormatError(DecryptionError):
     pass
