@@ -28,6 +28,7 @@ class Environment:
     secure_cookies: bool
     image_provider: str
     master_key: str | None
+    max_upload_bytes: int
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -89,4 +90,5 @@ def read_environment() -> Environment:
         secure_cookies=_flag("NANOBANANAS_SECURE_COOKIES", False),
         image_provider=os.environ.get("NANOBANANAS_IMAGE_PROVIDER") or "builtin",
         master_key=os.environ.get("NANOBANANAS_MASTER_KEY") or None,
+        max_upload_bytes=_int("NANOBANANAS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
     )

@@ -90,6 +90,11 @@ else:
         }
     }
 
+# A whole message (text plus pictures) may be this large; bigger requests are refused before parsing.
+MAX_REQUEST_BYTES = ENV.max_upload_bytes * 4 + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Jobs: huey on SQLite in the data dir by default, Redis when configured.
@@ -166,6 +171,7 @@ LOGGING = {
 
 NANOBANANAS: dict[str, Any] = {
     "MAX_PROMPT_CHARS": ENV.max_prompt_chars,
+    "MAX_UPLOAD_BYTES": ENV.max_upload_bytes,
     "WORKER_STALE_SECONDS": ENV.worker_stale_seconds,
     "GUEST_RETENTION_HOURS": 24,
     "USER_RETENTION_HOURS": 48,

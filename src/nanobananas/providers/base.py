@@ -8,7 +8,14 @@ from typing import Any, ClassVar
 
 from PIL import Image
 
-__all__ = ["GeneratedImage", "ImageProvider", "ProgressCallback", "ProviderError", "ProviderRefused"]
+__all__ = [
+    "ClarificationNeeded",
+    "GeneratedImage",
+    "ImageProvider",
+    "ProgressCallback",
+    "ProviderError",
+    "ProviderRefused",
+]
 
 ProgressCallback = Callable[[int, str], None]
 """Called with (percent 0-100, stage in plain words) while a provider works."""
@@ -26,6 +33,15 @@ class ProviderRefused(Exception):
     """The provider will not or cannot do this request; the message says why, for the user."""
 
 
+class ClarificationNeeded(Exception):
+    """The request was not understood; ask the user `question` and offer `suggestions`."""
+
+    def __init__(self, question: str, suggestions: list[str]) -> None:
+        super().__init__(question)
+        self.question = question
+        self.suggestions = suggestions
+
+
 @dataclass
 class GeneratedImage:
     image: Image.Image
@@ -39,9 +55,21 @@ class ImageProvider:
 
     name: ClassVar[str] = "base"
     can_generate: ClassVar[bool] = False
+    can_edit: ClassVar[bool] = False
 
     def __init__(self, **options: Any) -> None:
         self.options = options
 
     def generate(self, *, prompt: str, progress: ProgressCallback) -> GeneratedImage:
         raise ProviderRefused(f"the {self.name} provider cannot make images from a prompt")
+
+    def edit(
+        self,
+        *,
+        image: Image.Image,
+        instruction: str,
+        progress: ProgressCallback,
+        plan: dict[str, Any] | None = None,
+    ) -> GeneratedImage:
+        """Change `image` as `instruction` says; `plan`, when given, is a stored plan to run again."""
+        raise ProviderRefused(f"the {self.name} provider cannot edit images")

@@ -1,4 +1,7 @@
-"""A deterministic provider for tests: instant, no network, scriptable refusals and failures."""
+"""A deterministic provider for tests: instant generation, scriptable refusals and failures.
+
+Edits are the built-in engine's (offline and fast), so tests check real pixels.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +10,16 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from nanobananas.providers.base import (
-    GeneratedImage,
-    ImageProvider,
-    ProgressCallback,
-    ProviderError,
-    ProviderRefused,
-)
+from nanobananas.providers.base import GeneratedImage, ProgressCallback, ProviderError, ProviderRefused
+from nanobananas.providers.builtin import BuiltinProvider
 
 __all__ = ["FakeProvider"]
 
 
-class FakeProvider(ImageProvider):
+class FakeProvider(BuiltinProvider):
     """Draws a colour derived from the prompt. OPTIONS: size, refuse_words, fail_words."""
 
     name = "fake"
-    can_generate = True
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -31,14 +28,28 @@ class FakeProvider(ImageProvider):
         self.refuse_words: list[str] = list(options.get("refuse_words", []))
         self.fail_words: list[str] = list(options.get("fail_words", []))
 
-    def generate(self, *, prompt: str, progress: ProgressCallback) -> GeneratedImage:
-        lowered = prompt.lower()
+    def _check(self, text: str) -> None:
+        lowered = text.lower()
         if any(word in lowered for word in self.refuse_words):
             raise ProviderRefused("the fake provider refuses this request")
         if any(word in lowered for word in self.fail_words):
             raise ProviderError("the fake provider failed", retryable=True)
+
+    def generate(self, *, prompt: str, progress: ProgressCallback) -> GeneratedImage:
+        self._check(prompt)
         progress(50, "Painting")
         digest = hashlib.sha256(prompt.encode()).digest()
         image = Image.new("RGB", self.size, (digest[0], digest[1], digest[2]))
         ImageDraw.Draw(image).rectangle([0, 0, self.size[0] // 2, self.size[1] // 2], fill=(255, 255, 255))
         return GeneratedImage(image=image, provider=self.name, model="fake-1")
+
+    def edit(
+        self,
+        *,
+        image: Image.Image,
+        instruction: str,
+        progress: ProgressCallback,
+        plan: dict[str, Any] | None = None,
+    ) -> GeneratedImage:
+        self._check(instruction)
+        return super().edit(image=image, instruction=instruction, progress=progress, plan=plan)

@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router, Status
@@ -18,8 +17,9 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from nanobananas.accounts.identity import request_owner, request_owner_for_write
 from nanobananas.core.exceptions import NotFound
 from nanobananas.core.streaming import aiter_file
-from nanobananas.studio import selectors, services
+from nanobananas.studio import downloads, selectors, services
 from nanobananas.studio.models import Asset, Conversation, Job, Message
+from nanobananas.studio.requests import parse_message_request
 from nanobananas.studio.schemas import (
     AssetOut,
     ConversationCreateIn,
@@ -42,6 +42,15 @@ def asset_out(asset: Asset) -> AssetOut:
     return AssetOut(
         id=asset.id,
         kind=asset.kind,
+        number=asset.number,
+        label=f"Version {asset.number}" if asset.kind == Asset.Kind.RESULT else f"Picture {asset.number}",
+        operation=asset.operation,
+        parent_id=asset.parent_id,
+        inputs=[uuid.UUID(str(i)) for i in asset.inputs],
+        plan=asset.plan,
+        steps=asset.steps,
+        duration_ms=asset.duration_ms,
+        original_name=asset.original_name,
         content_type=asset.content_type,
         width=asset.width,
         height=asset.height,
@@ -104,24 +113,92 @@ def get_conversation(request: HttpRequest, conversation_id: uuid.UUID) -> Conver
         .prefetch_related(Prefetch("assets", queryset=Asset.objects.order_by("created_at")))
         .order_by("created_at")
     )
-    jobs = Job.objects.filter(conversation=conversation).order_by("queued_at")
+    jobs = Job.objects.filter(conversation=conversation).order_by("number")
+    images = list(Asset.objects.filter(conversation=conversation).order_by("kind", "number"))
     return ConversationDetailOut(
         id=conversation.id,
         title=conversation.title,
         created_at=conversation.created_at,
         updated_at=conversation.updated_at,
         messages=[message_out(m) for m in messages],
+        versions=[asset_out(a) for a in images if a.kind == Asset.Kind.RESULT],
+        uploads=[asset_out(a) for a in images if a.kind == Asset.Kind.UPLOAD],
         jobs=[job_out(j) for j in jobs],
     )
 
 
-@router.post("/conversations/{conversation_id}/messages", response={202: MessageSentOut})
-def send_message(request: HttpRequest, conversation_id: uuid.UUID, payload: MessageIn) -> Status[MessageSentOut]:
+@router.delete("/conversations/{conversation_id}", response={204: None})
+def delete_conversation(request: HttpRequest, conversation_id: uuid.UUID) -> Status[None]:
     owner = request_owner(request)
     if owner is None:
         raise NotFound("No conversation with this id.")
-    message, job = services.message_send(owner=owner, conversation_id=conversation_id, text=payload.text)
-    return Status(202, MessageSentOut(message=message_out(message), job=job_out(job)))
+    services.conversation_delete(owner=owner, conversation_id=conversation_id)
+    return Status(204, None)
+
+
+@router.get(
+    "/conversations/{conversation_id}/download",
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "A ZIP of every picture and version of the conversation, with a manifest.json.",
+                "content": {"application/zip": {}},
+            }
+        }
+    },
+)
+async def download_conversation(request: HttpRequest, conversation_id: uuid.UUID) -> StreamingHttpResponse:
+    owner = await sync_to_async(request_owner)(request)
+    conversation = await sync_to_async(selectors.conversation_get)(owner=owner, conversation_id=conversation_id)
+    archive = await sync_to_async(downloads.conversation_archive)(conversation=conversation)
+    response = StreamingHttpResponse(aiter_file(archive), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="nanobananas-{conversation.id}.zip"'
+    return response
+
+
+MESSAGE_BODY = {
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["text"],
+                "properties": {
+                    "text": {"type": "string", "description": "What to make or change; may be empty with files."},
+                    "files[]": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                    "base_version": {"type": "integer", "minimum": 1, "description": "Edit this version."},
+                },
+            }
+        },
+        "application/json": {"schema": MessageIn.model_json_schema()},
+    },
+    "required": True,
+}
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response={202: MessageSentOut},
+    openapi_extra={"requestBody": MESSAGE_BODY},
+)
+def send_message(request: HttpRequest, conversation_id: uuid.UUID) -> Status[MessageSentOut]:
+    owner = request_owner(request)
+    if owner is None:
+        raise NotFound("No conversation with this id.")
+    turn = parse_message_request(request)
+    message, job = services.message_send(
+        owner=owner, conversation_id=conversation_id, text=turn.text, files=turn.files, base_version=turn.base_version
+    )
+    message = Message.objects.prefetch_related("assets").get(id=message.id)
+    return Status(202, MessageSentOut(message=message_out(message), job=job_out(job) if job else None))
+
+
+@router.post("/jobs/{job_id}/retry", response={202: JobOut})
+def retry_job(request: HttpRequest, job_id: uuid.UUID) -> Status[JobOut]:
+    owner = request_owner(request)
+    if owner is None:
+        raise NotFound("No job with this id.")
+    return Status(202, job_out(services.job_retry(owner=owner, job_id=job_id)))
 
 
 @router.get("/jobs/{job_id}", response=JobOut)
@@ -194,17 +271,34 @@ def get_asset(request: HttpRequest, asset_id: uuid.UUID) -> AssetOut:
     return asset_out(selectors.asset_get(owner=request_owner(request), asset_id=asset_id))
 
 
+@router.delete("/assets/{asset_id}", response={204: None})
+def delete_asset(request: HttpRequest, asset_id: uuid.UUID) -> Status[None]:
+    owner = request_owner(request)
+    if owner is None:
+        raise NotFound("No image with this id.")
+    services.asset_delete(owner=owner, asset_id=asset_id)
+    return Status(204, None)
+
+
 @router.get(
     "/assets/{asset_id}/content",
     response={200: None},
-    openapi_extra={"responses": {"200": {"description": "The image bytes.", "content": {"image/png": {}}}}},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The image bytes: as stored (`format` omitted or `original`), or converted.",
+                "content": {"image/png": {}, "image/jpeg": {}, "image/webp": {}},
+            }
+        }
+    },
 )
-async def get_asset_content(request: HttpRequest, asset_id: uuid.UUID) -> StreamingHttpResponse:
+async def get_asset_content(
+    request: HttpRequest, asset_id: uuid.UUID, format: downloads.DownloadFormat = "original"
+) -> StreamingHttpResponse:
     owner = await sync_to_async(request_owner)(request)
     asset = await sync_to_async(selectors.asset_get)(owner=owner, asset_id=asset_id)
-    handle = await sync_to_async(default_storage.open)(asset.blob_name, "rb")
-    response = StreamingHttpResponse(aiter_file(handle), content_type=asset.content_type)
-    response["Content-Length"] = str(asset.byte_size)
+    handle, content_type, extension = await sync_to_async(downloads.asset_content)(asset=asset, format=format)
+    response = StreamingHttpResponse(aiter_file(handle), content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Disposition"] = f'inline; filename="nanobananas-{asset.id}.png"'
+    response["Content-Disposition"] = f'inline; filename="{downloads.asset_filename(asset)}.{extension}"'
     return response

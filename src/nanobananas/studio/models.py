@@ -79,7 +79,12 @@ class Job(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="jobs")
+    # Jobs of one conversation run strictly in this order, so "now make it blue" sees the poster
+    # that the previous message asked for.
+    number = models.PositiveIntegerField()
     request = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="job")
+    # The version the user pointed at when sending (API `base_version`); None means "the latest".
+    base_version = models.PositiveIntegerField(null=True, blank=True)
     result = models.OneToOneField(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="produced_by")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -95,23 +100,46 @@ class Job(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat")]
+        constraints = [models.UniqueConstraint(fields=["conversation", "number"], name="job_number_unique")]
 
     def __str__(self) -> str:
         return f"job {self.id} ({self.status})"
 
 
 class Asset(Owned):
-    """An image the studio stores: an upload or a generated result. `expires_at` is set at creation."""
+    """An image the studio stores: an upload, or a result (a *version*). `expires_at` is set at creation.
+
+    Versions form a tree: each result records the image it was made from (`parent`), every input it
+    used, how it was made (`operation`, the plan and the op records) and by whom (provider, model).
+    Undo and "go back to version 2" make a new version whose parent is the old one; nothing is
+    overwritten.
+    """
 
     class Kind(models.TextChoices):
         UPLOAD = "upload"
         RESULT = "result"
+
+    class Operation(models.TextChoices):
+        UPLOAD = "upload"
+        GENERATE = "generate"
+        EDIT = "edit"
+        REVERT = "revert"
+        COMBINE = "combine"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="assets")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="assets")
     job = models.OneToOneField(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="asset")
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    # Numbered per conversation and kind: "version 2", "the first picture" (upload 1).
+    number = models.PositiveIntegerField()
+    operation = models.CharField(max_length=16, choices=Operation.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    inputs = models.JSONField(default=list, blank=True)
+    plan = models.JSONField(null=True, blank=True)
+    steps = models.JSONField(default=list, blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    original_name = models.CharField(max_length=255, blank=True)
     blob_name = models.CharField(max_length=300, unique=True)
     content_type = models.CharField(max_length=100)
     width = models.PositiveIntegerField()
@@ -125,6 +153,10 @@ class Asset(Owned):
 
     class Meta(Owned.Meta):
         ordering = ["created_at"]
+        constraints = [
+            *Owned.Meta.constraints,
+            models.UniqueConstraint(fields=["conversation", "kind", "number"], name="asset_number_unique"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.id}"
+        return f"{self.kind} {self.number} of {self.conversation_id}"

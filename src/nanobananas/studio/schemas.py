@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
@@ -34,6 +35,15 @@ class ConversationOut(Schema):
 class AssetOut(Schema):
     id: uuid.UUID
     kind: str
+    number: int
+    label: str
+    operation: str
+    parent_id: uuid.UUID | None
+    inputs: list[uuid.UUID]
+    plan: dict[str, Any] | None
+    steps: list[dict[str, Any]]
+    duration_ms: int
+    original_name: str
     content_type: str
     width: int
     height: int
@@ -73,14 +83,18 @@ class JobOut(Schema):
 
 class ConversationDetailOut(ConversationOut):
     messages: list[MessageOut]
+    versions: list[AssetOut]
+    uploads: list[AssetOut]
     jobs: list[JobOut]
 
 
 class MessageIn(Schema):
+    """A JSON turn without pictures; send multipart/form-data (`text`, `files[]`) to attach pictures."""
+
     # The length limit is a setting, checked by the service with a clear message.
     text: str
 
 
 class MessageSentOut(Schema):
     message: MessageOut
-    job: JobOut
+    job: JobOut | None

@@ -1,31 +1,40 @@
-"""Writes for the studio: conversations, messages, and the lifecycle of generation jobs."""
+"""Writes for the studio: conversations, turns with uploads, and the lifecycle of generation jobs."""
 
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
+import time
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
+from PIL import Image
 
 from nanobananas.accounts.identity import Owner
-from nanobananas.core.exceptions import InvalidInput
+from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.privacy.retention import retention_deadline
-from nanobananas.providers.base import ProviderError, ProviderRefused
+from nanobananas.providers.base import ClarificationNeeded, ImageProvider, ProviderError, ProviderRefused
 from nanobananas.providers.handler import image_provider
+from nanobananas.studio.intent import ConversationState, ImageRef, Intent, resolve_intent
 from nanobananas.studio.models import Asset, Conversation, Job, Message
-from nanobananas.studio.selectors import conversation_get
+from nanobananas.studio.selectors import asset_get, conversation_get, job_get
 
 __all__ = [
+    "IncomingFile",
+    "asset_delete",
     "conversation_create",
+    "conversation_delete",
     "job_progress",
+    "job_retry",
     "job_run",
     "jobs_rescue_stale",
     "message_send",
@@ -34,16 +43,75 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 TITLE_CHARS = 80
+MAX_FILES_PER_MESSAGE = 10
+UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING)
+INTERNAL_ERROR_MESSAGE = "Something went wrong while making the image. Please try again."
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    """An uploaded file as the view received it: the name the browser gave and the bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
+class _Prepared:
+    image: Image.Image
+    data: bytes
+    content_type: str
+    extension: str
+    original_name: str
+
+
+@dataclass
+class _Outcome:
+    """What a job produced: a reply, and usually one new version."""
+
+    reply: str
+    image: Image.Image | None = None
+    operation: str = ""
+    parent_id: uuid.UUID | None = None
+    inputs: list[uuid.UUID] = field(default_factory=list)
+    plan: dict[str, Any] | None = None
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    provider: str = ""
+    model: str = ""
 
 
 def _owner_fields(owner: Owner) -> dict[str, object]:
     return {"owner_user_id": owner.user_id, "owner_guest_id": owner.guest_id}
 
 
+def _owner_of(conversation: Conversation) -> Owner:
+    if conversation.owner_user_id is not None:
+        return Owner(user_id=conversation.owner_user_id)
+    return Owner(guest_id=conversation.owner_guest_id)
+
+
 def _enqueue_on_commit(job_id: uuid.UUID) -> None:
     from nanobananas.studio.tasks import run_job
 
     transaction.on_commit(lambda: run_job(str(job_id)))
+
+
+def _delete_blobs_on_commit(names: list[str]) -> None:
+    def delete() -> None:
+        for name in names:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                logger.exception("could not delete blob %s", name)
+
+    transaction.on_commit(delete)
+
+
+def _write_blob(name: str, data: bytes) -> str:
+    """Write bytes under exactly `name`, replacing what a crashed earlier attempt may have left."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    return default_storage.save(name, ContentFile(data))
 
 
 def conversation_create(*, owner: Owner, title: str = "") -> Conversation:
@@ -53,25 +121,137 @@ def conversation_create(*, owner: Owner, title: str = "") -> Conversation:
     return Conversation.objects.create(title=title, **_owner_fields(owner))
 
 
-def message_send(*, owner: Owner, conversation_id: uuid.UUID, text: str) -> tuple[Message, Job]:
-    """Store the user's turn and queue the job that answers it (enqueued once the rows are committed)."""
+def conversation_delete(*, owner: Owner, conversation_id: uuid.UUID) -> None:
+    """Delete a conversation with its text and images; the blobs go once the rows are gone."""
+    with transaction.atomic():
+        conversation = conversation_get(owner=owner, conversation_id=conversation_id)
+        blobs = list(Asset.objects.filter(conversation=conversation).values_list("blob_name", flat=True))
+        conversation.delete()
+        _delete_blobs_on_commit(blobs)
+
+
+def asset_delete(*, owner: Owner, asset_id: uuid.UUID) -> None:
+    """Delete one image; versions made from it keep their own pixels."""
+    with transaction.atomic():
+        asset = asset_get(owner=owner, asset_id=asset_id)
+        blob = asset.blob_name
+        asset.delete()
+        _delete_blobs_on_commit([blob])
+
+
+def _prepare_upload(incoming: IncomingFile) -> _Prepared:
+    """Decode with the guarded decoder and re-encode the pixels: metadata never reaches storage."""
+    from nanobananas.engine.codecs import encode_image
+    from nanobananas.engine.errors import ImageInputError
+    from nanobananas.engine.safety import decode_image, probe_image
+
+    name = incoming.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+    limit = settings.NANOBANANAS["MAX_UPLOAD_BYTES"]
+    if len(incoming.data) > limit:
+        raise InvalidInput(
+            f"{name or 'The file'} is larger than the {limit // (1024 * 1024)} MB limit.", code="file_too_large"
+        )
+    try:
+        source_format = probe_image(incoming.data).format
+        image = decode_image(incoming.data)
+    except ImageInputError as exc:
+        raise InvalidInput(f"{name or 'The file'}: {exc}", code="bad_image") from None
+    lossless = image.mode == "RGBA" or source_format.lower() in {"png", "gif", "tiff", "bmp"}
+    if lossless:
+        data = encode_image(image, format="png")
+        return _Prepared(image, data, "image/png", "png", name)
+    data = encode_image(image.convert("RGB"), format="jpeg", quality=95)
+    return _Prepared(image, data, "image/jpeg", "jpg", name)
+
+
+def _next_number(conversation: Conversation, kind: str) -> int:
+    current = Asset.objects.filter(conversation=conversation, kind=kind).aggregate(top=Max("number"))["top"]
+    return int(current or 0) + 1
+
+
+def message_send(
+    *,
+    owner: Owner,
+    conversation_id: uuid.UUID,
+    text: str,
+    files: Sequence[IncomingFile] = (),
+    base_version: int | None = None,
+) -> tuple[Message, Job | None]:
+    """Store the user's turn (with its uploads) and queue the job that answers it.
+
+    Every file is checked before anything is written, so a bad file changes nothing. The job is
+    enqueued once the rows are committed. A turn with pictures and no text gets a reply at once.
+    """
     text = text.strip()
-    if not text:
+    if not text and not files:
         raise InvalidInput("Type what you would like to make.", code="empty_message")
     limit = settings.NANOBANANAS["MAX_PROMPT_CHARS"]
     if len(text) > limit:
         raise InvalidInput(f"A message can be at most {limit} characters.", code="message_too_long")
-    with transaction.atomic():
-        conversation = conversation_get(owner=owner, conversation_id=conversation_id)
-        message = Message.objects.create(conversation=conversation, role=Message.Role.USER, text=text)
-        job = Job.objects.create(
-            conversation=conversation, request=message, queued_at=timezone.now(), stage="Waiting in line"
-        )
-        update: dict[str, object] = {"updated_at": timezone.now()}
-        if not conversation.title:
-            update["title"] = text[:TITLE_CHARS]
-        Conversation.objects.filter(id=conversation.id).update(**update)
-        _enqueue_on_commit(job.id)
+    if base_version is not None and base_version < 1:
+        raise InvalidInput("base_version must be a version number (1 or more).", code="bad_base_version")
+    if len(files) > MAX_FILES_PER_MESSAGE:
+        raise InvalidInput(f"Send at most {MAX_FILES_PER_MESSAGE} pictures at once.", code="too_many_files")
+    conversation_get(owner=owner, conversation_id=conversation_id)
+    prepared = [_prepare_upload(f) for f in files]
+
+    now = timezone.now()
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            conversation = Conversation.objects.select_for_update().get(id=conversation_id)
+            message = Message.objects.create(conversation=conversation, role=Message.Role.USER, text=text)
+            first_upload = _next_number(conversation, Asset.Kind.UPLOAD)
+            for offset, upload in enumerate(prepared):
+                asset_id = uuid.uuid4()
+                blob = _write_blob(f"uploads/{owner.key}/{asset_id}.{upload.extension}", upload.data)
+                written.append(blob)
+                Asset.objects.create(
+                    id=asset_id,
+                    conversation=conversation,
+                    message=message,
+                    kind=Asset.Kind.UPLOAD,
+                    number=first_upload + offset,
+                    operation=Asset.Operation.UPLOAD,
+                    original_name=upload.original_name,
+                    blob_name=blob,
+                    content_type=upload.content_type,
+                    width=upload.image.width,
+                    height=upload.image.height,
+                    byte_size=len(upload.data),
+                    sha256=hashlib.sha256(upload.data).hexdigest(),
+                    created_at=now,
+                    expires_at=retention_deadline(owner=owner, created_at=now),
+                    **_owner_fields(owner),
+                )
+            job: Job | None = None
+            if text:
+                number = (Job.objects.filter(conversation=conversation).aggregate(top=Max("number"))["top"] or 0) + 1
+                job = Job.objects.create(
+                    conversation=conversation,
+                    number=number,
+                    request=message,
+                    base_version=base_version,
+                    queued_at=now,
+                    stage="Waiting in line",
+                )
+                _enqueue_on_commit(job.id)
+            else:
+                numbers = ", ".join(str(first_upload + i) for i in range(len(prepared)))
+                label = "picture" if len(prepared) == 1 else "pictures"
+                Message.objects.create(
+                    conversation=conversation,
+                    role=Message.Role.ASSISTANT,
+                    text=f"Got your {label} ({label} {numbers}). What would you like me to do?",
+                )
+            update: dict[str, object] = {"updated_at": now}
+            if not conversation.title:
+                update["title"] = (text or prepared[0].original_name or "Pictures")[:TITLE_CHARS]
+            Conversation.objects.filter(id=conversation.id).update(**update)
+    except BaseException:
+        for blob in written:
+            default_storage.delete(blob)
+        raise
     return message, job
 
 
@@ -82,44 +262,215 @@ def job_progress(*, job_id: uuid.UUID, percent: int, stage: str) -> None:
     )
 
 
+def job_retry(*, owner: Owner, job_id: uuid.UUID) -> Job:
+    """Queue a failed job again; anything else is a conflict."""
+    with transaction.atomic():
+        job = job_get(owner=owner, job_id=job_id)
+        reset = Job.objects.filter(id=job.id, status=Job.Status.FAILED).update(
+            status=Job.Status.QUEUED,
+            progress=0,
+            stage="Waiting in line (retrying)",
+            error_code="",
+            error_message="",
+            queued_at=timezone.now(),
+            started_at=None,
+            finished_at=None,
+        )
+        if not reset:
+            raise Conflict(f"Only a failed job can be retried; this one is {job.status}.", code="not_retryable")
+        _enqueue_on_commit(job.id)
+    job.refresh_from_db()
+    return job
+
+
 def _claim(job_id: uuid.UUID) -> bool:
-    """Move a queued job to running; exactly one caller wins even when several try at once."""
+    """Move a queued job to running. Exactly one caller wins, and only once every earlier job of the
+    same conversation has finished, so turns are answered in the order they were sent."""
+    earlier_unfinished = Job.objects.filter(
+        conversation=OuterRef("conversation"), number__lt=OuterRef("number"), status__in=UNFINISHED
+    )
     now = timezone.now()
-    claimed = Job.objects.filter(id=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING,
-        attempts=F("attempts") + 1,
-        started_at=now,
-        heartbeat_at=now,
-        progress=5,
-        stage="Starting",
+    claimed = (
+        Job.objects.filter(id=job_id, status=Job.Status.QUEUED)
+        .exclude(Exists(earlier_unfinished))
+        .update(
+            status=Job.Status.RUNNING,
+            attempts=F("attempts") + 1,
+            started_at=now,
+            heartbeat_at=now,
+            progress=5,
+            stage="Starting",
+        )
     )
     return claimed == 1
 
 
 def _finish(job_id: uuid.UUID, *, status: str, code: str = "", message: str = "") -> None:
-    Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(
-        status=status,
-        error_code=code,
-        error_message=message,
-        stage={"failed": "Failed", "refused": "Could not do this"}.get(status, "Done"),
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
+    with transaction.atomic():
+        finished = Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(
+            status=status,
+            error_code=code,
+            error_message=message,
+            stage={"failed": "Failed", "refused": "Could not do this"}.get(status, "Done"),
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
+        if finished:
+            _enqueue_next(Job.objects.values_list("conversation_id", flat=True).get(id=job_id))
+
+
+def _enqueue_next(conversation_id: uuid.UUID) -> None:
+    """Hand the conversation's next waiting turn to the queue once this one is committed."""
+    following = (
+        Job.objects.filter(conversation_id=conversation_id, status=Job.Status.QUEUED)
+        .order_by("number")
+        .values_list("id", flat=True)
+        .first()
     )
+    if following is not None:
+        _enqueue_on_commit(following)
+
+
+def _ref(asset: Asset) -> ImageRef:
+    if asset.kind == Asset.Kind.UPLOAD:
+        return ImageRef(id=asset.id, kind="upload", number=asset.number, parent_id=asset.parent_id)
+    return ImageRef(id=asset.id, kind="result", number=asset.number, parent_id=asset.parent_id)
+
+
+def _conversation_state(job: Job) -> ConversationState:
+    """The images this turn can see: versions made by earlier turns, uploads sent up to this turn."""
+    fields = ("id", "kind", "number", "parent_id", "message_id", "operation", "plan")
+    versions = list(
+        Asset.objects.filter(conversation_id=job.conversation_id, kind=Asset.Kind.RESULT, job__number__lt=job.number)
+        .only(*fields)
+        .order_by("number")
+    )
+    uploads = list(
+        Asset.objects.filter(
+            conversation_id=job.conversation_id,
+            kind=Asset.Kind.UPLOAD,
+            message__created_at__lte=job.request.created_at,
+        )
+        .only(*fields)
+        .order_by("number")
+    )
+    last_edit = next((a for a in reversed(versions) if a.operation == Asset.Operation.EDIT and a.plan), None)
+    return ConversationState(
+        versions=[_ref(a) for a in versions],
+        uploads=[_ref(a) for a in uploads if a.message_id != job.request_id],
+        attachments=[_ref(a) for a in uploads if a.message_id == job.request_id],
+        last_plan=last_edit.plan if last_edit is not None else None,
+    )
+
+
+def _load_image(asset_id: uuid.UUID) -> Image.Image:
+    from nanobananas.engine.safety import decode_image
+
+    asset = Asset.objects.get(id=asset_id)
+    with default_storage.open(asset.blob_name, "rb") as handle:
+        return decode_image(handle.read())
+
+
+def _label(ref: ImageRef) -> str:
+    return f"version {ref.number}" if ref.kind == "result" else f"picture {ref.number}"
+
+
+def _describe_steps(steps: list[dict[str, Any]]) -> str:
+    names = [str(step["op"]).replace("_", " ") for step in steps]
+    return ", then ".join(names) if names else "nothing to change"
+
+
+def _carry_out(intent: Intent, provider: ImageProvider, job: Job, state: ConversationState) -> _Outcome:
+    def progress(percent: int, stage: str) -> None:
+        job_progress(job_id=job.id, percent=percent, stage=stage)
+
+    if intent.kind == "clarify":
+        return _Outcome(reply=intent.question)
+    if intent.kind == "generate":
+        made = provider.generate(prompt=intent.text, progress=progress)
+        return _Outcome(
+            reply="Here is your design.",
+            image=made.image,
+            operation=Asset.Operation.GENERATE,
+            plan=made.details.get("spec") if isinstance(made.details.get("spec"), dict) else None,
+            provider=made.provider,
+            model=made.model,
+        )
+    if intent.kind == "revert":
+        [base] = intent.bases
+        progress(50, f"Going back to {_label(base)}")
+        return _Outcome(
+            reply=f"Back to {_label(base)}.",
+            image=_load_image(base.id),
+            operation=Asset.Operation.REVERT,
+            parent_id=base.id,
+            inputs=[base.id],
+            provider="builtin",
+            model="copy",
+        )
+    if intent.kind == "combine":
+        from nanobananas.engine.compose import COMPOSE_VERSION, compose
+
+        progress(30, "Combining the pictures")
+        images = [_load_image(ref.id) for ref in intent.bases]
+        layout = intent.layout if intent.layout in {"horizontal", "vertical", "grid"} else "horizontal"
+        combined = compose(images, layout=layout)  # type: ignore[arg-type]  # checked just above
+        labels = " and ".join(_label(ref) for ref in intent.bases)
+        words = {"horizontal": "side by side", "vertical": "one above the other", "grid": "in a grid"}[layout]
+        return _Outcome(
+            reply=f"Combined {labels} {words}.",
+            image=combined,
+            operation=Asset.Operation.COMBINE,
+            parent_id=intent.bases[0].id,
+            inputs=[ref.id for ref in intent.bases],
+            steps=[{"op": "compose", "version": COMPOSE_VERSION, "params": {"layout": layout}}],
+            provider="builtin",
+            model="nanobananas-engine",
+        )
+    [base] = intent.bases[:1]
+    plan = state.last_plan if intent.kind == "repeat" else None
+    progress(10, f"Opening {_label(base)}")
+    edited = provider.edit(image=_load_image(base.id), instruction=intent.text, progress=progress, plan=plan)
+    steps = list(edited.details.get("steps", []))
+    prefix = "Did the same" if intent.kind == "repeat" else "Done"
+    return _Outcome(
+        reply=f"{prefix}: {_describe_steps(steps)}.",
+        image=edited.image,
+        operation=Asset.Operation.EDIT,
+        parent_id=base.id,
+        inputs=[base.id],
+        plan=edited.details.get("plan"),
+        steps=steps,
+        provider=edited.provider,
+        model=edited.model,
+    )
+
+
+def _with_base_version(intent: Intent, job: Job, state: ConversationState) -> Intent:
+    """An explicit `base_version` replaces "the latest version" as the image an edit applies to."""
+    if job.base_version is None or intent.kind not in {"edit", "repeat"} or state.attachments:
+        return intent
+    base = next((v for v in state.versions if v.number == job.base_version), None)
+    if base is None:
+        return Intent(kind="clarify", text=intent.text, question=f"There is no version {job.base_version} yet.")
+    return Intent(kind=intent.kind, text=intent.text, bases=[base])
 
 
 def job_run(*, job_id: uuid.UUID) -> None:
     """Run a job to the end. Safe to call twice: only a queued job is claimed, and a result is stored once."""
     if not _claim(job_id):
         return
+    started = time.perf_counter()
     job = Job.objects.select_related("conversation", "request").get(id=job_id)
     provider = image_provider()
     Job.objects.filter(id=job_id).update(provider=provider.name)
-
-    def progress(percent: int, stage: str) -> None:
-        job_progress(job_id=job_id, percent=percent, stage=stage)
-
+    state = _conversation_state(job)
+    intent = _with_base_version(resolve_intent(job.request.text, state), job, state)
     try:
-        generated = provider.generate(prompt=job.request.text, progress=progress)
+        outcome = _carry_out(intent, provider, job, state)
+    except ClarificationNeeded as exc:
+        tips = "; ".join(f"“{s}”" for s in exc.suggestions[:3])
+        outcome = _Outcome(reply=f"{exc.question} For example: {tips}." if tips else exc.question)
     except ProviderRefused as exc:
         _finish(job_id, status=Job.Status.REFUSED, code="refused", message=str(exc))
         return
@@ -129,63 +480,67 @@ def job_run(*, job_id: uuid.UUID) -> None:
         return
     except Exception:
         logger.exception("job %s: unexpected failure", job_id)
-        _finish(
-            job_id,
-            status=Job.Status.FAILED,
-            code="internal_error",
-            message="Something went wrong while making the image. Please try again.",
-        )
+        _finish(job_id, status=Job.Status.FAILED, code="internal_error", message=INTERNAL_ERROR_MESSAGE)
         return
+    _store_outcome(job, outcome, duration_ms=round((time.perf_counter() - started) * 1000))
 
-    progress(90, "Saving the image")
-    buffer = io.BytesIO()
-    generated.image.save(buffer, format="PNG", optimize=False)
-    data = buffer.getvalue()
-    owner = _conversation_owner(job.conversation)
-    # The blob name derives from the job, so a retried job overwrites its own bytes instead of
-    # leaving a second copy behind.
-    blob_name = f"assets/{owner.key}/{job.id}.png"
-    if default_storage.exists(blob_name):
-        default_storage.delete(blob_name)
-    stored_name = default_storage.save(blob_name, ContentFile(data))
+
+def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
+    from nanobananas.engine.codecs import encode_image
+
+    owner = _owner_of(job.conversation)
+    stored_name = ""
+    data = b""
+    if outcome.image is not None:
+        job_progress(job_id=job.id, percent=90, stage="Saving the image")
+        data = encode_image(outcome.image, format="png")
+        # The blob name derives from the job, so a retried job overwrites its own bytes instead of
+        # leaving a second copy behind.
+        stored_name = _write_blob(f"assets/{owner.key}/{job.id}.png", data)
 
     now = timezone.now()
     with transaction.atomic():
-        locked = Job.objects.select_for_update().get(id=job_id)
+        locked = Job.objects.select_for_update().get(id=job.id)
         if locked.status != Job.Status.RUNNING:
-            default_storage.delete(stored_name)
+            if stored_name:
+                default_storage.delete(stored_name)
             return
-        reply = Message.objects.create(
-            conversation=job.conversation, role=Message.Role.ASSISTANT, text="Here is your image."
-        )
-        Asset.objects.create(
-            conversation=job.conversation,
-            message=reply,
-            job=locked,
-            kind=Asset.Kind.RESULT,
-            blob_name=stored_name,
-            content_type="image/png",
-            width=generated.image.width,
-            height=generated.image.height,
-            byte_size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            provider=generated.provider,
-            model=generated.model,
-            created_at=now,
-            expires_at=retention_deadline(owner=owner, created_at=now),
-            owner_user_id=owner.user_id,
-            owner_guest_id=owner.guest_id,
-        )
-        Job.objects.filter(id=job_id).update(
+        conversation = Conversation.objects.select_for_update().get(id=job.conversation_id)
+        number = _next_number(conversation, Asset.Kind.RESULT)
+        reply_text = outcome.reply
+        if outcome.image is not None:
+            reply_text = f"{outcome.reply} (version {number})"
+        reply = Message.objects.create(conversation=conversation, role=Message.Role.ASSISTANT, text=reply_text)
+        if outcome.image is not None:
+            Asset.objects.create(
+                conversation=conversation,
+                message=reply,
+                job=locked,
+                kind=Asset.Kind.RESULT,
+                number=number,
+                operation=outcome.operation,
+                parent_id=outcome.parent_id,
+                inputs=[str(i) for i in outcome.inputs],
+                plan=outcome.plan,
+                steps=outcome.steps,
+                duration_ms=duration_ms,
+                blob_name=stored_name,
+                content_type="image/png",
+                width=outcome.image.width,
+                height=outcome.image.height,
+                byte_size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                provider=outcome.provider,
+                model=outcome.model,
+                created_at=now,
+                expires_at=retention_deadline(owner=owner, created_at=now),
+                **_owner_fields(owner),
+            )
+        Job.objects.filter(id=job.id).update(
             status=Job.Status.DONE, result=reply, progress=100, stage="Done", finished_at=now, heartbeat_at=now
         )
-        Conversation.objects.filter(id=job.conversation_id).update(updated_at=now)
-
-
-def _conversation_owner(conversation: Conversation) -> Owner:
-    if conversation.owner_user_id is not None:
-        return Owner(user_id=conversation.owner_user_id)
-    return Owner(guest_id=conversation.owner_guest_id)
+        Conversation.objects.filter(id=conversation.id).update(updated_at=now)
+        _enqueue_next(conversation.id)
 
 
 def jobs_rescue_stale(*, stale_after: timedelta | None = None) -> list[uuid.UUID]:

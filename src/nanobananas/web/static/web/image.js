@@ -2,13 +2,17 @@
 "use strict";
 
 (() => {
-  const chat = document.getElementById("chat");
-  const empty = document.getElementById("chat-empty");
-  const form = document.getElementById("composer");
-  const prompt = document.getElementById("prompt");
-  const send = document.getElementById("send");
-  const errorBox = document.getElementById("error");
-  const newChat = document.getElementById("new-chat");
+  const $ = (id) => document.getElementById(id);
+  const chat = $("chat");
+  const empty = $("chat-empty");
+  const form = $("composer");
+  const prompt = $("prompt");
+  const send = $("send");
+  const fileInput = $("files");
+  const attachments = $("attachments");
+  const errorBox = $("error");
+  const downloadAll = $("download-all");
+  const deleteChat = $("delete-chat");
   let conversationId = null;
 
   function csrfToken() {
@@ -17,16 +21,14 @@
   }
 
   async function api(method, path, body) {
-    const response = await fetch(`/api/v1${path}`, {
-      method,
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const headers = { "X-CSRFToken": csrfToken() };
+    let payload;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
+    const response = await fetch(`/api/v1${path}`, { method, credentials: "same-origin", headers, body: payload });
     const data = response.status === 204 ? null : await response.json();
     if (!response.ok) {
-      const message = data && data.error ? data.error.message : `Request failed (${response.status})`;
-      throw new Error(message);
+      throw new Error(data && data.error ? data.error.message : `Request failed (${response.status})`);
     }
     return data;
   }
@@ -36,47 +38,53 @@
     errorBox.hidden = !message;
   }
 
-  function formatExpiry(iso) {
-    const date = new Date(iso);
-    return date.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  function formatTime(iso) {
+    return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  }
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
   }
 
   function bubble(role, text) {
     empty.hidden = true;
-    const item = document.createElement("li");
-    item.className = `turn ${role}`;
-    const body = document.createElement("div");
-    body.className = "bubble";
-    const p = document.createElement("p");
-    p.textContent = text;
-    body.appendChild(p);
+    const item = element("li", `turn ${role}`);
+    const body = element("div", "bubble");
+    if (text) body.appendChild(element("p", "", text));
     item.appendChild(body);
     chat.appendChild(item);
-    item.scrollIntoView({ block: "end", behavior: "smooth" });
+    item.scrollIntoView({ block: "end" });
     return body;
+  }
+
+  function downloadLink(asset, format, label) {
+    const link = element("a", "", label);
+    link.href = `${asset.content_url}?format=${format}`;
+    link.download = "";
+    return link;
   }
 
   function renderAssets(container, assets) {
     for (const asset of assets) {
-      const figure = document.createElement("figure");
-      const link = document.createElement("a");
-      link.href = asset.content_url;
-      link.download = `nanobananas-${asset.id}.png`;
-      const img = document.createElement("img");
+      const figure = element("figure");
+      const img = element("img", asset.kind === "result" ? "result" : "upload");
       img.src = asset.content_url;
-      img.alt = "Generated image";
+      img.alt = asset.label;
       img.width = asset.width;
       img.height = asset.height;
-      img.className = "result";
-      link.appendChild(img);
-      const caption = document.createElement("figcaption");
-      caption.textContent = `${asset.width}×${asset.height} · deleted ${formatExpiry(asset.expires_at)} · `;
-      const download = document.createElement("a");
-      download.href = asset.content_url;
-      download.download = `nanobananas-${asset.id}.png`;
-      download.textContent = "Download";
-      caption.appendChild(download);
-      figure.append(link, caption);
+      img.dataset.assetId = asset.id;
+      const caption = element("figcaption");
+      caption.append(
+        element("strong", "", asset.label),
+        ` · ${asset.width}×${asset.height} · deleted ${formatTime(asset.expires_at)} · `,
+        downloadLink(asset, "original", "Download"), " ",
+        downloadLink(asset, "jpeg", "JPEG"), " ",
+        downloadLink(asset, "webp", "WebP"),
+      );
+      figure.append(img, caption);
       container.appendChild(figure);
     }
   }
@@ -84,78 +92,86 @@
   function renderMessage(message) {
     const body = bubble(message.role, message.text);
     renderAssets(body, message.assets);
+    return body;
   }
 
-  function progressBubble(job) {
-    const body = bubble("assistant pending", "");
-    body.querySelector("p").remove();
-    const status = document.createElement("p");
-    status.className = "stage";
-    const bar = document.createElement("progress");
-    bar.max = 100;
-    bar.className = "job-progress";
-    body.append(status, bar);
-    const update = (state) => {
-      status.textContent = state.stage || "Working…";
-      bar.value = state.progress || 0;
-    };
-    update(job);
-    return { body, update };
+  function renderProblem(body, job) {
+    body.replaceChildren(element("p", "problem", job.error_message || "That did not work."));
+    if (job.status === "failed") {
+      const retry = element("button", "button small", "Try again");
+      retry.type = "button";
+      retry.addEventListener("click", async () => {
+        retry.disabled = true;
+        try {
+          const again = await api("POST", `/jobs/${job.id}/retry`);
+          body.parentElement.remove();
+          await followJob(again);
+        } catch (error) { showError(error.message); retry.disabled = false; }
+      });
+      body.appendChild(retry);
+    }
   }
 
   function followJob(job) {
-    const view = progressBubble(job);
-    const item = view.body.parentElement;
-    item.dataset.jobId = job.id;
+    const body = bubble("assistant pending", "");
+    const stage = element("p", "stage", job.stage || "Working…");
+    const bar = element("progress", "job-progress");
+    bar.max = 100;
+    bar.value = job.progress || 0;
+    body.append(stage, bar);
+    const item = body.parentElement;
     return new Promise((resolve) => {
       const source = new EventSource(job.events_url);
-      const finish = () => { source.close(); item.classList.remove("pending"); resolve(); };
+      const finish = () => { source.close(); item.classList.remove("pending"); refreshActions(); resolve(); };
       for (const name of ["queued", "running"]) {
-        source.addEventListener(name, (event) => view.update(JSON.parse(event.data)));
+        source.addEventListener(name, (event) => {
+          const state = JSON.parse(event.data);
+          stage.textContent = state.stage || "Working…";
+          bar.value = state.progress || 0;
+        });
       }
       source.addEventListener("done", (event) => {
         const data = JSON.parse(event.data);
-        view.body.replaceChildren();
-        const p = document.createElement("p");
-        p.textContent = data.result ? data.result.text : "Done.";
-        view.body.appendChild(p);
-        if (data.result) renderAssets(view.body, data.result.assets);
+        body.replaceChildren(element("p", "", data.result ? data.result.text : "Done."));
+        if (data.result) renderAssets(body, data.result.assets);
         finish();
       });
       for (const name of ["failed", "refused"]) {
-        source.addEventListener(name, (event) => {
-          const data = JSON.parse(event.data);
-          view.body.replaceChildren();
-          const p = document.createElement("p");
-          p.className = "problem";
-          p.textContent = data.error_message || "That did not work.";
-          view.body.appendChild(p);
-          finish();
-        });
+        source.addEventListener(name, (event) => { renderProblem(body, JSON.parse(event.data)); finish(); });
       }
       source.addEventListener("gone", finish);
-      source.onerror = () => {
-        // EventSource reconnects by itself; a closed stream after a terminal event is normal.
-        if (source.readyState === EventSource.CLOSED) finish();
-      };
+      source.onerror = () => { if (source.readyState === EventSource.CLOSED) finish(); };
     });
+  }
+
+  function refreshActions() {
+    const hasChat = Boolean(conversationId);
+    deleteChat.hidden = !hasChat;
+    downloadAll.hidden = !(hasChat && chat.querySelector("img"));
+    if (hasChat) downloadAll.href = `/api/v1/conversations/${conversationId}/download`;
+  }
+
+  function clearChat() {
+    chat.querySelectorAll(".turn").forEach((node) => node.remove());
+    empty.hidden = false;
   }
 
   async function openConversation(id) {
     const detail = await api("GET", `/conversations/${id}`);
     conversationId = detail.id;
     window.location.hash = detail.id;
-    chat.querySelectorAll(".turn").forEach((node) => node.remove());
+    clearChat();
     const jobsByRequest = new Map(detail.jobs.map((job) => [job.request_id, job]));
+    const following = [];
     for (const message of detail.messages) {
       renderMessage(message);
       const job = jobsByRequest.get(message.id);
-      if (job && (job.status === "queued" || job.status === "running")) followJob(job);
-      if (job && (job.status === "failed" || job.status === "refused")) {
-        const body = bubble("assistant", job.error_message || "That did not work.");
-        body.querySelector("p").className = "problem";
-      }
+      if (!job) continue;
+      if (job.status === "queued" || job.status === "running") following.push(job);
+      if (job.status === "failed" || job.status === "refused") renderProblem(bubble("assistant", ""), job);
     }
+    refreshActions();
+    for (const job of following) followJob(job);
   }
 
   async function start() {
@@ -167,10 +183,17 @@
     if (page.items.length) await openConversation(page.items[0].id);
   }
 
+  function showAttachments() {
+    const names = Array.from(fileInput.files).map((file) => file.name);
+    attachments.textContent = names.length ? `Attached: ${names.join(", ")}` : "";
+    attachments.hidden = !names.length;
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = prompt.value.trim();
-    if (!text) { showError("Type what you would like to make."); return; }
+    const files = Array.from(fileInput.files);
+    if (!text && !files.length) { showError("Type what you would like to make."); return; }
     showError("");
     send.disabled = true;
     try {
@@ -179,11 +202,18 @@
         conversationId = conversation.id;
         window.location.hash = conversation.id;
       }
-      const sent = await api("POST", `/conversations/${conversationId}/messages`, { text });
+      const body = new FormData();
+      body.append("text", text);
+      for (const file of files) body.append("files[]", file, file.name);
+      const sent = await api("POST", `/conversations/${conversationId}/messages`, body);
       prompt.value = "";
+      fileInput.value = "";
+      showAttachments();
       renderMessage(sent.message);
+      refreshActions();
       send.disabled = false;
-      await followJob(sent.job);
+      if (sent.job) await followJob(sent.job);
+      else await openConversation(conversationId);
     } catch (error) {
       showError(error.message);
     } finally {
@@ -192,18 +222,35 @@
   });
 
   prompt.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey) {
-      event.preventDefault();
-      form.requestSubmit();
-    }
+    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+  });
+  fileInput.addEventListener("change", showAttachments);
+  form.addEventListener("dragover", (event) => { event.preventDefault(); form.classList.add("dropping"); });
+  form.addEventListener("dragleave", () => form.classList.remove("dropping"));
+  form.addEventListener("drop", (event) => {
+    event.preventDefault();
+    form.classList.remove("dropping");
+    fileInput.files = event.dataTransfer.files;
+    showAttachments();
   });
 
-  newChat.addEventListener("click", () => {
+  $("new-chat").addEventListener("click", () => {
     conversationId = null;
     window.location.hash = "";
-    chat.querySelectorAll(".turn").forEach((node) => node.remove());
-    empty.hidden = false;
+    clearChat();
+    refreshActions();
     prompt.focus();
+  });
+
+  deleteChat.addEventListener("click", async () => {
+    if (!conversationId || !window.confirm("Delete this chat with all its pictures? This cannot be undone.")) return;
+    try {
+      await api("DELETE", `/conversations/${conversationId}`);
+      conversationId = null;
+      window.location.hash = "";
+      clearChat();
+      refreshActions();
+    } catch (error) { showError(error.message); }
   });
 
   start().catch((error) => showError(error.message));
