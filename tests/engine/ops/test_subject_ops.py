@@ -1,0 +1,65 @@
+"""Subject ops: background removal and replacement, inpainting with a mask, face hiding."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nanobananas.engine.errors import OperationError, PlanError
+from nanobananas.engine.ops import validate_params
+
+from .conftest import apply
+
+
+def test_remove_background_leaves_the_product_on_transparency(product: Image.Image) -> None:
+    out = apply("remove_background", product)
+    alpha = np.asarray(out.getchannel("A"))
+    assert out.mode == "RGBA" and out.size == product.size
+    assert alpha[:40, :40].max() == 0 and alpha[-40:, -40:].max() == 0
+    assert alpha[100:200, 100:200].min() == 255
+    assert out.getpixel((150, 150))[:3] == (150, 20, 30)
+
+
+def test_replace_background_with_a_colour(product: Image.Image) -> None:
+    out = apply("replace_background", product, color="blue")
+    assert out.getpixel((5, 5)) == (0, 80, 255)
+    assert out.getpixel((150, 150)) == (150, 20, 30)
+
+
+def test_replace_background_with_a_gradient(product: Image.Image) -> None:
+    out = apply("replace_background", product, mode="gradient", color="black", color2="white")
+    assert out.getpixel((5, 0))[0] < 10 and out.getpixel((5, 299))[0] > 245
+
+
+def test_inpaint_fills_a_box_from_its_surroundings() -> None:
+    image = Image.new("RGB", (100, 100), (30, 120, 200))
+    image.paste((255, 255, 0), (40, 40, 60, 60))
+    out = apply("inpaint", image, boxes=[(38, 38, 62, 62)])
+    assert np.abs(np.asarray(out)[45:55, 45:55].astype(int) - [30, 120, 200]).max() <= 3
+
+
+def test_inpaint_accepts_a_png_mask() -> None:
+    image = Image.new("RGB", (60, 60), (10, 200, 10))
+    image.paste((255, 0, 0), (20, 20, 30, 30))
+    mask = Image.new("L", (60, 60), 0)
+    mask.paste(255, (18, 18, 32, 32))
+    buffer = io.BytesIO()
+    mask.save(buffer, format="PNG")
+    out = apply("inpaint", image, mask_png=base64.b64encode(buffer.getvalue()).decode())
+    assert np.abs(np.asarray(out)[22:28, 22:28].astype(int) - [10, 200, 10]).max() <= 3
+
+
+def test_inpaint_needs_a_mask_and_rejects_garbage() -> None:
+    with pytest.raises(PlanError, match="mask"):
+        validate_params("inpaint", {})
+    with pytest.raises(OperationError, match="mask"):
+        apply("inpaint", Image.new("RGB", (10, 10)), mask_png="bm90IGFuIGltYWdl")
+
+
+def test_blur_faces_without_a_face_says_so(product: Image.Image) -> None:
+    with pytest.raises(OperationError, match="no face"):
+        apply("blur_faces", product)
