@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import File
@@ -46,7 +46,13 @@ def blob_owner_key(name: str) -> str:
     return parts[1]
 
 
-class VaultFile(File[bytes]):
+if TYPE_CHECKING:
+    _BinaryFile = File[bytes]
+else:  # Django's File is generic only in its type stubs.
+    _BinaryFile = File
+
+
+class VaultFile(_BinaryFile):
     """A blob opened for reading: `read()` decrypts as it goes; `size` is the plaintext size."""
 
     def __init__(self, reader: IO[bytes], name: str, *, size: int, source: File[bytes]) -> None:
