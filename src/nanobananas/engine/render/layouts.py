@@ -51,7 +51,18 @@ def _title_lines(page: Page, brief: Brief, colour: RGB, *, size: float, kicker_c
 
 
 def _price_badge(page: Page, brief: Brief, cx: float, cy: float, r: float, fill: RGB) -> None:
+    """A round badge with the offer, at (cx, cy) or, if text is there, the first free corner; else none."""
     if not brief.price:
+        return
+    w, h = page.width, page.height
+    inset = r * 1.15
+    for x, y in ((cx, cy), (w - inset, inset), (w - inset, h - inset), (inset, h - inset), (inset, inset)):
+        area = (int(x - r), int(y - r), int(x + r) + 1, int(y + r) + 1)
+        inside = area[0] >= 0 and area[1] >= 0 and area[2] <= w and area[3] <= h
+        if inside and not any(_overlaps(area, box) for box in page.text_boxes):
+            cx, cy = x, y
+            break
+    else:
         return
     fill_ellipse(page.image, (cx - r, cy - r, cx + r, cy + r), fill)
     ring(
@@ -71,6 +82,10 @@ def _price_badge(page: Page, brief: Brief, cx: float, cy: float, r: float, fill:
         max_lines=3,
         min_size=12,
     )
+
+
+def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _frame(page: Page, inset: float, colour: RGB, width: float) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from PIL import ImageDraw
 
@@ -35,11 +36,17 @@ class FittedText:
         return self.line_height * (len(self.lines) - 1) + self.ink_bottom - self.ink_top if self.lines else 0
 
 
+@lru_cache(maxsize=65536)
+def _text_width(face: str, size: int, text: str) -> float:
+    return load_font(face, size).getlength(text)
+
+
 def _line_width(line: str, face: str, size: int, tracking: int) -> int:
-    font = load_font(face, size)
-    if not tracking:
-        return round(font.getlength(line))
-    return round(sum(font.getlength(ch) for ch in line) + tracking * max(0, len(line) - 1))
+    """Width of a line from cached word widths: fitting measures the same words at many sizes."""
+    if tracking:
+        return round(sum(_text_width(face, size, ch) for ch in line) + tracking * max(0, len(line) - 1))
+    words = line.split(" ")
+    return round(sum(_text_width(face, size, w) for w in words) + _text_width(face, size, " ") * (len(words) - 1))
 
 
 def _split_long_word(word: str, face: str, size: int, tracking: int, max_width: int) -> list[str]:
@@ -109,14 +116,22 @@ def _layout(
     return FittedText(tuple(lines), face, size, tracking, line_height, ink_top, ink_bottom, width)
 
 
+@lru_cache(maxsize=65536)
+def _glyph_span(face: str, size: int, ch: str) -> tuple[int, int]:
+    box = load_font(face, size).getbbox(ch)
+    return int(box[1]), round(box[3])
+
+
 def _ink_span(lines: list[str], face: str, size: int) -> tuple[int, int]:
-    """How far below a line's top the first line's ink starts and the last line's ink ends."""
-    if not lines:
+    """How far below a line's top the first line's ink starts and the last line's ink ends.
+
+    Glyphs share a baseline, so the span of a line is the span of its glyphs, each measured once.
+    """
+    first = [_glyph_span(face, size, ch) for ch in (lines[0] if lines else "") if not ch.isspace()]
+    last = [_glyph_span(face, size, ch) for ch in (lines[-1] if lines else "") if not ch.isspace()]
+    if not first or not last:
         return 0, 0
-    font = load_font(face, size)
-    top = font.getbbox(lines[0])[1]
-    bottom = font.getbbox(lines[-1])[3]
-    return int(top), round(bottom)
+    return min(top for top, _ in first), max(bottom for _, bottom in last)
 
 
 def _truncate(fitted: FittedText, max_lines: int, max_width: int) -> FittedText:

@@ -763,6 +763,7 @@ def understand(prompt: str) -> Brief:
     theme = _find_theme(text, kind)
     scene = _find_scene(text)
     size = _take_size(reader)
+    items = _menu_items(reader, theme) if kind == "menu" else ()
     colours, background = _take_colours(reader)
     mood = _take_mood(reader, kind_match.start() if kind_match else 0)
     age = _take_age(reader)
@@ -781,7 +782,6 @@ def understand(prompt: str) -> Brief:
     if kind in {"scene", "wallpaper"} and scene is None:
         scene = Scene("sky", "night") if theme == "night" else Scene("mountains", "dawn")
     name = _take_name(reader, kind)
-    items = _menu_items(reader, theme) if kind == "menu" else ()
     if kind_match is not None and kind == "certificate":
         reader.take(r"\bcertificate\s+of\s+[a-z]+\b|\b[a-z]+\s+certificate\b")
     chunks = _subject(reader, kind_match) if kind != "scene" else []

@@ -1,0 +1,174 @@
+"""Reading prompts: kind, title, subtitle, details, colours, mood and scene, with exact expectations."""
+
+from __future__ import annotations
+
+import pytest
+
+from nanobananas.engine.errors import EngineError
+from nanobananas.engine.render.understand import Brief, DesignPromptError, MenuItem, Scene, title_case, understand
+
+
+@pytest.mark.parametrize(
+    ("prompt", "kind", "title", "subtitle", "details"),
+    [
+        ("a poster for a bakery grand opening on June 5", "poster", "Bakery Grand Opening", "", ("June 5",)),
+        ("an instagram post that says SUMMER SALE", "instagram-post", "SUMMER SALE", "", ()),
+        ("birthday card for Mia turning 7", "birthday-card", "Happy Birthday", "Mia is turning 7!", ()),
+        (
+            "flyer for a yoga class every Tuesday at 6pm in the park",
+            "flyer",
+            "Yoga Class",
+            "",
+            ("Every Tuesday", "6 PM", "In the Park"),
+        ),
+        ("YouTube thumbnail: 10 tips for better sleep", "youtube-thumbnail", "10 Tips for Better Sleep", "", ()),
+        (
+            "business card for Ana Silva, architect, ana@example.com",
+            "business-card",
+            "Ana Silva",
+            "Architect",
+            ("ana@example.com",),
+        ),
+        ("menu for a coffee shop", "menu", "Coffee Shop", "", ()),
+        ("certificate of achievement for Sam Lee", "certificate", "Certificate of Achievement", "Sam Lee", ()),
+        (
+            "a poster for a jazz night at Rosa's Bakery on Saturday, June 5th at 7:30pm, $5 entry",
+            "poster",
+            "Jazz Night",
+            "",
+            ("Rosa's Bakery", "Saturday, June 5th", "7:30 PM", "$5 Entry"),
+        ),
+        ('a flyer with the text "Hello" in blue and gold', "flyer", "Hello", "", ()),
+        (
+            "invitation to our wedding, Anna and Tom, May 3 2027 at the Old Mill",
+            "invitation",
+            "Anna & Tom",
+            "Wedding",
+            ("May 3 2027", "The Old Mill"),
+        ),
+        (
+            "a pastel instagram story for a spring market next Saturday 10am-2pm",
+            "instagram-story",
+            "Spring Market",
+            "",
+            ("Next Saturday", "10 AM\u20132 PM"),
+        ),
+        ("a facebook cover for a coffee shop called Bean There", "facebook-cover", "Bean There", "Coffee Shop", ()),
+        ("a sale banner: 20% off all shoes this weekend", "sale-banner", "Sale", "All shoes", ("This Weekend",)),
+        (
+            "please make a poster about a farmers market in Central Park",
+            "poster",
+            "Farmers Market",
+            "",
+            ("Central Park",),
+        ),
+        ("a thank you card for my teacher", "card", "Thank You", "Teacher", ()),
+        ("a poster for a concert on 5/6 at 8pm", "poster", "Concert", "", ("5/6", "8 PM")),
+    ],
+)
+def test_prompt_is_read_into_kind_title_and_details(
+    prompt: str, kind: str, title: str, subtitle: str, details: tuple[str, ...]
+) -> None:
+    brief = understand(prompt)
+    assert (brief.kind, brief.title, brief.subtitle, brief.details) == (kind, title, subtitle, details)
+
+
+def test_quoted_text_is_kept_verbatim() -> None:
+    brief = understand("an instagram post with the text 'Hello, World!' on a black background")
+    assert brief.title == "Hello, World!"
+    assert brief.verbatim is True
+    assert brief.background == "black"
+
+
+def test_curly_quotes_are_text_to_show() -> None:
+    assert understand("a poster that says \u201cStay Curious\u201d").title == "Stay Curious"
+
+
+def test_sale_price_becomes_the_headline_offer() -> None:
+    brief = understand("a sale banner: 20% off all shoes this weekend")
+    assert brief.price == "20% OFF"
+    assert brief.theme == "sale"
+
+
+def test_birthday_card_knows_the_name_and_age() -> None:
+    brief = understand("birthday card for Mia turning 7")
+    assert (brief.name, brief.age, brief.theme) == ("Mia", "7", "birthday")
+
+
+def test_ages_in_words_become_digits() -> None:
+    assert understand("a birthday card for Leo who is turning seven").age == "7"
+
+
+def test_menu_gets_items_from_the_prompt_when_listed() -> None:
+    brief = understand("a menu for a juice bar with orange juice $4, smoothie $6 and green tea $3")
+    assert brief.items == (
+        MenuItem("Orange Juice", "$4"),
+        MenuItem("Smoothie", "$6"),
+        MenuItem("Green Tea", "$3"),
+    )
+
+
+def test_menu_without_items_gets_sample_items_for_its_subject() -> None:
+    items = understand("menu for a coffee shop").items
+    assert items[0] == MenuItem("Espresso", "3.00")
+    assert len(items) == 8
+
+
+@pytest.mark.parametrize(
+    ("prompt", "colours", "mood"),
+    [
+        ("a poster for a gala in blue and gold", ("blue", "gold"), None),
+        ("a warm poster for a book fair", (), "warm"),
+        ("a flyer for a picnic in a pastel style", (), "pastel"),
+        ("a bold poster for a boxing match", (), "bold"),
+        ("an elegant invitation to a dinner party", (), "elegant"),
+    ],
+)
+def test_colour_and_mood_words(prompt: str, colours: tuple[str, ...], mood: str | None) -> None:
+    brief = understand(prompt)
+    assert (brief.colours, brief.mood) == (colours, mood)
+
+
+def test_colour_words_do_not_end_up_in_the_title() -> None:
+    assert understand("a poster for a gala in blue and gold").title == "Gala"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "scene"),
+    [
+        ("a sunset over the sea", Scene("sea", "sunset")),
+        ("a night sky full of stars", Scene("sky", "night")),
+        ("mountains at dawn", Scene("mountains", "dawn")),
+        ("a forest", Scene("forest", "day")),
+        ("a beach", Scene("beach", "day")),
+        ("a city skyline at night", Scene("city", "night")),
+        ("a field of flowers", Scene("field", "day")),
+    ],
+)
+def test_scenes_named_without_text_have_no_title(prompt: str, scene: Scene) -> None:
+    brief = understand(prompt)
+    assert brief == Brief(kind="scene", title="", scene=scene, theme=brief.theme, mood=brief.mood)
+
+
+def test_a_design_set_in_a_scene_keeps_its_text_and_the_scene() -> None:
+    brief = understand("poster for a beach party at sunset on 5/6")
+    assert (brief.kind, brief.title, brief.scene) == ("poster", "Beach Party at Sunset", Scene("beach", "sunset"))
+
+
+def test_a_night_event_is_not_a_night_sky() -> None:
+    assert understand("a poster for a jazz night").scene is None
+
+
+def test_size_in_the_prompt_is_read() -> None:
+    assert understand("a poster for a bake sale 800x600").size == (800, 600)
+
+
+def test_title_case_keeps_capitals_and_numbers() -> None:
+    assert title_case("10 tips for the iPhone and a SALE") == "10 Tips for the iPhone and a SALE"
+
+
+@pytest.mark.parametrize("prompt", ["", "   ", "!!! ...", "\n\t"])
+def test_a_prompt_without_words_is_refused_with_an_engine_error(prompt: str) -> None:
+    with pytest.raises(DesignPromptError, match="Describe the image"):
+        understand(prompt)
+    assert issubclass(DesignPromptError, EngineError)
