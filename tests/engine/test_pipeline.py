@@ -53,4 +53,5 @@ def test_a_plan_from_json_runs_like_the_original() -> None:
 def test_empty_plan_returns_the_image() -> None:
     image = Image.new("RGB", (4, 4), (1, 2, 3))
     result = run_plan(image, _plan())
-    assert result.image is image and result.steps == []
+    assert result.image is image
+    assert result.steps == []

@@ -139,8 +139,10 @@ def test_border_is_exactly_the_given_width(photo: Image.Image) -> None:
     out = apply("border", photo, width=20, color="white")
     assert out.size == (360, 280)
     pixels = np.asarray(out)
-    assert (pixels[:20] == 255).all() and (pixels[-20:] == 255).all()
-    assert (pixels[:, :20] == 255).all() and (pixels[:, -20:] == 255).all()
+    assert (pixels[:20] == 255).all()
+    assert (pixels[-20:] == 255).all()
+    assert (pixels[:, :20] == 255).all()
+    assert (pixels[:, -20:] == 255).all()
     assert np.array_equal(pixels[20:-20, 20:-20], np.asarray(photo))
 
 
@@ -172,8 +174,12 @@ def test_round_corners_are_transparent(photo: Image.Image) -> None:
     out = apply("round_corners", photo, radius=30)
     assert out.mode == "RGBA"
     alpha = np.asarray(out.getchannel("A"))
-    assert alpha[0, 0] == 0 and alpha[-1, -1] == 0 and alpha[0, -1] == 0 and alpha[-1, 0] == 0
-    assert alpha[120, 0] == 255 and alpha[120, 160] == 255
+    assert alpha[0, 0] == 0
+    assert alpha[-1, -1] == 0
+    assert alpha[0, -1] == 0
+    assert alpha[-1, 0] == 0
+    assert alpha[120, 0] == 255
+    assert alpha[120, 160] == 255
 
 
 def test_trim_removes_a_plain_frame(photo: Image.Image) -> None:

@@ -18,8 +18,10 @@ from .conftest import apply
 def test_remove_background_leaves_the_product_on_transparency(product: Image.Image) -> None:
     out = apply("remove_background", product)
     alpha = np.asarray(out.getchannel("A"))
-    assert out.mode == "RGBA" and out.size == product.size
-    assert alpha[:40, :40].max() == 0 and alpha[-40:, -40:].max() == 0
+    assert out.mode == "RGBA"
+    assert out.size == product.size
+    assert alpha[:40, :40].max() == 0
+    assert alpha[-40:, -40:].max() == 0
     assert alpha[100:200, 100:200].min() == 255
     assert out.getpixel((150, 150))[:3] == (150, 20, 30)
 
@@ -32,7 +34,8 @@ def test_replace_background_with_a_colour(product: Image.Image) -> None:
 
 def test_replace_background_with_a_gradient(product: Image.Image) -> None:
     out = apply("replace_background", product, mode="gradient", color="black", color2="white")
-    assert out.getpixel((5, 0))[0] < 10 and out.getpixel((5, 299))[0] > 245
+    assert out.getpixel((5, 0))[0] < 10
+    assert out.getpixel((5, 299))[0] > 245
 
 
 def test_inpaint_fills_a_box_from_its_surroundings() -> None:

@@ -17,16 +17,20 @@ def _changed_rows(before: Image.Image, after: Image.Image) -> np.ndarray:
 
 
 def test_fonts_come_from_the_installed_packages() -> None:
-    assert font_path("roboto").name == "Roboto-Bold.ttf" and font_path("roboto").is_file()
-    assert font_path("lato", bold=False).is_file() and font_path("source-sans").is_file()
+    assert font_path("roboto").name == "Roboto-Bold.ttf"
+    assert font_path("roboto").is_file()
+    assert font_path("lato", bold=False).is_file()
+    assert font_path("source-sans").is_file()
 
 
 @pytest.mark.parametrize(("position", "band"), [("top", (0, 120)), ("bottom", (120, 240)), ("center", (60, 180))])
 def test_add_text_lands_where_asked(photo: Image.Image, position: str, band: tuple[int, int]) -> None:
     out = apply("add_text", photo, text="SUMMER", position=position)
     rows = _changed_rows(photo, out)
-    assert out.size == photo.size and len(rows) > 5
-    assert band[0] <= rows.min() and rows.max() < band[1]
+    assert out.size == photo.size
+    assert len(rows) > 5
+    assert band[0] <= rows.min()
+    assert rows.max() < band[1]
 
 
 def test_add_text_size_words_scale_the_letters(photo: Image.Image) -> None:
@@ -44,13 +48,16 @@ def test_long_text_shrinks_to_fit(photo: Image.Image) -> None:
     out = apply("add_text", photo, text="A very long headline that would never fit", size="huge")
     diff = np.abs(np.asarray(out).astype(int) - np.asarray(photo).astype(int)).sum(axis=(0, 2))
     columns = np.flatnonzero(diff)
-    assert columns.min() > 0 and columns.max() < 319
+    assert columns.min() > 0
+    assert columns.max() < 319
 
 
 def test_watermark_is_faint_and_in_the_corner(photo: Image.Image) -> None:
     out = apply("watermark", photo, text="(c) Studio", opacity=0.3)
     diff = np.abs(np.asarray(out).astype(int) - np.asarray(photo).astype(int))
-    assert diff[:120].sum() == 0 and diff[120:, :160].sum() == 0 and diff.sum() > 0
+    assert diff[:120].sum() == 0
+    assert diff[120:, :160].sum() == 0
+    assert diff.sum() > 0
     assert diff.max() <= round(255 * 0.3) + 2
 
 

@@ -26,14 +26,17 @@ def _saturation(image: Image.Image) -> float:
 def test_grayscale_has_equal_channels_everywhere(photo: Image.Image) -> None:
     out = apply("grayscale", photo)
     pixels = _pixels(out)
-    assert out.mode == "RGB" and out.size == photo.size
-    assert (pixels[..., 0] == pixels[..., 1]).all() and (pixels[..., 1] == pixels[..., 2]).all()
+    assert out.mode == "RGB"
+    assert out.size == photo.size
+    assert (pixels[..., 0] == pixels[..., 1]).all()
+    assert (pixels[..., 1] == pixels[..., 2]).all()
 
 
 def test_grayscale_keeps_alpha() -> None:
     image = Image.new("RGBA", (4, 4), (200, 10, 10, 77))
     out = apply("grayscale", image)
-    assert out.mode == "RGBA" and out.getpixel((0, 0))[3] == 77
+    assert out.mode == "RGBA"
+    assert out.getpixel((0, 0))[3] == 77
 
 
 def test_brightness_is_a_relative_gain() -> None:
@@ -95,7 +98,8 @@ def test_white_balance_neutralises_a_cast() -> None:
 
 def test_sepia_orders_red_green_blue(photo: Image.Image) -> None:
     p = _pixels(apply("sepia", photo))
-    assert (p[..., 0] >= p[..., 1]).all() and (p[..., 1] >= p[..., 2]).all()
+    assert (p[..., 0] >= p[..., 1]).all()
+    assert (p[..., 1] >= p[..., 2]).all()
 
 
 def test_invert_is_the_exact_negative(photo: Image.Image) -> None:

@@ -1,0 +1,145 @@
+"""The edit and create commands: files written, exit codes, messages, and nothing written on refusal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from nanobananas.engine.commands import create_command, edit_command
+
+
+@pytest.fixture
+def picture(tmp_path: Path) -> Path:
+    path = tmp_path / "in.png"
+    image = Image.new("RGB", (120, 80), (40, 90, 200))
+    image.paste((220, 40, 40), (20, 20, 60, 60))
+    image.save(path)
+    return path
+
+
+def test_edit_writes_the_result(picture: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.png"
+    code = edit_command(
+        input_path=str(picture), instruction="rotate 90 degrees clockwise", output=str(out), show_plan=False
+    )
+    assert code == 0
+    result = Image.open(out)
+    assert result.size == (80, 120)
+    assert result.getpixel((80 - 1 - 20, 20)) == (220, 40, 40)
+
+
+def test_grayscale_jpeg_follows_the_extension(picture: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jpg"
+    assert edit_command(input_path=str(picture), instruction="make it b&w", output=str(out), show_plan=False) == 0
+    with Image.open(out) as result:
+        assert result.format == "JPEG"
+        pixels = np.asarray(result.convert("RGB")).astype(int)
+    assert np.abs(pixels - pixels.mean(axis=2, keepdims=True)).max() <= 3
+
+
+def test_size_target_from_the_instruction(tmp_path: Path) -> None:
+    noisy = Image.fromarray(np.random.default_rng(0).integers(0, 255, (400, 400, 3), dtype=np.uint8))
+    source = tmp_path / "noisy.png"
+    noisy.save(source)
+    out = tmp_path / "small.jpg"
+    code = edit_command(
+        input_path=str(source),
+        instruction="make it a small jpeg under 30 KB",
+        output=str(out),
+        show_plan=False,
+    )
+    assert code == 0
+    assert out.stat().st_size <= 30_000
+
+
+def test_plan_flag_prints_the_plan_json(picture: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.png"
+    assert edit_command(input_path=str(picture), instruction="crop to a square", output=str(out), show_plan=True) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["steps"] == [{"op": "crop_aspect", "params": {"ratio": "1:1"}}]
+    assert printed["planner"] == "builtin"
+
+
+def test_generative_request_exits_3_and_writes_nothing(
+    picture: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.png"
+    code = edit_command(
+        input_path=str(picture),
+        instruction="replace the red ball with a cat",
+        output=str(out),
+        show_plan=True,
+    )
+    captured = capsys.readouterr()
+    assert code == 3
+    assert not out.exists()
+    assert captured.out == ""
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1
+    assert "NANOBANANAS_PROVIDER" in lines[0]
+    assert "replacing objects" in lines[0]
+    assert list(tmp_path.iterdir()) == [picture]
+
+
+def test_unclear_request_exits_4_with_suggestions(
+    picture: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.png"
+    code = edit_command(input_path=str(picture), instruction="flurbify the zorp", output=str(out), show_plan=False)
+    err = capsys.readouterr().err
+    assert code == 4
+    assert not out.exists()
+    assert "flurbify" in err
+    assert "try: " in err
+
+
+@pytest.mark.parametrize(
+    ("input_name", "output_name", "message"),
+    [
+        ("missing.png", "out.png", "no such file"),
+        ("in.png", "out.xyz", "cannot write '.xyz'"),
+        ("in.png", "no-folder/out.png", "does not exist"),
+        ("text.png", "out.png", ""),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(
+    picture: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    input_name: str,
+    output_name: str,
+    message: str,
+) -> None:
+    (tmp_path / "text.png").write_text("this is not a picture")
+    code = edit_command(
+        input_path=str(tmp_path / input_name), instruction="make it brighter", output=str(tmp_path / output_name),
+        show_plan=False,
+    )  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(err.splitlines()) == 1
+    assert message in err
+    assert not (tmp_path / output_name).exists()
+
+
+def test_create_writes_a_design(tmp_path: Path) -> None:
+    out = tmp_path / "poster.png"
+    assert create_command(prompt="a poster for a bakery grand opening on June 5", output=str(out), size="600x800") == 0
+    with Image.open(out) as design:
+        assert design.size == (600, 800)
+
+
+@pytest.mark.parametrize("size", ["big", "100", "0x10", "10x"])
+def test_create_rejects_a_bad_size(tmp_path: Path, size: str, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "x.png"
+    assert create_command(prompt="a sunset", output=str(out), size=size) == 2
+    assert "size" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_create_rejects_an_unknown_extension(tmp_path: Path) -> None:
+    assert create_command(prompt="a sunset", output=str(tmp_path / "x.doc"), size=None) == 2
