@@ -180,3 +180,34 @@ def test_an_unexpected_crash_fails_the_job_with_a_plain_message(
     assert job.error_code == "internal_error"
     assert "internal detail" not in job.error_message
     assert job.error_message == "Something went wrong while making the image. Please try again."
+
+
+@override_settings(IMAGE_PROVIDERS=FAKE_PROVIDERS)
+def test_a_guest_signing_up_keeps_their_work_under_the_new_owner(
+    conversation: Conversation, guest_owner: Owner, user_owner: Owner, django_capture_on_commit_callbacks: object
+) -> None:
+    from pathlib import Path
+
+    from nanobananas.studio.services import conversations_transfer_owner
+
+    with django_capture_on_commit_callbacks(execute=False):  # type: ignore[operator]
+        _, job = message_send(owner=guest_owner, conversation_id=conversation.id, text="a poster")
+    job_run(job_id=job.id)
+    asset = Asset.objects.get(job=job)
+    old_path = Path(default_storage.path(asset.blob_name))
+    with default_storage.open(asset.blob_name, "rb") as handle:
+        pixels = handle.read()
+
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        moved = conversations_transfer_owner(source=guest_owner, target=user_owner)
+
+    assert moved == 1
+    conversation.refresh_from_db()
+    asset.refresh_from_db()
+    assert (conversation.owner_user_id, conversation.owner_guest_id) == (user_owner.user_id, None)
+    assert (asset.owner_user_id, asset.owner_guest_id) == (user_owner.user_id, None)
+    assert asset.blob_name == f"assets/{user_owner.key}/{job.id}.png"
+    assert asset.expires_at - asset.created_at == timedelta(hours=48)
+    assert not old_path.exists()
+    with default_storage.open(asset.blob_name, "rb") as handle:
+        assert handle.read() == pixels

@@ -19,7 +19,7 @@ from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 from PIL import Image
 
-from nanobananas.accounts.identity import Owner
+from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.privacy.retention import retention_deadline
 from nanobananas.providers.base import ClarificationNeeded, ImageProvider, ProviderError, ProviderRefused
@@ -33,6 +33,7 @@ __all__ = [
     "asset_delete",
     "conversation_create",
     "conversation_delete",
+    "conversations_transfer_owner",
     "job_progress",
     "job_retry",
     "job_run",
@@ -128,6 +129,38 @@ def conversation_delete(*, owner: Owner, conversation_id: uuid.UUID) -> None:
         blobs = list(Asset.objects.filter(conversation=conversation).values_list("blob_name", flat=True))
         conversation.delete()
         _delete_blobs_on_commit(blobs)
+
+
+def conversations_transfer_owner(*, source: Owner, target: Owner) -> int:
+    """Give everything `source` made to `target` (a guest signing up): rows change owner, every blob is
+    rewritten under the new owner's name (the vault binds bytes to their owner), and expiry follows the
+    new owner's tier. Returns how many conversations moved."""
+    if source == target:
+        return 0
+    moved_blobs: list[str] = []
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            conversations = Conversation.objects.select_for_update().filter(owner_filter(source))
+            count = conversations.count()
+            for asset in Asset.objects.select_for_update().filter(owner_filter(source)).iterator():
+                folder, _, filename = asset.blob_name.rsplit("/", 2)
+                new_name = f"{folder}/{target.key}/{filename}"
+                with default_storage.open(asset.blob_name, "rb") as handle:
+                    written.append(_write_blob(new_name, handle.read()))
+                moved_blobs.append(asset.blob_name)
+                Asset.objects.filter(id=asset.id).update(
+                    blob_name=written[-1],
+                    expires_at=retention_deadline(owner=target, created_at=asset.created_at),
+                    **_owner_fields(target),
+                )
+            conversations.update(**_owner_fields(target))
+            _delete_blobs_on_commit(moved_blobs)
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    return count
 
 
 def asset_delete(*, owner: Owner, asset_id: uuid.UUID) -> None:
