@@ -42,9 +42,7 @@ def unseal(blob: bytes, *, owner: str = OWNER, name: str = NAME, key: bytes = KE
     return b"".join(blob_decrypt(source, header, key=key, owner_key=owner, blob_name=name))
 
 
-@pytest.mark.parametrize(
-    "size", [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 2 * CHUNK_SIZE, 3 * CHUNK_SIZE + 5]
-)
+@pytest.mark.parametrize("size", [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 2 * CHUNK_SIZE, 3 * CHUNK_SIZE + 5])
 def test_round_trip_and_size_without_decrypting(size: int) -> None:
     data = os.urandom(size)
     blob = seal(data)

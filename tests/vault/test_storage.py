@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
@@ -204,15 +205,13 @@ def test_any_inner_storage_holds_only_ciphertext(owner_key: str) -> None:
 
 
 def test_the_storages_setting_builds_it(tmp_path: Path) -> None:
-    storages = StorageHandler(
-        {
-            "default": {
-                "BACKEND": "nanobananas.vault.storage.EncryptedStorage",
-                "OPTIONS": {"location": str(tmp_path / "blobs")},
-            }
+    backends: dict[str, Any] = {
+        "default": {
+            "BACKEND": "nanobananas.vault.storage.EncryptedStorage",
+            "OPTIONS": {"location": str(tmp_path / "blobs")},
         }
-    )
-    storage = storages["default"]
+    }
+    storage = StorageHandler(backends)["default"]
     assert isinstance(storage, EncryptedStorage)
     storage.save("assets/u1/a.png", ContentFile(b"a"))
     assert (tmp_path / "blobs" / "assets" / "u1" / "a.png").exists()
@@ -223,7 +222,7 @@ def test_the_storages_setting_builds_it(tmp_path: Path) -> None:
     [
         ({"location": "/tmp/x", "inner": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}, "not both"),
         ({"inner": {"OPTIONS": {}}}, "needs a BACKEND"),
-        ({"inner": {"BACKEND": "nowhere.Storage"}}, "'nowhere.Storage' cannot be imported"),
+        ({"inner": {"BACKEND": "nowhere.Storage"}}, r"'nowhere\.Storage' cannot be imported"),
     ],
 )
 def test_misconfiguration_is_named(options: dict[str, object], message: str) -> None:

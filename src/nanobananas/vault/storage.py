@@ -9,6 +9,7 @@ Blobs have no URL (their bytes are ciphertext): the app opens, decrypts and serv
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections.abc import Mapping
@@ -116,7 +117,8 @@ class EncryptedStorage(Storage):
     def _save(self, name: str, content: File[bytes]) -> str:
         owner_key = blob_owner_key(name)
         data_key = data_key_get_or_create(owner_key=owner_key)
-        if content.seekable():
+        # Like File.chunks(): rewind what can be rewound, read a stream from where it stands.
+        with contextlib.suppress(AttributeError, io.UnsupportedOperation):
             content.seek(0)
         sealed = blob_encrypt(
             content,
