@@ -197,9 +197,9 @@ def _contrast(image: pyvips.Image, params: Mapping[str, Any]) -> pyvips.Image:
     # The mean needs a full pass, so the image so far is computed once into memory; after a
     # leading resize that is the small image.
     image = image.copy_memory()
-    colour = image.extract_band(0, n=3) if image.bands > 3 else image
-    grey = _grey(colour).rint().cast("uchar")
-    mean = int(grey.avg() + 0.5)
+    # The grey is linear in the bands, so its mean is the same mix of the band means.
+    statistics = image.stats()
+    mean = int(sum(weight * statistics(4, band + 1)[0] for band, weight in enumerate(_BT601)) + 0.5)
     offset = mean * (1 - factor)
     # PIL blends towards the mean grey and truncates; so does this.
     return _on_colour(image, lambda rgb: rgb.linear([factor] * 3, [offset] * 3), truncate=True)
@@ -210,7 +210,8 @@ def _sharpen(image: pyvips.Image, params: Mapping[str, Any]) -> pyvips.Image:
     sigma = float(params.get("radius", 1.0))
 
     def unsharp(rgb: pyvips.Image) -> pyvips.Image:
-        blurred = rgb.gaussblur(sigma, precision="float")
+        # Integer precision blurs to 8 bits, as Pillow does, and is over twice as fast as float.
+        blurred = rgb.gaussblur(sigma, precision="integer")
         return rgb + (rgb - blurred) * amount
 
     return _on_colour(image, unsharp)
