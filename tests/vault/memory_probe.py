@@ -8,10 +8,14 @@ import json
 import os
 import resource
 import sys
+from typing import TYPE_CHECKING
 
 import django
 from django.core.files.base import ContentFile, File
 from django.core.management import call_command
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 __all__ = ["main"]
 
@@ -26,21 +30,17 @@ class GeneratedBytes(io.RawIOBase):
         self.offset = 0
         self.digest = hashlib.sha256()
 
-    def read(self, size: int = -1) -> bytes:
-        size = self.remaining if size < 0 else min(size, self.remaining)
-        parts = []
-        while size > 0:
-            piece = self.block[self.offset : self.offset + size]
-            self.offset = (self.offset + len(piece)) % len(self.block)
-            parts.append(piece)
-            size -= len(piece)
-        data = b"".join(parts)
-        self.remaining -= len(data)
-        self.digest.update(data)
-        return data
-
     def readable(self) -> bool:
         return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        target = memoryview(buffer).cast("B")
+        piece = self.block[self.offset : self.offset + min(len(target), self.remaining)]
+        target[: len(piece)] = piece
+        self.offset = (self.offset + len(piece)) % len(self.block)
+        self.remaining -= len(piece)
+        self.digest.update(piece)
+        return len(piece)
 
 
 def peak_rss_kib() -> int:
