@@ -22,7 +22,8 @@ def denoise(image: Image.Image, params: DenoiseParams) -> Image.Image:
 
     def apply(rgb: Image.Image) -> Image.Image:
         pixels = np.asarray(rgb)
-        cleaned = cv2.fastNlMeansDenoisingColored(pixels, None, params.strength, params.strength, 5, 15)
+        # A 9x9 search window keeps a 1 MP image well under a second with most of the benefit of 21x21.
+        cleaned = cv2.fastNlMeansDenoisingColored(pixels, None, params.strength, params.strength, 5, 9)
         return Image.fromarray(cleaned)
 
     return on_rgb(image, apply)

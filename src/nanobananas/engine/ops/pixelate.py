@@ -19,12 +19,7 @@ class PixelateParams(OpParams):
 @register("pixelate", version=1, params=PixelateParams, summary="mosaic of square blocks")
 def pixelate(image: Image.Image, params: PixelateParams) -> Image.Image:
     image = normalize_mode(image)
-    if params.block is not None:
-        block = params.block
-    else:
-        block = max(2, round(max(image.size) / (params.blocks or 64)))
-    small = image.resize(
-        (max(1, -(-image.width // block)), max(1, -(-image.height // block))), Image.Resampling.BOX
-    )
+    block = params.block if params.block is not None else max(2, round(max(image.size) / (params.blocks or 64)))
+    small = image.resize((max(1, -(-image.width // block)), max(1, -(-image.height // block))), Image.Resampling.BOX)
     big = small.resize((small.width * block, small.height * block), Image.Resampling.NEAREST)
     return big.crop((0, 0, image.width, image.height))

@@ -70,7 +70,7 @@ _EXAMPLE_WORDS: dict[str, frozenset[str]] = {
     example: frozenset(word for word in example.split() if word not in _FILLER) for example in EXAMPLES
 }
 _FIX_IT = re.compile(
-    r"^(?:fix|correct|repair|sort\s+out|improve|adjust|sort)\s*(?:it|that|this|the\s+\w+)?(?:\s+up|\s+out)?$"
+    r"^(?:tone\s+(?:it|that|this)\s+down|bring\s+(?:it|that)\s+down|fix|correct|repair|sort\s+out|improve|adjust|sort)\s*(?:it|that|this|the\s+\w+)?(?:\s+up|\s+out)?$"
 )
 _AGAIN = re.compile(
     r"^(?:again|repeat|do\s+(?:it|that|this)\s+again|once\s+more|same\s+again|(?:a\s+(?:bit|little)\s+|even\s+|much\s+|some\s+)?more"
@@ -119,9 +119,7 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
     """Plan an English instruction. Unknown words never raise: the result is then a Clarification."""
     normalized = normalize(text)
     if not normalized.text.strip(" ,;"):
-        return Clarification(
-            question="What would you like me to do with the image?", suggestions=list(EXAMPLES[:6])
-        )
+        return Clarification(question="What would you like me to do with the image?", suggestions=list(EXAMPLES[:6]))
     refusal = generative_refusal(normalized.text)
     if refusal is not None:
         return refusal
@@ -167,7 +165,5 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
         steps.extend(outcome)
         previous = clause
     if not steps and not output:
-        return Clarification(
-            question="What would you like me to do with the image?", suggestions=list(EXAMPLES[:6])
-        )
+        return Clarification(question="What would you like me to do with the image?", suggestions=list(EXAMPLES[:6]))
     return Plan(steps=steps, output=OutputSpec(**output) if output else None, planner_version=PLANNER_VERSION)

@@ -26,9 +26,7 @@ _STRIP = re.compile(
     r"\b(?:strip|remove|delete|clear|drop|erase|without|no|scrub|wipe)\s+(?:the\s+|all\s+(?:the\s+)?|any\s+)?"
     r"(?:metadata|exif|location|gps|camera\s+data)(?:\s+(?:data|info|information))?\b"
 )
-_KEEP = re.compile(
-    r"\b(?:keep|preserve|retain)\s+(?:the\s+|all\s+(?:the\s+)?)?(?:metadata|exif)(?:\s+data)?\b"
-)
+_KEEP = re.compile(r"\b(?:keep|preserve|retain)\s+(?:the\s+|all\s+(?:the\s+)?)?(?:metadata|exif)(?:\s+data)?\b")
 _VERBS = re.compile(
     r"\b(?:convert|save|export|output|encode|change\s+(?:the\s+)?format|turn|make|give\s+me|as|to|in|into|an?|the"
     r"|it|file|format|image|photo|picture|version|copy|small|smaller|tiny|light|lightweight|compact|size|please"

@@ -66,17 +66,16 @@ def _signed(clause: Clause, base: float, *, positive: bool) -> float:
 
 def _background(clause: Clause) -> RuleOutcome | None:
     if not clause.has(
-        r"\bbackground\b|\bcut\s*out\b|\bisolate\b|\btransparent\b|\bbokeh\b|\bportrait\s+mode\b"
+        r"\bbackground\b|\bcut\s*out\b|\bcut\s+(?:the\s+)?(?:\w+\s+)?out\b|\bisolate\b|\btransparent\b"
+        r"|\bbokeh\b|\bportrait\s+mode\b"
     ):
         return None
-    if clause.has(
-        r"\bblur\w*|\bbokeh\b|\bportrait\s+mode\b|\bdepth\s+of\s+field\b|\bout\s+of\s+focus\b|\bdefocus"
-    ):
+    if clause.has(r"\bblur\w*|\bbokeh\b|\bportrait\s+mode\b|\bdepth\s+of\s+field\b|\bout\s+of\s+focus\b|\bdefocus"):
         if clause.has(r"\b(?:replace|change|swap|make|turn)\b.*\bbackground\b.*\bblur"):
             return _call("replace_background", mode="blur", radius=round(12 * intensity(clause.text), 2))
         return _call("blur", radius=round(8 * intensity(clause.text), 2), background_only=True)
     if clause.has(
-        r"\b(?:remove|removal|delete|erase|drop|cut\s*out|get\s+rid\s+of|take\s+out|take\s+away|clear|lose|strip)\b"
+        r"\b(?:remove|removal|delete|erase|drop|cut\s*out|cut\s+(?:the\s+)?(?:\w+\s+)?out|get\s+rid\s+of|take\s+out|take\s+away|clear|lose|strip)\b"
         r"|\btransparent\b|\bno\s+background\b|\bwithout\s+(?:a\s+|the\s+|any\s+)?background\b|\bisolate\b"
     ):
         return _call("remove_background")
@@ -156,9 +155,7 @@ def _caption_bar(clause: Clause) -> RuleOutcome | None:
 def _add_text(clause: Clause) -> RuleOutcome | None:
     text = clause.quoted()
     if text is None:
-        if clause.has(
-            r"\b(?:add|put|write|place|insert)\b.*\b(?:text|words?|title|caption|label|headline)\b"
-        ):
+        if clause.has(r"\b(?:add|put|write|place|insert)\b.*\b(?:text|words?|title|caption|label|headline)\b"):
             return Clarification(
                 question="What text should I write? Put the words in quotes.",
                 suggestions=['add the text "HELLO" at the top', 'write "SALE" in big letters in the center'],
@@ -241,9 +238,7 @@ def _faces(clause: Clause) -> RuleOutcome | None:
 
 
 def _border(clause: Clause) -> RuleOutcome | None:
-    if not clause.has(
-        r"\b(?:border|borders|frame|framed|frame\s+it|margin|margins|outline|mat|matte\s+border)\b"
-    ):
+    if not clause.has(r"\b(?:border|borders|frame|framed|frame\s+it|margin|margins|outline|mat|matte\s+border)\b"):
         return None
     if clause.has(r"\b(?:remove|delete|crop\s+off|trim)\b"):
         return None
@@ -286,9 +281,7 @@ def _style(clause: Clause) -> RuleOutcome | None:
         return _call("charcoal")
     if re.search(r"\b(?:sketch|sketched|pencil|line\s+(?:art|drawing)|drawing|drawn|hand\s+drawn)\b", text):
         return _call("pencil_sketch")
-    if re.search(
-        r"\b(?:cartoon|cartoonify|cartoony|cartoonish|comic\s+book|comic|toon|animated\s+look|anime)\b", text
-    ):
+    if re.search(r"\b(?:cartoon|cartoonify|cartoony|cartoonish|comic\s+book|comic|toon|animated\s+look|anime)\b", text):
         return _call("cartoon")
     if re.search(r"\bwatercolor\b|\baquarelle\b", text):
         return _call("watercolor")
@@ -303,10 +296,13 @@ def _style(clause: Clause) -> RuleOutcome | None:
         size = px_in(text)
         if size is not None and size >= 2:
             return _call("pixelate", block=int(size))
+        if re.search(r"\b(?:8\s+bit|pixel\s+art|retro\s+game)\b", text):
+            return _call("pixelate", blocks=32)
         return _call("pixelate", blocks={0.5: 120, 1.0: None, 2.0: 24}[intensity(text)])
-    if re.search(
-        r"\bposterize|\bposter\s+(?:effect|look|style)\b|\bfewer\s+colors\b|\bflat\s+colors\b", text
-    ):
+    total = re.search(r"\b(?:reduce|limit|cut)\s+(?:it\s+|the\s+colors\s+)?(?:down\s+)?to\s+(\d+)\s+colors\b", text)
+    if total:
+        return _call("posterize", levels=min(64, max(2, round(int(total.group(1)) ** (1 / 3)))))
+    if re.search(r"\bposterize|\bposter\s+(?:effect|look|style)\b|\bfewer\s+colors\b|\bflat\s+colors\b", text):
         match = re.search(r"(\d+)\s+(?:levels?|colors?|tones?|shades?|steps?)", text)
         levels = int(match.group(1)) if match else 4
         return _call("posterize", levels=min(64, max(2, levels)))
@@ -317,8 +313,9 @@ def _style(clause: Clause) -> RuleOutcome | None:
         return _call("sepia", amount=0.6 if intensity(text) < 1 else None)
     if re.search(r"\b(?:invert|inverted|inverse|negative|inversion)\b", text):
         return _call("invert")
+    grayscale_wanted = re.search(r"\b(?:bw|grayscale|monochrome)\b", text) is not None
     for pattern, preset in _CURVE_WORDS:
-        if re.search(pattern, text):
+        if re.search(pattern, text) and not grayscale_wanted:
             return _call("curves", preset=preset, strength=0.5 if intensity(text) < 1 else None)
     if re.search(
         r"\b(?:vignette|vignetting|dark(?:en)?\s+(?:the\s+)?(?:edges|corners)|(?:edges|corners)\s+dark)", text
@@ -326,9 +323,7 @@ def _style(clause: Clause) -> RuleOutcome | None:
         if is_decrease(text) and re.search(r"\b(?:remove|no|without)\b", text):
             return None
         return _call("vignette", strength=round(min(1.0, 0.5 * intensity(text)), 2))
-    if re.search(r"\b(?:grain|grainy|film\s+grain|noise\s+effect)\b", text) or re.search(
-        r"\badd\b.*\bnoise\b", text
-    ):
+    if re.search(r"\b(?:grain|grainy|film\s+grain|noise\s+effect)\b", text) or re.search(r"\badd\b.*\bnoise\b", text):
         return _call("grain", amount=round(min(2.0, 0.5 * intensity(text)), 2))
     return None
 
@@ -336,9 +331,7 @@ def _style(clause: Clause) -> RuleOutcome | None:
 def _denoise(clause: Clause) -> RuleOutcome | None:
     text = clause.text
     if re.search(r"\bdenoise|\bnoise\s+reduction\b", text) or (
-        re.search(
-            r"\b(?:noise|noisy|grain|grainy|graininess|noisiness|speckles?|speckled|artifacts|static)\b", text
-        )
+        re.search(r"\b(?:noise|noisy|grain|grainy|graininess|noisiness|speckles?|speckled|artifacts|static)\b", text)
         and re.search(
             r"\b(?:remove|reduce|less|clean|fix|get\s+rid|eliminate|cut|smooth|lower|decrease|too|minimi[sz]e|no)\b",
             text,
@@ -373,7 +366,7 @@ def _rotate(clause: Clause) -> RuleOutcome | None:
     text = clause.text
     if not re.search(
         r"\b(?:rotate|rotated|rotation|rotating|turn|spin|tilt|straighten|upside\s+down|degrees|clockwise"
-        r"|counterclockwise|ccw|cw)\b",
+        r"|counterclockwise|ccw|cw|on\s+its\s+side)\b",
         text,
     ):
         return None
@@ -391,7 +384,8 @@ def _rotate(clause: Clause) -> RuleOutcome | None:
     elif re.search(r"\b(?:three\s+quarters?|3\s+quarters?)\b", text):
         degrees = 270
     elif re.search(
-        r"\b(?:quarter|sideways|90|left|right|clockwise|counterclockwise|ccw|cw|rotate|rotation)\b", text
+        r"\b(?:quarter|sideways|on\s+its\s+side|90|left|right|clockwise|counterclockwise|ccw|cw|rotate|rotation)\b",
+        text,
     ):
         degrees = 90
     elif re.search(r"\bslight|\ba\s+bit\b|\ba\s+little\b", text):
@@ -442,9 +436,7 @@ def _crop(clause: Clause) -> RuleOutcome | None:
         factor = first_number(text) or 1.25
         keep = max(5.0, min(100.0, 100 / max(1.0, factor)))
         edge = round((100 - keep) / 2, 3)
-        return _call(
-            "crop_box", left=edge, top=edge, width=round(keep, 3), height=round(keep, 3), unit="percent"
-        )
+        return _call("crop_box", left=edge, top=edge, width=round(keep, 3), height=round(keep, 3), unit="percent")
     size = re.search(r"\b(\d+)x(\d+)\b", text)
     if cropping and size and (int(size.group(1)) > 32 or int(size.group(2)) > 32):
         return _call("resize", width=int(size.group(1)), height=int(size.group(2)), mode="fill")
@@ -505,8 +497,10 @@ _SCALE_DOWN = (
 
 def _factor(clause: Clause) -> float | None:
     text = clause.text
-    match = re.search(r"(\d+(?:\.\d+)?)\s*(?:x|times)\b(?!\s*\d)", text) or re.search(
-        r"\bx\s*(\d+(?:\.\d+)?)\b", text
+    match = (
+        re.search(r"(\d+(?:\.\d+)?)\s*(?:x|times)\b(?!\s*\d)", text)
+        or re.search(r"\bx\s*(\d+(?:\.\d+)?)\b", text)
+        or re.search(r"\bfactor\s+(?:of\s+)?(\d+(?:\.\d+)?)\b", text)
     )
     if match:
         return float(match.group(1))
@@ -553,9 +547,7 @@ def _resize(clause: Clause) -> RuleOutcome | None:
             mode = "stretch"
         return _call("resize", width=int(size.group(1)), height=int(size.group(2)), mode=mode)
     width = re.search(r"(\d+)\s*(?:px\s+)?(?:wide|width|across)\b|\bwidth\s+(?:of\s+|to\s+|=\s*)?(\d+)", text)
-    height = re.search(
-        r"(\d+)\s*(?:px\s+)?(?:tall|high|height)\b|\bheight\s+(?:of\s+|to\s+|=\s*)?(\d+)", text
-    )
+    height = re.search(r"(\d+)\s*(?:px\s+)?(?:tall|high|height)\b|\bheight\s+(?:of\s+|to\s+|=\s*)?(\d+)", text)
     if width or height:
         w = int(next(g for g in width.groups() if g)) if width else None
         h = int(next(g for g in height.groups() if g)) if height else None
@@ -600,9 +592,7 @@ def _problems(clause: Clause) -> RuleOutcome | None:
         return _call("exposure", stops=round(0.5 * intensity(text) if "bit" in text else 1.0, 2))
     if re.search(r"\b(?:too\s+bright|overexposed|over\s+exposed|blown\s+out|too\s+light)\b", text):
         return _call("exposure", stops=-0.7)
-    if re.search(r"\b(?:washed\s+out|too\s+flat|looks\s+flat|hazy|foggy|dull)\b", text) and not is_decrease(
-        text
-    ):
+    if re.search(r"\b(?:washed\s+out|too\s+flat|looks\s+flat|hazy|foggy|dull)\b", text) and not is_decrease(text):
         return _call("auto_enhance")
     if re.search(r"\btoo\s+(?:saturated|colorful|vivid|intense)\b", text):
         return _call("saturation", amount=-0.35)
@@ -626,9 +616,7 @@ def _exposure(clause: Clause) -> RuleOutcome | None:
     number = first_number(text)
     stops = abs(number) if number is not None and abs(number) <= 5 else 0.7 * intensity(text)
     negative = (
-        is_decrease(text)
-        or bool(re.search(r"-\s*\d", text))
-        or bool(re.search(r"\b(?:underexpose|darker)\b", text))
+        is_decrease(text) or bool(re.search(r"-\s*\d", text)) or bool(re.search(r"\b(?:underexpose|darker)\b", text))
     )
     return _call("exposure", stops=round(-stops if negative else stops, 3))
 
@@ -655,9 +643,7 @@ def _brightness(clause: Clause) -> RuleOutcome | None:
             text,
         )
     )
-    down = bool(
-        re.search(r"\b(?:darker|darken|darkened|dim|dimmer|dimmed|less\s+bright|not\s+so\s+bright)\b", text)
-    )
+    down = bool(re.search(r"\b(?:darker|darken|darkened|dim|dimmer|dimmed|less\s+bright|not\s+so\s+bright)\b", text))
     if re.search(r"\bbrightness\b|\bbright\b|\blight(?:ing|ness)?\b", text) and not (up or down):
         down = is_decrease(text)
         up = not down and (is_increase(text) or re.search(r"\bbright\b", text) is not None)
@@ -671,7 +657,7 @@ def _brightness(clause: Clause) -> RuleOutcome | None:
 def _contrast(clause: Clause) -> RuleOutcome | None:
     text = clause.text
     if re.search(r"\b(?:punchier|punchy|more\s+punch|contrasty|crisper\s+tones)\b", text):
-        return _call("contrast", amount=_signed(clause, 0.3, positive=True))
+        return _call("contrast", amount=_signed(clause, 0.3, positive=not is_decrease(text)))
     if re.search(r"\b(?:flatter|flat\s+look)\b", text):
         return _call("contrast", amount=_signed(clause, 0.3, positive=False))
     if not re.search(r"\bcontrast\b", text):
@@ -688,12 +674,13 @@ def _saturation(clause: Clause) -> RuleOutcome | None:
         return _call("vibrance", amount=_signed(clause, 0.5, positive=not negative))
     less = re.search(
         r"\b(?:desaturate\w*|less\s+(?:saturated|saturation|colorful|vivid|vibrant|intense)|muted?|subdued|pastel|duller"
-        r"|undersaturated|tone\s+down\s+(?:the\s+)?colors?|fewer\s+colors|calmer\s+colors|softer\s+colors)\b",
+        r"|undersaturated|tone\s+down\s+(?:the\s+)?colors?|calmer\s+colors|softer\s+colors|less\s+colou?r)\b",
         text,
     )
     more = re.search(
         r"\b(?:saturate|saturated|saturation|colorful|colourful|vivid|vibrant|pop|popping|richer|rich|intense|bolder"
-        r"|brighter\s+colors|more\s+color|juicy|lively|punchy\s+colors)\b",
+        r"|brighter\s+colors|more\s+color|juicy|lively|punchy\s+colors"
+        r"|colors?\s+(?:brighter|bolder|stronger|richer|deeper|more\s+intense))\b",
         text,
     )
     if less:
@@ -702,11 +689,7 @@ def _saturation(clause: Clause) -> RuleOutcome | None:
         if re.search(r"\bsaturation\b", text) and is_decrease(text):
             return _call("saturation", amount=_signed(clause, 0.5, positive=False))
         return _call("saturation", amount=_signed(clause, 0.4, positive=True))
-    if (
-        re.search(r"\bcolors?\b", text)
-        and is_increase(text)
-        and not re.search(r"\b(?:add\s+colors?\s+to)\b", text)
-    ):
+    if re.search(r"\bcolors?\b", text) and is_increase(text) and not re.search(r"\b(?:add\s+colors?\s+to)\b", text):
         return _call("saturation", amount=_signed(clause, 0.4, positive=True))
     return None
 
@@ -729,6 +712,10 @@ def _temperature(clause: Clause) -> RuleOutcome | None:
         r"\b(?:cool|cooler|colder|cold|cooling|bluer|blue\s+tone|blueish|bluish|icy|frosty|chilly|more\s+blue)\b",
         text,
     )
+    if re.search(r"\b(?:blue|cyan|teal|cool)\s+(?:tint|tone|filter|cast|overlay|hue|wash)\b", text):
+        cool = cool or re.search(r"\b(?:blue|cyan|teal)\b", text)
+    if re.search(r"\b(?:orange|yellow|red|amber|golden|warm)\s+(?:tint|tone|filter|hue|wash|glow)\b", text):
+        warm = warm or re.search(r"\b(?:orange|yellow|red|amber)\b", text)
     if re.search(r"\btemperature\b", text) and not (warm or cool):
         warm = re.search(r"\b(?:increase|raise|up|higher)\b", text)
         cool = re.search(r"\b(?:decrease|lower|down|reduce)\b", text)

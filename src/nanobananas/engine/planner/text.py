@@ -67,7 +67,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bblack\s+(?:and|&|n)\s+w[hrit]{2,4}e\b", "bw"),
         (r"\b(?:minus|negative)\s+(?=\d)", "-"),
         (r"\bgr[ae]y\s*-?\s*scale\b", "grayscale"),
-        (r"\bback\s*ground\b", "background"),
+        (r"\bback\s*ground\b|\bbackdrop\b|\bback\s+drop\b|\bsurroundings\b", "background"),
+        (r"(?<=\d)-(?=[a-z])", " "),
         (r"\bup\s*-?\s*scale", "upscale"),
         (r"\bdown\s*-?\s*scale", "downscale"),
         (r"\bde\s*-?\s*noise", "denoise"),
@@ -106,8 +107,7 @@ _MARK = re.compile(r"[^\w\s,;:.#+\-]")
 
 
 _KEYWORDS_BY_INITIAL: dict[str, tuple[str, ...]] = {
-    initial: tuple(sorted(key for key in KEYWORDS if key[0] == initial))
-    for initial in {key[0] for key in KEYWORDS}
+    initial: tuple(sorted(key for key in KEYWORDS if key[0] == initial)) for initial in {key[0] for key in KEYWORDS}
 }
 
 
