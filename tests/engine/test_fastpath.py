@@ -233,8 +233,9 @@ def test_unsupported_output_formats_give_none(photo_png: bytes, fmt: str) -> Non
         pytest.param(_save(_photo(64, 48), "JPEG")[:-300], id="truncated-jpeg"),
     ],
 )
-def test_images_that_need_the_pillow_decoder_give_none(data: bytes) -> None:
-    assert run_plan_fast(data, [("flip", {})], format="png", quality=90) is None
+@pytest.mark.parametrize("steps", [[("flip", {})], [("resize", {"width": 8})]], ids=["plain-load", "shrink-on-load"])
+def test_images_that_need_the_pillow_decoder_give_none(data: bytes, steps: Steps) -> None:
+    assert run_plan_fast(data, steps, format="png", quality=90) is None
 
 
 def test_the_same_guard_refuses_bombs() -> None:

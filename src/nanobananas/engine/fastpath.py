@@ -75,9 +75,12 @@ def run_plan_fast(
     import pyvips
 
     try:
-        image, remaining = _load(data, steps, (info.width, info.height))
-        if image.get("vips-loader") != _LOADERS[info.format] or not _plain_8bit(image):
+        # The header alone (no pixels yet) says whether libvips sees the same kind of file
+        # as the guard did, and whether it is plain 8-bit; thumbnailing would hide the latter.
+        header = pyvips.Image.new_from_buffer(data, "", fail_on="error")
+        if header.get("vips-loader") != _LOADERS[info.format] or not _plain_8bit(header):
             return None
+        image, remaining = _load(data, steps, (info.width, info.height))
         image = _to_srgb(image)
         for name, params in remaining:
             image = _APPLY[name](image, params)
@@ -144,7 +147,8 @@ def _load(data: bytes, steps: list[Step], upright_size: tuple[int, int]) -> tupl
     if steps and steps[0][0] == "resize":
         width, height = _target_size(upright_size, steps[0][1])
         # "force" makes the size exact (it is already aspect-correct to the pixel).
-        image = pyvips.Image.thumbnail_buffer(data, width, height=height, size="force", fail_on="error")
+        # thumbnail's own fail_on does not reach the loader; the option string does.
+        image = pyvips.Image.thumbnail_buffer(data, width, height=height, size="force", option_string="fail_on=error")
         return image, steps[1:]
     image = pyvips.Image.new_from_buffer(data, "", fail_on="error").autorot()
     return image, steps
