@@ -47,9 +47,11 @@ def test_subjects_have_sensible_default_palettes(theme: str, name: str) -> None:
 def test_bakery_is_warm_creams_and_browns() -> None:
     bakery = PALETTES["bakery"]
     r, g, b = bakery.background
-    assert r > g > b and r > 230
+    assert r > g > b
+    assert r > 230
     r, g, b = bakery.surface
-    assert r > g > b and r < 140
+    assert r > g > b
+    assert r < 140
 
 
 def test_without_any_hint_the_seed_picks_the_same_palette_every_time() -> None:

@@ -28,7 +28,8 @@ def test_sunset_has_a_sun_disc_near_the_horizon_and_a_reflection_below() -> None
     horizon = int(900 * 0.6)
     bright = _luma(a) > 225
     sun_rows = np.nonzero(bright[:horizon].any(axis=1))[0]
-    assert sun_rows.size and horizon - 150 < sun_rows.min() < horizon
+    assert sun_rows.size > 0
+    assert horizon - 150 < sun_rows.min() < horizon
     sun_columns = np.nonzero(bright[horizon - 30 : horizon].any(axis=0))[0]
     below = a[horizon + 20 : horizon + 200]
     column = int(sun_columns.mean())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from PIL import Image, ImageDraw
 
 from nanobananas.engine.render.fonts import load_font
@@ -16,7 +18,7 @@ def test_wrap_breaks_between_words_and_fills_each_line() -> None:
     lines = wrap_words("one two three four five six", FACE, 40, 200)
     assert " ".join(lines) == "one two three four five six"
     assert all(font.getlength(line) <= 200 for line in lines)
-    for line, following in zip(lines, lines[1:], strict=False):
+    for line, following in pairwise(lines):
         assert font.getlength(f"{line} {following.split()[0]}") > 200
 
 
@@ -64,8 +66,10 @@ def test_drawing_returns_the_inked_box_inside_the_target() -> None:
     fitted = fit_text("Hello there", FACE, max_width=500, max_height=200, max_size=120)
     box = draw_fitted(ImageDraw.Draw(image), fitted, x=50, y=50, width=500, fill=(0, 0, 0), bounds=(0, 0, 600, 300))
     assert box is not None
-    assert 50 <= box[0] and box[2] <= 550
-    assert box[1] >= 48 and box[3] <= 50 + fitted.height + 2
+    assert box[0] >= 50
+    assert box[2] <= 550
+    assert box[1] >= 48
+    assert box[3] <= 50 + fitted.height + 2
     assert image.getbbox() is not None
 
 

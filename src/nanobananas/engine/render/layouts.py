@@ -55,9 +55,9 @@ def _price_badge(page: Page, brief: Brief, cx: float, cy: float, r: float, fill:
     if not brief.price:
         return
     w, h = page.width, page.height
-    inset = r * 1.15
+    inset = r * 1.2
     for x, y in ((cx, cy), (w - inset, inset), (w - inset, h - inset), (inset, h - inset), (inset, inset)):
-        area = (int(x - r), int(y - r), int(x + r) + 1, int(y + r) + 1)
+        area = (int(x - r * 1.08), int(y - r * 1.08), int(x + r * 1.08) + 1, int(y + r * 1.08) + 1)
         inside = area[0] >= 0 and area[1] >= 0 and area[2] <= w and area[3] <= h
         if inside and not any(_overlaps(area, box) for box in page.text_boxes):
             cx, cy = x, y
@@ -65,12 +65,8 @@ def _price_badge(page: Page, brief: Brief, cx: float, cy: float, r: float, fill:
     else:
         return
     fill_ellipse(page.image, (cx - r, cy - r, cx + r, cy + r), fill)
-    ring(
-        page.image,
-        (cx - r * 0.86, cy - r * 0.86, cx + r * 0.86, cy + r * 0.86),
-        _on(fill),
-        max(2.0, r * 0.025),
-    )
+    outer = r * 1.07
+    ring(page.image, (cx - outer, cy - outer, cx + outer, cy + outer), fill, max(2.0, r * 0.02))
     inner = int(r * 0.62)
     page.text(
         brief.price,
