@@ -299,6 +299,42 @@ def test_cmyk_tiff_becomes_rgb_exactly() -> None:
     assert image.getpixel((2, 1)) == RED
 
 
+SWOP_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+
+
+@pytest.mark.skipif(not SWOP_PROFILE.exists(), reason="needs Ghostscript's CMYK profile (Debian: ghostscript)")
+@pytest.mark.parametrize(
+    ("cmyk", "rgb"),
+    [((255, 0, 0, 0), (0, 175, 239)), ((0, 255, 255, 0), (237, 39, 45)), ((0, 0, 0, 255), (43, 41, 42))],
+)
+def test_cmyk_with_a_profile_is_converted_through_it(cmyk: tuple[int, ...], rgb: tuple[int, ...]) -> None:
+    data = _save(Image.new("CMYK", (4, 4), cmyk), "TIFF", icc_profile=SWOP_PROFILE.read_bytes())
+    image = decode_image(data)
+    assert image.mode == "RGB"
+    assert _distance(image.getpixel((1, 1)), rgb) <= 2
+    assert "icc_profile" not in image.info
+
+
+def test_cmyk_with_a_broken_profile_falls_back_to_the_formula() -> None:
+    data = _save(Image.new("CMYK", (4, 4), (0, 255, 255, 0)), "TIFF", icc_profile=b"not a profile" * 10)
+    image = decode_image(data)
+    assert image.getpixel((1, 1)) == RED
+    assert "icc_profile" not in image.info
+
+
+def test_grey_profile_is_not_kept_on_rgb_pixels_but_dpi_is() -> None:
+    data = _save(Image.new("L", (4, 4), 9), "PNG", icc_profile=b"grey profile" * 10, dpi=(300, 300))
+    image = decode_image(data)
+    assert (image.mode, image.getpixel((0, 0))) == ("RGB", (9, 9, 9))
+    assert "icc_profile" not in image.info
+    assert image.info["dpi"] == pytest.approx((300, 300), abs=0.01)  # PNG stores dots per metre
+
+
+def test_rgb_profile_is_kept() -> None:
+    data = _save(Image.new("RGB", (4, 4), RED), "PNG", icc_profile=b"rgb profile" * 10)
+    assert decode_image(data).info["icc_profile"] == b"rgb profile" * 10
+
+
 def test_orientation_6_jpeg_is_turned_upright(nasty_dir: Path) -> None:
     data = _read(nasty_dir, "orientation-6.jpg")
     image = decode_image(data)

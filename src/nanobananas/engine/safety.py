@@ -6,6 +6,7 @@ import contextlib
 import io
 import struct
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageFile, ImageOps
 
@@ -228,22 +229,48 @@ def _as_text(sample: bytes) -> str | None:
 def _normalize_mode(image: Image.Image) -> Image.Image:
     """Bring every decoded mode to RGB, or RGBA when the image carries transparency."""
     mode = image.mode
-    if mode in ("RGB", "RGBA"):
-        return image
+    if mode in ("RGB", "RGBA", "RGBa"):
+        return image if mode != "RGBa" else image.convert("RGBA")
     if mode == "P":
+        # The palette is RGB, so an embedded RGB colour profile still fits.
         return image.convert("RGBA" if "transparency" in image.info else "RGB")
-    if mode in ("PA", "LA", "La", "RGBa"):
-        return image.convert("RGBA")
-    if mode == "L" and "transparency" in image.info:
-        return image.convert("RGBA")
-    if mode.startswith("I;16") or mode == "I":
-        return _sixteen_bit_to_rgb(image)
+    if mode == "CMYK":
+        return _cmyk_to_rgb(image)
     if mode == "F":
         raise ImageInputError("floating-point images are not supported; send an 8- or 16-bit image")
-    try:
-        return image.convert("RGB")
-    except ValueError as exc:
-        raise ImageInputError(f"images in the {mode} colour mode are not supported") from exc
+    if mode.startswith("I;16") or mode == "I":
+        converted = _sixteen_bit_to_rgb(image)
+    elif mode in ("PA", "LA", "La") or (mode == "L" and "transparency" in image.info):
+        converted = image.convert("RGBA")
+    else:
+        try:
+            converted = image.convert("RGB")
+        except ValueError as exc:
+            raise ImageInputError(f"images in the {mode} colour mode are not supported") from exc
+    return _without_profile(converted, image.info)
+
+
+def _without_profile(image: Image.Image, info: dict[str | tuple[int, int], Any]) -> Image.Image:
+    """Keep the source's metadata but not its colour profile, which describes other channels
+    (a grey or CMYK profile on RGB pixels would make viewers show wrong colours)."""
+    image.info = {key: value for key, value in info.items() if key != "icc_profile"}
+    return image
+
+
+def _cmyk_to_rgb(image: Image.Image) -> Image.Image:
+    """Through the embedded CMYK profile to sRGB when there is one, else Pillow's formula."""
+    from PIL import ImageCms  # only CMYK files need littlecms
+
+    profile = image.info.get("icc_profile")
+    if isinstance(profile, bytes) and profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            converted = None  # a broken or non-CMYK profile: fall back to the plain formula
+        if converted is not None:
+            return _without_profile(converted, image.info)
+    return _without_profile(image.convert("RGB"), image.info)
 
 
 def _sixteen_bit_to_rgb(image: Image.Image) -> Image.Image:
