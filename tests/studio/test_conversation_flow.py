@@ -329,7 +329,10 @@ def test_downloads_convert_and_the_zip_holds_every_version(chat: Chat) -> None:
         assert hashlib.sha256(bundle.read(entry["file"])).hexdigest() == entry["sha256"]
 
 
-def test_deleting_a_conversation_removes_rows_and_files_and_strangers_cannot(chat: Chat) -> None:
+def test_deleting_a_conversation_hides_it_at_once_and_the_purge_removes_rows_and_files(chat: Chat) -> None:
+    from nanobananas.privacy.models import DeletionReceipt
+    from nanobananas.privacy.services import retention_purge
+
     chat.send("a poster", files={"photo.png": _png((20, 10), (250, 10, 10))})
     chat.send("make it black and white")
     paths = [Path(default_storage.path(a.blob_name)) for a in Asset.objects.all()]
@@ -339,12 +342,17 @@ def test_deleting_a_conversation_removes_rows_and_files_and_strangers_cannot(cha
     stranger = Client(enforce_csrf_checks=True)
     response = stranger.delete(f"/api/v1/conversations/{chat.id}", headers=csrf_headers(stranger))
     assert response.status_code == 404
-    assert all(p.exists() for p in paths)
-    assert Conversation.objects.count() == 1
+    assert Conversation.objects.get().state == "active"
 
-    with chat.capture(execute=True):
-        response = chat.client.delete(f"/api/v1/conversations/{chat.id}", headers=chat.headers)
+    response = chat.client.delete(f"/api/v1/conversations/{chat.id}", headers=chat.headers)
     assert response.status_code == 204
+    assert chat.client.get(f"/api/v1/conversations/{chat.id}").status_code == 404
+    assert chat.client.get("/api/v1/conversations").json()["count"] == 0
+    version_url = f"/api/v1/assets/{Asset.objects.filter(kind='result').get().id}/content"
+    assert chat.client.get(version_url).status_code == 404
+
+    result = retention_purge()
+    assert result.purged == {"asset": 2, "message": 4, "conversation": 1}
     assert not any(p.exists() for p in paths)
     assert (Conversation.objects.count(), Message.objects.count(), Asset.objects.count(), Job.objects.count()) == (
         0,
@@ -352,19 +360,27 @@ def test_deleting_a_conversation_removes_rows_and_files_and_strangers_cannot(cha
         0,
         0,
     )
-    assert chat.client.get(f"/api/v1/conversations/{chat.id}").status_code == 404
+    receipts = DeletionReceipt.objects.filter(reason="user_request")
+    assert sorted(receipts.values_list("kind", flat=True)) == ["asset"] * 2 + ["conversation"] + ["message"] * 4
 
 
-def test_deleting_one_image_removes_its_file_and_keeps_the_rest(chat: Chat) -> None:
+def test_deleting_one_image_hides_it_and_the_purge_removes_its_file(chat: Chat) -> None:
+    from nanobananas.privacy.services import retention_purge
+
     chat.send("a poster")
     chat.send("make it black and white")
     first, second = chat.detail()["versions"]
     first_path = Path(default_storage.path(Asset.objects.get(id=first["id"]).blob_name))
-    with chat.capture(execute=True):
-        assert chat.client.delete(f"/api/v1/assets/{first['id']}", headers=chat.headers).status_code == 204
-    assert not first_path.exists()
+    assert chat.client.delete(f"/api/v1/assets/{first['id']}", headers=chat.headers).status_code == 204
     assert chat.client.get(first["content_url"]).status_code == 404
-    remaining = chat.detail()["versions"]
-    assert [v["id"] for v in remaining] == [second["id"]]
-    assert remaining[0]["parent_id"] is None
-    assert chat.image(remaining[0]).size == (64, 48)
+    assert [v["id"] for v in chat.detail()["versions"]] == [second["id"]]
+    assert first_path.exists()
+
+    retention_purge()
+    assert not first_path.exists()
+    detail = chat.detail()
+    assert [v["id"] for v in detail["versions"]] == [second["id"]]
+    assert detail["versions"][0]["parent_id"] is None
+    assert chat.image(detail["versions"][0]).size == (64, 48)
+    placeholder = detail["messages"][1]["deleted_images"]
+    assert [(p["kind"], p["number"], p["reason"]) for p in placeholder] == [("image", 1, "user_request")]

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "nanobananas.accounts",
     "nanobananas.studio",
     "nanobananas.vault",
+    "nanobananas.privacy",
     "nanobananas.web",
 ]
 
@@ -173,8 +174,13 @@ NANOBANANAS: dict[str, Any] = {
     "MAX_PROMPT_CHARS": ENV.max_prompt_chars,
     "MAX_UPLOAD_BYTES": ENV.max_upload_bytes,
     "WORKER_STALE_SECONDS": ENV.worker_stale_seconds,
-    "GUEST_RETENTION_HOURS": 24,
-    "USER_RETENTION_HOURS": 48,
+    "GUEST_RETENTION_HOURS": ENV.guest_retention_hours,
+    "USER_RETENTION_HOURS": ENV.user_retention_hours,
+    "EXTENDED_RETENTION_HOURS": ENV.extended_retention_hours,
+    "TEXT_RETENTION_DAYS": ENV.text_retention_days,
+    "SWEEP_MINUTES": ENV.sweep_minutes,
+    "PURGE_BATCH": ENV.purge_batch,
+    "ORPHAN_GRACE_HOURS": ENV.orphan_grace_hours,
 }
 
 IMAGE_PROVIDERS: dict[str, dict[str, Any]] = {

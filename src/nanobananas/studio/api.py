@@ -17,14 +17,16 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from nanobananas.accounts.identity import request_owner, request_owner_for_write
 from nanobananas.core.exceptions import NotFound
 from nanobananas.core.streaming import aiter_file
+from nanobananas.privacy.selectors import deleted_images_by_message
 from nanobananas.studio import downloads, selectors, services
-from nanobananas.studio.models import Asset, Conversation, Job, Message
+from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.requests import parse_message_request
 from nanobananas.studio.schemas import (
     AssetOut,
     ConversationCreateIn,
     ConversationDetailOut,
     ConversationOut,
+    DeletedImageOut,
     JobOut,
     MessageIn,
     MessageOut,
@@ -64,14 +66,21 @@ def asset_out(asset: Asset) -> AssetOut:
     )
 
 
-def message_out(message: Message) -> MessageOut:
+def message_out(message: Message, deleted: list[DeletedImageOut] | None = None) -> MessageOut:
+    """`message.assets` must hold live images only (prefetch them with live_assets())."""
     return MessageOut(
         id=message.id,
         role=message.role,
         text=message.text,
         created_at=message.created_at,
+        expires_at=message.expires_at,
         assets=[asset_out(a) for a in message.assets.all()],
+        deleted_images=deleted or [],
     )
+
+
+def live_assets() -> Prefetch:
+    return Prefetch("assets", queryset=Asset.objects.filter(state=Lifecycle.ACTIVE).order_by("created_at"))
 
 
 def job_out(job: Job) -> JobOut:
@@ -109,18 +118,22 @@ def list_conversations(request: HttpRequest) -> Any:
 def get_conversation(request: HttpRequest, conversation_id: uuid.UUID) -> ConversationDetailOut:
     conversation = selectors.conversation_get(owner=request_owner(request), conversation_id=conversation_id)
     messages = (
-        Message.objects.filter(conversation=conversation)
-        .prefetch_related(Prefetch("assets", queryset=Asset.objects.order_by("created_at")))
+        Message.objects.filter(conversation=conversation, state=Lifecycle.ACTIVE)
+        .prefetch_related(live_assets())
         .order_by("created_at")
     )
     jobs = Job.objects.filter(conversation=conversation).order_by("number")
-    images = list(Asset.objects.filter(conversation=conversation).order_by("kind", "number"))
+    images = list(Asset.objects.filter(conversation=conversation, state=Lifecycle.ACTIVE).order_by("kind", "number"))
+    deleted = {
+        message_id: [DeletedImageOut(**entry) for entry in entries]
+        for message_id, entries in deleted_images_by_message(conversation_id=conversation.id).items()
+    }
     return ConversationDetailOut(
         id=conversation.id,
         title=conversation.title,
         created_at=conversation.created_at,
         updated_at=conversation.updated_at,
-        messages=[message_out(m) for m in messages],
+        messages=[message_out(m, deleted.get(m.id)) for m in messages],
         versions=[asset_out(a) for a in images if a.kind == Asset.Kind.RESULT],
         uploads=[asset_out(a) for a in images if a.kind == Asset.Kind.UPLOAD],
         jobs=[job_out(j) for j in jobs],
@@ -189,7 +202,7 @@ def send_message(request: HttpRequest, conversation_id: uuid.UUID) -> Status[Mes
     message, job = services.message_send(
         owner=owner, conversation_id=conversation_id, text=turn.text, files=turn.files, base_version=turn.base_version
     )
-    message = Message.objects.prefetch_related("assets").get(id=message.id)
+    message = Message.objects.prefetch_related(live_assets()).get(id=message.id)
     return Status(202, MessageSentOut(message=message_out(message), job=job_out(job) if job else None))
 
 
@@ -233,7 +246,7 @@ def _sse(event: str, data: dict[str, Any]) -> str:
 
 
 def _reply_payload(message_id: uuid.UUID) -> dict[str, Any]:
-    message = Message.objects.prefetch_related("assets").get(id=message_id)
+    message = Message.objects.prefetch_related(live_assets()).get(id=message_id)
     return message_out(message).model_dump(mode="json")
 
 

@@ -30,7 +30,28 @@ class Owned(models.Model):
         ]
 
 
-class Conversation(Owned):
+class Lifecycle(models.TextChoices):
+    """Where a row is in its life: shown, or queued for deletion (hidden from everyone at once)."""
+
+    ACTIVE = "active"
+    QUEUED = "queued"
+
+
+class Expiring(models.Model):
+    """Rows with a lifetime: the sweep queues them once `expires_at` passes, the purge deletes them."""
+
+    state = models.CharField(max_length=16, choices=Lifecycle.choices, default=Lifecycle.ACTIVE)
+    expires_at = models.DateTimeField()
+    queued_at = models.DateTimeField(null=True, blank=True)
+    deletion_reason = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Conversation(Owned, Expiring):
+    """Its `expires_at` follows its text: the last message's time plus the owner's text retention."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     title = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -40,13 +61,14 @@ class Conversation(Owned):
         indexes = [
             models.Index(fields=["owner_user", "-updated_at"], name="conv_user_recent"),
             models.Index(fields=["owner_guest", "-updated_at"], name="conv_guest_recent"),
+            models.Index(fields=["state", "expires_at"], name="conv_lifecycle"),
         ]
 
     def __str__(self) -> str:
         return self.title or str(self.id)
 
 
-class Message(models.Model):
+class Message(Expiring):
     class Role(models.TextChoices):
         USER = "user"
         ASSISTANT = "assistant"
@@ -59,7 +81,10 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at"]
-        indexes = [models.Index(fields=["conversation", "created_at"], name="msg_conv_time")]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"], name="msg_conv_time"),
+            models.Index(fields=["state", "expires_at"], name="msg_lifecycle"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.role} message {self.id}"
@@ -106,7 +131,7 @@ class Job(models.Model):
         return f"job {self.id} ({self.status})"
 
 
-class Asset(Owned):
+class Asset(Owned, Expiring):
     """An image the studio stores: an upload, or a result (a *version*). `expires_at` is set at creation.
 
     Versions form a tree: each result records the image it was made from (`parent`), every input it
@@ -128,7 +153,9 @@ class Asset(Owned):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="assets")
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="assets")
+    # RESTRICT: text outlives images, and a message must never take an image's row (and so the record
+    # of its blob) with it; the purge removes images first.
+    message = models.ForeignKey(Message, on_delete=models.RESTRICT, related_name="assets")
     job = models.OneToOneField(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="asset")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # Numbered per conversation and kind: "version 2", "the first picture" (upload 1).
@@ -149,10 +176,10 @@ class Asset(Owned):
     provider = models.CharField(max_length=64, blank=True)
     model = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField()
-    expires_at = models.DateTimeField(db_index=True)
 
     class Meta(Owned.Meta):
         ordering = ["created_at"]
+        indexes = [models.Index(fields=["state", "expires_at"], name="asset_lifecycle")]
         constraints = [
             *Owned.Meta.constraints,
             models.UniqueConstraint(fields=["conversation", "kind", "number"], name="asset_number_unique"),

@@ -14,6 +14,7 @@ __all__ = [
     "ConversationCreateIn",
     "ConversationDetailOut",
     "ConversationOut",
+    "DeletedImageOut",
     "JobOut",
     "MessageIn",
     "MessageOut",
@@ -56,12 +57,23 @@ class AssetOut(Schema):
     content_url: str
 
 
+class DeletedImageOut(Schema):
+    """An image that was here: shown as a placeholder, e.g. "image deleted on 3 May (retention)"."""
+
+    kind: str
+    number: int | None
+    reason: str
+    deleted_at: datetime
+
+
 class MessageOut(Schema):
     id: uuid.UUID
     role: str
     text: str
     created_at: datetime
+    expires_at: datetime
     assets: list[AssetOut]
+    deleted_images: list[DeletedImageOut]
 
 
 class JobOut(Schema):

@@ -21,11 +21,11 @@ from PIL import Image
 
 from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.core.exceptions import Conflict, InvalidInput
-from nanobananas.privacy.retention import retention_deadline
+from nanobananas.privacy.retention import retention_deadline, text_deadline
 from nanobananas.providers.base import ClarificationNeeded, ImageProvider, ProviderError, ProviderRefused
 from nanobananas.providers.handler import image_provider
 from nanobananas.studio.intent import ConversationState, ImageRef, Intent, resolve_intent
-from nanobananas.studio.models import Asset, Conversation, Job, Message
+from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.selectors import asset_get, conversation_get, job_get
 
 __all__ = [
@@ -119,16 +119,26 @@ def conversation_create(*, owner: Owner, title: str = "") -> Conversation:
     title = title.strip()
     if len(title) > 200:
         raise InvalidInput("A title can be at most 200 characters.", code="title_too_long")
-    return Conversation.objects.create(title=title, **_owner_fields(owner))
+    return Conversation.objects.create(
+        title=title, expires_at=text_deadline(owner=owner, created_at=timezone.now()), **_owner_fields(owner)
+    )
+
+
+def _queue(queryset: Any, *, reason: str) -> int:
+    return int(
+        queryset.filter(state=Lifecycle.ACTIVE).update(
+            state=Lifecycle.QUEUED, queued_at=timezone.now(), deletion_reason=reason
+        )
+    )
 
 
 def conversation_delete(*, owner: Owner, conversation_id: uuid.UUID) -> None:
-    """Delete a conversation with its text and images; the blobs go once the rows are gone."""
+    """Queue a conversation with all its text and images for deletion: hidden at once, purged next."""
     with transaction.atomic():
         conversation = conversation_get(owner=owner, conversation_id=conversation_id)
-        blobs = list(Asset.objects.filter(conversation=conversation).values_list("blob_name", flat=True))
-        conversation.delete()
-        _delete_blobs_on_commit(blobs)
+        _queue(Asset.objects.filter(conversation=conversation), reason="user_request")
+        _queue(Message.objects.filter(conversation=conversation), reason="user_request")
+        _queue(Conversation.objects.filter(id=conversation.id), reason="user_request")
 
 
 def conversations_transfer_owner(*, source: Owner, target: Owner) -> int:
@@ -141,8 +151,10 @@ def conversations_transfer_owner(*, source: Owner, target: Owner) -> int:
     written: list[str] = []
     try:
         with transaction.atomic():
-            conversations = Conversation.objects.select_for_update().filter(owner_filter(source))
-            count = conversations.count()
+            conversation_ids = list(
+                Conversation.objects.select_for_update().filter(owner_filter(source)).values_list("id", flat=True)
+            )
+            count = len(conversation_ids)
             for asset in Asset.objects.select_for_update().filter(owner_filter(source)).iterator():
                 folder, _, filename = asset.blob_name.rsplit("/", 2)
                 new_name = f"{folder}/{target.key}/{filename}"
@@ -154,7 +166,14 @@ def conversations_transfer_owner(*, source: Owner, target: Owner) -> int:
                     expires_at=retention_deadline(owner=target, created_at=asset.created_at),
                     **_owner_fields(target),
                 )
-            conversations.update(**_owner_fields(target))
+            for message in Message.objects.filter(conversation_id__in=conversation_ids).only("id", "created_at"):
+                Message.objects.filter(id=message.id).update(
+                    expires_at=text_deadline(owner=target, created_at=message.created_at)
+                )
+            for conversation in Conversation.objects.filter(id__in=conversation_ids).only("id", "updated_at"):
+                Conversation.objects.filter(id=conversation.id).update(
+                    expires_at=text_deadline(owner=target, created_at=conversation.updated_at), **_owner_fields(target)
+                )
             _delete_blobs_on_commit(moved_blobs)
     except BaseException:
         for name in written:
@@ -164,12 +183,10 @@ def conversations_transfer_owner(*, source: Owner, target: Owner) -> int:
 
 
 def asset_delete(*, owner: Owner, asset_id: uuid.UUID) -> None:
-    """Delete one image; versions made from it keep their own pixels."""
+    """Queue one image for deletion: hidden at once, purged next; versions made from it keep their pixels."""
     with transaction.atomic():
         asset = asset_get(owner=owner, asset_id=asset_id)
-        blob = asset.blob_name
-        asset.delete()
-        _delete_blobs_on_commit([blob])
+        _queue(Asset.objects.filter(id=asset.id), reason="user_request")
 
 
 def _prepare_upload(incoming: IncomingFile) -> _Prepared:
@@ -233,7 +250,10 @@ def message_send(
     try:
         with transaction.atomic():
             conversation = Conversation.objects.select_for_update().get(id=conversation_id)
-            message = Message.objects.create(conversation=conversation, role=Message.Role.USER, text=text)
+            text_expiry = text_deadline(owner=owner, created_at=now)
+            message = Message.objects.create(
+                conversation=conversation, role=Message.Role.USER, text=text, expires_at=text_expiry
+            )
             first_upload = _next_number(conversation, Asset.Kind.UPLOAD)
             for offset, upload in enumerate(prepared):
                 asset_id = uuid.uuid4()
@@ -276,8 +296,9 @@ def message_send(
                     conversation=conversation,
                     role=Message.Role.ASSISTANT,
                     text=f"Got your {label} ({label} {numbers}). What would you like me to do?",
+                    expires_at=text_expiry,
                 )
-            update: dict[str, object] = {"updated_at": now}
+            update: dict[str, object] = {"updated_at": now, "expires_at": text_expiry}
             if not conversation.title:
                 update["title"] = (text or prepared[0].original_name or "Pictures")[:TITLE_CHARS]
             Conversation.objects.filter(id=conversation.id).update(**update)
@@ -374,7 +395,12 @@ def _conversation_state(job: Job) -> ConversationState:
     """The images this turn can see: versions made by earlier turns, uploads sent up to this turn."""
     fields = ("id", "kind", "number", "parent_id", "message_id", "operation", "plan")
     versions = list(
-        Asset.objects.filter(conversation_id=job.conversation_id, kind=Asset.Kind.RESULT, job__number__lt=job.number)
+        Asset.objects.filter(
+            conversation_id=job.conversation_id,
+            kind=Asset.Kind.RESULT,
+            state=Lifecycle.ACTIVE,
+            job__number__lt=job.number,
+        )
         .only(*fields)
         .order_by("number")
     )
@@ -382,6 +408,7 @@ def _conversation_state(job: Job) -> ConversationState:
         Asset.objects.filter(
             conversation_id=job.conversation_id,
             kind=Asset.Kind.UPLOAD,
+            state=Lifecycle.ACTIVE,
             message__created_at__lte=job.request.created_at,
         )
         .only(*fields)
@@ -543,7 +570,12 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
         reply_text = outcome.reply
         if outcome.image is not None:
             reply_text = f"{outcome.reply} (version {number})"
-        reply = Message.objects.create(conversation=conversation, role=Message.Role.ASSISTANT, text=reply_text)
+        reply = Message.objects.create(
+            conversation=conversation,
+            role=Message.Role.ASSISTANT,
+            text=reply_text,
+            expires_at=text_deadline(owner=owner, created_at=now),
+        )
         if outcome.image is not None:
             Asset.objects.create(
                 conversation=conversation,
@@ -572,7 +604,9 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
         Job.objects.filter(id=job.id).update(
             status=Job.Status.DONE, result=reply, progress=100, stage="Done", finished_at=now, heartbeat_at=now
         )
-        Conversation.objects.filter(id=conversation.id).update(updated_at=now)
+        Conversation.objects.filter(id=conversation.id).update(
+            updated_at=now, expires_at=text_deadline(owner=owner, created_at=now)
+        )
         _enqueue_next(conversation.id)
 
 

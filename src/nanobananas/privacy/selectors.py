@@ -1,0 +1,88 @@
+"""Reads for privacy: what was deleted (for placeholders) and the state of the lifecycle (for operators)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Min
+from django.utils import timezone
+
+from nanobananas.privacy.models import CleanupRun, DeletionReceipt, PendingBlobDeletion
+
+__all__ = ["RetentionReport", "deleted_images_by_message", "retention_report"]
+
+
+def deleted_images_by_message(*, conversation_id: uuid.UUID) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """Receipts of the images deleted from a conversation, grouped by the message that showed them."""
+    grouped: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    receipts = DeletionReceipt.objects.filter(
+        conversation_id=conversation_id, kind=DeletionReceipt.Kind.ASSET, message_id__isnull=False
+    ).order_by("number")
+    for receipt in receipts:
+        assert receipt.message_id is not None
+        grouped[receipt.message_id].append(
+            {"kind": "image", "number": receipt.number, "reason": receipt.reason, "deleted_at": receipt.purged_at}
+        )
+    return dict(grouped)
+
+
+@dataclass
+class RetentionReport:
+    """What an operator needs to see that the policy is being kept."""
+
+    now: datetime
+    states: dict[str, dict[str, int]] = field(default_factory=dict)
+    oldest_overdue: dict[str, datetime | None] = field(default_factory=dict)
+    oldest_queued: dict[str, datetime | None] = field(default_factory=dict)
+    pending_blob_deletions: int = 0
+    last_runs: dict[str, datetime | None] = field(default_factory=dict)
+    receipts: int = 0
+
+    @property
+    def overdue_limit(self) -> timedelta:
+        return timedelta(minutes=2 * settings.NANOBANANAS["SWEEP_MINUTES"])
+
+    @property
+    def late(self) -> list[str]:
+        """Tables holding an item past its deadline by more than two sweep intervals, or stuck in the queue."""
+        limit = self.now - self.overdue_limit
+        late = [name for name, when in self.oldest_overdue.items() if when is not None and when < limit]
+        late += [f"{name} (queued)" for name, when in self.oldest_queued.items() if when is not None and when < limit]
+        return late
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "now": self.now.isoformat(),
+            "states": self.states,
+            "oldest_overdue": {k: v.isoformat() if v else None for k, v in self.oldest_overdue.items()},
+            "oldest_queued": {k: v.isoformat() if v else None for k, v in self.oldest_queued.items()},
+            "pending_blob_deletions": self.pending_blob_deletions,
+            "last_runs": {k: v.isoformat() if v else None for k, v in self.last_runs.items()},
+            "receipts": self.receipts,
+            "late": self.late,
+        }
+
+
+def retention_report() -> RetentionReport:
+    from nanobananas.studio.models import Asset, Conversation, Lifecycle, Message
+
+    now = timezone.now()
+    report = RetentionReport(now=now)
+    for name, model in [("images", Asset), ("messages", Message), ("conversations", Conversation)]:
+        counts = model.objects.values("state").annotate(n=Count("pk"))  # type: ignore[attr-defined]
+        report.states[name] = {row["state"]: row["n"] for row in counts}
+        active = model.objects.filter(state=Lifecycle.ACTIVE, expires_at__lte=now)  # type: ignore[attr-defined]
+        report.oldest_overdue[name] = active.aggregate(oldest=Min("expires_at"))["oldest"]
+        queued = model.objects.filter(state=Lifecycle.QUEUED)  # type: ignore[attr-defined]
+        report.oldest_queued[name] = queued.aggregate(oldest=Min("queued_at"))["oldest"]
+    report.pending_blob_deletions = PendingBlobDeletion.objects.count()
+    for kind in CleanupRun.Kind:
+        latest = CleanupRun.objects.filter(kind=kind).order_by("-finished_at").first()
+        report.last_runs[str(kind)] = latest.finished_at if latest else None
+    report.receipts = DeletionReceipt.objects.count()
+    return report

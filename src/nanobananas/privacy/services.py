@@ -1,0 +1,448 @@
+"""The data lifecycle: sweep due items into the cleanup queue, purge the queue, repair storage, legal holds.
+
+    created --(expires_at passes: sweep)--> queued (hidden at once) --(purge)--> gone, receipt kept
+       +-- under legal hold: never queued by the sweep, never purged while held
+
+Blob bytes are deleted only after the rows that describe them are gone (their names wait in
+PendingBlobDeletion, so a failed delete is retried by every later purge); a crash in between can
+leave bytes without a row, never a row without bytes. The integrity job removes such leftovers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from nanobananas.privacy.models import CleanupRun, DeletionReceipt, LegalHold, PendingBlobDeletion
+
+__all__ = [
+    "CleanupResult",
+    "IntegrityResult",
+    "PurgeResult",
+    "SweepResult",
+    "blobs_delete_pending",
+    "cleanup_run",
+    "integrity_check",
+    "legal_hold_place",
+    "legal_hold_release",
+    "retention_purge",
+    "retention_sweep",
+    "unheld",
+]
+
+logger = logging.getLogger(__name__)
+audit = logging.getLogger("nanobananas.audit")
+
+BLOB_FOLDERS = ("assets", "uploads")
+
+
+@dataclass
+class SweepResult:
+    queued: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class PurgeResult:
+    purged: dict[str, int] = field(default_factory=dict)
+    bytes_freed: int = 0
+    receipts: int = 0
+    blobs_deleted: int = 0
+    blobs_failed: int = 0
+
+
+@dataclass
+class IntegrityResult:
+    orphan_blobs_deleted: list[str] = field(default_factory=list)
+    rows_missing_blobs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CleanupResult:
+    sweep: SweepResult
+    purge: PurgeResult
+    due: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+
+
+def _active_holds() -> QuerySet[LegalHold]:
+    return LegalHold.objects.filter(released_at__isnull=True)
+
+
+def unheld(queryset: QuerySet[Any], *, kind: str) -> QuerySet[Any]:
+    """Leave out rows under an active legal hold: on the item, its conversation or its owner."""
+    holds = _active_holds()
+    conversation_field = "id" if kind == "conversation" else "conversation_id"
+    owner_prefix = "" if kind != "message" else "conversation__"
+    held = (
+        Q(Exists(holds.filter(conversation_id=OuterRef(conversation_field))))
+        | Q(Exists(holds.filter(owner_user_id=OuterRef(f"{owner_prefix}owner_user_id"))))
+        | Q(Exists(holds.filter(owner_guest_id=OuterRef(f"{owner_prefix}owner_guest_id"))))
+    )
+    if kind == "asset":
+        held |= Q(Exists(holds.filter(asset_id=OuterRef("id"))))
+    return queryset.exclude(held)
+
+
+def _models() -> dict[str, Any]:
+    from nanobananas.studio.models import Asset, Conversation, Message
+
+    return {"asset": Asset, "message": Message, "conversation": Conversation}
+
+
+def _due(now: datetime) -> dict[str, QuerySet[Any]]:
+    from nanobananas.studio.models import Lifecycle
+
+    return {
+        kind: unheld(model.objects.filter(state=Lifecycle.ACTIVE, expires_at__lte=now), kind=kind)
+        for kind, model in _models().items()
+    }
+
+
+def retention_sweep(*, now: datetime | None = None) -> SweepResult:
+    """Queue every item whose time has come. Queued items vanish from every page and API at once."""
+    from nanobananas.studio.models import Lifecycle
+
+    started = timezone.now()
+    now = now or started
+    result = SweepResult()
+    with transaction.atomic():
+        for kind, due in _due(now).items():
+            result.queued[kind] = due.update(state=Lifecycle.QUEUED, queued_at=now, deletion_reason="retention")
+        # A conversation going away takes its remaining text and images with it.
+        models = _models()
+        queued_conversations = models["conversation"].objects.filter(state=Lifecycle.QUEUED).values("id")
+        for kind in ("message", "asset"):
+            extra = unheld(
+                models[kind].objects.filter(state=Lifecycle.ACTIVE, conversation_id__in=queued_conversations),
+                kind=kind,
+            ).update(state=Lifecycle.QUEUED, queued_at=now, deletion_reason="retention")
+            result.queued[kind] += extra
+        CleanupRun.objects.create(kind=CleanupRun.Kind.SWEEP, started_at=started, finished_at=timezone.now(),
+                                  counts=result.queued)  # fmt: skip
+    return result
+
+
+def _sha256_of_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _owner_key(row: Any) -> str:
+    return f"u{row.owner_user_id}" if row.owner_user_id is not None else f"g{row.owner_guest_id}"
+
+
+def _checkpoint() -> None:
+    """SQLite: move the WAL into the main file and truncate it, so deleted bytes leave both files."""
+    # Inside an enclosing transaction (a caller's, or a test's) the checkpoint cannot run; the next
+    # purge outside one does it.
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _purge_assets(batch: int, result: PurgeResult) -> int:
+    from nanobananas.studio.models import Asset, Lifecycle
+
+    now = timezone.now()
+    with transaction.atomic():
+        queued = unheld(Asset.objects.filter(state=Lifecycle.QUEUED), kind="asset").order_by("queued_at")
+        rows = list(queued.select_for_update()[:batch])
+        if not rows:
+            return 0
+        PendingBlobDeletion.objects.bulk_create(
+            [PendingBlobDeletion(blob_name=a.blob_name) for a in rows], ignore_conflicts=True
+        )
+        DeletionReceipt.objects.bulk_create(
+            [
+                DeletionReceipt(
+                    kind=DeletionReceipt.Kind.ASSET,
+                    item_id=str(a.id),
+                    owner_key=_owner_key(a),
+                    conversation_id=a.conversation_id,
+                    message_id=a.message_id,
+                    number=a.number,
+                    content_sha256=a.sha256,
+                    reason=a.deletion_reason or DeletionReceipt.Reason.RETENTION,
+                    created_at=a.created_at,
+                    expires_at=a.expires_at,
+                    queued_at=a.queued_at,
+                    purged_at=now,
+                )
+                for a in rows
+            ]
+        )
+        Asset.objects.filter(id__in=[a.id for a in rows]).delete()
+    result.purged["asset"] = result.purged.get("asset", 0) + len(rows)
+    result.bytes_freed += sum(a.byte_size for a in rows)
+    result.receipts += len(rows)
+    return len(rows)
+
+
+def _purge_messages(batch: int, result: PurgeResult) -> int:
+    from nanobananas.studio.models import Asset, Lifecycle, Message
+
+    now = timezone.now()
+    with transaction.atomic():
+        queued = unheld(Message.objects.filter(state=Lifecycle.QUEUED), kind="message").exclude(
+            Exists(Asset.objects.filter(message_id=OuterRef("id")))
+        )
+        rows = list(queued.select_related("conversation").order_by("queued_at").select_for_update(of=("self",))[:batch])
+        if not rows:
+            return 0
+        DeletionReceipt.objects.bulk_create(
+            [
+                DeletionReceipt(
+                    kind=DeletionReceipt.Kind.MESSAGE,
+                    item_id=str(m.id),
+                    owner_key=_owner_key(m.conversation),
+                    conversation_id=m.conversation_id,
+                    content_sha256=_sha256_of_text(m.text),
+                    reason=m.deletion_reason or DeletionReceipt.Reason.RETENTION,
+                    created_at=m.created_at,
+                    expires_at=m.expires_at,
+                    queued_at=m.queued_at,
+                    purged_at=now,
+                )
+                for m in rows
+            ]
+        )
+        Message.objects.filter(id__in=[m.id for m in rows]).delete()
+    result.purged["message"] = result.purged.get("message", 0) + len(rows)
+    result.receipts += len(rows)
+    return len(rows)
+
+
+def _purge_conversations(batch: int, result: PurgeResult) -> int:
+    from nanobananas.studio.models import Asset, Conversation, Lifecycle, Message
+
+    now = timezone.now()
+    with transaction.atomic():
+        queued = (
+            unheld(Conversation.objects.filter(state=Lifecycle.QUEUED), kind="conversation")
+            .exclude(Exists(Asset.objects.filter(conversation_id=OuterRef("id"))))
+            .exclude(Exists(Message.objects.filter(conversation_id=OuterRef("id"))))
+        )
+        rows = list(queued.order_by("queued_at").select_for_update()[:batch])
+        if not rows:
+            return 0
+        DeletionReceipt.objects.bulk_create(
+            [
+                DeletionReceipt(
+                    kind=DeletionReceipt.Kind.CONVERSATION,
+                    item_id=str(c.id),
+                    owner_key=_owner_key(c),
+                    conversation_id=c.id,
+                    content_sha256=_sha256_of_text(c.title),
+                    reason=c.deletion_reason or DeletionReceipt.Reason.RETENTION,
+                    created_at=c.created_at,
+                    expires_at=c.expires_at,
+                    queued_at=c.queued_at,
+                    purged_at=now,
+                )
+                for c in rows
+            ]
+        )
+        Conversation.objects.filter(id__in=[c.id for c in rows]).delete()
+    result.purged["conversation"] = result.purged.get("conversation", 0) + len(rows)
+    result.receipts += len(rows)
+    return len(rows)
+
+
+def _purge_guests(result: PurgeResult) -> None:
+    """Guests with nothing left (and past their own lifetime) go too; their cookie then starts fresh."""
+    from nanobananas.accounts.models import Guest
+    from nanobananas.studio.models import Asset, Conversation
+
+    now = timezone.now()
+    cutoff = now - timedelta(hours=settings.NANOBANANAS["GUEST_RETENTION_HOURS"])
+    with transaction.atomic():
+        empty = (
+            Guest.objects.filter(created_at__lte=cutoff)
+            .exclude(Exists(Conversation.objects.filter(owner_guest_id=OuterRef("id"))))
+            .exclude(Exists(Asset.objects.filter(owner_guest_id=OuterRef("id"))))
+            .exclude(Exists(_active_holds().filter(owner_guest_id=OuterRef("id"))))
+        )
+        ids = list(empty.values_list("id", flat=True))
+        if not ids:
+            return
+        DeletionReceipt.objects.bulk_create(
+            [
+                DeletionReceipt(
+                    kind=DeletionReceipt.Kind.GUEST,
+                    item_id=str(guest_id),
+                    owner_key=f"g{guest_id}",
+                    reason=DeletionReceipt.Reason.RETENTION,
+                    purged_at=now,
+                )
+                for guest_id in ids
+            ]
+        )
+        Guest.objects.filter(id__in=ids).delete()
+        transaction.on_commit(lambda: _shred_owner_keys([f"g{guest_id}" for guest_id in ids]))
+    result.purged["guest"] = result.purged.get("guest", 0) + len(ids)
+    result.receipts += len(ids)
+
+
+def _shred_owner_keys(owner_keys: list[str]) -> None:
+    """Crypto-shredding: with the data key gone, any copy of the owner's blobs is unreadable."""
+    try:
+        from nanobananas.vault.services import owner_keys_shred
+    except ImportError:  # the vault app is optional in this release
+        return
+    for key in owner_keys:
+        owner_keys_shred(owner_key=key)
+
+
+def blobs_delete_pending(*, limit: int = 10_000) -> tuple[int, int]:
+    """Delete the bytes of blobs whose rows are gone. Returns (deleted, failed); failures are retried later."""
+    deleted = failed = 0
+    for pending in PendingBlobDeletion.objects.order_by("id")[:limit]:
+        try:
+            default_storage.delete(pending.blob_name)
+        except Exception as exc:  # any storage failure: keep the name and try again next time
+            failed += 1
+            PendingBlobDeletion.objects.filter(id=pending.id).update(
+                attempts=pending.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+            )
+            logger.warning("could not delete blob %s: %s", pending.blob_name, exc)
+            continue
+        PendingBlobDeletion.objects.filter(id=pending.id).delete()
+        deleted += 1
+    return deleted, failed
+
+
+def retention_purge(*, batch: int | None = None) -> PurgeResult:
+    """Physically delete everything queued: images (rows, then bytes), then text, then empty conversations."""
+    started = timezone.now()
+    batch = batch or settings.NANOBANANAS["PURGE_BATCH"]
+    result = PurgeResult()
+    for purge in (_purge_assets, _purge_messages, _purge_conversations):
+        while True:
+            done = purge(batch, result)
+            _flush_blobs(result)
+            _checkpoint()
+            if done < batch:
+                break
+    _purge_guests(result)
+    _flush_blobs(result)
+    _checkpoint()
+    CleanupRun.objects.create(
+        kind=CleanupRun.Kind.PURGE,
+        started_at=started,
+        finished_at=timezone.now(),
+        counts={**result.purged, "bytes_freed": result.bytes_freed, "blobs_failed": result.blobs_failed},
+    )
+    return result
+
+
+def _flush_blobs(result: PurgeResult) -> None:
+    deleted, failed = blobs_delete_pending()
+    result.blobs_deleted += deleted
+    result.blobs_failed = failed
+
+
+def _stored_blob_names() -> list[str]:
+    names: list[str] = []
+
+    def walk(folder: str) -> None:
+        if not default_storage.exists(folder):
+            return
+        directories, files = default_storage.listdir(folder)
+        names.extend(f"{folder}/{name}" for name in files)
+        for directory in directories:
+            walk(f"{folder}/{directory}")
+
+    for folder in BLOB_FOLDERS:
+        walk(folder)
+    return names
+
+
+def integrity_check(*, repair: bool = True) -> IntegrityResult:
+    """Blobs without a row (older than the grace period) are deleted; rows without a blob are reported."""
+    from nanobananas.studio.models import Asset
+
+    started = timezone.now()
+    result = IntegrityResult()
+    grace = timedelta(hours=settings.NANOBANANAS["ORPHAN_GRACE_HOURS"])
+    known = set(Asset.objects.values_list("blob_name", flat=True))
+    pending = set(PendingBlobDeletion.objects.values_list("blob_name", flat=True))
+    for name in _stored_blob_names():
+        if name in known:
+            continue
+        if name not in pending and default_storage.get_modified_time(name) > started - grace:
+            continue  # a job may be between writing its bytes and committing its row
+        result.orphan_blobs_deleted.append(name)
+        if repair:
+            default_storage.delete(name)
+            PendingBlobDeletion.objects.filter(blob_name=name).delete()
+    for asset_id, blob in Asset.objects.values_list("id", "blob_name").iterator():
+        if not default_storage.exists(blob):
+            result.rows_missing_blobs.append(str(asset_id))
+            logger.error("image %s has no stored bytes (%s)", asset_id, blob)
+    CleanupRun.objects.create(
+        kind=CleanupRun.Kind.INTEGRITY,
+        started_at=started,
+        finished_at=timezone.now(),
+        counts={"orphan_blobs": len(result.orphan_blobs_deleted), "rows_missing_blobs": len(result.rows_missing_blobs)},
+    )
+    return result
+
+
+def cleanup_run(*, dry_run: bool = False) -> CleanupResult:
+    """Sweep then purge, now. With `dry_run`, only count what is due and change nothing."""
+    if dry_run:
+        due = {kind: queryset.count() for kind, queryset in _due(timezone.now()).items()}
+        return CleanupResult(sweep=SweepResult(), purge=PurgeResult(), due=due, dry_run=True)
+    started = time.perf_counter()
+    sweep = retention_sweep()
+    purge = retention_purge()
+    logger.info("cleanup: queued %s, purged %s in %.2fs", sweep.queued, purge.purged, time.perf_counter() - started)
+    return CleanupResult(sweep=sweep, purge=purge)
+
+
+def legal_hold_place(
+    *,
+    reason: str,
+    placed_by_id: int | None,
+    asset_id: uuid.UUID | None = None,
+    conversation_id: uuid.UUID | None = None,
+    owner_user_id: int | None = None,
+    owner_guest_id: uuid.UUID | None = None,
+) -> LegalHold:
+    """Keep one target out of every deletion until released; queued items under it wait, unpurged."""
+    if not reason.strip():
+        raise ValueError("a legal hold needs a reason")
+    with transaction.atomic():
+        hold = LegalHold.objects.create(
+            reason=reason.strip(),
+            placed_by_id=placed_by_id,
+            asset_id=asset_id,
+            conversation_id=conversation_id,
+            owner_user_id=owner_user_id,
+            owner_guest_id=owner_guest_id,
+        )
+        audit.info(
+            "legal hold placed: hold=%s asset=%s conversation=%s user=%s guest=%s by=%s",
+            hold.id, asset_id, conversation_id, owner_user_id, owner_guest_id, placed_by_id,
+        )  # fmt: skip
+    return hold
+
+
+def legal_hold_release(*, hold_id: uuid.UUID, released_by_id: int | None) -> None:
+    """Release a hold; anything past its time goes at the next sweep."""
+    with transaction.atomic():
+        updated = LegalHold.objects.filter(id=hold_id, released_at__isnull=True).update(
+            released_at=timezone.now(), released_by_id=released_by_id
+        )
+        if updated:
+            audit.info("legal hold released: hold=%s by=%s", hold_id, released_by_id)

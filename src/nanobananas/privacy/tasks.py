@@ -1,0 +1,29 @@
+"""Scheduled lifecycle jobs: cleanup (sweep + purge) every few minutes, storage integrity daily."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from nanobananas.privacy import services
+from nanobananas.privacy.models import CleanupRun
+
+
+@db_periodic_task(crontab(minute="*"))
+@lock_task("nanobananas-cleanup")
+def run_cleanup() -> None:
+    """Checks every minute; runs when the configured interval (NANOBANANAS_SWEEP_MINUTES) has passed."""
+    latest = CleanupRun.objects.filter(kind=CleanupRun.Kind.PURGE).order_by("-finished_at").first()
+    interval = timedelta(minutes=settings.NANOBANANAS["SWEEP_MINUTES"])
+    if latest is None or timezone.now() - latest.finished_at >= interval - timedelta(seconds=30):
+        services.cleanup_run()
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+@lock_task("nanobananas-integrity")
+def run_integrity_check() -> None:
+    services.integrity_check(repair=True)
