@@ -98,6 +98,10 @@ def photo_png() -> bytes:
         ([("flip", {"direction": "vertical"})], 0, 0.0),
         ([("resize", {"width": 300})], 3, 0.05),
         ([("brightness", {"amount": 0.1}), ("resize", {"width": 300, "mode": "fit"})], 3, 0.05),
+        # validated params as pipeline.validate_plan dumps them, defaults included
+        ([("resize", {"width": 300, "height": None, "factor": None, "mode": "fit"})], 3, 0.05),
+        ([("rotate", {"degrees": 90.0, "expand": True, "fill": "#ffffff"})], 0, 0.0),
+        ([("sharpen", {"amount": 1.0, "radius": 1.0}), ("flip", {"direction": "horizontal"})], 8, 0.6),
     ],
 )
 def test_each_op_matches_the_pillow_path(
@@ -264,3 +268,38 @@ def test_pyvips_is_imported_only_when_used() -> None:
     code = "import sys, nanobananas.engine.fastpath; print('pyvips' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("steps", "max_difference"),
+    [
+        ([("resize", {"width": 300})], 3),
+        ([("brightness", {"amount": 0.1})], 1),
+        ([("contrast", {"amount": 0.1})], 1),
+        ([("sharpen", {})], 8),
+        ([("grayscale", {})], 1),
+        ([("rotate", {"degrees": 270})], 0),
+        ([("flip", {"direction": "vertical"})], 0),
+        (
+            [
+                ("resize", {"width": 300}),
+                ("brightness", {"amount": 0.1}),
+                ("contrast", {"amount": 0.1}),
+                ("sharpen", {}),
+            ],
+            8,
+        ),
+    ],
+)
+def test_matches_the_engines_own_pillow_pipeline(photo_png: bytes, steps: Steps, max_difference: int) -> None:
+    from nanobananas.engine.pipeline import run_plan, validate_plan
+    from nanobananas.engine.plan import OpCall, Plan
+
+    plan = Plan(steps=[OpCall(op=name, params=params) for name, params in steps], planner_version="test")
+    validated = [(operation.name, params.model_dump()) for operation, params in validate_plan(plan)]
+    fast = _open(run_plan_fast(photo_png, validated, format="png", quality=90))
+    reference = run_plan(_photo(), plan).image
+    assert (fast.size, fast.mode) == (reference.size, reference.mode)
+    difference = np.abs(_pixels(fast) - _pixels(reference))
+    assert difference.max() <= max_difference
+    assert abs(_pixels(fast).mean() - _pixels(reference).mean()) <= 0.6
