@@ -64,6 +64,46 @@ from nanobananas.engine.render.understand import Brief, DesignPromptError, MenuI
         ),
         ("a thank you card for my teacher", "card", "Thank You", "Teacher", ()),
         ("a poster for a concert on 5/6 at 8pm", "poster", "Concert", "", ("5/6", "8 PM")),
+        (
+            "Create an Instagram post for my bakery's 20% off croissants this Friday",
+            "instagram-post",
+            "Bakery",
+            "Croissants",
+            ("This Friday",),
+        ),
+        ("a poster saying Lost Cat, call 555-1234", "poster", "Lost Cat", "", ("Call 555-1234",)),
+        (
+            "flyer for piano lessons, $30/hour, call Maria 555-0100",
+            "flyer",
+            "Piano Lessons",
+            "",
+            ("$30/hour", "Call Maria 555-0100"),
+        ),
+        (
+            "invitation for Emma's baby shower on Sunday, March 3rd at 2pm at 14 Oak Street",
+            "invitation",
+            "Emma's Baby Shower",
+            "",
+            ("Sunday, March 3rd", "2 PM", "14 Oak Street"),
+        ),
+        ("make me a poster", "poster", "Your Headline", "", ()),
+        ("a black friday sale banner up to 70% off", "sale-banner", "Black Friday Sale", "", ()),
+        (
+            "a minimalist poster for a photography exhibition opening 12 March 2027 at the City Gallery",
+            "poster",
+            "Photography Exhibition Opening",
+            "",
+            ("12 March 2027", "The City Gallery"),
+        ),
+        ("happy new year card", "card", "Happy New Year", "", ()),
+        ("a christmas card for the Smith family", "card", "Merry Christmas", "Smith Family", ()),
+        (
+            "a thumbnail for my video about how to bake sourdough bread",
+            "youtube-thumbnail",
+            "How to Bake Sourdough Bread",
+            "",
+            (),
+        ),
     ],
 )
 def test_prompt_is_read_into_kind_title_and_details(
@@ -157,6 +197,11 @@ def test_a_design_set_in_a_scene_keeps_its_text_and_the_scene() -> None:
 
 def test_a_night_event_is_not_a_night_sky() -> None:
     assert understand("a poster for a jazz night").scene is None
+    assert understand("a flyer for a quiz on Saturday night").scene is None
+
+
+def test_a_place_name_draws_no_scene() -> None:
+    assert understand("a poster for an exhibition at the City Gallery").scene is None
 
 
 def test_size_in_the_prompt_is_read() -> None:

@@ -19,10 +19,10 @@ __all__ = ["LAYOUTS", "choose_layout"]
 # ---------------------------------------------------------------- shared pieces
 
 
-def _detail_lines(brief: Brief, *, joined: bool = True, limit: int = 40) -> list[str]:
+def _detail_lines(brief: Brief, *, joined: bool = True, limit: int = 30) -> list[str]:
     """Short details share a line separated by dots; long ones get a line each."""
     details = [d for d in brief.details if d]
-    if joined and details and len(" · ".join(details)) <= limit:
+    if joined and len(details) > 1 and len(" · ".join(details)) <= limit:
         return ["  ·  ".join(details)]
     return details
 
@@ -103,14 +103,18 @@ def classic(page: Page, brief: Brief) -> None:
     motif = theme_motif(brief.theme, page.rng)
     MOTIFS[motif](page.image, w / 2, h * 0.14, u * 0.055, accent, p.background)
     ink = _on(p.background, p.ink)
-    lines = _title_lines(page, brief, ink, size=0.16, kicker_colour=_on(p.background, p.accent, p.ink))
+    lines = _title_lines(page, brief, ink, size=0.17, kicker_colour=_on(p.background, p.accent, p.ink))
     lines += [
         Line("", page.fonts.body, 0.03, accent, rule=0.22, gap=1.2),
-        Line(brief.subtitle, page.fonts.body, 0.055, _on(p.background, p.soft, p.ink), gap=1.0, max_lines=3),
+        Line(brief.subtitle, page.fonts.body, 0.06, _on(p.background, p.soft, p.ink), gap=1.0, max_lines=3),
     ]
-    lines += [Line(d, page.fonts.label, 0.045, ink, gap=0.5, max_lines=2) for d in _detail_lines(brief)]
+    lines += [Line(d, page.fonts.label, 0.052, ink, gap=0.5, max_lines=2) for d in _detail_lines(brief)]
     margin = int(u * 0.11)
-    page.stack(lines, (margin, int(h * 0.22), w - margin, int(h * 0.9)))
+    page.stack(lines, (margin, int(h * 0.22), w - margin, int(h * 0.86)))
+    dot = u * 0.012
+    for k in (-1, 0, 1):
+        x, y = w / 2 + k * dot * 4, h - u * 0.1
+        fill_ellipse(page.image, (x - dot, y - dot, x + dot, y + dot), accent)
     _price_badge(page, brief, w - u * 0.17, h - u * 0.17, u * 0.11, _decorative(p.background, p.surface, p.accent))
 
 
@@ -166,7 +170,7 @@ def arch(page: Page, brief: Brief) -> None:
     ink = _on(p.background, p.ink)
     lines = _title_lines(page, brief, ink, size=0.15, kicker_colour=_on(p.background, p.accent, p.ink))
     lines += [Line(brief.subtitle, page.fonts.body, 0.055, _on(p.background, p.soft, p.ink), gap=0.9, max_lines=3)]
-    lines += [Line(d, page.fonts.label, 0.045, ink, gap=0.6, max_lines=2) for d in _detail_lines(brief)]
+    lines += [Line(d, page.fonts.label, 0.05, ink, gap=0.6, max_lines=2) for d in _detail_lines(brief)]
     margin = int(u * 0.09)
     page.stack(lines, (margin, int(cy + u * 0.07), w - margin, h - margin))
     _price_badge(page, brief, w - u * 0.16, u * 0.16, u * 0.11, _decorative(p.background, p.accent, p.surface))

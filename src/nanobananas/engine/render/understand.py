@@ -454,10 +454,18 @@ class _Reader:
         return re.sub(r"\0+", " | ", "".join(chars))
 
 
+_MEDIA_LEAD = re.compile(
+    r"^(?:new\s+)?(?:video|post|episode|vlog|talk|article|blog(?:\s+post)?|podcast)\s+(?:about|on|for|of|called)\s+",
+    re.IGNORECASE,
+)
+
+
 def _clean_chunk(chunk: str) -> str:
+    """Trim connecting words, quotes and "video about" from the ends of a leftover piece of the prompt."""
     words = chunk.strip(" \t'\"\u201c\u201d\u2018\u2019.-\u2013\u2014").split()
     while words and words[0].lower().strip(",.") in _EDGE_WORDS:
         words.pop(0)
+    words = _MEDIA_LEAD.sub("", " ".join(words)).split()
     while words and words[-1].lower().strip(",.") in _EDGE_WORDS:
         words.pop()
     text = " ".join(words).strip(" ,.;:!?-\u2013\u2014'\"")
@@ -557,8 +565,9 @@ def _take_details(reader: _Reader) -> tuple[list[tuple[int, str]], str, list[str
         contacts.append(m.group(0))
     for m in reader.take(r"\b(?:https?://)?(?:www\.)?[\w-]+\.(?:com|org|net|io|co|dev|app|shop|store|me)(?:/\S*)?"):
         contacts.append(m.group(0))
-    for m in reader.take(r"(?<![\w/])\+?\d[\d ().-]{6,}\d\b"):
-        contacts.append(m.group(0).strip())
+    phone = r"(?:\b(?:call|phone|tel|text|whatsapp)(?:\s+[A-Z][a-z]+)?:?\s+)?(?<![\w/])\+?\d[\d ().-]{6,}\d\b"
+    for m in reader.take(phone):
+        contacts.append(_sentence_case(m.group(0).strip()))
     price = ""
     for m in reader.take(
         r"\b(?:up\s+to\s+)?\d{1,3}\s*%\s*off\b|\b(?:half\s+price|buy\s+one,?\s+get\s+one(?:\s+free)?|bogo)\b"
@@ -570,7 +579,7 @@ def _take_details(reader: _Reader) -> tuple[list[tuple[int, str]], str, list[str
             found.append((m.start(), value))
     for m in reader.take(
         r"(?:\b(?:only|just|for|at|from)\s+)?(?:[$€£¥]\s?\d+(?:[.,]\d{1,2})?|\b\d+(?:[.,]\d{1,2})?\s*"
-        r"(?:dollars|euros|pounds|bucks)\b)(?:\s+(?:each|per\s+\w+|entry|admission|tickets?|cover|a\s+head))?"
+        r"(?:dollars|euros|pounds|bucks)\b)(?:\s*/\s*[a-z]+|\s+(?:each|per\s+\w+|entry|admission|tickets?|cover|a\s+head))?"
     ):
         value = re.sub(r"^(?:only|just|for|at|from)\s+", "", m.group(0), flags=re.IGNORECASE)
         found.append((m.start(), title_case(value)))
@@ -578,7 +587,7 @@ def _take_details(reader: _Reader) -> tuple[list[tuple[int, str]], str, list[str
         rf"(?:\b(?:on|this\s+coming)\s+)?(?:{_WEEKDAY},?\s+)?{_MONTH}\s+\d{{1,2}}{_ORDINAL}?(?:,?\s+\d{{4}})?\b",
         rf"(?:\b(?:on|this\s+coming)\s+)?(?:{_WEEKDAY},?\s+)?(?:the\s+)?\d{{1,2}}{_ORDINAL}?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?\b",
         r"(?:\bon\s+)?\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b",
-        rf"\b(?:(?:next|this|every|on|each)\s+)?(?:{_WEEKDAY}|weekend|week)\b(?:\s+(?:night|morning|evening|afternoon)s?)?",
+        rf"(?<!black\s)(?<!cyber\s)\b(?:(?:next|this|every|on|each)\s+)?(?:{_WEEKDAY}|weekend|week)\b(?:\s+(?:night|morning|evening|afternoon)s?)?",
         r"\b(?:tomorrow|tonight|today)\b",
     )
     for pattern in date_patterns:
@@ -593,6 +602,12 @@ def _take_details(reader: _Reader) -> tuple[list[tuple[int, str]], str, list[str
     )
     for m in reader.take(time_pattern):
         found.append((m.start(), _format_time(m)))
+    street = (
+        r"(?:\b(?:at|in|on)\s+)?\b\d{1,5}\s+(?:[A-Z][\w'\u2019]*\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln"
+        r"|Drive|Dr|Boulevard|Blvd|Way|Place|Pl|Square|Sq|Court|Ct|Terrace)\b\.?"
+    )
+    for m in reader.take(street, flags=0):
+        found.append((m.start(), re.sub(r"^(?:at|in|on)\s+", "", m.group(0))))
     proper = rf"(?!(?i:{_WEEKDAY}|{_MONTH})\b)[A-Z][\w'\u2019&.]*"
     place_named = rf"\b(?:at|in)\s+((?:the\s+)?{proper}(?:\s+(?:{proper}|of|de|la|the|&)){{0,5}})"
     for m in reader.take(place_named, flags=0):
@@ -621,7 +636,8 @@ def _take_details(reader: _Reader) -> tuple[list[tuple[int, str]], str, list[str
 def _take_colours(reader: _Reader) -> tuple[list[str], str | None]:
     names = "|".join(sorted(COLOUR_WORDS, key=len, reverse=True))
     shade = r"(?:(?:light|dark|pale|deep|bright|soft|pastel|hot|baby|royal|navy|forest|sky)\s+)?"
-    colour = rf"{shade}(?:{names})\b"
+    # "Blue Note", "Black Friday": a capitalised colour before another capitalised word is a name
+    colour = rf"(?!(?-i:[A-Z][a-z]+\s+[A-Z]))(?!black\s+friday){shade}(?:{names})\b"
     background = None
     for m in reader.take(
         rf"\b(?:on\s+(?:a\s+)?|with\s+(?:a\s+)?)?({colour})\s+background\b"
@@ -677,8 +693,8 @@ def _take_age(reader: _Reader) -> str:
 
 
 def _take_name(reader: _Reader, kind: str) -> str:
-    person = r"[A-Z][a-zà-ÿ'\u2019-]+(?:\s+(?:[A-Z][a-zà-ÿ'\u2019-]+|de|da|van|von))*"
-    names = rf"({person}(?:\s+(?:and|&)\s+{person})?)"
+    person = r"[A-Z][a-zà-ÿ-]+(?:\s+(?:[A-Z][a-zà-ÿ-]+|de|da|van|von))*"
+    names = rf"({person}(?:\s+(?:and|&)\s+{person})?)(?!['\u2019\w])"
     lead = r"\b(?:for|to|awarded\s+to|presented\s+to|from|of|by)\s+(?:my\s+|our\s+)?"
     for m in reader.take(lead + names, flags=0):
         return m.group(1).replace(" and ", " & ")
@@ -757,17 +773,19 @@ def understand(prompt: str) -> Brief:
     request = _REQUEST.match(text)
     if request and request.end() < len(text):
         text = text[request.end() :].lstrip(" ,:")
+    text = re.sub(r"\b(my|our|your|their)\s+([\w-]+)['\u2019]s\b", r"\1 \2", text, flags=re.IGNORECASE)
     reader = _Reader(text)
     quotes = _take_quotes(reader)
     kind, kind_match = _find_kind(text)
     theme = _find_theme(text, kind)
-    scene = _find_scene(text)
     size = _take_size(reader)
     items = _menu_items(reader, theme) if kind == "menu" else ()
     colours, background = _take_colours(reader)
     mood = _take_mood(reader, kind_match.start() if kind_match else 0)
     age = _take_age(reader)
     found, price, contacts = _take_details(reader)
+    # places and dates are taken first, so "the City Gallery" or "Saturday night" draw no scene
+    scene = _find_scene(reader.remainder())
     if kind is None:
         if theme == "birthday" and not quotes:
             kind = "birthday-card"
@@ -833,8 +851,10 @@ def _compose(base: Brief, text: str, quotes: list[str], chunks: list[str], detai
         details = [*[c for c in rest if c.lower() != name.lower()], *details]
     elif kind == "card":
         title = greeting or subject or "Hello"
-        subtitle = name or (subject if greeting and subject else "")
-        details = [*rest, *details]
+        said = set(title.lower().split()) | {"card", "happy"}
+        others = [c for c in chunks if not set(c.lower().split()) <= said and c.lower() != name.lower()]
+        subtitle = name or (title_case(others[0]) if others else "")
+        details = [*[_sentence_case(c) for c in others[0 if name else 1 :]], *details]
     elif kind == "certificate":
         kind_word = re.search(r"\bcertificate\s+of\s+([a-z]+)|\b([a-z]+)\s+certificate\b", text, re.IGNORECASE)
         what = (kind_word.group(1) or kind_word.group(2)) if kind_word else ""
@@ -862,7 +882,7 @@ def _compose(base: Brief, text: str, quotes: list[str], chunks: list[str], detai
             title, subtitle = subject or greeting or "Join Us", ""
         details = [*rest, *details]
     else:
-        title = subject or greeting or name or ("Sale" if base.price else "") or "Hello"
+        title = subject or greeting or name or ("Sale" if base.price else "") or "Your Headline"
         subtitle = rest[0] if rest else (name if name and name != title else "")
         details = [*rest[1:], *details]
     return replace(base, title=title, subtitle=subtitle, kicker=kicker, details=tuple(details))
