@@ -135,8 +135,9 @@ def _open_header(data: bytes, max_pixels: int) -> ImageFile.ImageFile:
     prefix = data[:16]
     for name in accepted_formats():
         factory, accept = Image.OPEN[name]
-        # Pillow's accept hooks return True, False or a string explaining a near miss.
-        if accept is not None and accept(prefix) is not True:
+        # Pillow's accept hooks return a truth value, or a string explaining a near miss.
+        verdict = True if accept is None else accept(prefix)
+        if isinstance(verdict, str) or not verdict:
             continue
         try:
             # Calling the plugin directly reads the header without Image.open's global
