@@ -9,8 +9,8 @@ from typing import Any
 from nanobananas.engine.plan import Clarification, OpCall, OutputSpec, Plan, PlanOutcome, Refusal
 from nanobananas.engine.planner.output import extract_output
 from nanobananas.engine.planner.refusals import generative_refusal, refusal_for_unmatched
-from nanobananas.engine.planner.rules import Clause, match_clause
-from nanobananas.engine.planner.text import normalize
+from nanobananas.engine.planner.rules import Clause, RuleOutcome, match_clause
+from nanobananas.engine.planner.text import Normalized, normalize
 
 __all__ = ["EXAMPLES", "PLANNER_VERSION", "PlannerContext", "plan_instruction"]
 
@@ -70,7 +70,7 @@ _EXAMPLE_WORDS: dict[str, frozenset[str]] = {
     example: frozenset(word for word in example.split() if word not in _FILLER) for example in EXAMPLES
 }
 _FIX_IT = re.compile(
-    r"^(?:tone\s+(?:it|that|this)\s+down|bring\s+(?:it|that)\s+down|fix|correct|repair|sort\s+out|improve|adjust|sort)\s*(?:it|that|this|the\s+\w+)?(?:\s+up|\s+out)?$"
+    r"^(?:tone\s+(?:it|that|this)\s+down|bring\s+(?:it|that)\s+down|clean|fix|correct|repair|sort\s+out|improve|adjust|sort)\s*(?:it|that|this|the\s+\w+)?(?:\s+up|\s+out)?$"
 )
 _AGAIN = re.compile(
     r"^(?:again|repeat|do\s+(?:it|that|this)\s+again|once\s+more|same\s+again|(?:a\s+(?:bit|little)\s+|even\s+|much\s+|some\s+)?more"
@@ -115,6 +115,10 @@ def _leading_verb(clause: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _match(text: str, normalized: Normalized) -> RuleOutcome | None:
+    return match_clause(Clause(text, normalized.quotes, normalized.links))
+
+
 def plan_instruction(text: str, *, context: PlannerContext | None = None) -> PlanOutcome:
     """Plan an English instruction. Unknown words never raise: the result is then a Clarification."""
     normalized = normalize(text)
@@ -128,6 +132,7 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
     parts = _split(normalized.text)
     index = 0
     previous: str | None = None
+    previous_count = 0
     while index < len(parts):
         spec, clause = extract_output(parts[index])
         output.update(spec)
@@ -136,34 +141,33 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
             continue
         if _FIX_IT.match(clause) and previous is not None and steps:
             continue
-        if (
-            _AGAIN.match(clause)
-            and context is not None
-            and context.previous_plan is not None
-            and context.previous_plan.steps
-        ):
+        if _AGAIN.match(clause) and context is not None and context.previous_plan and context.previous_plan.steps:
             steps.append(context.previous_plan.steps[-1].model_copy(deep=True))
-            previous = clause
+            previous, previous_count = clause, 1
             continue
-        outcome = match_clause(Clause(clause, normalized.quotes, normalized.links))
-        if outcome is None and previous is not None:
-            verb = _leading_verb(previous)
-            if verb is not None:
-                outcome = match_clause(Clause(f"{verb} {clause}", normalized.quotes, normalized.links))
+        outcome = _match(clause, normalized)
+        verb = _leading_verb(previous) if previous is not None else None
+        if outcome is None and verb is not None:
+            # "increase the brightness and contrast": the second clause borrows the first one's verb.
+            outcome = _match(f"{verb} {clause}", normalized)
         if outcome is None and index < len(parts):
-            joined = f"{clause} and {parts[index]}"
-            outcome = match_clause(Clause(joined, normalized.quotes, normalized.links))
-            if outcome is not None:
-                index += 1
+            outcome = _match(f"{clause} and {parts[index]}", normalized)
+            index += 1 if outcome is not None else 0
+        if outcome is None and previous is not None and previous_count:
+            # "frame it in black, 15px": a clause that only adds a detail to the one before.
+            merged = _match(f"{previous} {clause}", normalized)
+            if isinstance(merged, list):
+                del steps[-previous_count:]
+                outcome, clause = merged, f"{previous} {clause}"
         if outcome is None:
             outcome = refusal_for_unmatched(clause) or Clarification(
                 question=f"I did not understand {clause!r}. Did you mean one of these?",
                 suggestions=_suggestions(clause),
             )
-        if isinstance(outcome, (Refusal, Clarification)):
+        if isinstance(outcome, Refusal | Clarification):
             return outcome
         steps.extend(outcome)
-        previous = clause
+        previous, previous_count = clause, len(outcome)
     if not steps and not output:
         return Clarification(question="What would you like me to do with the image?", suggestions=list(EXAMPLES[:6]))
     return Plan(steps=steps, output=OutputSpec(**output) if output else None, planner_version=PLANNER_VERSION)
