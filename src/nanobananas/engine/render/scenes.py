@@ -205,7 +205,8 @@ def _ridge(rng: np.random.Generator, width: int, base: float, amplitude: float, 
         points, spread = merged, spread * roughness
     points = (points - points.min()) / max(float(np.ptp(points)), 1e-6)
     profile = np.interp(np.linspace(0, len(points) - 1, width), np.arange(len(points)), points)
-    return (base - profile * amplitude).astype(np.float32)
+    ridge: np.ndarray = (base - profile * amplitude).astype(np.float32)
+    return ridge
 
 
 def _fill_below(canvas: np.ndarray, ridge: np.ndarray, top: RGB, bottom: RGB | None = None) -> None:
