@@ -12,8 +12,8 @@ from nanobananas.vault.crypto import (
     CHUNK_SIZE,
     HEADER_SIZE,
     MAGIC,
+    BlobReader,
     StreamReader,
-    blob_decrypt,
     blob_encrypt,
     blob_header_read,
     plaintext_size,
@@ -36,10 +36,14 @@ def seal(data: bytes, *, owner: str = OWNER, name: str = NAME, chunk_size: int =
     return b"".join(chunks)
 
 
-def unseal(blob: bytes, *, owner: str = OWNER, name: str = NAME, key: bytes = KEY) -> bytes:
+def reader(blob: bytes, *, owner: str = OWNER, name: str = NAME, key: bytes = KEY) -> BlobReader:
     source = io.BytesIO(blob)
     header = blob_header_read(source)
-    return b"".join(blob_decrypt(source, header, key=key, owner_key=owner, blob_name=name))
+    return BlobReader(source, header, blob_size=len(blob), key=key, owner_key=owner, blob_name=name)
+
+
+def unseal(blob: bytes, *, owner: str = OWNER, name: str = NAME, key: bytes = KEY) -> bytes:
+    return reader(blob, owner=owner, name=name, key=key).readall()
 
 
 @pytest.mark.parametrize("size", [0, 1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 2 * CHUNK_SIZE, 3 * CHUNK_SIZE + 5])
@@ -100,7 +104,7 @@ def test_truncated_inside_a_chunk_fails(cut: int) -> None:
 
 
 def test_header_only_is_truncated() -> None:
-    with pytest.raises(DecryptionError, match="chunk 0 is incomplete"):
+    with pytest.raises(FormatError, match="vault blob of 37 bytes is truncated"):
         unseal(seal(b"x")[:HEADER_SIZE])
 
 
@@ -166,24 +170,52 @@ def test_a_blob_cut_inside_a_tag_has_no_size() -> None:
         plaintext_size(HEADER_SIZE + SEALED_CHUNK + 5, CHUNK_SIZE)
 
 
-def test_stream_reader_gives_full_reads_through_a_buffered_reader() -> None:
-    data = os.urandom(5 * CHUNK_SIZE + 17)
-    blob = seal(data, chunk_size=4096)
-    source = io.BytesIO(blob)
-    header = blob_header_read(source)
-    reader = io.BufferedReader(
-        StreamReader(blob_decrypt(source, header, key=KEY, owner_key=OWNER, blob_name=NAME)), buffer_size=4096
-    )
-    assert reader.read(10_000) == data[:10_000]
-    assert reader.read(1) == data[10_000:10_001]
-    assert reader.read() == data[10_001:]
-    assert reader.read() == b""
+def test_buffered_reads_of_any_size_return_the_plaintext() -> None:
+    data = os.urandom(5 * 4096 + 17)
+    buffered = io.BufferedReader(reader(seal(data, chunk_size=4096)), buffer_size=4096)
+    assert buffered.read(10_000) == data[:10_000]
+    assert buffered.read(1) == data[10_000:10_001]
+    assert buffered.read() == data[10_001:]
+    assert buffered.read() == b""
+
+
+def test_seeking_reads_any_range() -> None:
+    data = os.urandom(5 * 4096 + 17)
+    buffered = io.BufferedReader(reader(seal(data, chunk_size=4096)), buffer_size=4096)
+    assert buffered.seek(9000) == 9000
+    assert buffered.read(5000) == data[9000:14000]
+    assert buffered.seek(-17, io.SEEK_END) == len(data) - 17
+    assert buffered.read() == data[-17:]
+    buffered.seek(0)
+    assert buffered.read(3) == data[:3]
+    assert buffered.tell() == 3
+
+
+@pytest.mark.parametrize("size", [0, 4096, 3 * 4096])
+def test_reading_to_the_end_authenticates_the_final_chunk(size: int) -> None:
+    """A blob cut back to whole chunks, or to one empty-looking chunk, fails at the end."""
+    blob = seal(os.urandom(size + 4096), chunk_size=4096)
+    cut = blob[: HEADER_SIZE + (size // 4096) * (4096 + 16)] + (b"" if size else blob[HEADER_SIZE : HEADER_SIZE + 16])
+    with pytest.raises(DecryptionError):
+        reader(cut).readall()
+    with pytest.raises(DecryptionError):
+        io.BufferedReader(reader(cut)).read()
+
+
+def test_a_range_read_does_not_need_the_rest_of_the_blob() -> None:
+    data = os.urandom(3 * 4096)
+    blob = bytearray(seal(data, chunk_size=4096))
+    blob[-1] ^= 0x01  # the last chunk is damaged, the first is not
+    opened = reader(bytes(blob))
+    assert opened.read(4096) == data[:4096]
+    with pytest.raises(DecryptionError):
+        opened.readall()
 
 
 def test_encrypting_reader_streams_the_same_bytes_as_the_generator() -> None:
     data = os.urandom(2 * CHUNK_SIZE + 3)
-    reader = StreamReader(blob_encrypt(io.BytesIO(data), key=KEY, key_id=KEY_ID, owner_key=OWNER, blob_name=NAME))
-    assert unseal(reader.readall()) == data
+    encrypting = StreamReader(blob_encrypt(io.BytesIO(data), key=KEY, key_id=KEY_ID, owner_key=OWNER, blob_name=NAME))
+    assert unseal(encrypting.readall()) == data
 
 
 def test_text_round_trip_and_binding() -> None:

@@ -43,9 +43,10 @@ __all__ = [
     "MAGIC",
     "TEXT_PREFIX",
     "BlobHeader",
+    "BlobReader",
     "Readable",
+    "Source",
     "StreamReader",
-    "blob_decrypt",
     "blob_encrypt",
     "blob_header_read",
     "plaintext_size",
@@ -75,6 +76,14 @@ class Readable(Protocol):
     """Anything with a binary `read(size)`: an open file, a Django `File`, a socket stream."""
 
     def read(self, size: int, /) -> bytes: ...
+
+
+class Source(Readable, Protocol):
+    """A readable that can say whether it seeks, and seek if so."""
+
+    def seekable(self) -> bool: ...
+
+    def seek(self, offset: int, whence: int = ..., /) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -193,33 +202,6 @@ def blob_header_read(source: Readable) -> BlobHeader:
     return BlobHeader(chunk_size=chunk_size, key_id=key_id, nonce_base=nonce_base, version=version)
 
 
-def blob_decrypt(
-    source: Readable,
-    header: BlobHeader,
-    *,
-    key: bytes,
-    owner_key: str,
-    blob_name: str,
-) -> Iterator[bytes]:
-    """Yield plaintext chunks of a blob whose header was read with `blob_header_read`.
-
-    Each chunk is authenticated before it is yielded; a failure raises `DecryptionError`
-    mid-stream, so a consumer must treat what it already received as unverified until the end.
-    """
-    sealer = _ChunkSealer(key, header, owner_key=owner_key, blob_name=blob_name)
-    sealed_size = header.chunk_size + TAG_SIZE
-    index = 0
-    current = _read_exact(source, sealed_size)
-    while True:
-        following = _read_exact(source, sealed_size) if len(current) == sealed_size else b""
-        final = not following
-        yield sealer.open(index, current, final=final)
-        if final:
-            return
-        current = following
-        index += 1
-
-
 def plaintext_size(blob_size: int, chunk_size: int) -> int:
     """The plaintext size of a blob of `blob_size` bytes (header included), without decrypting it."""
     body = blob_size - HEADER_SIZE
@@ -268,7 +250,8 @@ def text_open(token: str, *, key: bytes, key_id: bytes, owner_key: str, context:
 
 
 class StreamReader(io.RawIOBase):
-    """A forward-only binary file over an iterator of byte chunks (wrap it in `io.BufferedReader`)."""
+    """A forward-only binary file over an iterator of byte chunks, such as `blob_encrypt` (wrap it in
+    `io.BufferedReader` for full reads): what a storage's `save` reads the ciphertext from."""
 
     def __init__(self, chunks: Iterator[bytes]) -> None:
         super().__init__()
@@ -294,4 +277,91 @@ class StreamReader(io.RawIOBase):
         parts = [bytes(self._pending)]
         self._pending = memoryview(b"")
         parts.extend(self._chunks)
+        return b"".join(parts)
+
+
+class BlobReader(io.RawIOBase):
+    """The plaintext of a blob as a read-only file, decrypted one chunk at a time (wrap in `io.BufferedReader`).
+
+    `source` is positioned just after the header (`blob_header_read`), and `blob_size` is the whole
+    blob's size, which tells which chunk is the last. Every chunk is authenticated before any of its
+    bytes are returned, and reading to the end also authenticates the final chunk, so a cut or
+    extended blob fails there; `DecryptionError` may therefore come mid-stream, and what was read
+    before it must be treated as unverified. Seekable when the source is (for HTTP range requests).
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        header: BlobHeader,
+        *,
+        blob_size: int,
+        key: bytes,
+        owner_key: str,
+        blob_name: str,
+    ) -> None:
+        super().__init__()
+        self._source = source
+        self._sealer = _ChunkSealer(key, header, owner_key=owner_key, blob_name=blob_name)
+        self._chunk_size = header.chunk_size
+        self.size = plaintext_size(blob_size, header.chunk_size)
+        self._last_index = max(0, -(-self.size // header.chunk_size) - 1)
+        self._position = 0
+        self._chunk_index = -1
+        self._chunk = b""
+        self._source_index = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._source.seekable()
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if not self.seekable():
+            raise io.UnsupportedOperation("the blob's source is not seekable")
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self.size}[whence]
+        if base + offset < 0:
+            raise ValueError(f"cannot seek to {base + offset}, before the start of the blob")
+        self._position = base + offset
+        return self._position
+
+    def _load(self, index: int) -> None:
+        if index != self._source_index:
+            self._source.seek(HEADER_SIZE + index * (self._chunk_size + TAG_SIZE))
+        sealed = _read_exact(self._source, self._chunk_size + TAG_SIZE)
+        self._chunk = self._sealer.open(index, sealed, final=index == self._last_index)
+        self._chunk_index = index
+        self._source_index = index + 1
+
+    def _end(self) -> int:
+        """At the end, authenticate the final chunk if it was not read: it proves nothing was cut off."""
+        if self._chunk_index != self._last_index:
+            self._load(self._last_index)
+        return 0
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        if self._position >= self.size:
+            return self._end()
+        index, offset = divmod(self._position, self._chunk_size)
+        if index != self._chunk_index:
+            self._load(index)
+        target = memoryview(buffer).cast("B")
+        count = min(len(target), len(self._chunk) - offset)
+        target[:count] = self._chunk[offset : offset + count]
+        self._position += count
+        return count
+
+    def readall(self) -> bytes:
+        parts = []
+        while self._position < self.size:
+            index, offset = divmod(self._position, self._chunk_size)
+            if index != self._chunk_index:
+                self._load(index)
+            parts.append(self._chunk[offset:] if offset else self._chunk)
+            self._position += len(self._chunk) - offset
+        self._end()
         return b"".join(parts)

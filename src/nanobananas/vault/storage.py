@@ -24,8 +24,8 @@ from django.utils.module_loading import import_string
 
 from nanobananas.vault.crypto import (
     CHUNK_SIZE,
+    BlobReader,
     StreamReader,
-    blob_decrypt,
     blob_encrypt,
     blob_header_read,
     plaintext_size,
@@ -54,7 +54,8 @@ else:  # Django's File is generic only in its type stubs.
 
 
 class VaultFile(_BinaryFile):
-    """A blob opened for reading: `read()` decrypts as it goes; `size` is the plaintext size."""
+    """A blob opened for reading: `read()` decrypts as it goes, `seek()` works when the inner storage's
+    file seeks (range requests), and `size` is the plaintext size."""
 
     def __init__(self, reader: IO[bytes], name: str, *, size: int, source: File[bytes]) -> None:
         super().__init__(reader, name)
@@ -150,13 +151,14 @@ class EncryptedStorage(Storage):
                     f"blob {name!r} was sealed with data key {header.key_id.hex()}, not the current key of "
                     f"{owner_key}: that key was shredded, or the blob was moved from another owner"
                 )
-            size = plaintext_size(source.size, header.chunk_size)
+            plaintext = BlobReader(
+                source, header, blob_size=source.size, key=data_key.key, owner_key=owner_key, blob_name=name
+            )
         except BaseException:
             source.close()
             raise
-        plaintext = blob_decrypt(source, header, key=data_key.key, owner_key=owner_key, blob_name=name)
-        reader = io.BufferedReader(StreamReader(plaintext), buffer_size=header.chunk_size)
-        return VaultFile(reader, name, size=size, source=source)
+        reader = io.BufferedReader(plaintext, buffer_size=header.chunk_size)
+        return VaultFile(reader, name, size=plaintext.size, source=source)
 
     def size(self, name: str) -> int:
         with self.inner.open(name, "rb") as source:
