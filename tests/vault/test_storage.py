@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import InMemoryStorage, StorageHandler
+from django.http import FileResponse
 from PIL import Image
 
 from nanobananas.vault.crypto import CHUNK_SIZE, HEADER_SIZE
@@ -53,6 +55,30 @@ def test_size_is_the_plaintext_size(vault_storage: EncryptedStorage, owner_key: 
     with vault_storage.open(name) as handle:
         assert handle.size == size
         assert b"".join(handle.chunks()) == data
+
+
+def test_an_opened_blob_seeks_for_range_requests(vault_storage: EncryptedStorage, owner_key: str) -> None:
+    data = os.urandom(3 * CHUNK_SIZE + 10)
+    name = f"videos/{owner_key}/clip.mp4"
+    vault_storage.save(name, ContentFile(data))
+    with vault_storage.open(name) as handle:
+        assert handle.seekable()
+        handle.seek(CHUNK_SIZE + 5)
+        assert handle.read(100) == data[CHUNK_SIZE + 5 : CHUNK_SIZE + 105]
+        handle.seek(-10, io.SEEK_END)
+        assert handle.read() == data[-10:]
+
+
+def test_a_file_response_streams_the_plaintext_with_its_length(vault_storage: EncryptedStorage, owner_key: str) -> None:
+    data = os.urandom(2 * CHUNK_SIZE + 3)
+    name = f"videos/{owner_key}/clip.mp4"
+    vault_storage.save(name, ContentFile(data))
+    response = FileResponse(vault_storage.open(name), content_type="video/mp4")
+    try:
+        assert response["Content-Length"] == str(len(data))
+        assert b"".join(response.streaming_content) == data  # type: ignore[arg-type]
+    finally:
+        response.close()
 
 
 def test_exists_listdir_delete_delegate(vault_storage: EncryptedStorage, owner_key: str) -> None:
