@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -39,6 +40,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             raise pytest.UsageError(f"{reason}; CI must run the PostgreSQL tests")
         for item in items:
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def isolated_storage(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test writes its blobs into its own folder, so checks of what is on disk see only its own."""
+    storages = {**settings.STORAGES}
+    default = {**storages["default"], "OPTIONS": {**storages["default"].get("OPTIONS", {})}}
+    default["OPTIONS"]["location"] = str(tmp_path_factory.mktemp("blobs"))
+    storages["default"] = default
+    settings.STORAGES = storages
 
 
 @pytest.fixture

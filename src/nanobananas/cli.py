@@ -29,6 +29,14 @@ def _build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run a queue worker")
     worker.add_argument("--workers", type=int, default=None, help="worker threads (default from settings)")
 
+    cleanup = sub.add_parser("cleanup", help="queue what is due and purge the cleanup queue, now")
+    cleanup.add_argument("--dry-run", action="store_true", help="only print what is due; change nothing")
+
+    retention = sub.add_parser("retention", help="retention tools")
+    retention_sub = retention.add_subparsers(dest="retention_command", required=True, metavar="ACTION")
+    report = retention_sub.add_parser("report", help="items per state, overdue items, last runs")
+    report.add_argument("--json", action="store_true", help="print JSON")
+
     sub.add_parser("migrate", help="create or update the database tables")
     sub.add_parser("createsuperuser", help="create a staff account for the admin")
 
@@ -105,6 +113,54 @@ def _worker(workers: int | None) -> int:
     return 0
 
 
+def _cleanup(*, dry_run: bool) -> int:
+    _setup_django()
+    from nanobananas.privacy.services import cleanup_run
+
+    result = cleanup_run(dry_run=dry_run)
+    if result.dry_run:
+        due = ", ".join(f"{kind}: {count}" for kind, count in result.due.items())
+        print(f"due now (nothing changed): {due}")
+        return 0
+    queued = ", ".join(f"{kind}: {count}" for kind, count in result.sweep.queued.items())
+    purged = ", ".join(f"{kind}: {count}" for kind, count in result.purge.purged.items()) or "nothing"
+    print(f"queued: {queued}")
+    print(f"purged: {purged}")
+    print(f"bytes freed: {result.purge.bytes_freed}")
+    print(f"receipts written: {result.purge.receipts}")
+    if result.purge.blobs_failed:
+        print(f"blob deletions to retry: {result.purge.blobs_failed}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _retention_report(*, as_json: bool) -> int:
+    _setup_django()
+    import json
+
+    from nanobananas.privacy.selectors import retention_report
+
+    report = retention_report()
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        for name, states in report.states.items():
+            counts = ", ".join(f"{state}: {n}" for state, n in sorted(states.items())) or "none"
+            print(f"{name}: {counts}")
+            overdue = report.oldest_overdue[name]
+            queued = report.oldest_queued[name]
+            print(f"  oldest overdue: {overdue.isoformat() if overdue else 'none'}")
+            print(f"  oldest in queue since: {queued.isoformat() if queued else 'none'}")
+        print(f"blob deletions waiting: {report.pending_blob_deletions}")
+        for kind, when in report.last_runs.items():
+            print(f"last {kind}: {when.isoformat() if when else 'never'}")
+        print(f"deletion receipts: {report.receipts}")
+    if report.late:
+        print(f"OVERDUE by more than two sweep intervals: {', '.join(report.late)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
@@ -119,6 +175,10 @@ def _run(args: argparse.Namespace) -> int:
         return _serve(args.host, args.port, with_worker=not args.no_worker, migrate=not args.no_migrate)
     if args.command == "worker":
         return _worker(args.workers)
+    if args.command == "cleanup":
+        return _cleanup(dry_run=args.dry_run)
+    if args.command == "retention":
+        return _retention_report(as_json=args.json)
     if args.command in {"migrate", "createsuperuser"}:
         _setup_django()
         _manage(args.command)

@@ -164,7 +164,7 @@ def test_writes_without_the_csrf_token_are_refused(guest_client: Client) -> None
 def test_health_reports_each_part(guest_client: Client) -> None:
     report = guest_client.get("/api/v1/health").json()
     assert report["status"] == "ok"
-    assert set(report["checks"]) == {"database", "queue", "storage"}
+    assert set(report["checks"]) == {"database", "queue", "storage", "retention"}
     assert all(check["ok"] for check in report["checks"].values())
 
 
@@ -174,7 +174,7 @@ def test_health_says_degraded_when_storage_fails(guest_client: Client, monkeypat
     def broken(*args: object, **kwargs: object) -> None:
         raise PermissionError("read-only file system")
 
-    monkeypatch.setattr(default_storage, "save", broken)
+    monkeypatch.setattr(default_storage.__class__, "save", broken)
     response = guest_client.get("/api/v1/health")
     assert response.status_code == 503
     storage = response.json()["checks"]["storage"]

@@ -51,6 +51,17 @@ def _storage() -> str:
     return type(default_storage._wrapped).__name__  # type: ignore[attr-defined]  # LazyObject target
 
 
+def _retention() -> str:
+    from nanobananas.privacy.selectors import retention_report
+
+    report = retention_report()
+    if report.late:
+        raise RuntimeError(f"overdue: {', '.join(report.late)}")
+    last = report.last_runs.get("purge")
+    queued = sum(states.get("queued", 0) for states in report.states.values())
+    return f"{queued} queued, last purge {last.isoformat() if last else 'never'}"
+
+
 def _run(check: Callable[[], str]) -> CheckOut:
     started = time.perf_counter()
     try:
@@ -61,6 +72,11 @@ def _run(check: Callable[[], str]) -> CheckOut:
 
 
 def health_report() -> HealthOut:
-    checks = {"database": _run(_database), "queue": _run(_queue), "storage": _run(_storage)}
+    checks = {
+        "database": _run(_database),
+        "queue": _run(_queue),
+        "storage": _run(_storage),
+        "retention": _run(_retention),
+    }
     status: Literal["ok", "degraded"] = "ok" if all(c.ok for c in checks.values()) else "degraded"
     return HealthOut(status=status, checks=checks)

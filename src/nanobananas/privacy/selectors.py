@@ -69,16 +69,22 @@ class RetentionReport:
 
 
 def retention_report() -> RetentionReport:
+    from nanobananas.privacy.services import unheld
     from nanobananas.studio.models import Asset, Conversation, Lifecycle, Message
 
     now = timezone.now()
     report = RetentionReport(now=now)
-    for name, model in [("images", Asset), ("messages", Message), ("conversations", Conversation)]:
-        counts = model.objects.values("state").annotate(n=Count("pk"))  # type: ignore[attr-defined]
+    tables: list[tuple[str, str, Any]] = [
+        ("images", "asset", Asset),
+        ("messages", "message", Message),
+        ("conversations", "conversation", Conversation),
+    ]
+    for name, kind, model in tables:
+        counts = model.objects.values("state").annotate(n=Count("pk"))
         report.states[name] = {row["state"]: row["n"] for row in counts}
-        active = model.objects.filter(state=Lifecycle.ACTIVE, expires_at__lte=now)  # type: ignore[attr-defined]
+        active = unheld(model.objects.filter(state=Lifecycle.ACTIVE, expires_at__lte=now), kind=kind)
         report.oldest_overdue[name] = active.aggregate(oldest=Min("expires_at"))["oldest"]
-        queued = model.objects.filter(state=Lifecycle.QUEUED)  # type: ignore[attr-defined]
+        queued = model.objects.filter(state=Lifecycle.QUEUED)
         report.oldest_queued[name] = queued.aggregate(oldest=Min("queued_at"))["oldest"]
     report.pending_blob_deletions = PendingBlobDeletion.objects.count()
     for kind in CleanupRun.Kind:

@@ -326,15 +326,16 @@ def retention_purge(*, batch: int | None = None) -> PurgeResult:
     started = timezone.now()
     batch = batch or settings.NANOBANANAS["PURGE_BATCH"]
     result = PurgeResult()
+    _flush_blobs(result)  # bytes a previous run could not delete
     for purge in (_purge_assets, _purge_messages, _purge_conversations):
         while True:
             done = purge(batch, result)
-            _flush_blobs(result)
+            if purge is _purge_assets:
+                _flush_blobs(result)
             _checkpoint()
             if done < batch:
                 break
     _purge_guests(result)
-    _flush_blobs(result)
     _checkpoint()
     CleanupRun.objects.create(
         kind=CleanupRun.Kind.PURGE,
@@ -348,7 +349,7 @@ def retention_purge(*, batch: int | None = None) -> PurgeResult:
 def _flush_blobs(result: PurgeResult) -> None:
     deleted, failed = blobs_delete_pending()
     result.blobs_deleted += deleted
-    result.blobs_failed = failed
+    result.blobs_failed = failed  # what is still waiting after the latest attempt
 
 
 def _stored_blob_names() -> list[str]:
