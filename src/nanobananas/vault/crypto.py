@@ -1,19 +1,4 @@
-"""The vault ciphertext formats: AES-256-GCM blobs in streamed chunks, and short texts (no Django).
-
-A blob is a fixed header followed by sealed chunks::
-
-    header   magic "\\x89NBV" | version (1 byte) | chunk size (uint32) | data key id (16) | nonce base (12)
-    chunk i  AES-256-GCM(data key, nonce = nonce base XOR i, plaintext chunk) + 16-byte tag
-
-Every chunk holds `chunk size` plaintext bytes except the last, which may be shorter (an empty blob
-is one empty chunk). Each chunk's associated data is the header, the owner key, the blob name, the
-chunk index and a final-chunk flag, so a blob that was altered, truncated, extended, reordered,
-renamed or moved to another owner fails to decrypt with a `DecryptionError` saying which.
-The nonce base is random per blob; XOR with the chunk index keeps nonces unique within a blob.
-
-A text (a prompt, a reply) is `vault1:` + URL-safe base64 of data key id | nonce | ciphertext + tag,
-with the owner key and a caller's context string (say, "message:<id>") as associated data.
-"""
+"""The vault ciphertext formats (no Django): AES-256-GCM blobs sealed in chunks for streaming, and texts."""
 
 from __future__ import annotations
 
@@ -169,7 +154,19 @@ def blob_encrypt(
     blob_name: str,
     chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[bytes]:
-    """Yield the header, then one sealed chunk at a time; at most two plaintext chunks are held."""
+    """Yield the header, then one sealed chunk at a time; at most two plaintext chunks are held.
+
+    A blob is a fixed header followed by sealed chunks::
+
+        header   magic "\\x89NBV" | version (1 byte) | chunk size (uint32) | data key id (16) | nonce base (12)
+        chunk i  AES-256-GCM(data key, nonce = nonce base XOR i, plaintext chunk) + 16-byte tag
+
+    Every chunk holds `chunk_size` plaintext bytes except the last, which may be shorter (an empty
+    blob is one empty chunk). Each chunk's associated data is the header, the owner key, the blob
+    name, the chunk index and a final-chunk flag, so a blob that was altered, truncated, extended,
+    reordered, renamed or moved to another owner fails to decrypt with a `DecryptionError` saying
+    which. The nonce base is random per blob; XOR with the chunk index keeps nonces unique within it.
+    """
     if len(key_id) != KEY_ID_SIZE:
         raise ValueError(f"a data key id is {KEY_ID_SIZE} bytes, got {len(key_id)}")
     if not MIN_CHUNK_SIZE <= chunk_size <= MAX_CHUNK_SIZE:
@@ -216,7 +213,11 @@ def _text_aad(key_id: bytes, owner_key: str, context: str) -> bytes:
 
 
 def text_seal(text: str, *, key: bytes, key_id: bytes, owner_key: str, context: str) -> str:
-    """Encrypt `text` for `owner_key`; it decrypts only with the same owner and `context`."""
+    """Encrypt `text` for `owner_key`; it decrypts only with the same owner and `context`.
+
+    The token is `vault1:` + URL-safe base64 of data key id | nonce | ciphertext + tag, with the
+    owner key and the caller's context (say, "message:<id>") as associated data.
+    """
     nonce = os.urandom(NONCE_SIZE)
     sealed = AESGCM(key).encrypt(nonce, text.encode(), _text_aad(key_id, owner_key, context))
     return TEXT_PREFIX + base64.urlsafe_b64encode(key_id + nonce + sealed).decode("ascii")

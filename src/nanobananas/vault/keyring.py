@@ -1,11 +1,4 @@
-"""The key ring: the master key (key-encryption key) behind a KMS adapter interface, and per-owner data keys.
-
-The master key comes from `settings.VAULT`: `MASTER_KEY` (base64 of 32 bytes, from NANOBANANAS_MASTER_KEY)
-or else the key file at `MASTER_KEY_FILE`, generated on first use with mode 0600. A deployment with a
-KMS sets `VAULT["KEY_ENCRYPTION_KEY"] = {"BACKEND": "<dotted path>", "OPTIONS": {...}}` to a class that
-implements `KeyEncryptionKey`; the local AES-256-GCM implementation is the default.
-Settings are read on first use, never at import, and the loaded key is cached per configuration.
-"""
+"""The key ring: the master key (key-encryption key) behind a KMS adapter interface, and per-owner data keys."""
 
 from __future__ import annotations
 
@@ -172,7 +165,13 @@ _cached: tuple[tuple[str, ...], KeyEncryptionKey] | None = None
 
 
 def master_kek() -> KeyEncryptionKey:
-    """The configured key-encryption key, loaded on first use and reloaded when the configuration changes."""
+    """The configured key-encryption key, loaded on first use and reloaded when the configuration changes.
+
+    It comes from `settings.VAULT`: `MASTER_KEY` (base64 of 32 bytes, from NANOBANANAS_MASTER_KEY), or
+    else the key file at `MASTER_KEY_FILE`, generated on first use with mode 0600. A deployment with a
+    KMS sets `VAULT["KEY_ENCRYPTION_KEY"] = {"BACKEND": "<dotted path>", "OPTIONS": {...}}` to a class
+    implementing `KeyEncryptionKey`; the local AES-256-GCM one is the default.
+    """
     global _cached
     config: Mapping[str, Any] = settings.VAULT
     signature = tuple(repr(config.get(name)) for name in ("MASTER_KEY", "MASTER_KEY_FILE", "KEY_ENCRYPTION_KEY"))

@@ -1,11 +1,4 @@
-"""`EncryptedStorage`: a Django storage that seals every blob with its owner's data key on top of another storage.
-
-Blob names are `<kind>/<owner key>/<file>` (say `assets/u7/<job id>.png`): the owner key picks the data
-key, and the whole name is bound into the ciphertext. So a name is used exactly as given: `save` never
-picks an alternative name (renaming would break decryption) and raises `BlobExists` when it is taken;
-to replace a blob, delete it and save again. Reads decrypt chunk by chunk, so memory stays flat.
-Blobs have no URL (their bytes are ciphertext): the app opens, decrypts and serves them itself.
-"""
+"""`EncryptedStorage`: a Django storage that seals every blob with its owner's data key on top of another storage."""
 
 from __future__ import annotations
 
@@ -78,8 +71,17 @@ class VaultFile(_BinaryFile):
 
 @deconstructible(path="nanobananas.vault.storage.EncryptedStorage")
 class EncryptedStorage(Storage):
-    """Storage OPTIONS: `location` (a folder, for the default inner FileSystemStorage with 0600 files),
-    or `inner` = {"BACKEND": "<dotted storage class>", "OPTIONS": {...}} for any other storage.
+    """Blobs sealed with their owner's data key, kept in an inner storage.
+
+    OPTIONS: `location` (a folder, for the default inner FileSystemStorage with 0600 files), or
+    `inner` = {"BACKEND": "<dotted storage class>", "OPTIONS": {...}} for any other storage.
+
+    Blob names are `<kind>/<owner key>/<file>` (say `assets/u7/<job id>.png`): the owner key picks the
+    data key, and the whole name is bound into the ciphertext. So a name is used exactly as given:
+    `save` never picks an alternative name (renaming would break decryption) and raises `BlobExists`
+    when it is taken; to replace a blob, delete it and save again. Reads decrypt chunk by chunk, so
+    memory stays flat. Blobs have no URL and no local path (their bytes are ciphertext): the app
+    opens, decrypts and serves them itself.
     """
 
     def __init__(
