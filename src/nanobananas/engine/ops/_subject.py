@@ -46,9 +46,7 @@ def detect_faces(image: Image.Image) -> list[Box]:
     pixels, scale = _small(image)
     gray = cv2.equalizeHist(cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY))
     minimum = max(24, min(gray.shape) // 10)
-    found = _face_cascade().detectMultiScale(
-        gray, scaleFactor=1.1, minNeighbors=4, minSize=(minimum, minimum)
-    )
+    found = _face_cascade().detectMultiScale(gray, scaleFactor=1.1, minNeighbors=4, minSize=(minimum, minimum))
     boxes = [
         (
             round(x / scale),
@@ -76,21 +74,30 @@ def saliency_map(image: Image.Image) -> FloatArray:
     return (result / peak).astype(np.float32) if peak > 0 else result.astype(np.float32)
 
 
-def _backdrop(pixels: U8Array) -> tuple[NDArray[np.float32], bool]:
-    """Median colour of the outer ring and whether the ring looks like one plain backdrop."""
-    h, w = pixels.shape[:2]
-    band = max(2, min(h, w) // 40)
-    ring = np.concatenate(
-        [
-            pixels[:band].reshape(-1, 3),
-            pixels[-band:].reshape(-1, 3),
-            pixels[:, :band].reshape(-1, 3),
-            pixels[:, -band:].reshape(-1, 3),
-        ]
-    ).astype(np.float32)
+def _plain(ring: NDArray[np.float32]) -> tuple[NDArray[np.float32], bool]:
     color = np.median(ring, axis=0).astype(np.float32)
     distance = np.abs(ring - color).sum(axis=1)
     return color, bool((distance < 30).mean() > 0.85)
+
+
+def _backdrop(pixels: U8Array) -> tuple[NDArray[np.float32], bool]:
+    """Median colour of the outer ring and whether it looks like one plain backdrop.
+
+    People usually reach the bottom edge (shoulders), so the top edge with the upper part of
+    the sides is tried too.
+    """
+    h, w = pixels.shape[:2]
+    band = max(2, min(h, w) // 40)
+    top = pixels[:band].reshape(-1, 3)
+    bottom = pixels[-band:].reshape(-1, 3)
+    left = pixels[:, :band].reshape(-1, 3)
+    right = pixels[:, -band:].reshape(-1, 3)
+    color, plain = _plain(np.concatenate([top, bottom, left, right]).astype(np.float32))
+    if plain:
+        return color, True
+    upper = int(h * 0.6)
+    upper_sides = [pixels[:upper, :band].reshape(-1, 3), pixels[:upper, -band:].reshape(-1, 3)]
+    return _plain(np.concatenate([top, *upper_sides]).astype(np.float32))
 
 
 def subject_box(image: Image.Image) -> Box:
@@ -148,7 +155,9 @@ def subject_mask(image: Image.Image) -> Image.Image:
             left, top, right, bottom = (round(v * scale) for v in faces[0])
             fw = right - left
             seed[max(0, top - fw // 3) :, max(0, left - fw) : min(w, right + fw)] = cv2.GC_PR_FGD
-            seed[top:bottom, left:right] = cv2.GC_FGD
+            # Only the middle of the face is certain; the box's corners are often background.
+            inset_x, inset_y = (right - left) // 4, (bottom - top) // 4
+            seed[top + inset_y : bottom - inset_y, left + inset_x : right - inset_x] = cv2.GC_FGD
         else:
             saliency = saliency_map(image)
             seed[saliency > 0.25] = cv2.GC_PR_FGD

@@ -105,6 +105,11 @@ _ADD_THINGS = re.compile(
     r"(?:it\s+|him\s+|her\s+|them\s+)?(?:an?\s+|some\s+|the\s+|more\s+|lots\s+of\s+|many\s+|few\s+|\d+\s+)?[a-z]+"
 )
 
+_ERASE_THINGS = re.compile(
+    r"^(?:remove|erase|delete|get\s+rid\s+of|take\s+out|take\s+away|eliminate|hide|clone\s+out|paint\s+out)\s+"
+    r"(?:the\s+|that\s+|this\s+|those\s+|these\s+|all\s+(?:the\s+)?|my\s+|his\s+|her\s+|some\s+)?[a-z]+"
+)
+
 
 def generative_refusal(clause: str) -> Refusal | None:
     """A Refusal when the normalized clause asks for new content, else None."""
@@ -115,7 +120,9 @@ def generative_refusal(clause: str) -> Refusal | None:
 
 
 def refusal_for_unmatched(clause: str) -> Refusal | None:
-    """A clause no rule understood that asks to add or create things is generative, not unclear."""
+    """A clause no rule understood that asks to add, create or erase things is generative, not unclear."""
     if _ADD_THINGS.search(clause):
         return Refusal(reason="adding objects creates new content")
+    if _ERASE_THINGS.search(clause):
+        return Refusal(reason="finding and erasing an object needs a model to locate it and paint what was behind it")
     return None
