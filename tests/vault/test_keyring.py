@@ -58,6 +58,16 @@ def test_key_file_is_generated_once_with_mode_0600(vault_settings: dict[str, obj
     assert master_kek().id == kek.id
 
 
+def test_a_lost_key_file_is_not_silently_replaced(vault_settings: dict[str, object], owner_key: str) -> None:
+    data_key_get_or_create(owner_key=owner_key)
+    path = Path(str(vault_settings["MASTER_KEY_FILE"]))
+    path.unlink()
+    keyring.master_kek_reset()
+    with pytest.raises(MasterKeyError, match="is missing but data keys exist: restore it"):
+        master_kek()
+    assert not path.exists()
+
+
 def test_an_existing_key_file_is_used(vault_settings: dict[str, object]) -> None:
     path = Path(str(vault_settings["MASTER_KEY_FILE"]))
     key = os.urandom(32)

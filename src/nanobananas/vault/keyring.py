@@ -135,6 +135,12 @@ def _master_key_load(config: Mapping[str, Any]) -> bytes:
         return master_key_decode(path.read_text(), source=str(path))
     except FileNotFoundError:
         pass
+    if DataKey.objects.exists():
+        # A new key would open none of them and quietly start a second generation of data.
+        raise MasterKeyError(
+            f"the master key file {path} is missing but data keys exist: restore it from its backup "
+            "(or set NANOBANANAS_MASTER_KEY)"
+        )
     key = master_key_generate()
     try:
         master_key_file_write(path, key)
