@@ -1,11 +1,63 @@
-"""Admin for identities."""
+"""Admin for identities: guests, plans (editable), profiles, and the staff "under 13" action."""
 
-from django.contrib import admin
+from __future__ import annotations
 
-from nanobananas.accounts.models import Guest
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from nanobananas.accounts.identity import request_account
+from nanobananas.accounts.models import Guest, Plan, Profile
+from nanobananas.accounts.services import account_delete_under_13
+from nanobananas.core.exceptions import DomainError
 
 
 @admin.register(Guest)
 class GuestAdmin(admin.ModelAdmin):
     list_display = ("id", "created_at")
     readonly_fields = ("id", "created_at")
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "daily_images", "monthly_images", "max_upload_bytes", "default_retention_hours")
+    readonly_fields = ("code",)
+
+    # The three plans are referenced by code; they are edited, never added or removed.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    fields = ("display_name", "email_verified_at", "pending_email", "plan", "retention_hours")
+    readonly_fields = ("email_verified_at", "pending_email")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    inlines = [ProfileInline]
+    actions = ["delete_under_13"]
+
+    @admin.action(description="Under 13: delete the account and all its data now (cannot be undone)")
+    def delete_under_13(self, request: HttpRequest, queryset: QuerySet) -> None:
+        deleted = 0
+        for user_id in list(queryset.values_list("pk", flat=True)):
+            try:
+                account_delete_under_13(user_id=user_id, staff_user_id=request_account(request).pk)
+            except DomainError as exc:
+                self.message_user(request, f"Account {user_id}: {exc.message}", level=messages.ERROR)
+            else:
+                deleted += 1
+        if deleted:
+            self.message_user(request, f"Deleted {deleted} account(s) at once; the deletion is in the audit log.")

@@ -5,10 +5,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
 
-__all__ = ["GUEST_SESSION_KEY", "Owner", "owner_filter", "request_owner", "request_owner_for_write"]
+__all__ = [
+    "GUEST_SESSION_KEY",
+    "Owner",
+    "owner_filter",
+    "request_account",
+    "request_owner",
+    "request_owner_for_write",
+]
 
 GUEST_SESSION_KEY = "nanobananas_guest_id"
 
@@ -70,3 +79,11 @@ def request_owner_for_write(request: HttpRequest) -> Owner:
     guest = guest_create()
     request.session[GUEST_SESSION_KEY] = str(guest.id)
     return Owner(guest_id=guest.id)
+
+
+def request_account(request: HttpRequest) -> User:
+    """The signed-in user of a request that must have one (pages behind `login_required`)."""
+    user = getattr(request, "user", None)
+    if not isinstance(user, User):
+        raise PermissionDenied("Sign in to do this.")
+    return user

@@ -1,11 +1,391 @@
-"""Writes for identities."""
+"""Writes for identities: guests, sign-up, email verification, profile, retention, plans, quotas, sessions."""
 
 from __future__ import annotations
 
-from nanobananas.accounts.models import Guest
+import logging
+import re
+from datetime import timedelta
+from typing import Any
 
-__all__ = ["guest_create"]
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, ProtectedError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from nanobananas.accounts.exceptions import QuotaExceeded
+from nanobananas.accounts.identity import Owner, owner_filter
+from nanobananas.accounts.mail import mail_send
+from nanobananas.accounts.models import Guest, Plan, Profile, QuotaUsage, UserSession
+from nanobananas.accounts.plans import QUOTA_KINDS
+from nanobananas.accounts.selectors import plan_for, plan_get, quota_windows
+from nanobananas.accounts.tokens import email_verification_token
+from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
+
+__all__ = [
+    "account_delete_under_13",
+    "account_signup",
+    "email_change_request",
+    "email_verification_send",
+    "email_verify",
+    "guest_create",
+    "login_logs_purge",
+    "plan_change",
+    "profile_ensure",
+    "profile_update",
+    "quota_consume",
+    "retention_set",
+    "sessions_revoke_others",
+]
+
+logger = logging.getLogger(__name__)
+audit_logger = logging.getLogger("nanobananas.audit")
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
+DISPLAY_NAME_MAX = 80
 
 
 def guest_create() -> Guest:
     return Guest.objects.create()
+
+
+def _clean_email(raw: str) -> str:
+    email = raw.strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput("Enter a valid email address.", code="bad_email") from None
+    local, _, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def _clean_username(raw: str) -> str:
+    username = raw.strip()
+    if not USERNAME_PATTERN.match(username):
+        raise InvalidInput("A username has 3 to 30 letters, digits, dots, dashes or underscores.", code="bad_username")
+    return username
+
+
+def _clean_display_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name or len(name) > DISPLAY_NAME_MAX:
+        raise InvalidInput(f"A display name has 1 to {DISPLAY_NAME_MAX} characters.", code="bad_display_name")
+    return name
+
+
+def _email_taken(email: str, *, except_user_id: int | None = None) -> bool:
+    users = get_user_model()._default_manager.filter(email__iexact=email)
+    profiles = Profile.objects.filter(email_key=email.lower())
+    if except_user_id is not None:
+        users = users.exclude(pk=except_user_id)
+        profiles = profiles.exclude(user_id=except_user_id)
+    return users.exists() or profiles.exists()
+
+
+def _username_taken(username: str, *, except_user_id: int | None = None) -> bool:
+    users = get_user_model()._default_manager.filter(username__iexact=username)
+    if except_user_id is not None:
+        users = users.exclude(pk=except_user_id)
+    return users.exists()
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise InvalidInput(" ".join(exc.messages), code="weak_password") from None
+
+
+def _verification_link(*, user: User, link_base: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = email_verification_token.make_token(user)
+    return link_base.rstrip("/") + reverse("accounts:verify", args=[uid, token])
+
+
+def email_verification_send(*, user: User, link_base: str) -> None:
+    """Mail a verification link to the address waiting for it (a pending new one, else the account's)."""
+    profile = profile_ensure(user=user)
+    to = profile.pending_email or str(getattr(user, "email", ""))
+    if not to:
+        raise InvalidInput("The account has no email address to verify.", code="no_email")
+    link = _verification_link(user=user, link_base=link_base)
+    context = {"display_name": profile.display_name, "link": link, "email": to}
+    transaction.on_commit(lambda: mail_send(to=to, template="verify_email", context=context))
+
+
+def account_signup(
+    *,
+    email: str,
+    username: str,
+    display_name: str,
+    password: str,
+    link_base: str,
+    guest: Owner | None = None,
+) -> User:
+    """Create an account on the Free plan, mail the verification link, and carry a guest's work over.
+
+    The age gate runs before this is called; nothing here knows a birth date.
+    """
+    from nanobananas.studio.services import conversations_transfer_owner
+
+    email = _clean_email(email)
+    username = _clean_username(username)
+    display_name = _clean_display_name(display_name)
+    user_model = get_user_model()
+    _check_password(password, user_model(username=username, email=email))
+    if _email_taken(email):
+        raise InvalidInput("An account with this email already exists. Sign in instead.", code="email_taken")
+    if _username_taken(username):
+        raise InvalidInput("That username is taken. Try another.", code="username_taken")
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(username=username, email=email, password=password)
+            Profile.objects.create(
+                user=user, display_name=display_name, email_key=email.lower(), plan=_plan_row(Plan.FREE)
+            )
+            email_verification_send(user=user, link_base=link_base)
+            if guest is not None and guest.is_guest:
+                conversations_transfer_owner(source=guest, target=Owner(user_id=user.pk))
+    except IntegrityError:
+        raise InvalidInput("An account with this email or username already exists.", code="account_exists") from None
+    return user
+
+
+def _user_from_uid(uidb64: str) -> User | None:
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return get_user_model()._default_manager.filter(pk=pk).select_related("profile").first()
+
+
+def email_verify(*, uidb64: str, token: str) -> User:
+    """Confirm the address a link was sent to; a pending new address replaces the old one here."""
+    user = _user_from_uid(uidb64)
+    if user is None or not email_verification_token.check_token(user, token):
+        raise InvalidInput(
+            "This link is invalid or has expired. Sign in and ask for a new one.", code="bad_verification_link"
+        )
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().get(pk=profile_ensure(user=user).pk)
+        user_model = get_user_model()
+        if profile.pending_email:
+            new_email = profile.pending_email
+            if _email_taken(new_email, except_user_id=user.pk):
+                raise InvalidInput("Another account uses this email now.", code="email_taken")
+            user_model._default_manager.filter(pk=user.pk).update(email=new_email)
+            profile.email_key = new_email.lower()
+            profile.pending_email = ""
+        profile.email_verified_at = timezone.now()
+        try:
+            profile.save(update_fields=["email_key", "pending_email", "email_verified_at"])
+        except IntegrityError:
+            raise InvalidInput("Another account uses this email now.", code="email_taken") from None
+    user.refresh_from_db()
+    return user
+
+
+def email_change_request(*, user: User, new_email: str, password: str, link_base: str) -> None:
+    """Keep the current address until the new one is verified through a link mailed to it."""
+    if not user.check_password(password):
+        raise InvalidInput("The password is not right.", code="wrong_password")
+    new_email = _clean_email(new_email)
+    current = str(getattr(user, "email", ""))
+    if new_email.lower() == current.lower():
+        raise InvalidInput("That is already your email address.", code="same_email")
+    if _email_taken(new_email, except_user_id=user.pk):
+        raise InvalidInput("An account with this email already exists.", code="email_taken")
+    with transaction.atomic():
+        profile = profile_ensure(user=user)
+        Profile.objects.filter(pk=profile.pk).update(pending_email=new_email)
+        profile.pending_email = new_email
+        user.profile = profile  # the token reads the pending address
+        email_verification_send(user=user, link_base=link_base)
+        if current:
+            context = {"display_name": profile.display_name, "new_email": new_email}
+            transaction.on_commit(lambda: mail_send(to=current, template="email_change_notice", context=context))
+
+
+def profile_ensure(*, user: User) -> Profile:
+    """The user's profile, created on the Free plan for accounts made outside sign-up (e.g. `createsuperuser`)."""
+    profile = Profile.objects.filter(user_id=user.pk).select_related("plan").first()
+    if profile is not None:
+        return profile
+    email = str(getattr(user, "email", "")).strip()
+    key = email.lower() if email and not Profile.objects.filter(email_key=email.lower()).exists() else None
+    profile, _ = Profile.objects.get_or_create(
+        user_id=user.pk,
+        defaults={"display_name": user.get_username(), "email_key": key, "plan": _plan_row(Plan.FREE)},
+    )
+    return profile
+
+
+def profile_update(*, user: User, display_name: str, username: str) -> Profile:
+    """Correct the display name and username (the email changes through `email_change_request`)."""
+    display_name = _clean_display_name(display_name)
+    username = _clean_username(username)
+    if _username_taken(username, except_user_id=user.pk):
+        raise InvalidInput("That username is taken. Try another.", code="username_taken")
+    try:
+        with transaction.atomic():
+            profile = profile_ensure(user=user)
+            get_user_model()._default_manager.filter(pk=user.pk).update(username=username)
+            Profile.objects.filter(pk=profile.pk).update(display_name=display_name)
+    except IntegrityError:
+        raise InvalidInput("That username is taken. Try another.", code="username_taken") from None
+    profile.display_name = display_name
+    return profile
+
+
+def _plan_row(code: str) -> Plan | None:
+    """The saved plan row, or None (meaning the seeded default) if an operator removed it."""
+    plan = plan_get(code=code)
+    return plan if plan.pk is not None else None
+
+
+def _assets_expiry_recompute(*, owner: Owner, hours: int) -> int:
+    """Live images of `owner` now expire `hours` after they were made (the retention sweep does the rest)."""
+    from nanobananas.studio.models import Asset, Lifecycle
+
+    return Asset.objects.filter(owner_filter(owner), state=Lifecycle.ACTIVE).update(
+        expires_at=F("created_at") + timedelta(hours=hours)
+    )
+
+
+def retention_set(*, user: User, hours: int) -> int:
+    """Choose how long new and existing images live, among the plan's options; returns the hours now in force."""
+    owner = Owner(user_id=user.pk)
+    plan = plan_for(owner=owner)
+    if hours not in plan.retention_hours_options:
+        choices = " or ".join(f"{h} hours" for h in plan.retention_hours_options)
+        raise InvalidInput(f"On the {plan.name} plan images are kept {choices}.", code="retention_not_allowed")
+    with transaction.atomic():
+        profile = profile_ensure(user=user)
+        Profile.objects.filter(pk=profile.pk).update(retention_hours=hours)
+        _assets_expiry_recompute(owner=owner, hours=hours)
+    return hours
+
+
+def plan_change(*, user_id: int, plan_code: str) -> Plan:
+    """Put the user on a plan. A choice the new plan does not offer (7 days after leaving Pro) goes back to the
+    plan's default, and the expiry of existing images is recomputed: this is the downgrade hook."""
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    if user is None:
+        raise NotFound("No such account.")
+    plan = plan_get(code=plan_code)
+    with transaction.atomic():
+        profile = profile_ensure(user=user)
+        profile = Profile.objects.select_for_update().get(pk=profile.pk)
+        profile.plan = plan if plan.pk is not None else None
+        changed = ["plan"]
+        if profile.retention_hours is not None and profile.retention_hours not in plan.retention_hours_options:
+            profile.retention_hours = None
+            changed.append("retention_hours")
+            _assets_expiry_recompute(owner=Owner(user_id=user_id), hours=plan.default_retention_hours)
+        profile.save(update_fields=changed)
+    return plan
+
+
+def _exhausted_message(*, kind: str, limit: int, window: str, resets_at: Any) -> str:
+    _, _, one, many = QUOTA_KINDS[kind]
+    noun = one if limit == 1 else many
+    if window == QuotaUsage.Window.DAY:
+        return f"You have used all {limit} {noun} for today. More at {resets_at:%H:%M} UTC."
+    return f"You have used all {limit} {noun} for this month. More on {resets_at.day} {resets_at:%B} at 00:00 UTC."
+
+
+def quota_consume(*, owner: Owner, kind: str = "image") -> None:
+    """Count one generation against the owner's daily and monthly limits, or raise `QuotaExceeded` (429).
+
+    Each window is one row incremented by a single UPDATE guarded by `used < limit`, so parallel requests
+    at the limit never overshoot; if the month is full the day's increment is rolled back with it.
+    """
+    plan = plan_for(owner=owner)
+    windows = quota_windows(plan=plan, kind=kind)
+    owner_fields = {"owner_user_id": owner.user_id, "owner_guest_id": owner.guest_id}
+    with transaction.atomic():
+        for window in windows:
+            QuotaUsage.objects.bulk_create(
+                [QuotaUsage(kind=kind, window=window.window, period_start=window.period_start, **owner_fields)],
+                ignore_conflicts=True,
+            )
+            counted = QuotaUsage.objects.filter(
+                owner_filter(owner),
+                kind=kind,
+                window=window.window,
+                period_start=window.period_start,
+                used__lt=window.limit,
+            ).update(used=F("used") + 1)
+            if not counted:
+                message = _exhausted_message(
+                    kind=kind, limit=window.limit, window=window.window, resets_at=window.resets_at
+                )
+                raise QuotaExceeded(message, resets_at=window.resets_at)
+
+
+def sessions_revoke_others(*, user_id: int, keep_session_key: str | None) -> int:
+    """Sign the user out everywhere except the session `keep_session_key`; returns how many ended."""
+    deleted, _ = UserSession.objects.filter(user_id=user_id).exclude(session_key=keep_session_key or "").delete()
+    return deleted
+
+
+def login_logs_purge(*, older_than_days: int = 30) -> int:
+    """Delete django-axes login records (attempts, logs) older than `older_than_days`; returns rows deleted."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted = 0
+    for model_name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
+        model = apps.get_model("axes", model_name)
+        count, _ = model._default_manager.filter(attempt_time__lt=cutoff).delete()
+        deleted += count
+    return deleted
+
+
+def _blobs_delete(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("could not delete blob %s", name)
+
+
+def account_delete_under_13(*, user_id: int, staff_user_id: int) -> None:
+    """Hard-delete an account found to belong to a child: rows, blobs and data key at once, no export kept.
+
+    The audit line names only the ids and the reason, never content.
+    """
+    from nanobananas.studio.models import Asset
+    from nanobananas.vault.services import owner_keys_shred
+
+    owner = Owner(user_id=user_id)
+    user_model = get_user_model()
+    with transaction.atomic():
+        user = user_model._default_manager.select_for_update().filter(pk=user_id).first()
+        if user is None:
+            raise NotFound("No such account.")
+        if user.is_staff or user.is_superuser:
+            raise Conflict("A staff account cannot be removed this way.", code="staff_account")
+        blobs = list(Asset.objects.filter(owner_filter(owner)).values_list("blob_name", flat=True))
+        try:
+            user.delete()
+        except ProtectedError:
+            raise Conflict(
+                "This account is under a legal hold; release the hold before deleting it.", code="legal_hold"
+            ) from None
+        owner_keys_shred(owner_key=owner.key)
+        transaction.on_commit(lambda: _blobs_delete(blobs))
+        transaction.on_commit(
+            lambda: audit_logger.info(
+                "account.hard_deleted reason=under_13 user_id=%s staff_user_id=%s blobs=%d",
+                user_id,
+                staff_user_id,
+                len(blobs),
+            )
+        )

@@ -6,11 +6,14 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
 
+from nanobananas.accounts.api import router as accounts_router
+from nanobananas.accounts.exceptions import QuotaExceeded
 from nanobananas.core.exceptions import DomainError
 from nanobananas.core.health import HealthOut, health_report
 from nanobananas.studio.api import router as studio_router
@@ -57,6 +60,15 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, exc.status_code, exc.code, exc.message)
 
 
+@api.exception_handler(QuotaExceeded)
+def _quota_exceeded(request: HttpRequest, exc: QuotaExceeded) -> HttpResponse:
+    """429 with the reset time in the body and, for clients that honour it, in `Retry-After`."""
+    body = {"error": {"code": exc.code, "message": exc.message, "resets_at": exc.resets_at.isoformat()}}
+    response = api.create_response(request, body, status=exc.status_code)
+    response["Retry-After"] = str(max(1, int((exc.resets_at - timezone.now()).total_seconds())))
+    return response
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     first = exc.errors[0] if exc.errors else {}
@@ -88,3 +100,4 @@ def health(request: HttpRequest) -> Status[HealthOut]:
 
 
 api.add_router("/", studio_router)
+api.add_router("/", accounts_router)

@@ -36,6 +36,12 @@ class Environment:
     sweep_minutes: int
     purge_batch: int
     orphan_grace_hours: int
+    smtp_url: str | None
+    mail_from: str
+    billing_provider: str
+    stripe_secret_key: str | None
+    stripe_webhook_secret: str | None
+    stripe_price_pro: str | None
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -105,4 +111,11 @@ def read_environment() -> Environment:
         sweep_minutes=_int("NANOBANANAS_SWEEP_MINUTES", 5),
         purge_batch=_int("NANOBANANAS_PURGE_BATCH", 500),
         orphan_grace_hours=_int("NANOBANANAS_ORPHAN_GRACE_HOURS", 6),
+        smtp_url=os.environ.get("NANOBANANAS_SMTP_URL") or None,
+        mail_from=os.environ.get("NANOBANANAS_MAIL_FROM") or "Nanobananas <no-reply@localhost>",
+        billing_provider=os.environ.get("NANOBANANAS_BILLING_PROVIDER")
+        or ("stripe" if os.environ.get("NANOBANANAS_STRIPE_SECRET_KEY") else "offline"),
+        stripe_secret_key=os.environ.get("NANOBANANAS_STRIPE_SECRET_KEY") or None,
+        stripe_webhook_secret=os.environ.get("NANOBANANAS_STRIPE_WEBHOOK_SECRET") or None,
+        stripe_price_pro=os.environ.get("NANOBANANAS_STRIPE_PRICE_PRO") or None,
     )

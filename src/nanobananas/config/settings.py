@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import dj_database_url
 
@@ -27,10 +29,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "ninja",
+    "axes",
     "nanobananas.core",
     "nanobananas.accounts",
     "nanobananas.studio",
     "nanobananas.vault",
+    "nanobananas.billing",
     "nanobananas.privacy",
     "nanobananas.web",
 ]
@@ -44,6 +48,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nanobananas.config.urls"
@@ -134,6 +140,25 @@ STATIC_ROOT = DATA_DIR / "static"
 SERVESTATIC_USE_FINDERS = True
 SERVESTATIC_AUTOREFRESH = DEBUG
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "nanobananas.accounts.backends.EmailOrUsernameBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "me"
+LOGOUT_REDIRECT_URL = "home"
+
+# Login throttling: 5 failures lock the account (by any of its names) and, separately, the client
+# address for 15 minutes; the cool-off restarts on a failure while locked. A success resets the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_CALLABLE = "nanobananas.accounts.backends.lockout_username"
+AXES_LOCKOUT_CALLABLE = "nanobananas.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -145,7 +170,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Database sessions (Django's, with a user and device column) so a user can list and end them;
+# a guest's id lives in the same session row.
+SESSION_ENGINE = "nanobananas.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
@@ -154,6 +181,26 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Mail: SMTP when NANOBANANAS_SMTP_URL is set (smtp://, smtp+tls:// for STARTTLS, smtps:// for TLS),
+# otherwise every message is written as an .eml file into the data dir's mail/ folder.
+DEFAULT_FROM_EMAIL = ENV.mail_from
+SERVER_EMAIL = ENV.mail_from
+EMAIL_TIMEOUT = 20
+if ENV.smtp_url:
+    _smtp = urlparse(ENV.smtp_url)
+    if _smtp.scheme not in {"smtp", "smtp+tls", "smtps"}:
+        raise ValueError(f"NANOBANANAS_SMTP_URL must start with smtp://, smtp+tls:// or smtps://; got {_smtp.scheme!r}")
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _smtp.hostname or "localhost"
+    EMAIL_PORT = _smtp.port or {"smtp": 25, "smtp+tls": 587, "smtps": 465}[_smtp.scheme]
+    EMAIL_HOST_USER = unquote(_smtp.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_smtp.password or "")
+    EMAIL_USE_TLS = _smtp.scheme == "smtp+tls"
+    EMAIL_USE_SSL = _smtp.scheme == "smtps"
+else:
+    EMAIL_BACKEND = "nanobananas.accounts.mail.EmlFolderBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -182,6 +229,21 @@ NANOBANANAS: dict[str, Any] = {
     "PURGE_BATCH": ENV.purge_batch,
     "ORPHAN_GRACE_HOURS": ENV.orphan_grace_hours,
 }
+
+# Payments: the offline test-mode provider unless Stripe is configured (or NANOBANANAS_BILLING_PROVIDER says).
+PAYMENT_PROVIDERS: dict[str, dict[str, Any]] = {
+    "offline": {"BACKEND": "nanobananas.billing.providers.offline.OfflineProvider", "OPTIONS": {}},
+}
+if ENV.stripe_secret_key:
+    PAYMENT_PROVIDERS["stripe"] = {
+        "BACKEND": "nanobananas.billing.providers.stripe.StripeProvider",
+        "OPTIONS": {
+            "secret_key": ENV.stripe_secret_key,
+            "webhook_secret": ENV.stripe_webhook_secret or "",
+            "price_pro": ENV.stripe_price_pro or "",
+        },
+    }
+NANOBANANAS["PAYMENT_PROVIDER"] = ENV.billing_provider
 
 IMAGE_PROVIDERS: dict[str, dict[str, Any]] = {
     "builtin": {"BACKEND": "nanobananas.providers.builtin.BuiltinProvider", "OPTIONS": {}},

@@ -8,5 +8,7 @@ from nanobananas.config.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("accounts/", include("nanobananas.accounts.urls")),
+    path("billing/", include("nanobananas.billing.urls")),
     path("", include("nanobananas.web.urls")),
 ]

@@ -6,7 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from nanobananas.accounts.identity import request_owner
+from nanobananas.accounts.forms import RetentionForm
+from nanobananas.accounts.identity import Owner, request_account, request_owner
+from nanobananas.accounts.models import Plan
+from nanobananas.accounts.selectors import plan_for, plan_get, quota_status, retention_hours_for, session_list
+from nanobananas.accounts.services import profile_ensure
+from nanobananas.billing.selectors import billing_offer, subscription_current
 from nanobananas.studio.selectors import conversation_list
 
 RECENT_ON_HOME = 6
@@ -46,9 +51,25 @@ def ai_tools(request: HttpRequest) -> HttpResponse:
 
 
 def me(request: HttpRequest) -> HttpResponse:
-    return _coming_soon(
-        request,
-        "me",
-        "Me",
-        "Your profile, plan, retention choice, privacy settings, history, data export and deletion.",
-    )
+    """The profile center: account data, plan and usage, retention choice, sessions, billing."""
+    owner = request_owner(request)
+    context: dict[str, object] = {"section": "me", "quota": quota_status(owner=owner)}
+    if request.user.is_authenticated:
+        account = request_account(request)
+        user_owner = Owner(user_id=account.pk)
+        plan = plan_for(owner=user_owner)
+        context.update(
+            profile=profile_ensure(user=account),
+            plan=plan,
+            retention_hours=retention_hours_for(owner=user_owner),
+            retention_form=RetentionForm(
+                initial={"hours": retention_hours_for(owner=user_owner)}, options=list(plan.retention_hours_options)
+            ),
+            sessions=session_list(user_id=account.pk),
+            current_session=request.session.session_key,
+            subscription=subscription_current(user_id=account.pk),
+            offer=billing_offer(),
+        )
+    else:
+        context.update(plan=plan_get(code=Plan.GUEST))
+    return render(request, "web/me.html", context)

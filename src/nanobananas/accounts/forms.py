@@ -1,0 +1,76 @@
+"""Page forms: they check the shape of input; the services decide everything else."""
+
+from __future__ import annotations
+
+import calendar
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+
+__all__ = ["EmailChangeForm", "LoginForm", "ProfileForm", "RetentionForm", "SignupForm"]
+
+OLDEST_YEARS = 120
+
+
+def _year_choices() -> list[tuple[str, str]]:
+    this_year = timezone.now().year
+    return [("", "Year")] + [(str(y), str(y)) for y in range(this_year, this_year - OLDEST_YEARS, -1)]
+
+
+MONTH_CHOICES = [("", "Month")] + [(str(m), calendar.month_name[m]) for m in range(1, 13)]
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    username = forms.CharField(
+        max_length=30,
+        help_text="3 to 30 letters, digits, dots, dashes or underscores.",
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    display_name = forms.CharField(
+        max_length=80,
+        help_text="How your name appears in the app.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password = forms.CharField(strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    birth_month = forms.TypedChoiceField(label="Birth month", choices=MONTH_CHOICES, coerce=int)
+    birth_year = forms.TypedChoiceField(label="Birth year", choices=_year_choices, coerce=int)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form; the field is still called `username` but takes an email as well."""
+
+    username = forms.CharField(
+        label="Email or username", max_length=254, widget=forms.TextInput(attrs={"autofocus": True})
+    )
+    error_messages = {
+        "invalid_login": "That email or username and password do not match an account.",
+        "inactive": "This account is disabled.",
+    }
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(label="New email", max_length=254)
+    password = forms.CharField(
+        label="Current password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(max_length=80)
+    username = forms.CharField(max_length=30)
+
+
+class RetentionForm(forms.Form):
+    hours = forms.TypedChoiceField(label="Keep my images for", coerce=int, choices=[], widget=forms.RadioSelect)
+
+    def __init__(self, *args: object, options: list[int], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["hours"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(str(h), _hours_label(h)) for h in options]
+
+
+def _hours_label(hours: int) -> str:
+    return f"{hours // 24} days" if hours % 24 == 0 and hours > 48 else f"{hours} hours"

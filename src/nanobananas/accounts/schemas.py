@@ -1,0 +1,92 @@
+"""API shapes for accounts: one input and one output schema per endpoint."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+__all__ = [
+    "MeOut",
+    "PlanOut",
+    "ProfileIn",
+    "QuotaOut",
+    "RetentionIn",
+    "SessionOut",
+    "SessionsEndedOut",
+    "SubscriptionOut",
+    "UserOut",
+]
+
+
+class PlanOut(Schema):
+    code: str
+    name: str
+    is_paid: bool
+    daily_images: int
+    monthly_images: int
+    daily_videos: int
+    monthly_videos: int
+    max_upload_bytes: int
+    max_resolution: int
+    video_seconds: int
+    allowed_providers: list[str]
+    retention_hours_options: list[int]
+    default_retention_hours: int
+
+
+class QuotaOut(Schema):
+    kind: str
+    plan: str
+    daily_limit: int
+    daily_used: int
+    monthly_limit: int
+    monthly_used: int
+    left: int
+    resets_at: datetime
+    summary: str
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    email_verified: bool
+    pending_email: str
+
+
+class SubscriptionOut(Schema):
+    provider: str
+    status: str
+    current_period_end: datetime | None
+
+
+class MeOut(Schema):
+    kind: str = Field(description='"guest" or "user"')
+    user: UserOut | None
+    plan: PlanOut
+    quota: QuotaOut
+    retention_hours: int
+    subscription: SubscriptionOut | None
+
+
+class ProfileIn(Schema):
+    display_name: str = Field(max_length=80)
+    username: str = Field(max_length=30)
+
+
+class RetentionIn(Schema):
+    hours: int
+
+
+class SessionOut(Schema):
+    device: str
+    signed_in_at: datetime | None
+    expires_at: datetime
+    current: bool
+
+
+class SessionsEndedOut(Schema):
+    ended: int

@@ -1,0 +1,23 @@
+"""Scheduled account housekeeping: old login records and expired sessions."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from nanobananas.accounts.services import login_logs_purge
+
+LOGIN_LOG_DAYS = 30
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def purge_login_logs() -> None:
+    """django-axes records older than 30 days go, every night."""
+    login_logs_purge(older_than_days=LOGIN_LOG_DAYS)
+
+
+@db_periodic_task(crontab(minute="23", hour="*"))
+def purge_expired_sessions() -> None:
+    """Database sessions past their expiry go, every hour (Django's `clearsessions`)."""
+    call_command("clearsessions")

@@ -1,0 +1,1 @@
+"""Payment providers: one interface, an offline test mode and Stripe."""
