@@ -94,6 +94,14 @@ def bomb_gif_frame() -> bytes:
     )
 
 
+def metadata_bomb_png() -> bytes:
+    # A 4x4 picture carrying a compressed text chunk that inflates to 20 MB.
+    picture = _raw_png(4, 4, bit_depth=8, color_type=0, rows=[b"\x00" * 4] * 4)
+    text = _png_chunk(b"zTXt", b"Comment\x00\x00" + zlib.compress(b"\x00" * 20_000_000, 9))
+    end_of_header = 8 + 25  # signature and IHDR chunk
+    return picture[:end_of_header] + text + picture[end_of_header:]
+
+
 def truncated_jpeg() -> bytes:
     data = _save(_photo(), "JPEG", quality=95)
     return data[: len(data) // 2]
@@ -182,6 +190,7 @@ NASTY_FILES: dict[str, Callable[[], bytes]] = {
     "bomb.png": bomb_png,
     "bomb.jpg": bomb_jpeg,
     "bomb-frame.gif": bomb_gif_frame,
+    "metadata-bomb.png": metadata_bomb_png,
     "truncated.jpg": truncated_jpeg,
     "truncated.png": truncated_png,
     "cmyk.jpg": cmyk_jpeg,
@@ -242,6 +251,10 @@ def test_jpeg_bomb_is_refused_from_its_header(nasty_dir: Path) -> None:
 def test_gif_frame_growing_the_canvas_is_refused(nasty_dir: Path) -> None:
     message = _error(_read(nasty_dir, "bomb-frame.gif"))
     assert message == "the image is 8000x8000 (64 MP), above the 50 MP limit"
+
+
+def test_compressed_metadata_bomb_is_refused(nasty_dir: Path) -> None:
+    assert _error(_read(nasty_dir, "metadata-bomb.png")) == "the PNG file is damaged and cannot be read"
 
 
 def test_bomb_is_refused_by_probe_too(nasty_dir: Path) -> None:
