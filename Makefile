@@ -22,12 +22,12 @@ run: $(VENV)/.installed
 	$(VENV)/bin/nanobananas migrate
 	$(VENV)/bin/nanobananas serve --host 127.0.0.1 --port 8000 --no-migrate
 
-# Debian's Chromium and tesseract for the browser and OCR tests (installed when root and missing).
+# Debian's Chromium, tesseract and faketime for the browser, OCR and clock tests (installed when root and missing).
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v tesseract >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v tesseract >/dev/null || ! command -v faketime >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium tesseract-ocr >/dev/null; \
-	  else echo "note: chromium/tesseract missing and not root: browser and OCR tests will skip"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium tesseract-ocr faketime >/dev/null; \
+	  else echo "note: chromium/tesseract/faketime missing and not root: those tests will skip"; fi; \
 	fi
 
 test: $(VENV)/.installed-dev browser-deps
