@@ -123,9 +123,18 @@ def test_key_file_rotation_replaces_the_file_and_everything_still_decrypts(
     assert not DataKey.objects.filter(master_key_id=old_kek.id).exists()
 
 
-def test_key_file_rotation_refuses_an_environment_key(settings: Settings, vault_settings: dict[str, object]) -> None:
-    settings.VAULT = {**vault_settings, "MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
-    with pytest.raises(MasterKeyError, match="comes from NANOBANANAS_MASTER_KEY"):
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("MASTER_KEY", base64.b64encode(bytes(32)).decode(), "comes from NANOBANANAS_MASTER_KEY"),
+        ("KEY_ENCRYPTION_KEY", {"BACKEND": "tests.vault.test_keyring.ReversingKms"}, "is held by a KMS"),
+    ],
+)
+def test_key_file_rotation_refuses_keys_kept_elsewhere(
+    settings: Settings, vault_settings: dict[str, object], setting: str, value: object, message: str
+) -> None:
+    settings.VAULT = {**vault_settings, setting: value}
+    with pytest.raises(MasterKeyError, match=message):
         master_key_file_rotate()
     assert not Path(str(vault_settings["MASTER_KEY_FILE"])).exists()
 

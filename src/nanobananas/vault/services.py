@@ -83,6 +83,8 @@ def master_key_file_rotate() -> int:
     before the replace, `<name>.new` holds the key that now unwraps the data keys: move it into place.
     Returns how many data keys were re-wrapped.
     """
+    if settings.VAULT.get("KEY_ENCRYPTION_KEY"):
+        raise MasterKeyError("the master key is held by a KMS (VAULT['KEY_ENCRYPTION_KEY']): rotate it there")
     if settings.VAULT.get("MASTER_KEY"):
         raise MasterKeyError(
             "the master key comes from NANOBANANAS_MASTER_KEY: rotate with master_key_rotate(new_master_key=...) "
