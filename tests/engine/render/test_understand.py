@@ -87,6 +87,17 @@ from nanobananas.engine.render.understand import Brief, DesignPromptError, MenuI
             ("Sunday, March 3rd", "2 PM", "14 Oak Street"),
         ),
         ("make me a poster", "poster", "Your Headline", "", ()),
+        ("a night-themed poster for a bakery grand opening", "poster", "Bakery Grand Opening", "", ()),
+        ("a bakery poster for the grand opening", "poster", "Bakery Grand Opening", "", ()),
+        ("a retro-style flyer for a vinyl fair", "flyer", "Vinyl Fair", "", ()),
+        ("Summer Sale instagram post", "instagram-post", "Summer Sale", "", ()),
+        (
+            "poster for my band The Rollers live at The Blue Note on Friday",
+            "poster",
+            "Band The Rollers Live",
+            "",
+            ("The Blue Note", "Friday"),
+        ),
         ("a black friday sale banner up to 70% off", "sale-banner", "Black Friday Sale", "", ()),
         (
             "a minimalist poster for a photography exhibition opening 12 March 2027 at the City Gallery",

@@ -748,21 +748,38 @@ def _menu_items(reader: _Reader, theme: str) -> tuple[MenuItem, ...]:
     return tuple(MenuItem(name, price) for name, price in defaults)
 
 
+_STYLE_SUFFIXES = {"themed", "theme", "style", "styled", "looking", "inspired", "coloured", "colored", "toned"}
+
+
+def _is_style_word(word: str) -> bool:
+    """Words before the kind that only describe the look: "bold", "night-themed", "retro-style", "blue"."""
+    parts = [p for p in word.lower().strip(",.:;!?").split("-") if p]
+    plain = _STYLE_WORDS | _ARTICLES | _EDGE_WORDS | _STYLE_SUFFIXES
+    return not parts or all(p in plain or p in MOOD_WORDS for p in parts)
+
+
 def _subject(reader: _Reader, kind_match: re.Match[str] | None) -> list[str]:
-    """The leftover words, split into chunks: the first is the subject, the others become lines under it."""
+    """The leftover words, split into chunks: the first is the subject, the others become lines under it.
+
+    Words before the kind noun ("a bakery poster for the grand opening") lead the subject.
+    """
     if kind_match is None:
         return _chunks(reader.remainder())
-    before = [
-        w
-        for w in re.split(r"\s+", reader.remainder(0, kind_match.start()).strip())
-        if w and w != "|" and w.lower().strip(",.") not in _STYLE_WORDS | _ARTICLES | _EDGE_WORDS
-    ]
+    before_text = reader.remainder(0, kind_match.start())
+    before = [w for w in before_text.split() if w != "|" and not _is_style_word(w)]
     reader.mark(*kind_match.span())
     after = _chunks(reader.remainder(kind_match.end()))
-    if before:
-        prefix = " ".join(before).strip(" ,.:;")
-        return [f"{prefix} {after[0]}" if after and kind_match.end() >= len(reader.text) else prefix, *after]
-    return after
+    if not before:
+        return after
+    prefix = _clean_chunk(" ".join(before))
+    if not prefix:
+        return after
+    joined = re.match(
+        r"\s*(?:for|about|of|announcing|advertising|promoting|celebrating)\b", reader.text[kind_match.end() :]
+    )
+    if after and joined and len(prefix.split()) <= 2:
+        return [f"{prefix} {after[0]}", *after[1:]]
+    return [prefix, *after]
 
 
 def understand(prompt: str) -> Brief:
@@ -852,7 +869,8 @@ def _compose(base: Brief, text: str, quotes: list[str], chunks: list[str], detai
     elif kind == "card":
         title = greeting or subject or "Hello"
         said = set(title.lower().split()) | {"card", "happy"}
-        others = [c for c in chunks if not set(c.lower().split()) <= said and c.lower() != name.lower()]
+        trimmed = [" ".join(w for w in c.split() if w.lower() not in said) for c in chunks]
+        others = [c for c in trimmed if c and c.lower() != name.lower()]
         subtitle = name or (title_case(others[0]) if others else "")
         details = [*[_sentence_case(c) for c in others[0 if name else 1 :]], *details]
     elif kind == "certificate":
