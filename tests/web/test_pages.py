@@ -51,3 +51,27 @@ def test_home_lists_only_this_visitors_recent_work() -> None:
     )
     assert "Bakery poster" in mine.get("/").content.decode()
     assert "Bakery poster" not in Client().get("/").content.decode()
+
+
+def test_home_says_how_many_images_are_stored_and_when_the_next_goes(
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from tests.conftest import csrf_headers
+
+    client = Client(enforce_csrf_checks=True)
+    with time_machine.travel(datetime(2026, 5, 1, 9, 0, tzinfo=UTC), tick=False):
+        headers = csrf_headers(client)
+        conversation = client.post("/api/v1/conversations", data="{}", content_type="application/json", headers=headers)
+        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+            client.post(
+                f"/api/v1/conversations/{conversation.json()['id']}/messages",
+                data={"text": "a poster"},
+                headers=headers,
+            )
+    with time_machine.travel(datetime(2026, 5, 1, 11, 30, tzinfo=UTC), tick=False):
+        html = client.get("/").content.decode()
+    assert "1 image stored here; the next is deleted in 21\xa0hours, 30\xa0minutes (2 May, 09:00 UTC)." in html

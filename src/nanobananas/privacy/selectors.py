@@ -12,9 +12,10 @@ from django.conf import settings
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.privacy.models import CleanupRun, DeletionReceipt, PendingBlobDeletion
 
-__all__ = ["RetentionReport", "deleted_images_by_message", "retention_report"]
+__all__ = ["OwnerRetention", "RetentionReport", "deleted_images_by_message", "owner_retention", "retention_report"]
 
 
 def deleted_images_by_message(*, conversation_id: uuid.UUID) -> dict[uuid.UUID, list[dict[str, Any]]]:
@@ -29,6 +30,24 @@ def deleted_images_by_message(*, conversation_id: uuid.UUID) -> dict[uuid.UUID, 
             {"kind": "image", "number": receipt.number, "reason": receipt.reason, "deleted_at": receipt.purged_at}
         )
     return dict(grouped)
+
+
+@dataclass(frozen=True)
+class OwnerRetention:
+    """What one person has stored and when the next of it is deleted."""
+
+    images: int
+    next_deletion: datetime | None
+
+
+def owner_retention(*, owner: Owner | None) -> OwnerRetention:
+    from nanobananas.studio.models import Asset, Lifecycle
+
+    if owner is None:
+        return OwnerRetention(images=0, next_deletion=None)
+    live = Asset.objects.filter(owner_filter(owner), state=Lifecycle.ACTIVE)
+    summary = live.aggregate(images=Count("id"), next_deletion=Min("expires_at"))
+    return OwnerRetention(images=summary["images"], next_deletion=summary["next_deletion"])
 
 
 @dataclass

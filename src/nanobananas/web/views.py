@@ -12,14 +12,17 @@ from nanobananas.accounts.models import Plan
 from nanobananas.accounts.selectors import plan_for, plan_get, quota_status, retention_hours_for, session_list
 from nanobananas.accounts.services import profile_ensure
 from nanobananas.billing.selectors import billing_offer, subscription_current
+from nanobananas.privacy.selectors import owner_retention
 from nanobananas.studio.selectors import conversation_list
 
 RECENT_ON_HOME = 6
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    recent = conversation_list(owner=request_owner(request))[:RECENT_ON_HOME]
-    return render(request, "web/home.html", {"section": "home", "recent": recent})
+    owner = request_owner(request)
+    recent = conversation_list(owner=owner)[:RECENT_ON_HOME]
+    stored = owner_retention(owner=owner)
+    return render(request, "web/home.html", {"section": "home", "recent": recent, "stored": stored})
 
 
 @ensure_csrf_cookie

@@ -92,6 +92,11 @@
   function renderMessage(message) {
     const body = bubble(message.role, message.text);
     renderAssets(body, message.assets);
+    for (const gone of message.deleted_images || []) {
+      const why = gone.reason === "retention" ? "retention" : "you deleted it";
+      const label = gone.number ? `Image ${gone.number}` : "Image";
+      body.appendChild(element("p", "deleted-image", `${label} deleted on ${formatTime(gone.deleted_at)} (${why}).`));
+    }
     return body;
   }
 
