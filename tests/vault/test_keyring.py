@@ -5,10 +5,13 @@ from __future__ import annotations
 import base64
 import os
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, connections
 from pytest_django.fixtures import Settings
 
 from nanobananas.vault import keyring
@@ -185,3 +188,24 @@ def test_an_unimportable_kms_adapter_is_a_configuration_error(
     settings.VAULT = {**vault_settings, "KEY_ENCRYPTION_KEY": {"BACKEND": "nowhere.Kms"}}
     with pytest.raises(ImproperlyConfigured, match=r"'nowhere\.Kms' cannot be imported"):
         master_kek()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_writes_in_threads_agree_on_one_key(owner_key: str) -> None:
+    """Real connections racing: every thread gets the same key and one row exists."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes writers; the race needs a server database")
+    threads = 8
+    barrier = threading.Barrier(threads)
+
+    def first_write() -> bytes:
+        try:
+            barrier.wait()
+            return data_key_get_or_create(owner_key=owner_key).key
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        keys = list(pool.map(lambda _: first_write(), range(threads)))
+    assert len(set(keys)) == 1
+    assert DataKey.objects.filter(owner_key=owner_key).count() == 1
