@@ -174,25 +174,31 @@ def _encode_within(
     current = image
     while True:
         if fmt in _LOSSY and quality is not None:
-            found = _best_quality_within(current, fmt, quality, params, max_bytes)
+            found, smallest = _best_quality_within(current, fmt, quality, params, max_bytes)
             if found is not None:
                 return found
-            floor_size = len(_encode(current, fmt, MIN_SEARCH_QUALITY, params))
         else:
             encoded = _encode(current, fmt, quality, params)
             if len(encoded) <= max_bytes:
                 return encoded
-            floor_size = len(encoded)
-        if current.width == 1 and current.height == 1:
+            smallest = len(encoded)
+        if current.size == (1, 1):
             raise OperationError(
                 f"cannot fit the image in {max_bytes} bytes as {fmt.upper()}; "
-                f"the smallest file possible is {floor_size} bytes"
+                f"the smallest file possible is {smallest} bytes"
             )
-        # Bytes grow roughly with the pixel count, so scale both sides by the square root.
-        scale = min(_DOWNSCALE_STEP, (max_bytes / floor_size) ** 0.5 * 0.95)
-        width = max(1, round(current.width * scale))
-        height = max(1, round(current.height * scale))
-        current = image.resize((width, height), Image.Resampling.LANCZOS)
+        current = image.resize(_smaller_size(current.size, max_bytes / smallest), Image.Resampling.LANCZOS)
+
+
+def _smaller_size(size: tuple[int, int], byte_ratio: float) -> tuple[int, int]:
+    """Bytes grow roughly with the pixel count, so both sides scale by the square root of
+    the ratio; at least one side always shrinks, so the search ends."""
+    scale = min(_DOWNSCALE_STEP, byte_ratio**0.5 * 0.95)
+    width, height = size
+    smaller = (max(1, round(width * scale)), max(1, round(height * scale)))
+    if smaller == size:
+        smaller = (max(1, width - 1), max(1, height - 1))
+    return smaller
 
 
 def _best_quality_within(
@@ -201,15 +207,18 @@ def _best_quality_within(
     top_quality: int,
     params: dict[str, object],
     max_bytes: int,
-) -> bytes | None:
+) -> tuple[bytes | None, int]:
+    """The encoding at the highest quality that fits, if any, and the smallest size seen."""
     low, high = min(MIN_SEARCH_QUALITY, top_quality), top_quality
     best: bytes | None = None
+    sizes: list[int] = []
     while low <= high:
         middle = (low + high) // 2
         encoded = _encode(image, fmt, middle, params)
+        sizes.append(len(encoded))
         if len(encoded) <= max_bytes:
             best = encoded
             low = middle + 1
         else:
             high = middle - 1
-    return best
+    return best, min(sizes)
