@@ -1,6 +1,7 @@
 """Vault exceptions (pure Python, no Django), raised by the ciphertext formats, the key ring and the storage.
 
-VaultError                          base of everything the vault raises
+VaultError                          base of the vault's own errors (a bad OPTIONS or VAULT setting raises
+|                                   Django's ImproperlyConfigured instead)
 +-- MasterKeyError                  the master key is missing, malformed, or does not unwrap a data key
 +-- DataKeyMissing                  the owner has no data key (never stored anything, or crypto-shredded):
 |                                   their blobs and texts can no longer be decrypted
