@@ -179,6 +179,15 @@ def test_buffered_reads_of_any_size_return_the_plaintext() -> None:
     assert buffered.read() == b""
 
 
+def test_raw_reads_stop_at_chunk_ends_and_go_on() -> None:
+    data = os.urandom(2 * 4096 + 5)
+    opened = reader(seal(data, chunk_size=4096))
+    assert opened.read(5000) == data[:4096]
+    assert opened.read(5000) == data[4096:8192]
+    assert opened.read(5000) == data[8192:]
+    assert opened.read(5000) == b""
+
+
 def test_seeking_reads_any_range() -> None:
     data = os.urandom(5 * 4096 + 17)
     buffered = io.BufferedReader(reader(seal(data, chunk_size=4096)), buffer_size=4096)

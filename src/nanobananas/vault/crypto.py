@@ -356,6 +356,20 @@ class BlobReader(io.RawIOBase):
         self._position += count
         return count
 
+    def read(self, size: int | None = -1, /) -> bytes:
+        """Up to `size` bytes, at most to the end of the current chunk, without copying a whole chunk."""
+        if size is None or size < 0:
+            return self.readall()
+        if self._position >= self.size:
+            self._end()
+            return b""
+        index, offset = divmod(self._position, self._chunk_size)
+        if index != self._chunk_index:
+            self._load(index)
+        piece = self._chunk[offset : offset + size]
+        self._position += len(piece)
+        return piece
+
     def readall(self) -> bytes:
         parts = []
         while self._position < self.size:
