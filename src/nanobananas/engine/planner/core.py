@@ -6,6 +6,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
+from nanobananas.engine.errors import PlanError
+from nanobananas.engine.ops import validate_params
 from nanobananas.engine.plan import Clarification, OpCall, OutputSpec, Plan, PlanOutcome, Refusal
 from nanobananas.engine.planner.output import extract_output
 from nanobananas.engine.planner.refusals import generative_refusal, refusal_for_unmatched
@@ -115,6 +119,16 @@ def _leading_verb(clause: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _invalid_step(calls: list[OpCall]) -> str | None:
+    """Why one of the calls would be refused by the op registry (a number out of range), or None."""
+    for call in calls:
+        try:
+            validate_params(call.op, call.params)
+        except PlanError as error:
+            return str(error)
+    return None
+
+
 def _match(text: str, normalized: Normalized) -> RuleOutcome | None:
     return match_clause(Clause(text, normalized.quotes, normalized.links))
 
@@ -166,8 +180,21 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
             )
         if isinstance(outcome, Refusal | Clarification):
             return outcome
+        problem = _invalid_step(outcome)
+        if problem is not None:
+            return Clarification(
+                question=f"I understood {clause!r}, but {problem}. Could you give a different amount?",
+                suggestions=_suggestions(clause),
+            )
         steps.extend(outcome)
         previous, previous_count = clause, len(outcome)
     if not steps and not output:
         return Clarification(question="What would you like me to do with the image?", suggestions=list(EXAMPLES[:6]))
-    return Plan(steps=steps, output=OutputSpec(**output) if output else None, planner_version=PLANNER_VERSION)
+    try:
+        spec = OutputSpec(**output) if output else None
+    except ValidationError:
+        return Clarification(
+            question="I could not use that file format, quality or size limit.",
+            suggestions=["save it as a jpeg under 200 KB", "convert to png", "save as webp at quality 80"],
+        )
+    return Plan(steps=steps, output=spec, planner_version=PLANNER_VERSION)
