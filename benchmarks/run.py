@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import PIL
 from PIL import Image, ImageDraw, ImageFilter
 
 __all__ = ["main"]
@@ -481,7 +482,7 @@ def versions() -> str:
         magick = subprocess.run(["convert", "-version"], capture_output=True, text=True, check=True)
         first = magick.stdout.splitlines()[0].removeprefix("Version: ")
     return (
-        f"Python {platform.python_version()}, Pillow {Image.__version__}, "
+        f"Python {platform.python_version()}, Pillow {PIL.__version__}, "
         f"libvips {pyvips.version(0)}.{pyvips.version(1)}.{pyvips.version(2)}, {first}"
     )
 
