@@ -284,15 +284,14 @@ def split(page: Page, brief: Brief) -> None:
     page.image.paste(p.surface, (edge, 0, w, h))
     pcx, pcy = (edge + w) / 2, h / 2
     pr = min(w - edge, h) * 0.36
-    fill_ellipse(
-        page.image,
-        (pcx - pr * 1.25, pcy - pr * 1.25, pcx + pr * 1.25, pcy + pr * 1.25),
-        blend(p.surface, p.accent, 0.3),
-    )
-    motif_colour = _decorative(blend(p.surface, p.accent, 0.3), p.background, p.accent)
-    MOTIFS[theme_motif(brief.theme, page.rng)](
-        page.image, pcx, pcy, pr * 0.85, motif_colour, blend(p.surface, p.accent, 0.3)
-    )
+    dark = sum(p.surface) < 380
+    tint = blend(p.surface, (255, 255, 255) if dark else (0, 0, 0), 0.14 if dark else 0.08)
+    big = pr * 1.25
+    fill_ellipse(page.image, (pcx - big, pcy - big, pcx + big, pcy + big), tint)
+    outer = pr * 1.42
+    ring(page.image, (pcx - outer, pcy - outer, pcx + outer, pcy + outer), tint, max(2.0, u * 0.006))
+    motif_colour = _decorative(tint, p.accent, p.background, p.ink)
+    MOTIFS[theme_motif(brief.theme, page.rng)](page.image, pcx, pcy, pr * 0.85, motif_colour, tint)
     page.draw.rectangle((edge - int(u * 0.02), 0, edge, h), fill=_decorative(p.background, p.accent))
     ink = _on(p.background, p.ink)
     margin = int(u * 0.1)
@@ -520,7 +519,8 @@ def scene_card(page: Page, brief: Brief) -> None:
     lines += [Line(d, page.fonts.label, 0.042, ink, gap=0.5, max_lines=2) for d in _detail_lines(brief)]
     most = (margin, margin, int(w * 0.55), h - margin) if wide else (margin, margin, w - margin, int(h * 0.5))
     needed = page.measure(lines, most[2] - most[0] - 2 * pad, most[3] - most[1] - 2 * pad) + 2 * pad
-    box = (most[0], most[1], most[2], most[1] + needed) if not wide else most
+    top = (h - needed) // 2 if wide else most[1]
+    box = (most[0], top, most[2], top + needed)
     overlay = Image.new("L", page.image.size, 0)
     ImageDraw.Draw(overlay).rounded_rectangle(box, radius=int(u * 0.03), fill=int(255 * 0.96))
     page.image.paste(p.background, (0, 0, w, h), overlay)

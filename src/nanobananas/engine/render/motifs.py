@@ -219,6 +219,9 @@ _THEME_MOTIFS = {
     "tech": "sparkle",
     "kids": "star",
     "autumn": "sun",
+    "outdoors": "sun",
+    "dusk": "sun",
+    "dawn": "sun",
     "food": "cup",
 }
 

@@ -387,6 +387,10 @@ _THEME_PALETTES: dict[str, str] = {
     "autumn": "autumn",
     "education": "ocean",
     "sport": "bold",
+    "outdoors": "fresh",
+    "dusk": "warm",
+    "dawn": "pastel",
+    "daylight": "ocean",
 }
 
 _FALLBACKS = ("warm", "ocean", "retro", "fresh", "elegant", "playful", "night")

@@ -136,9 +136,10 @@ _THEMES: tuple[tuple[str, str], ...] = (
     ("summer", r"\bsummer\b|\bbeach\b|\bpool\b|\bsurf|\btropical\b|\bluau\b"),
     (
         "music",
-        r"\bmusic\b|\bconcert\b|\bdj\b|\bband\b|\bfestival\b|\bgig\b|\bclub\b|\bdance\b|\bkaraoke\b"
+        r"\bmusic\b|\bconcert\b|\bdj\b|\bband\b|\bfestival\b|\bgig\b|\bnight\s*club\b|\bclub\s+night\b|\bdance\b|\bkaraoke\b"
         r"|\bjazz\b|\brock\b|\bparty\b",
     ),
+    ("outdoors", r"\bhik(?:e|es|ing)\b|\bcamping\b|\boutdoors?\b|\btrails?\b|\bclimbing\b|\bnature\s+walk\b"),
     ("autumn", r"\bautumn\b|\bharvest\b|\bthanksgiving\b|\bpumpkins?\b"),
     (
         "garden",
@@ -513,6 +514,14 @@ def _find_theme(text: str, kind: str | None) -> str:
     return ""
 
 
+def _describes_scene(text: str) -> bool:
+    """True when `text` only names a landscape and a time of day ("mountains at sunset")."""
+    rest = text
+    for _, pattern in (*_LANDSCAPES, *_TIMES_OF_DAY):
+        rest = re.sub(pattern, " ", rest, flags=re.IGNORECASE)
+    return rest != text and all(w.lower() in _EDGE_WORDS | _ARTICLES | {"over", "under", "full"} for w in rest.split())
+
+
 def _find_scene(text: str) -> Scene | None:
     landscape = next((name for name, p in _LANDSCAPES if re.search(p, text, re.IGNORECASE)), None)
     time = next((name for name, p in _TIMES_OF_DAY if re.search(p, text, re.IGNORECASE)), None)
@@ -803,6 +812,8 @@ def understand(prompt: str) -> Brief:
     found, price, contacts = _take_details(reader)
     # places and dates are taken first, so "the City Gallery" or "Saturday night" draw no scene
     scene = _find_scene(reader.remainder())
+    if scene is not None and not theme:
+        theme = {"sunset": "dusk", "dawn": "dawn", "night": "night"}.get(scene.time, "daylight")
     if kind is None:
         if theme == "birthday" and not quotes:
             kind = "birthday-card"
@@ -821,6 +832,8 @@ def understand(prompt: str) -> Brief:
         reader.take(r"\bcertificate\s+of\s+[a-z]+\b|\b[a-z]+\s+certificate\b")
     chunks = _subject(reader, kind_match) if kind != "scene" else []
     theme = _find_theme(" ".join([*quotes, *chunks[:1]]), kind) or theme
+    if quotes and chunks and _describes_scene(chunks[0]):
+        chunks = chunks[1:]
     found.sort()
     base = Brief(
         kind=kind,
