@@ -10,7 +10,8 @@ from nanobananas.engine.plan import Clarification, Plan, Refusal
 from nanobananas.engine.planner import plan_instruction
 from nanobananas.engine.planner.vocabulary import COMMON_WORDS, KEYWORDS
 
-_WORDS = sorted(KEYWORDS | COMMON_WORDS) + [
+_WORDS = [
+    *sorted(KEYWORDS | COMMON_WORDS),
     "0", "1", "2", "3", "10", "45", "90", "180", "270", "360", "1000", "99999", "-5", "0.5", "2x", "300x200",
     "16:9", "1:0", "0:0", "50%", "200%", "-20%", "10px", "0px", "30 kb", "0 kb", "°", ",", ";", "then", "and",
     "'SALE'", '"Hi"', "#ff0000", "https://example.com", "ninety", "a quarter", "twice", "a bit", "a lot",

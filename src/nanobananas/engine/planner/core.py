@@ -191,10 +191,10 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
     if not steps and not output:
         return Clarification(question="What would you like me to do with the image?", suggestions=list(EXAMPLES[:6]))
     try:
-        spec = OutputSpec(**output) if output else None
+        output_spec = OutputSpec(**output) if output else None
     except ValidationError:
         return Clarification(
             question="I could not use that file format, quality or size limit.",
             suggestions=["save it as a jpeg under 200 KB", "convert to png", "save as webp at quality 80"],
         )
-    return Plan(steps=steps, output=spec, planner_version=PLANNER_VERSION)
+    return Plan(steps=steps, output=output_spec, planner_version=PLANNER_VERSION)
