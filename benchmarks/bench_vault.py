@@ -202,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         plain = FileSystemStorage(location=str(home / "plain"), file_permissions_mode=0o600)
         vault = EncryptedStorage(location=str(home / "vault"))
+        load = os.getloadavg()[0]
+        print(f"{os.cpu_count()} CPUs, load average {load:.1f} (timings move with other work on the machine)")
         image = result_image()
         png = png_encode(image)
         name = "assets/u1/result.png"
