@@ -222,9 +222,10 @@ def test_job_events_stream_the_result_and_hide_it_from_strangers() -> None:
         HUEY.immediate = True
     job_run(job_id=job.id)
 
+    client = AsyncClient()
+    _login_guest(client, guest.id)
+
     async def follow() -> tuple[int, str, str, int]:
-        client = AsyncClient()
-        _login_guest(client, guest.id)
         response = await client.get(f"/api/v1/jobs/{job.id}/events")
         raw = b"".join([chunk async for chunk in response.streaming_content]).decode()  # type: ignore[attr-defined]
         stranger = await AsyncClient().get(f"/api/v1/jobs/{job.id}/events")
@@ -242,12 +243,13 @@ def test_job_events_stream_the_result_and_hide_it_from_strangers() -> None:
 
 
 def _login_guest(client: AsyncClient, guest_id: uuid.UUID) -> None:
+    from importlib import import_module
+
     from django.conf import settings
-    from django.contrib.sessions.backends.signed_cookies import SessionStore
 
     from nanobananas.accounts.identity import GUEST_SESSION_KEY
 
-    store = SessionStore()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[GUEST_SESSION_KEY] = str(guest_id)
     store.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
@@ -272,9 +274,10 @@ def test_job_events_follow_a_job_from_queued_to_done() -> None:
         HUEY.storage.flush_all()
         HUEY.immediate = True
 
+    client = AsyncClient()
+    _login_guest(client, guest.id)
+
     async def follow() -> list[str]:
-        client = AsyncClient()
-        _login_guest(client, guest.id)
         response = await client.get(f"/api/v1/jobs/{job.id}/events")
         stream = response.streaming_content.__aiter__()  # type: ignore[attr-defined]
         seen = []

@@ -29,9 +29,6 @@ class Environment:
     image_provider: str
     master_key: str | None
     max_upload_bytes: int
-    guest_retention_hours: int
-    user_retention_hours: int
-    extended_retention_hours: int
     text_retention_days: int
     sweep_minutes: int
     purge_batch: int
@@ -104,9 +101,6 @@ def read_environment() -> Environment:
         image_provider=os.environ.get("NANOBANANAS_IMAGE_PROVIDER") or "builtin",
         master_key=os.environ.get("NANOBANANAS_MASTER_KEY") or None,
         max_upload_bytes=_int("NANOBANANAS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
-        guest_retention_hours=_int("NANOBANANAS_GUEST_RETENTION_HOURS", 24),
-        user_retention_hours=_int("NANOBANANAS_USER_RETENTION_HOURS", 48),
-        extended_retention_hours=_int("NANOBANANAS_EXTENDED_RETENTION_HOURS", 168),
         text_retention_days=_int("NANOBANANAS_TEXT_RETENTION_DAYS", 365),
         sweep_minutes=_int("NANOBANANAS_SWEEP_MINUTES", 5),
         purge_batch=_int("NANOBANANAS_PURGE_BATCH", 500),

@@ -8,20 +8,27 @@ from django.conf import settings
 
 from nanobananas.accounts.identity import Owner
 
-__all__ = ["image_retention", "retention_deadline", "text_deadline", "text_retention"]
+__all__ = ["guest_lifetime", "image_retention", "retention_deadline", "text_deadline", "text_retention"]
 
 
 def image_retention(*, owner: Owner) -> timedelta:
-    """Guests 24 h; signed-in users 48 h (the paid 7-day choice comes with plans)."""
-    policy = settings.NANOBANANAS
-    hours = policy["GUEST_RETENTION_HOURS"] if owner.is_guest else policy["USER_RETENTION_HOURS"]
-    return timedelta(hours=hours)
+    """By plan (admin-editable data): guests 24 h, Free 48 h, Pro 48 h or 7 days by the user's choice."""
+    from nanobananas.accounts.selectors import retention_hours_for
+
+    return timedelta(hours=retention_hours_for(owner=owner))
+
+
+def guest_lifetime() -> timedelta:
+    """How long a guest's things live: the guest plan's image retention (24 h by default)."""
+    from nanobananas.accounts.selectors import plan_get
+
+    return timedelta(hours=plan_get(code="guest").default_retention_hours)
 
 
 def text_retention(*, owner: Owner) -> timedelta:
     """Conversation text: 12 months for signed-in users; a guest's text goes with their 24 h."""
     if owner.is_guest:
-        return timedelta(hours=settings.NANOBANANAS["GUEST_RETENTION_HOURS"])
+        return guest_lifetime()
     return timedelta(days=settings.NANOBANANAS["TEXT_RETENTION_DAYS"])
 
 

@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from nanobananas.privacy.models import CleanupRun, DeletionReceipt, LegalHold, PendingBlobDeletion
+from nanobananas.privacy.retention import guest_lifetime
 
 __all__ = [
     "CleanupResult",
@@ -264,7 +265,7 @@ def _purge_guests(result: PurgeResult) -> None:
     from nanobananas.studio.models import Asset, Conversation
 
     now = timezone.now()
-    cutoff = now - timedelta(hours=settings.NANOBANANAS["GUEST_RETENTION_HOURS"])
+    cutoff = now - guest_lifetime()
     with transaction.atomic():
         empty = (
             Guest.objects.filter(created_at__lte=cutoff)
