@@ -7,7 +7,6 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -17,13 +16,26 @@ from nanobananas.accounts.forms import LoginForm
 __all__ = ["lockout_response", "unlock_time"]
 
 
+def _lifts_at(rows: list[tuple[datetime, int]]) -> datetime | None:
+    """Failures expire row by row; the lock lifts when the newest rows alone no longer reach the limit."""
+    counted = 0
+    for attempt_time, failures in sorted(rows, reverse=True):
+        counted += failures
+        if counted >= settings.AXES_FAILURE_LIMIT:
+            return attempt_time + settings.AXES_COOLOFF_TIME
+    return None
+
+
 def unlock_time(*, username: str, ip_address: str | None) -> datetime | None:
-    """When the latest failure that counts against this account or this address stops counting."""
-    attempts = apps.get_model("axes", "AccessAttempt")._default_manager.filter(
-        Q(username=username) | Q(ip_address=ip_address), failures_since_start__gte=settings.AXES_FAILURE_LIMIT
-    )
-    latest = attempts.aggregate(latest=Max("attempt_time"))["latest"]
-    return None if latest is None else latest + settings.AXES_COOLOFF_TIME
+    """When sign-in opens again for this account and this address (the later of the two locks)."""
+    attempts = apps.get_model("axes", "AccessAttempt")._default_manager
+    times = [
+        _lifts_at(list(attempts.filter(**{field: value}).values_list("attempt_time", "failures_since_start")))
+        for field, value in (("username", username), ("ip_address", ip_address))
+        if value
+    ]
+    locked = [t for t in times if t is not None]
+    return max(locked) if locked else None
 
 
 def lockout_response(request: HttpRequest, response: Any = None, credentials: Any = None) -> HttpResponse:
