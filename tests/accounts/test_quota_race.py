@@ -47,7 +47,7 @@ def _race(owner: Owner) -> list[str]:
         barrier.wait()
         try:
             outcome = _consume_waiting_for_the_lock(owner)
-        except Exception as exc:  # noqa: BLE001 - every outcome is collected and asserted below
+        except Exception as exc:  # every outcome is collected and asserted below
             outcome = f"error: {exc!r}"
         finally:
             connection.close()
