@@ -228,3 +228,8 @@ def test_a_prompt_without_words_is_refused_with_an_engine_error(prompt: str) -> 
     with pytest.raises(DesignPromptError, match="Describe the image"):
         understand(prompt)
     assert issubclass(DesignPromptError, EngineError)
+
+
+def test_emoji_and_invisible_characters_are_dropped_before_reading() -> None:
+    brief = understand("\U0001f389 a poster\u200b for a pool party \U0001f3ca on\tSaturday \u2728")
+    assert (brief.title, brief.details) == ("Pool Party", ("Saturday",))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from nanobananas.engine.errors import EngineError
@@ -791,9 +792,14 @@ def _subject(reader: _Reader, kind_match: re.Match[str] | None) -> list[str]:
     return [prefix, *after]
 
 
+_DROPPED_CATEGORIES = {"So", "Sk", "Cs", "Co", "Cn", "Cc", "Cf"}
+
+
 def understand(prompt: str) -> Brief:
     """Read `prompt` into a Brief; raise DesignPromptError when it holds no words at all."""
-    text = re.sub(r"\s+", " ", prompt or "").strip()
+    # emoji and private-use symbols have no glyph in the shipped fonts; they would print as boxes
+    spaced = re.sub(r"\s+", " ", prompt or "")
+    text = "".join(ch for ch in spaced if unicodedata.category(ch) not in _DROPPED_CATEGORIES).strip()
     if not re.search(r"[^\W_]", text):
         raise DesignPromptError("Describe the image to create, for example: a poster for a bakery opening on June 5.")
     request = _REQUEST.match(text)
