@@ -36,6 +36,8 @@ _DECREASE = re.compile(
     r"|lessen|diminish|turn\s+down|dial\s+back|dial\s+down|remove|fewer|minus|soften|softer|without|no)\b|-\s*\d"
 )
 _PERCENT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s+percent\b")
+_BY_FRACTION = re.compile(r"\bby\s+(?:a\s+|one\s+)?(half|third|quarter)\b")
+_FRACTION_VALUES = {"half": 0.5, "third": 0.3333, "quarter": 0.25}
 _NUMBER = re.compile(r"(?<![\w.])([+-]?\d+(?:\.\d+)?)(?![\w.])")
 _PX = re.compile(r"(\d+(?:\.\d+)?)\s*px\b")
 _MULTIWORD_COLORS = {
@@ -100,9 +102,12 @@ def is_decrease(clause: str) -> bool:
 
 
 def percent_in(clause: str) -> float | None:
-    """'by 30 percent' -> 0.3."""
+    """'by 30 percent' -> 0.3; 'by a third' -> 0.3333."""
     match = _PERCENT.search(clause)
-    return float(match.group(1)) / 100 if match else None
+    if match:
+        return float(match.group(1)) / 100
+    fraction = _BY_FRACTION.search(clause)
+    return _FRACTION_VALUES[fraction.group(1)] if fraction else None
 
 
 def first_number(clause: str) -> float | None:

@@ -55,7 +55,7 @@ EXAMPLES: tuple[str, ...] = (
 
 _SEPARATORS = re.compile(
     r"\s*(?:[,;:](?!\d)|\b(?:and\s+then|then|and|also|plus|afterwards|after\s+that|next|finally|lastly|followed\s+by"
-    r"|as\s+well\s+as|firstly|secondly|thirdly|first|second|third|after|before\s+saving)\b)\s*"
+    r"|as\s+well\s+as|firstly|secondly|thirdly|first|after|before\s+saving)\b)\s*"
 )
 _FILLER = frozenset(
     str.split(

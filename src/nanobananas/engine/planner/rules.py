@@ -215,7 +215,12 @@ def _pad(clause: Clause) -> RuleOutcome | None:
     ):
         return None
     colors = colors_in(clause.text)
-    return _call("pad", ratio=_ratio(clause) or "1:1", color=colors[0] if colors else None)
+    ratio = _ratio(clause)
+    width = px_in(clause.text) or first_number(clause.text)
+    if ratio is None and width is not None and width >= 1:
+        # "add 30 pixels of white padding": an even margin is a border.
+        return _call("border", width=round(width), color=colors[0] if colors else None)
+    return _call("pad", ratio=ratio or "1:1", color=colors[0] if colors else None)
 
 
 def _trim(clause: Clause) -> RuleOutcome | None:
@@ -313,6 +318,8 @@ def _style(clause: Clause) -> RuleOutcome | None:
         return _call("sepia", amount=0.6 if intensity(text) < 1 else None)
     if re.search(r"\b(?:invert|inverted|inverse|negative|inversion)\b", text):
         return _call("invert")
+    if re.search(r"\b(?:grain|grainy|film\s+grain|noise\s+effect)\b", text) or re.search(r"\badd\b.*\bnoise\b", text):
+        return _call("grain", amount=round(min(2.0, 0.5 * intensity(text)), 2))
     grayscale_wanted = re.search(r"\b(?:bw|grayscale|monochrome)\b", text) is not None
     for pattern, preset in _CURVE_WORDS:
         if re.search(pattern, text) and not grayscale_wanted:
@@ -323,8 +330,6 @@ def _style(clause: Clause) -> RuleOutcome | None:
         if is_decrease(text) and re.search(r"\b(?:remove|no|without)\b", text):
             return None
         return _call("vignette", strength=round(min(1.0, 0.5 * intensity(text)), 2))
-    if re.search(r"\b(?:grain|grainy|film\s+grain|noise\s+effect)\b", text) or re.search(r"\badd\b.*\bnoise\b", text):
-        return _call("grain", amount=round(min(2.0, 0.5 * intensity(text)), 2))
     return None
 
 
@@ -392,6 +397,8 @@ def _rotate(clause: Clause) -> RuleOutcome | None:
         degrees = 5
     if degrees is None:
         return None
+    if re.search(r"\btwice\b", text):
+        degrees *= 2
     if re.search(r"\b(?:counterclockwise|ccw|left|anticlockwise)\b", text):
         degrees = -abs(degrees)
     return _call("rotate", degrees=degrees)
@@ -419,9 +426,9 @@ def _preset(clause: Clause) -> RuleOutcome | None:
         (r"\blinkedin\b", "linkedin_banner"),
         (r"\bpinterest\b", "pinterest_pin"),
         (r"\b(?:passport|visa|id\s+photo|id\s+picture|id\s+card)\b", "passport"),
-        (r"\b(?:4k|uhd|2160p)\b", "4k"),
-        (r"\b(?:full\s+hd|1080p|fhd)\b", "full_hd"),
-        (r"\b(?:hd|720p)\b", "hd"),
+        (r"\b(?:4\s*k|uhd|2160\s*p)\b", "4k"),
+        (r"\b(?:full\s+hd|1080\s*p|fhd)\b", "full_hd"),
+        (r"\b(?:hd|720\s*p)\b", "hd"),
     )
     for pattern, preset in table:
         if re.search(pattern, text):
@@ -510,6 +517,10 @@ def _factor(clause: Clause) -> float | None:
         return 3.0
     if re.search(r"\bquadruple\b", text):
         return 4.0
+    if re.search(r"\b(?:3|three)\s+quarters?\b", text):
+        return 0.75
+    if re.search(r"\b(?:2|two)\s+thirds?\b", text):
+        return 0.6667
     if re.search(r"\b(?:a\s+)?quarter\b", text):
         return 0.25
     if re.search(r"\b(?:a\s+|one\s+)?third\b", text):
@@ -546,8 +557,12 @@ def _resize(clause: Clause) -> RuleOutcome | None:
         elif re.search(r"\b(?:stretch|stretched|distort|exactly|squash|squeeze|ignore)\b", text):
             mode = "stretch"
         return _call("resize", width=int(size.group(1)), height=int(size.group(2)), mode=mode)
-    width = re.search(r"(\d+)\s*(?:px\s+)?(?:wide|width|across)\b|\bwidth\s+(?:of\s+|to\s+|=\s*)?(\d+)", text)
-    height = re.search(r"(\d+)\s*(?:px\s+)?(?:tall|high|height)\b|\bheight\s+(?:of\s+|to\s+|=\s*)?(\d+)", text)
+    width = re.search(
+        r"(\d+)\s*(?:px\s+)?(?:wide|width|across)\b|\bwidth\s+(?:of\s+|to\s+|is\s+|at\s+|=\s*)?(\d+)", text
+    )
+    height = re.search(
+        r"(\d+)\s*(?:px\s+)?(?:tall|high|height)\b|\bheight\s+(?:of\s+|to\s+|is\s+|at\s+|=\s*)?(\d+)", text
+    )
     if width or height:
         w = int(next(g for g in width.groups() if g)) if width else None
         h = int(next(g for g in height.groups() if g)) if height else None
@@ -613,7 +628,7 @@ def _exposure(clause: Clause) -> RuleOutcome | None:
     text = clause.text
     if not re.search(r"\b(?:exposure|ev|stops?)\b", text):
         return None
-    number = first_number(text)
+    number = 0.5 if re.search(r"\bhalf\s+(?:a\s+)?stop", text) else first_number(text)
     stops = abs(number) if number is not None and abs(number) <= 5 else 0.7 * intensity(text)
     negative = (
         is_decrease(text) or bool(re.search(r"-\s*\d", text)) or bool(re.search(r"\b(?:underexpose|darker)\b", text))

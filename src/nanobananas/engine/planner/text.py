@@ -102,6 +102,9 @@ _POLITE = re.compile(
     r"|\bif\s+(?:you\s+)?(?:can|could|possible)\b|\bjust\b|\bhey\b|\bhi\b|\bhello\b|\bgo\s+ahead\s+and\b|\btry\s+to\b"
     r"|\blet\s+us\b|\bwould\s+be\s+(?:great|nice)\b|\bi\s+wonder\s+if\b"
 )
+_FRACTIONS = {"1/2": "half", "1/3": "third", "1/4": "quarter", "3/4": "3 quarters", "2/3": "2 thirds"}
+_FRACTION = re.compile(r"(?<![\d/])(?:1\s*/\s*2|1\s*/\s*3|1\s*/\s*4|3\s*/\s*4|2\s*/\s*3)(?![\d/])")
+_AND_A_HALF = re.compile(r"\b(\d+)\s+and\s+a\s+half\b")
 _TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2013": "-", "\u2014": "-", "\u00d7": "x"})
 _MARK = re.compile(r"[^\w\s,;:.#+\-]")
 
@@ -156,6 +159,7 @@ def normalize(instruction: str) -> Normalized:
         lambda m: m.group(0)[: m.start(1) - m.start(0)] + _set_aside_one(m.group(1), result.quotes), text
     )
     text = text.lower().translate(_TYPOGRAPHY)
+    text = _FRACTION.sub(lambda m: " " + _FRACTIONS[m.group(0).replace(" ", "")] + " ", text)
     for contraction, full in _CONTRACTIONS.items():
         text = text.replace(contraction, full)
     text = _UNIT.sub(" ", text)
@@ -177,6 +181,7 @@ def normalize(instruction: str) -> Normalized:
             token = fixed
         tokens.append(token)
     text = " ".join(replace_number_words(tokens))
+    text = _AND_A_HALF.sub(r"\1.5", text)
     if result.corrections:
         # A corrected word can complete a phrase ("blck and wite" -> "black and white" -> "bw").
         for pattern, replacement in _PHRASES:

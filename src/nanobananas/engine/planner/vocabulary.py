@@ -39,7 +39,9 @@ KEYWORDS: frozenset[str] = _words(
     jpeg png webp avif gif tiff format convert save export quality compress compressed metadata exif
     under less than below maximum size file
     enhance enhanced improve auto automatic fix correct balance adjust restore
-    slightly slight bit little somewhat much very really significantly heavily strongly lot tad touch
+    slightly slight bit little somewhat much very really significantly heavily strongly lot lots tons
+    loads heaps tad touch
+    quarters thirds halves subtle subtly gentle gently
     increase decrease lower raise boost reduce more less add make give apply turn into percent kb mb
     erase delete smile
     """
