@@ -303,3 +303,34 @@ def test_matches_the_engines_own_pillow_pipeline(photo_png: bytes, steps: Steps,
     difference = np.abs(_pixels(fast) - _pixels(reference))
     assert difference.max() <= max_difference
     assert abs(_pixels(fast).mean() - _pixels(reference).mean()) <= 0.6
+
+
+def _oriented(fmt: str) -> bytes:
+    """Stored 40x20, blue with a red 8x8 top-left corner, EXIF orientation 6."""
+    stored = Image.new("RGB", (40, 20), (0, 0, 255))
+    stored.paste((255, 0, 0), (0, 0, 8, 8))
+    if fmt == "TIFF":
+        return _save(stored, fmt, tiffinfo={0x0112: 6})
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    params: dict[str, Any] = {"exif": exif.tobytes()}
+    if fmt == "WEBP":
+        params["lossless"] = True
+    if fmt == "JPEG":
+        params["quality"] = 100
+    return _save(stored, fmt, **params)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "JPEG", "TIFF"])
+@pytest.mark.parametrize(
+    ("steps", "size"),
+    [([("resize", {"width": 10})], (10, 20)), ([("flip", {"direction": "vertical"})], (20, 40))],
+    ids=["shrink-on-load", "plain-load"],
+)
+def test_orientation_is_applied_in_every_format(fmt: str, steps: Steps, size: tuple[int, int]) -> None:
+    image = _open(run_plan_fast(_oriented(fmt), steps, format="png", quality=90))
+    assert image.size == size
+    corner = (image.width - 2, 1) if steps[0][0] == "resize" else (image.width - 2, image.height - 2)
+    red, green, blue = image.getpixel(corner)  # type: ignore[misc]
+    assert red > 200
+    assert max(green, blue) < 60

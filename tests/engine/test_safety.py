@@ -387,6 +387,16 @@ def test_every_exif_orientation_lands_corners_exactly(
     assert probe_image(data) == ImageInfo("png", *size)
 
 
+def test_tiff_orientation_is_applied_once() -> None:
+    # Pillow turns TIFFs itself while loading and reports their size already turned.
+    data = _save(_marked((5, 3)), "TIFF", tiffinfo={0x0112: 6})
+    image = decode_image(data)
+    assert image.size == (3, 5)
+    assert image.getpixel((2, 0)) == RED
+    assert image.getpixel((2, 1)) == GREEN
+    assert probe_image(data) == ImageInfo("tiff", 3, 5)
+
+
 def test_one_pixel_image(nasty_dir: Path) -> None:
     image = decode_image(_read(nasty_dir, "one-pixel.png"))
     assert (image.mode, image.size, image.getpixel((0, 0))) == (

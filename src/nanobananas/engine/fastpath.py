@@ -80,7 +80,9 @@ def run_plan_fast(
         header = pyvips.Image.new_from_buffer(data, "", fail_on="error")
         if header.get("vips-loader") != _LOADERS[info.format] or not _plain_8bit(header):
             return None
-        image, remaining = _load(data, steps, (info.width, info.height))
+        image, remaining, expected_size = _load(data, steps, (info.width, info.height))
+        if (image.width, image.height) != expected_size:
+            return None  # libvips read the orientation differently from the guard
         image = _to_srgb(image)
         for name, params in remaining:
             image = _APPLY[name](image, params)
@@ -140,8 +142,12 @@ def _target_size(size: tuple[int, int], params: Mapping[str, Any]) -> tuple[int,
     return max(1, round(w * height / h)), height
 
 
-def _load(data: bytes, steps: list[Step], upright_size: tuple[int, int]) -> tuple[pyvips.Image, list[Step]]:
-    """Upright image; a leading resize is folded into the load (shrink-on-load)."""
+def _load(
+    data: bytes, steps: list[Step], upright_size: tuple[int, int]
+) -> tuple[pyvips.Image, list[Step], tuple[int, int]]:
+    """Upright image, the steps still to run, and the size the image must have by now.
+
+    A leading resize is folded into the load (shrink-on-load)."""
     import pyvips
 
     if steps and steps[0][0] == "resize":
@@ -149,9 +155,9 @@ def _load(data: bytes, steps: list[Step], upright_size: tuple[int, int]) -> tupl
         # "force" makes the size exact (it is already aspect-correct to the pixel).
         # thumbnail's own fail_on does not reach the loader; the option string does.
         image = pyvips.Image.thumbnail_buffer(data, width, height=height, size="force", option_string="fail_on=error")
-        return image, steps[1:]
+        return image, steps[1:], (width, height)
     image = pyvips.Image.new_from_buffer(data, "", fail_on="error").autorot()
-    return image, steps
+    return image, steps, upright_size
 
 
 def _plain_8bit(image: pyvips.Image) -> bool:

@@ -108,8 +108,7 @@ def probe_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageIn
     """Read only the header and apply the same guards as decode_image (allowlist, pixel limit)."""
     image = _open_header(data, max_pixels)
     width, height = image.size
-    orientation = _orientation(image)
-    if orientation in (5, 6, 7, 8):
+    if _orientation(image) in (5, 6, 7, 8) and not _reported_upright(image):
         width, height = height, width
     return ImageInfo(format=_product_name(image), width=width, height=height)
 
@@ -168,6 +167,15 @@ def _orientation(image: Image.Image) -> int:
     except _EXIF_ERRORS:
         return 1  # broken EXIF means no usable orientation, not a broken image
     return value if isinstance(value, int) else 1
+
+
+def _reported_upright(image: Image.Image) -> bool:
+    """Whether the plugin already reports the turned size: Pillow's TIFF reader does (and turns
+    TIFFs while loading), so its size differs from the stored width and length tags."""
+    tags = getattr(image, "tag_v2", None)
+    if tags is None:
+        return False
+    return (tags.get(256), tags.get(257)) != image.size
 
 
 def _product_name(image: Image.Image) -> str:
