@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections
 from pytest_django.fixtures import Settings
@@ -209,3 +210,25 @@ def test_concurrent_first_writes_in_threads_agree_on_one_key(owner_key: str) -> 
         keys = list(pool.map(lambda _: first_write(), range(threads)))
     assert len(set(keys)) == 1
     assert DataKey.objects.filter(owner_key=owner_key).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("MASTER_KEY", "not base64!", "the master key in NANOBANANAS_MASTER_KEY is not valid base64"),
+        ("MASTER_KEY", base64.b64encode(bytes(16)).decode(), "is 16 bytes; it must be 32"),
+        ("KEY_ENCRYPTION_KEY", {"BACKEND": "nowhere.Kms"}, "'nowhere.Kms' cannot be imported"),
+    ],
+)
+def test_the_system_check_names_a_bad_master_key(
+    settings: Settings, vault_settings: dict[str, object], setting: str, value: object, message: str
+) -> None:
+    settings.VAULT = {**vault_settings, setting: value}
+    errors = [error for error in checks.run_checks(tags=[checks.Tags.security]) if error.id == "vault.E001"]
+    assert len(errors) == 1
+    assert message in errors[0].msg
+
+
+def test_the_system_check_passes_and_writes_no_key_file(vault_settings: dict[str, object]) -> None:
+    assert [error for error in checks.run_checks(tags=[checks.Tags.security]) if error.id == "vault.E001"] == []
+    assert not Path(str(vault_settings["MASTER_KEY_FILE"])).exists()

@@ -9,14 +9,16 @@ import hmac
 import os
 import tempfile
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.apps import AppConfig
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
@@ -34,6 +36,7 @@ __all__ = [
     "data_key_wrap",
     "master_kek",
     "master_kek_reset",
+    "master_key_check",
     "master_key_decode",
     "master_key_file_write",
     "master_key_generate",
@@ -165,6 +168,22 @@ def _kek_load(config: Mapping[str, Any]) -> KeyEncryptionKey:
         kek: KeyEncryptionKey = factory(**adapter.get("OPTIONS", {}))
         return kek
     return LocalKeyEncryptionKey(_master_key_load(config))
+
+
+def master_key_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """System check: a malformed NANOBANANAS_MASTER_KEY or KMS adapter fails at startup, not at the first upload.
+
+    The key file is not touched here (a check has no side effects); it is read or generated on first use.
+    """
+    config: Mapping[str, Any] = settings.VAULT
+    try:
+        if config.get("KEY_ENCRYPTION_KEY"):
+            _kek_load(config)
+        elif config.get("MASTER_KEY"):
+            master_key_decode(config["MASTER_KEY"], source="NANOBANANAS_MASTER_KEY")
+    except (MasterKeyError, ImproperlyConfigured) as exc:
+        return [checks.Error(str(exc), id="vault.E001")]
+    return []
 
 
 _cached: tuple[tuple[str, ...], KeyEncryptionKey] | None = None
