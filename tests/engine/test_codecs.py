@@ -7,6 +7,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, features
 
 from nanobananas.engine.codecs import (
@@ -16,6 +18,7 @@ from nanobananas.engine.codecs import (
     supported_formats,
 )
 from nanobananas.engine.errors import ImageInputError, OperationError
+from nanobananas.engine.safety import decode_image
 
 HAS_AVIF = bool(features.check("avif"))
 
@@ -256,3 +259,29 @@ def test_encoding_does_not_change_the_callers_image() -> None:
     before = (source.mode, dict(source.info), source.tobytes())
     encode_image(source, format="jpeg", max_bytes=2_000)
     assert (source.mode, dict(source.info), source.tobytes()) == before
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(
+    width=st.integers(1, 120),
+    height=st.integers(1, 120),
+    alpha=st.booleans(),
+    fmt=st.sampled_from(["png", "jpeg", "webp", "gif", "tiff"]),
+    seed=st.integers(0, 2**16),
+)
+def test_any_encoded_image_decodes_through_the_guard(width: int, height: int, alpha: bool, fmt: str, seed: int) -> None:
+    source = _photo(width, height, seed=seed)
+    if alpha:
+        source.putalpha(128)
+    decoded = decode_image(encode_image(source, format=fmt))
+    assert decoded.size == (width, height)
+    assert decoded.mode == ("RGBA" if alpha and fmt in ("png", "webp", "tiff", "gif") else "RGB")
+
+
+@settings(max_examples=25, deadline=None, database=None)
+@given(max_bytes=st.integers(400, 60_000), fmt=st.sampled_from(["jpeg", "webp", "png"]))
+def test_size_targets_are_always_met(max_bytes: int, fmt: str) -> None:
+    # 400 bytes is above the smallest possible file of each format (a 1x1 JPEG is about 300)
+    data = encode_image(_photo(300, 200), format=fmt, max_bytes=max_bytes)
+    assert len(data) <= max_bytes
+    assert decode_image(data).width >= 1
