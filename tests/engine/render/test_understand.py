@@ -87,6 +87,29 @@ from nanobananas.engine.render.understand import Brief, DesignPromptError, MenuI
             ("Sunday, March 3rd", "2 PM", "14 Oak Street"),
         ),
         ("make me a poster", "poster", "Your Headline", "", ()),
+        (
+            "an employee of the month certificate for Priya Patel",
+            "certificate",
+            "Employee of the Month",
+            "Priya Patel",
+            (),
+        ),
+        ("a completion certificate", "certificate", "Certificate of Completion", "", ()),
+        (
+            "business card: Dr. Lena Park, Dentist, Smile Studio, +1 555 010 2030, www.smilestudio.com",
+            "business-card",
+            "Dr. Lena Park",
+            "Dentist",
+            ("Smile Studio", "www.smilestudio.com", "+1 555 010 2030"),
+        ),
+        ("a dinner menu for an Italian restaurant", "menu", "Italian Restaurant", "", ()),
+        (
+            "Poster: LOST DOG - answers to Max - call 555 0199",
+            "poster",
+            "LOST DOG",
+            "Answers to Max",
+            ("Call 555 0199",),
+        ),
         ("a night-themed poster for a bakery grand opening", "poster", "Bakery Grand Opening", "", ()),
         ("a bakery poster for the grand opening", "poster", "Bakery Grand Opening", "", ()),
         ("a retro-style flyer for a vinyl fair", "flyer", "Vinyl Fair", "", ()),
@@ -157,6 +180,11 @@ def test_menu_gets_items_from_the_prompt_when_listed() -> None:
         MenuItem("Smoothie", "$6"),
         MenuItem("Green Tea", "$3"),
     )
+
+
+def test_words_before_menu_become_its_heading() -> None:
+    assert understand("a dinner menu for an Italian restaurant").kicker == "Dinner Menu"
+    assert understand("a coffee shop menu").kicker == "Menu"
 
 
 def test_menu_without_items_gets_sample_items_for_its_subject() -> None:

@@ -475,7 +475,8 @@ def _clean_chunk(chunk: str) -> str:
 
 
 def _chunks(text: str) -> list[str]:
-    parts = re.split(r"\s*(?:\||[,;!?]|:\s|\s[-\u2013\u2014]\s|\.\s|\.$|\bwith\b|\bfeaturing\b|\bincluding\b)\s*", text)
+    stop = r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bProf)(?<!\bSt)(?<!\bJr)\.(?:\s|$)"
+    parts = re.split(rf"\s*(?:\||[,;!?]|:\s|\s[-\u2013\u2014]\s|{stop}|\bwith\b|\bfeaturing\b|\bincluding\b)\s*", text)
     return [c for c in (_clean_chunk(p) for p in parts) if c]
 
 
@@ -703,6 +704,9 @@ def _take_age(reader: _Reader) -> str:
 
 
 def _take_name(reader: _Reader, kind: str) -> str:
+    """The person a card, certificate, invitation or business card is for; other kinds name no one."""
+    if kind not in {"birthday-card", "card", "certificate", "invitation", "business-card"}:
+        return ""
     person = r"[A-Z][a-zà-ÿ-]+(?:\s+(?:[A-Z][a-zà-ÿ-]+|de|da|van|von))*"
     names = rf"({person}(?:\s+(?:and|&)\s+{person})?)(?!['\u2019\w])"
     lead = r"\b(?:for|to|awarded\s+to|presented\s+to|from|of|by)\s+(?:my\s+|our\s+)?"
@@ -768,28 +772,41 @@ def _is_style_word(word: str) -> bool:
     return not parts or all(p in plain or p in MOOD_WORDS for p in parts)
 
 
-def _subject(reader: _Reader, kind_match: re.Match[str] | None) -> list[str]:
-    """The leftover words, split into chunks: the first is the subject, the others become lines under it.
-
-    Words before the kind noun ("a bakery poster for the grand opening") lead the subject.
-    """
+def _subject(reader: _Reader, kind_match: re.Match[str] | None) -> tuple[str, list[str]]:
+    """The leftover words before the kind noun, and the chunks after it (the subject first)."""
     if kind_match is None:
-        return _chunks(reader.remainder())
-    before_text = reader.remainder(0, kind_match.start())
-    before = [w for w in before_text.split() if w != "|" and not _is_style_word(w)]
+        return "", _chunks(reader.remainder())
+    before = [w for w in reader.remainder(0, kind_match.start()).split() if w != "|" and not _is_style_word(w)]
     reader.mark(*kind_match.span())
-    after = _chunks(reader.remainder(kind_match.end()))
-    if not before:
-        return after
-    prefix = _clean_chunk(" ".join(before))
+    return _clean_chunk(" ".join(before)), _chunks(reader.remainder(kind_match.end()))
+
+
+def _merge_subject(reader: _Reader, kind_match: re.Match[str] | None, prefix: str, after: list[str]) -> list[str]:
+    """Words before the kind noun lead the subject: "a bakery poster for the grand opening"."""
     if not prefix:
         return after
-    joined = re.match(
+    joined = kind_match is not None and re.match(
         r"\s*(?:for|about|of|announcing|advertising|promoting|celebrating)\b", reader.text[kind_match.end() :]
     )
     if after and joined and len(prefix.split()) <= 2:
         return [f"{prefix} {after[0]}", *after[1:]]
     return [prefix, *after]
+
+
+def _certificate_title(reader: _Reader) -> str:
+    """ "certificate of achievement" -> Certificate of Achievement; "employee of the month certificate" as said."""
+    stop = r"(?!(?:for|to|awarded|presented|in|on|at|from|by)\b)"
+    for m in reader.take(rf"\bcertificate\s+of\s+((?:{stop}[a-z]+\s*){{1,4}})"):
+        return "Certificate of " + title_case(m.group(1).strip())
+    for m in reader.take(r"\b((?:[a-z]+\s+){0,4})certificate\b"):
+        words = [w for w in m.group(1).split() if not _is_style_word(w) or w in {"of", "the"}]
+        while words and words[0] in {"of", "the"}:
+            words.pop(0)
+        if len(words) == 1:
+            return "Certificate of " + title_case(words[0])
+        if words:
+            return title_case(" ".join(words))
+    return "Certificate"
 
 
 _DROPPED_CATEGORIES = {"So", "Sk", "Cs", "Co", "Cn", "Cc", "Cf"}
@@ -834,16 +851,22 @@ def understand(prompt: str) -> Brief:
     if kind in {"scene", "wallpaper"} and scene is None:
         scene = Scene("sky", "night") if theme == "night" else Scene("mountains", "dawn")
     name = _take_name(reader, kind)
-    if kind_match is not None and kind == "certificate":
-        reader.take(r"\bcertificate\s+of\s+[a-z]+\b|\b[a-z]+\s+certificate\b")
-    chunks = _subject(reader, kind_match) if kind != "scene" else []
+    preset_title = _certificate_title(reader) if kind == "certificate" else ""
+    prefix, after = _subject(reader, kind_match) if kind != "scene" else ("", [])
+    preset_kicker = ""
+    if kind == "menu":
+        preset_kicker = title_case(f"{prefix} menu") if prefix and after else "Menu"
+        chunks = after or ([prefix] if prefix else [])
+    else:
+        chunks = _merge_subject(reader, kind_match, prefix, after)
     theme = _find_theme(" ".join([*quotes, *chunks[:1]]), kind) or theme
     if quotes and chunks and _describes_scene(chunks[0]):
         chunks = chunks[1:]
     found.sort()
     base = Brief(
         kind=kind,
-        title="",
+        title=preset_title,
+        kicker=preset_kicker,
         theme=theme,
         colours=tuple(colours),
         background=background,
@@ -893,11 +916,7 @@ def _compose(base: Brief, text: str, quotes: list[str], chunks: list[str], detai
         subtitle = name or (title_case(others[0]) if others else "")
         details = [*[_sentence_case(c) for c in others[0 if name else 1 :]], *details]
     elif kind == "certificate":
-        kind_word = re.search(r"\bcertificate\s+of\s+([a-z]+)|\b([a-z]+)\s+certificate\b", text, re.IGNORECASE)
-        what = (kind_word.group(1) or kind_word.group(2)) if kind_word else ""
-        if what.lower() in _ARTICLES | _STYLE_WORDS | {"a", "an"}:
-            what = ""
-        title = f"Certificate of {what.capitalize()}" if what else "Certificate"
+        title = base.title or "Certificate"
         kicker = "This certificate is proudly presented to" if name else ""
         subtitle = name or subject
         details = [*([subject] if name and subject else []), *rest, *details]
@@ -908,7 +927,7 @@ def _compose(base: Brief, text: str, quotes: list[str], chunks: list[str], detai
         details = [*[_sentence_case(c) for c in roles[1:]], *details]
     elif kind == "menu":
         title = subject or "Menu"
-        kicker = "Menu" if subject else ""
+        kicker = base.kicker if subject else ""
         subtitle = rest[0] if rest else ""
         details = [*rest[1:], *details]
     elif kind == "invitation":
