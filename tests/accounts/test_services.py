@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth.models import User
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
@@ -27,9 +26,8 @@ from nanobananas.accounts.services import (
     retention_set,
 )
 from nanobananas.core.exceptions import Conflict, InvalidInput
-from nanobananas.studio.models import Asset, Conversation, Message
-from nanobananas.studio.services import conversation_create
-from tests.accounts.conftest import signup
+from nanobananas.studio.models import Conversation
+from tests.accounts.conftest import make_asset, signup
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
@@ -119,35 +117,10 @@ def test_free_users_cannot_choose_seven_days() -> None:
     assert Profile.objects.get(user=user).retention_hours is None
 
 
-def _asset(owner: Owner, created_hours_ago: int) -> Asset:
-    conversation = conversation_create(owner=owner)
-    created = timezone.now() - timedelta(hours=created_hours_ago)
-    message = Message.objects.create(
-        conversation=conversation, role=Message.Role.USER, text="a poster", expires_at=created + timedelta(days=365)
-    )
-    return Asset.objects.create(
-        conversation=conversation,
-        message=message,
-        kind=Asset.Kind.RESULT,
-        number=1,
-        operation="create",
-        blob_name=f"results/{owner.key}/{created_hours_ago}.png",
-        content_type="image/png",
-        width=1,
-        height=1,
-        byte_size=1,
-        sha256="0" * 64,
-        created_at=created,
-        expires_at=created + timedelta(hours=48),
-        owner_user_id=owner.user_id,
-        owner_guest_id=owner.guest_id,
-    )
-
-
 def test_pro_chooses_seven_days_and_existing_images_follow_then_a_downgrade_resets_to_48_hours() -> None:
     user = signup()
     owner = Owner(user_id=user.pk)
-    asset = _asset(owner, created_hours_ago=10)
+    asset = make_asset(owner, created_hours_ago=10)
     plan_change(user_id=user.pk, plan_code="pro")
     assert retention_set(user=user, hours=168) == 168
     asset.refresh_from_db()
@@ -167,9 +140,9 @@ def test_under_13_deletes_the_account_its_data_and_audits_without_content(
     staff = User.objects.create_user(username="staffer", password="x" * 12, is_staff=True)
     child = signup(username="kiddo", email="kiddo@example.org", display_name="Kiddo Secret")
     owner = Owner(user_id=child.pk)
-    asset = _asset(owner, created_hours_ago=1)
-    blob = default_storage.save(asset.blob_name, ContentFile(b"pixels"))
-    Asset.objects.filter(pk=asset.pk).update(blob_name=blob)
+    asset = make_asset(owner, created_hours_ago=1)
+    blob = asset.blob_name
+    assert default_storage.exists(blob)
     quota_consume(owner=owner)
     other = signup(username="bystander", email="by@example.org", display_name="By")
     with caplog.at_level(logging.INFO, logger="nanobananas.audit"), django_capture_on_commit_callbacks(execute=True):

@@ -149,9 +149,7 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(u
     assert mail.outbox == []
 
 
-def test_email_change_waits_for_the_new_address_to_be_verified(
-    user: User, user_client: Client, on_commit: Any
-) -> None:
+def test_email_change_waits_for_the_new_address_to_be_verified(user: User, user_client: Client, on_commit: Any) -> None:
     mail.outbox.clear()
     with on_commit(execute=True):
         response = user_client.post("/accounts/email/", {"new_email": "ana.new@example.org", "password": PASSWORD})
