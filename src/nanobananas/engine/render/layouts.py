@@ -313,7 +313,8 @@ def business_card(page: Page, brief: Brief) -> None:
     p, u, w, h = page.palette, page.unit, page.width, page.height
     page.image.paste(p.background, (0, 0, w, h))
     page.draw.rectangle((0, 0, int(w * 0.025), h), fill=_decorative(p.background, p.accent))
-    initials = "".join(word[0] for word in brief.title.split()[:2] if word[:1].isalnum()).upper() or "•"
+    words = [w for w in brief.title.split() if not w.endswith(".") and w[:1].isalnum()]
+    initials = ("".join(w[0] for w in words[:1] + words[1:][-1:]) or "\u2022").upper()
     cx, cy, r = w * 0.8, h * 0.5, min(h * 0.26, w * 0.16)
     fill_ellipse(page.image, (cx - r, cy - r, cx + r, cy + r), _decorative(p.background, p.surface))
     ring(
