@@ -334,3 +334,47 @@ def test_orientation_is_applied_in_every_format(fmt: str, steps: Steps, size: tu
     red, green, blue = image.getpixel(corner)  # type: ignore[misc]
     assert red > 200
     assert max(green, blue) < 60
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [("rotate", {"degrees": 90}), ("resize", {"width": 150})],
+        [("rotate", {"degrees": -90}), ("flip", {"direction": "vertical"}), ("resize", {"height": 120})],
+        [("grayscale", {}), ("flip", {}), ("resize", {"factor": 0.5})],
+        [("rotate", {"degrees": 180}), ("resize", {"width": 100, "height": 100}), ("brightness", {"amount": 0.2})],
+        [("sharpen", {}), ("resize", {"width": 150})],
+    ],
+)
+def test_a_later_resize_matches_the_pillow_order(photo_png: bytes, steps: Steps) -> None:
+    from nanobananas.engine.pipeline import run_plan
+    from nanobananas.engine.plan import OpCall, Plan
+
+    plan = Plan(steps=[OpCall(op=name, params=params) for name, params in steps], planner_version="test")
+    fast = _open(run_plan_fast(photo_png, steps, format="png", quality=90))
+    reference = run_plan(_photo(), plan).image
+    assert fast.size == reference.size
+    difference = np.abs(_pixels(fast) - _pixels(reference))
+    assert difference.max() <= 8
+    assert abs(_pixels(fast).mean() - _pixels(reference).mean()) <= 0.6
+
+
+def test_resize_after_turns_and_grey_shrinks_on_load(photo_png: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyvips
+
+    calls: list[tuple[int, int]] = []
+    thumbnail = pyvips.Image.thumbnail_buffer
+
+    def spy(data: bytes, width: int, **options: Any) -> pyvips.Image:
+        calls.append((width, options["height"]))
+        return thumbnail(data, width, **options)
+
+    monkeypatch.setattr(pyvips.Image, "thumbnail_buffer", spy)
+    steps: Steps = [("grayscale", {}), ("rotate", {"degrees": 90}), ("resize", {"width": 100})]
+    image = _open(run_plan_fast(photo_png, steps, format="png", quality=90))
+    # 600x400 turned is 400x600; 100 wide is 100x150 upright, so 150x100 before the turn
+    assert calls == [(150, 100)]
+    assert image.size == (100, 150)
+    calls.clear()
+    run_plan_fast(photo_png, [("sharpen", {}), ("resize", {"width": 100})], format="png", quality=90)
+    assert calls == []

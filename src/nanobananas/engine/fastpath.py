@@ -142,20 +142,38 @@ def _target_size(size: tuple[int, int], params: Mapping[str, Any]) -> tuple[int,
     return max(1, round(w * height / h)), height
 
 
+# Steps a resize can move in front of without changing the result: turns and mirrors are
+# exact with a symmetric kernel, and the BT.601 grey is linear (up to rounding).
+_COMMUTE_WITH_RESIZE = frozenset({"rotate", "flip", "grayscale"})
+
+
 def _load(
     data: bytes, steps: list[Step], upright_size: tuple[int, int]
 ) -> tuple[pyvips.Image, list[Step], tuple[int, int]]:
     """Upright image, the steps still to run, and the size the image must have by now.
 
-    A leading resize is folded into the load (shrink-on-load)."""
+    The first resize is folded into the load (shrink-on-load) when only turns, mirrors and
+    grey come before it; the size it aims at is turned back into the loaded orientation."""
     import pyvips
 
-    if steps and steps[0][0] == "resize":
-        width, height = _target_size(upright_size, steps[0][1])
-        # "force" makes the size exact (it is already aspect-correct to the pixel).
-        # thumbnail's own fail_on does not reach the loader; the option string does.
-        image = pyvips.Image.thumbnail_buffer(data, width, height=height, size="force", option_string="fail_on=error")
-        return image, steps[1:], (width, height)
+    size = upright_size
+    quarter_turns = 0
+    for index, (name, params) in enumerate(steps):
+        if name == "resize":
+            width, height = _target_size(size, params)
+            if quarter_turns % 2:
+                width, height = height, width
+            # "force" makes the size exact (it is already aspect-correct to the pixel).
+            # thumbnail's own fail_on does not reach the loader; the option string does.
+            image = pyvips.Image.thumbnail_buffer(
+                data, width, height=height, size="force", option_string="fail_on=error"
+            )
+            return image, steps[:index] + steps[index + 1 :], (width, height)
+        if name not in _COMMUTE_WITH_RESIZE:
+            break
+        if name == "rotate" and int(float(params["degrees"]) % 180) == 90:
+            quarter_turns += 1
+            size = (size[1], size[0])
     image = pyvips.Image.new_from_buffer(data, "", fail_on="error").autorot()
     return image, steps, upright_size
 
