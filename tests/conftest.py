@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -50,6 +51,21 @@ def isolated_storage(settings: Any, tmp_path_factory: pytest.TempPathFactory) ->
     default["OPTIONS"]["location"] = str(tmp_path_factory.mktemp("blobs"))
     storages["default"] = default
     settings.STORAGES = storages
+
+
+def blob_path(name: str) -> Path:
+    """Where a blob's (encrypted) bytes lie on disk."""
+    from django.core.files.storage import default_storage
+
+    inner = getattr(default_storage, "inner", default_storage)
+    return Path(inner.path(name))
+
+
+def blob_root() -> Path:
+    from django.core.files.storage import default_storage
+
+    inner = getattr(default_storage, "inner", default_storage)
+    return Path(inner.location)
 
 
 @pytest.fixture

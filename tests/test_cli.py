@@ -57,3 +57,35 @@ def test_edit_of_a_missing_file_exits_2_and_writes_nothing(tmp_path: object) -> 
     assert result.returncode == 2
     assert result.stderr.strip()
     assert not out.exists()
+
+
+def test_keys_rotate_with_a_key_file_keeps_every_blob_readable(tmp_path: object) -> None:
+    import os
+    from pathlib import Path
+
+    home = Path(str(tmp_path)) / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NANOBANANAS_") and k != "DJANGO_SETTINGS_MODULE"}
+    env["NANOBANANAS_HOME"] = str(home)
+    script = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='nanobananas.config.settings'; django.setup();"
+        "from django.core.management import call_command; call_command('migrate', verbosity=0);"
+        "from django.core.files.base import ContentFile; from django.core.files.storage import default_storage as s;"
+        "import sys; mode=sys.argv[1];"
+        "print(s.save('assets/g00000000-0000-0000-0000-000000000001/a.png', ContentFile(b'PIXELS')) if mode=='w'"
+        " else s.open('assets/g00000000-0000-0000-0000-000000000001/a.png').read().decode())"
+    )
+    subprocess.run([sys.executable, "-c", script, "w"], env=env, check=True, capture_output=True)
+    old_key = (home / "master.key").read_bytes()
+    rotated = subprocess.run(
+        [sys.executable, "-m", "nanobananas.cli", "keys", "rotate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert rotated.returncode == 0, rotated.stderr
+    assert "re-wrapped 1 data key(s)" in rotated.stdout
+    assert (home / "master.key").read_bytes() != old_key
+    assert oct((home / "master.key").stat().st_mode & 0o777) == "0o600"
+    read = subprocess.run([sys.executable, "-c", script, "r"], env=env, check=True, capture_output=True, text=True)
+    assert read.stdout.strip() == "PIXELS"

@@ -37,6 +37,17 @@ def _build_parser() -> argparse.ArgumentParser:
     report = retention_sub.add_parser("report", help="items per state, overdue items, last runs")
     report.add_argument("--json", action="store_true", help="print JSON")
 
+    keys = sub.add_parser("keys", help="master key tools")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    rotate = keys_sub.add_parser(
+        "rotate", help="re-wrap every data key under a new master key (blobs are not re-encrypted)"
+    )
+    rotate.add_argument(
+        "--new-key-stdin",
+        action="store_true",
+        help="with NANOBANANAS_MASTER_KEY: read the new key (base64 of 32 bytes) from stdin instead of generating one",
+    )
+
     sub.add_parser("migrate", help="create or update the database tables")
     sub.add_parser("createsuperuser", help="create a staff account for the admin")
 
@@ -134,6 +145,37 @@ def _cleanup(*, dry_run: bool) -> int:
     return 0
 
 
+def _keys_rotate(*, new_key_stdin: bool) -> int:
+    _setup_django()
+    import base64
+
+    from django.conf import settings
+
+    from nanobananas.vault.exceptions import VaultError
+    from nanobananas.vault.keyring import master_key_decode, master_key_generate
+    from nanobananas.vault.services import master_key_file_rotate, master_key_rotate
+
+    try:
+        if not settings.VAULT.get("MASTER_KEY"):
+            count = master_key_file_rotate()
+            print(f"re-wrapped {count} data key(s); the new master key is in {settings.VAULT['MASTER_KEY_FILE']}")
+            print("back up that file now, separately from the data; the old key no longer opens anything")
+            return 0
+        if new_key_stdin:
+            new_key = master_key_decode(sys.stdin.read(), source="stdin")
+        else:
+            new_key = master_key_generate()
+        count = master_key_rotate(new_master_key=new_key)
+    except VaultError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"re-wrapped {count} data key(s).", file=sys.stderr)
+    print("set NANOBANANAS_MASTER_KEY to this value in every process, then drop the old one:", file=sys.stderr)
+    if not new_key_stdin:
+        print(base64.b64encode(new_key).decode())
+    return 0
+
+
 def _retention_report(*, as_json: bool) -> int:
     _setup_django()
     import json
@@ -179,6 +221,8 @@ def _run(args: argparse.Namespace) -> int:
         return _cleanup(dry_run=args.dry_run)
     if args.command == "retention":
         return _retention_report(as_json=args.json)
+    if args.command == "keys":
+        return _keys_rotate(new_key_stdin=args.new_key_stdin)
     if args.command in {"migrate", "createsuperuser"}:
         _setup_django()
         _manage(args.command)

@@ -27,6 +27,7 @@ from nanobananas.privacy.services import (
 )
 from nanobananas.studio.models import Asset, Conversation, Message
 from nanobananas.studio.services import conversation_create, job_run, message_send
+from tests.conftest import blob_path
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
@@ -43,7 +44,7 @@ def _make(owner: Owner, text: str = "a poster") -> tuple[Conversation, Asset]:
 
 
 def _blob_path(asset: Asset) -> Path:
-    return Path(default_storage.path(asset.blob_name))
+    return blob_path(asset.blob_name)
 
 
 @pytest.fixture
@@ -121,7 +122,9 @@ def test_the_purge_deletes_bytes_and_rows_and_keeps_a_receipt_without_content(gu
     with time_machine.travel(START, tick=False):
         _, asset = _make(guest, text="a poster that says SECRET-MARKER-77")
     path = _blob_path(asset)
-    assert path.stat().st_size == asset.byte_size
+    raw = path.read_bytes()
+    assert not raw.startswith(b"\x89PNG"), "bytes on disk are encrypted"
+    assert len(raw) > asset.byte_size
     with time_machine.travel(START + timedelta(hours=25), tick=False):
         result = cleanup_run()
     assert result.purge.purged == {"asset": 1, "message": 2, "conversation": 1, "guest": 1}

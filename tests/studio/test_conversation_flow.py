@@ -8,7 +8,6 @@ import json
 import zipfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,7 @@ from django.test import Client
 from PIL import Image
 
 from nanobananas.studio.models import Asset, Conversation, Job, Message
-from tests.conftest import csrf_headers
+from tests.conftest import blob_path, blob_root, csrf_headers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
@@ -198,7 +197,7 @@ def test_pictures_without_text_are_acknowledged_and_the_next_turn_edits_them(cha
 )
 def test_a_bad_upload_is_refused_and_stores_nothing(chat: Chat, name: str, content: bytes, code: str) -> None:
     before = (Message.objects.count(), Job.objects.count(), Asset.objects.count())
-    blobs = Path(default_storage.location)  # type: ignore[attr-defined]
+    blobs = blob_root()
     files_before = sorted(p for p in blobs.rglob("*") if p.is_file()) if blobs.exists() else []
     response = chat.client.post(
         f"/api/v1/conversations/{chat.id}/messages",
@@ -335,7 +334,7 @@ def test_deleting_a_conversation_hides_it_at_once_and_the_purge_removes_rows_and
 
     chat.send("a poster", files={"photo.png": _png((20, 10), (250, 10, 10))})
     chat.send("make it black and white")
-    paths = [Path(default_storage.path(a.blob_name)) for a in Asset.objects.all()]
+    paths = [blob_path(a.blob_name) for a in Asset.objects.all()]
     assert len(paths) == 2
     assert all(p.exists() for p in paths)
 
@@ -370,7 +369,7 @@ def test_deleting_one_image_hides_it_and_the_purge_removes_its_file(chat: Chat) 
     chat.send("a poster")
     chat.send("make it black and white")
     first, second = chat.detail()["versions"]
-    first_path = Path(default_storage.path(Asset.objects.get(id=first["id"]).blob_name))
+    first_path = blob_path(Asset.objects.get(id=first["id"]).blob_name)
     assert chat.client.delete(f"/api/v1/assets/{first['id']}", headers=chat.headers).status_code == 204
     assert chat.client.get(first["content_url"]).status_code == 404
     assert [v["id"] for v in chat.detail()["versions"]] == [second["id"]]

@@ -17,6 +17,7 @@ from nanobananas.accounts.identity import Owner
 from nanobananas.core.exceptions import InvalidInput, NotFound
 from nanobananas.studio.models import Asset, Conversation, Job, Message
 from nanobananas.studio.services import conversation_create, job_run, message_send
+from tests.conftest import blob_path
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
@@ -186,7 +187,6 @@ def test_an_unexpected_crash_fails_the_job_with_a_plain_message(
 def test_a_guest_signing_up_keeps_their_work_under_the_new_owner(
     conversation: Conversation, guest_owner: Owner, user_owner: Owner, django_capture_on_commit_callbacks: object
 ) -> None:
-    from pathlib import Path
 
     from nanobananas.studio.services import conversations_transfer_owner
 
@@ -194,7 +194,7 @@ def test_a_guest_signing_up_keeps_their_work_under_the_new_owner(
         _, job = message_send(owner=guest_owner, conversation_id=conversation.id, text="a poster")
     job_run(job_id=job.id)
     asset = Asset.objects.get(job=job)
-    old_path = Path(default_storage.path(asset.blob_name))
+    old_path = blob_path(asset.blob_name)
     with default_storage.open(asset.blob_name, "rb") as handle:
         pixels = handle.read()
 

@@ -128,9 +128,11 @@ else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "queue.sqlite3")})
 
 STORAGES = {
+    # Every blob is encrypted by the vault (AES-256-GCM, per-owner data keys) before it reaches the
+    # inner storage: a local folder here (files 0600, folders 0700), S3-compatible via OPTIONS["inner"].
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(DATA_DIR / "blobs"), "file_permissions_mode": 0o600},
+        "BACKEND": "nanobananas.vault.storage.EncryptedStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "blobs")},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

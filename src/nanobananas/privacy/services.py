@@ -306,7 +306,8 @@ def _shred_owner_keys(owner_keys: list[str]) -> None:
 
 def blobs_delete_pending(*, limit: int = 10_000) -> tuple[int, int]:
     """Delete the bytes of blobs whose rows are gone. Returns (deleted, failed); failures are retried later."""
-    deleted = failed = 0
+    deleted: list[int] = []
+    failed = 0
     for pending in PendingBlobDeletion.objects.order_by("id")[:limit]:
         try:
             default_storage.delete(pending.blob_name)
@@ -317,9 +318,10 @@ def blobs_delete_pending(*, limit: int = 10_000) -> tuple[int, int]:
             )
             logger.warning("could not delete blob %s: %s", pending.blob_name, exc)
             continue
-        PendingBlobDeletion.objects.filter(id=pending.id).delete()
-        deleted += 1
-    return deleted, failed
+        deleted.append(pending.id)
+    for start in range(0, len(deleted), 500):
+        PendingBlobDeletion.objects.filter(id__in=deleted[start : start + 500]).delete()
+    return len(deleted), failed
 
 
 def retention_purge(*, batch: int | None = None) -> PurgeResult:
