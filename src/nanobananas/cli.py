@@ -161,10 +161,7 @@ def _keys_rotate(*, new_key_stdin: bool) -> int:
             print(f"re-wrapped {count} data key(s); the new master key is in {settings.VAULT['MASTER_KEY_FILE']}")
             print("back up that file now, separately from the data; the old key no longer opens anything")
             return 0
-        if new_key_stdin:
-            new_key = master_key_decode(sys.stdin.read(), source="stdin")
-        else:
-            new_key = master_key_generate()
+        new_key = master_key_decode(sys.stdin.read(), source="stdin") if new_key_stdin else master_key_generate()
         count = master_key_rotate(new_master_key=new_key)
     except VaultError as exc:
         print(f"error: {exc}", file=sys.stderr)
