@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 
 from nanobananas.accounts.age import RETRY_COOKIE, age_gate_passes
-from nanobananas.accounts.models import Guest, Profile
+from nanobananas.accounts.models import Guest, Profile, RateWindow, UserSession
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
@@ -66,6 +66,7 @@ def test_twelve_years_eleven_months_gets_no_account_and_a_kind_page() -> None:
     assert response.cookies[RETRY_COOKIE]["httponly"]
     # Nothing about the attempt is stored: no user, no profile, no guest, no mail; the cookie holds no date.
     assert (User.objects.count(), Profile.objects.count(), Guest.objects.count(), len(mail.outbox)) == (0, 0, 0, 0)
+    assert (RateWindow.objects.count(), UserSession.objects.count()) == (0, 0)
     assert "2013" not in response.cookies[RETRY_COOKIE].value
     assert "12" not in response.cookies[RETRY_COOKIE].value.split(":")[0]
 

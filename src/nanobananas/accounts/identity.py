@@ -17,6 +17,7 @@ __all__ = [
     "request_account",
     "request_owner",
     "request_owner_for_write",
+    "request_rate_limit",
 ]
 
 GUEST_SESSION_KEY = "nanobananas_guest_id"
@@ -87,3 +88,13 @@ def request_account(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionDenied("Sign in to do this.")
     return user
+
+
+def request_rate_limit(request: HttpRequest, *, scope: str) -> None:
+    """Count this request against the `scope` rate limit of its owner and its address (429 when over).
+
+    The address is REMOTE_ADDR: behind a proxy, have the proxy set it (uvicorn --forwarded-allow-ips).
+    """
+    from nanobananas.accounts.services import rate_limit_hit
+
+    rate_limit_hit(scope=scope, owner=request_owner(request), address=request.META.get("REMOTE_ADDR"))

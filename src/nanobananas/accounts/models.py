@@ -109,6 +109,21 @@ class QuotaUsage(models.Model):
         return f"{self.kind} {self.window} {self.period_start}: {self.used}"
 
 
+class RateWindow(models.Model):
+    """Requests counted for one key (scope and owner or address) in one fixed window; rows go after a day."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_window_key_start")]
+        indexes = [models.Index(fields=["window_start"], name="rate_window_start")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%H:%M:%S}: {self.count}"
+
+
 class UserSession(AbstractBaseSession):
     """Django's database session plus who it belongs to, so a user can see and end their sessions."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.apps import apps
@@ -21,11 +21,12 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from nanobananas.accounts.exceptions import QuotaExceeded
+from nanobananas.accounts.exceptions import QuotaExceeded, RateLimited
 from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.accounts.mail import mail_send
-from nanobananas.accounts.models import Guest, Plan, Profile, QuotaUsage, UserSession
+from nanobananas.accounts.models import Guest, Plan, Profile, QuotaUsage, RateWindow, UserSession
 from nanobananas.accounts.plans import QUOTA_KINDS
+from nanobananas.accounts.ratelimits import RATE_LIMITS
 from nanobananas.accounts.selectors import plan_for, plan_get, quota_windows
 from nanobananas.accounts.tokens import email_verification_token
 from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
@@ -42,6 +43,8 @@ __all__ = [
     "profile_ensure",
     "profile_update",
     "quota_consume",
+    "rate_limit_hit",
+    "rate_windows_purge",
     "retention_set",
     "sessions_revoke_others",
 ]
@@ -329,6 +332,39 @@ def quota_consume(*, owner: Owner, kind: str = "image") -> None:
                     kind=kind, limit=window.limit, window=window.window, resets_at=window.resets_at
                 )
                 raise QuotaExceeded(message, resets_at=window.resets_at)
+
+
+def rate_limit_hit(*, scope: str, owner: Owner | None, address: str | None, now: datetime | None = None) -> None:
+    """Count one request of `scope` for the owner and for the address, or raise `RateLimited` (429).
+
+    Fixed windows, one guarded UPDATE per key like the quotas; a refused request is not counted.
+    """
+    limit = RATE_LIMITS[scope]
+    epoch = int((now or timezone.now()).timestamp())
+    window_start = datetime.fromtimestamp(epoch - epoch % limit.seconds, tz=UTC)
+    resets_at = window_start + timedelta(seconds=limit.seconds)
+    keys = []
+    if owner is not None:
+        keys.append((f"{scope}:{owner.key}", limit.per_owner))
+    if address:
+        keys.append((f"{scope}:ip:{address}", limit.per_address))
+    with transaction.atomic():
+        for key, allowed in keys:
+            RateWindow.objects.bulk_create([RateWindow(key=key, window_start=window_start)], ignore_conflicts=True)
+            counted = RateWindow.objects.filter(key=key, window_start=window_start, count__lt=allowed).update(
+                count=F("count") + 1
+            )
+            if not counted:
+                raise RateLimited(
+                    f"Too many {limit.what} in a short time. Try again at {resets_at:%H:%M:%S} UTC.",
+                    resets_at=resets_at,
+                )
+
+
+def rate_windows_purge(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete rate-limit counters whose window started before `older_than` ago; returns rows deleted."""
+    deleted, _ = RateWindow.objects.filter(window_start__lt=timezone.now() - older_than).delete()
+    return deleted
 
 
 def sessions_revoke_others(*, user_id: int, keep_session_key: str | None) -> int:

@@ -1,4 +1,4 @@
-"""Scheduled account housekeeping: old login records and expired sessions."""
+"""Scheduled account housekeeping: old login records, expired sessions, old rate-limit counters."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.core.management import call_command
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from nanobananas.accounts.services import login_logs_purge
+from nanobananas.accounts.services import login_logs_purge, rate_windows_purge
 
 LOGIN_LOG_DAYS = 30
 
@@ -21,3 +21,9 @@ def purge_login_logs() -> None:
 def purge_expired_sessions() -> None:
     """Database sessions past their expiry go, every hour (Django's `clearsessions`)."""
     call_command("clearsessions")
+
+
+@db_periodic_task(crontab(minute="29", hour="*"))
+def purge_rate_windows() -> None:
+    """Rate-limit counters older than a day go, every hour."""
+    rate_windows_purge()

@@ -18,7 +18,13 @@ from django.views.decorators.http import require_POST
 from nanobananas.accounts import services
 from nanobananas.accounts.age import age_gate_passes, retry_block_set, retry_blocked
 from nanobananas.accounts.forms import EmailChangeForm, LoginForm, ProfileForm, RetentionForm, SignupForm
-from nanobananas.accounts.identity import GUEST_SESSION_KEY, Owner, request_account, request_owner
+from nanobananas.accounts.identity import (
+    GUEST_SESSION_KEY,
+    Owner,
+    request_account,
+    request_owner,
+    request_rate_limit,
+)
 from nanobananas.accounts.selectors import plan_for
 from nanobananas.accounts.sessions import DEVICE_KEY, SIGNED_IN_KEY, device_label
 from nanobananas.core.exceptions import DomainError
@@ -80,6 +86,12 @@ def signup(request: HttpRequest) -> HttpResponse:
             response = render(request, "accounts/signup_closed.html", {"section": "me"})
             retry_block_set(response)
             return response
+        # Counted only past the age gate: nothing about a refused attempt is stored.
+        try:
+            request_rate_limit(request, scope="signup")
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+            return render(request, "accounts/signup.html", {"form": form, "section": "me"}, status=exc.status_code)
         owner = request_owner(request)
         try:
             user = services.account_signup(

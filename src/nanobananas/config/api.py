@@ -13,7 +13,7 @@ from ninja.security import APIKeyCookie
 from ninja.utils import check_csrf
 
 from nanobananas.accounts.api import router as accounts_router
-from nanobananas.accounts.exceptions import QuotaExceeded
+from nanobananas.accounts.exceptions import LimitReached
 from nanobananas.core.exceptions import DomainError
 from nanobananas.core.health import HealthOut, health_report
 from nanobananas.studio.api import router as studio_router
@@ -60,8 +60,8 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return _error(request, exc.status_code, exc.code, exc.message)
 
 
-@api.exception_handler(QuotaExceeded)
-def _quota_exceeded(request: HttpRequest, exc: QuotaExceeded) -> HttpResponse:
+@api.exception_handler(LimitReached)
+def _limit_reached(request: HttpRequest, exc: LimitReached) -> HttpResponse:
     """429 with the reset time in the body and, for clients that honour it, in `Retry-After`."""
     body = {"error": {"code": exc.code, "message": exc.message, "resets_at": exc.resets_at.isoformat()}}
     response = api.create_response(request, body, status=exc.status_code)
