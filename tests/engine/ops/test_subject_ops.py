@@ -66,3 +66,50 @@ def test_inpaint_needs_a_mask_and_rejects_garbage() -> None:
 def test_blur_faces_without_a_face_says_so(product: Image.Image) -> None:
     with pytest.raises(OperationError, match="no face"):
         apply("blur_faces", product)
+
+
+def _portrait() -> Image.Image:
+    """A drawn face (skin, eyes, brows, nose, mouth, hair, shoulders) that the Haar cascade finds."""
+    from PIL import ImageDraw
+
+    image = Image.new("RGB", (480, 640), (120, 160, 190))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([60, 520, 420, 800], fill=(40, 60, 110))
+    draw.ellipse([140, 110, 340, 370], fill=(70, 45, 30))
+    draw.ellipse([150, 140, 330, 390], fill=(225, 185, 155))
+    for x in (195, 285):
+        draw.ellipse([x - 18, 230, x + 18, 250], fill=(250, 250, 250))
+        draw.ellipse([x - 8, 232, x + 8, 248], fill=(40, 30, 20))
+        draw.line([x - 22, 215, x + 22, 212], fill=(60, 40, 25), width=5)
+    draw.line([240, 250, 232, 300], fill=(190, 140, 120), width=4)
+    draw.arc([205, 300, 275, 345], 20, 160, fill=(150, 60, 60), width=5)
+    return image
+
+
+def test_blur_faces_hides_the_face_and_nothing_else() -> None:
+    image = _portrait()
+    out = np.asarray(apply("blur_faces", image)).astype(int)
+    before = np.asarray(image).astype(int)
+    assert np.abs(out[225:255, 175:305] - before[225:255, 175:305]).mean() > 20  # the eyes are gone
+    assert np.array_equal(out[:60], before[:60])
+    assert np.array_equal(out[-60:], before[-60:])
+
+
+def test_passport_preset_frames_the_face() -> None:
+    out = apply("resize_preset", _portrait(), preset="passport")
+    assert out.size == (413, 531)
+    pixels = np.asarray(out).astype(int)
+    skin = np.abs(pixels - [225, 185, 155]).sum(axis=2) < 30
+    rows, columns = np.nonzero(skin)
+    assert skin.mean() > 0.2  # the face is large, as ID photos require
+    assert abs(columns.mean() - 413 / 2) < 10  # and centred
+    assert rows.min() > 531 * 0.1  # with room above the head
+
+
+def test_remove_background_behind_a_person() -> None:
+    out = apply("remove_background", _portrait())
+    alpha = np.asarray(out.getchannel("A"))
+    assert alpha[:40, :40].max() == 0
+    assert alpha[:40, -40:].max() == 0
+    assert alpha[260, 240] == 255  # the face
+    assert alpha[620, 240] == 255  # the shoulders

@@ -7,7 +7,7 @@ from typing import Literal
 from PIL import Image
 
 from nanobananas.engine.ops._pixels import normalize_mode
-from nanobananas.engine.ops._subject import subject_box
+from nanobananas.engine.ops._subject import Box, detect_faces, subject_box
 from nanobananas.engine.ops.crop_aspect import crop_window
 from nanobananas.engine.ops.registry import OpParams, register
 
@@ -55,6 +55,20 @@ class ResizePresetParams(OpParams):
     preset: PresetName
 
 
+def _passport_window(size: tuple[int, int], face: Box, ratio: float) -> Box:
+    """An ID-photo crop: the head fills about 70% of the height, centred, with a margin above the hair."""
+    left, top, right, bottom = face
+    # The detector's box is about 85% of the head (crown to chin), whose centre sits a little higher.
+    window_height = min(size[1], round((bottom - top) * 1.7))
+    window_width = min(size[0], round(window_height * ratio))
+    window_height = min(size[1], round(window_width / ratio))
+    centre_x = (left + right) / 2
+    centre_y = (top + bottom) / 2 - (bottom - top) * 0.08
+    x0 = int(min(max(0, round(centre_x - window_width / 2)), size[0] - window_width))
+    y0 = int(min(max(0, round(centre_y - window_height / 2)), size[1] - window_height))
+    return x0, y0, x0 + window_width, y0 + window_height
+
+
 @register(
     "resize_preset",
     version=1,
@@ -65,10 +79,10 @@ def resize_preset(image: Image.Image, params: ResizePresetParams) -> Image.Image
     image = normalize_mode(image)
     width, height = PRESET_SIZES[params.preset]
     if params.preset == "passport":
-        box = subject_box(image)
-        # Head and shoulders: the face box from subject_box is centred a little low for an ID photo.
-        focus = (box[0], box[1], box[2], box[3] + (box[3] - box[1]) // 3)
-    else:
-        focus = subject_box(image)
+        faces = detect_faces(image)
+        if faces:
+            window = _passport_window(image.size, faces[0], width / height)
+            return image.crop(window).resize((width, height), Image.Resampling.LANCZOS)
+    focus = subject_box(image)
     window = crop_window(image.size, width / height, focus)
     return image.crop(window).resize((width, height), Image.Resampling.LANCZOS)
