@@ -40,6 +40,9 @@ lint: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/bench_vault.py
+	$(PY) benchmarks/bench_studio.py
+	$(PY) benchmarks/bench_retention.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

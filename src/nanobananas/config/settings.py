@@ -110,8 +110,8 @@ HUEY: dict[str, Any] = {
     "immediate": False,
     "results": False,
     "utc": True,
-    # Poll an idle SQLite queue at most every half second (huey's default backs off to 10 s,
-    # which a person waiting for an image would notice). Redis blocks on the queue instead.
+    # Poll an idle SQLite queue every 0.2 s at most (huey's default backs off to 10 s, which a
+    # person waiting for an image would notice); a poll is one indexed read. Redis blocks instead.
     "consumer": {
         "workers": 2,
         "worker_type": "thread",
@@ -119,7 +119,7 @@ HUEY: dict[str, Any] = {
         "check_worker_health": True,
         "initial_delay": 0.05,
         "backoff": 1.2,
-        "max_delay": 0.5,
+        "max_delay": 0.2,
     },
 }
 if ENV.redis_url:

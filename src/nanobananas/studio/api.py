@@ -35,7 +35,7 @@ from nanobananas.studio.schemas import (
 
 router = Router(tags=["studio"])
 
-EVENT_POLL_SECONDS = 0.25
+EVENT_POLL_SECONDS = 0.1
 EVENT_KEEPALIVE_SECONDS = 15.0
 EVENT_STREAM_MAX_SECONDS = 600.0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import time
 import uuid
@@ -545,15 +546,21 @@ def job_run(*, job_id: uuid.UUID) -> None:
     _store_outcome(job, outcome, duration_ms=round((time.perf_counter() - started) * 1000))
 
 
-def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
-    from nanobananas.engine.codecs import encode_image
+def _stored_png(image: Image.Image) -> bytes:
+    """Lossless and quick: versions are read back for the next edit and converted on download, so
+    speed matters more here than the last few percent of size (no metadata is written)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
 
+
+def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
     owner = _owner_of(job.conversation)
     stored_name = ""
     data = b""
     if outcome.image is not None:
         job_progress(job_id=job.id, percent=90, stage="Saving the image")
-        data = encode_image(outcome.image, format="png")
+        data = _stored_png(outcome.image)
         # The blob name derives from the job, so a retried job overwrites its own bytes instead of
         # leaving a second copy behind.
         stored_name = _write_blob(f"assets/{owner.key}/{job.id}.png", data)

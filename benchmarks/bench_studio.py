@@ -1,0 +1,171 @@
+"""Benchmarks: chat latency on the embedded default, and listing conversations with 10,000 stored.
+
+Run with `.venv/bin/python benchmarks/bench_studio.py [--turns N] [--conversations N]` (what
+`make bench` runs). It starts a real `nanobananas serve` (uvicorn + one SQLite huey worker) in a
+throwaway data dir and talks to it over HTTP like the page does.
+
+- chat: a guest uploads a 1024x1024 photo, then sends N single-op edits one after another; each
+  is timed from the POST of the message to the `done` event on the job's SSE stream.
+  Goals: p50 under 400 ms, p95 under 1 s.
+- list: 10,000 conversations of one guest are inserted directly, then `GET /api/v1/conversations`
+  is timed 200 times. Goal: p95 under 30 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.live_server import Server, server_environment, start_server  # noqa: E402
+
+EDITS = ["make it black and white", "rotate it 90 degrees clockwise", "make it brighter", "flip it horizontally"]
+
+
+class Client:
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.open(f"{server.url}/image/", timeout=10).read()
+
+    def _token(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def json(self, method: str, path: str, body: dict[str, object] | None = None) -> dict[str, object]:
+        request = urllib.request.Request(
+            f"{self.server.url}{path}",
+            method=method,
+            data=None if body is None else json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": self._token()},
+        )
+        with self.opener.open(request, timeout=30) as response:
+            return json.loads(response.read() or b"null")  # type: ignore[no-any-return]
+
+    def upload(self, path: str, text: str, name: str, data: bytes) -> dict[str, object]:
+        boundary = uuid.uuid4().hex
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="text"\r\n\r\n{text}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="files[]"; filename="{name}"\r\n'
+                "Content-Type: image/png\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        request = urllib.request.Request(
+            f"{self.server.url}{path}",
+            method="POST",
+            data=body,
+            headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "X-CSRFToken": self._token()},
+        )
+        with self.opener.open(request, timeout=30) as response:
+            return json.loads(response.read())  # type: ignore[no-any-return]
+
+    def wait_done(self, events_url: str) -> str:
+        with self.opener.open(f"{self.server.url}{events_url}", timeout=60) as stream:
+            for raw in stream:
+                line = raw.decode().strip()
+                if line.startswith("event: ") and line[7:] in {"done", "failed", "refused"}:
+                    return line[7:]
+        return "closed"
+
+
+def _photo() -> bytes:
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(3)
+    y, x = np.mgrid[0:1024, 0:1024]
+    pixels = np.stack([x / 4, y / 4, (x + y) / 8], -1) + rng.normal(0, 6, (1024, 1024, 3))
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(pixels, 0, 255).astype("uint8")).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def bench_chat(client: Client, turns: int) -> None:
+    conversation = client.json("POST", "/api/v1/conversations", {})
+    path = f"/api/v1/conversations/{conversation['id']}/messages"
+    first = client.upload(path, "make it brighter", "photo.png", _photo())
+    assert client.wait_done(first["job"]["events_url"]) == "done"  # type: ignore[index]
+    latencies = []
+    for turn in range(turns):
+        started = time.perf_counter()
+        sent = client.json("POST", path, {"text": EDITS[turn % len(EDITS)]})
+        outcome = client.wait_done(sent["job"]["events_url"])  # type: ignore[index]
+        latencies.append((time.perf_counter() - started) * 1000)
+        assert outcome == "done", outcome
+    p50, p95 = statistics.median(latencies), _percentile(latencies, 0.95)
+    print(f"chat: {turns} single-op edits of a 1024x1024 image, POST -> done event")
+    print(f"  p50 {p50:7.1f} ms  (goal < 400)   p95 {p95:7.1f} ms  (goal < 1000)   max {max(latencies):7.1f} ms")
+
+
+def bench_list(client: Client, server: Server, conversations: int) -> None:
+    client.json("POST", "/api/v1/conversations", {})
+    guest_id = next(c.value for c in client.jar if c.name == "sessionid")
+    script = f"""
+import os, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "nanobananas.config.settings"
+django.setup()
+from importlib import import_module
+from datetime import timedelta
+from django.conf import settings
+from django.utils import timezone
+from nanobananas.accounts.identity import GUEST_SESSION_KEY
+from nanobananas.studio.models import Conversation
+store = import_module(settings.SESSION_ENGINE).SessionStore(session_key={guest_id!r})
+guest = store[GUEST_SESSION_KEY]
+now = timezone.now()
+Conversation.objects.bulk_create(
+    [Conversation(owner_guest_id=guest, title=f"poster {{i}}", expires_at=now + timedelta(days=1)) for i in range({conversations})],
+    batch_size=2000,
+)
+"""
+    subprocess.run([sys.executable, "-c", script], env=server_environment(server.home), check=True)
+    timings = []
+    for _ in range(200):
+        started = time.perf_counter()
+        page = client.json("GET", "/api/v1/conversations?limit=20")
+        timings.append((time.perf_counter() - started) * 1000)
+    assert page["count"] >= conversations, page["count"]
+    print(f"list: GET /api/v1/conversations?limit=20 with {page['count']:,} conversations, 200 requests")
+    print(f"  p50 {statistics.median(timings):6.1f} ms   p95 {_percentile(timings, 0.95):6.1f} ms  (goal < 30)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--conversations", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="nanobananas-bench-") as home:
+        os.environ.pop("DJANGO_SETTINGS_MODULE", None)
+        server = start_server(Path(home))
+        try:
+            client = Client(server)
+            bench_chat(client, args.turns)
+            bench_list(Client(server), server, args.conversations)
+        finally:
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
