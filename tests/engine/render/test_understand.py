@@ -87,6 +87,7 @@ from nanobananas.engine.render.understand import Brief, DesignPromptError, MenuI
             ("Sunday, March 3rd", "2 PM", "14 Oak Street"),
         ),
         ("make me a poster", "poster", "Your Headline", "", ()),
+        ("a flyer for our bakery Sweet Crumbs opening on Monday", "flyer", "Sweet Crumbs Opening", "", ("Monday",)),
         (
             "an employee of the month certificate for Priya Patel",
             "certificate",
@@ -117,7 +118,7 @@ from nanobananas.engine.render.understand import Brief, DesignPromptError, MenuI
         (
             "poster for my band The Rollers live at The Blue Note on Friday",
             "poster",
-            "Band The Rollers Live",
+            "The Rollers Live",
             "",
             ("The Blue Note", "Friday"),
         ),

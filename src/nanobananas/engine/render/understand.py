@@ -462,12 +462,19 @@ _MEDIA_LEAD = re.compile(
 )
 
 
+# "my band The Rollers", "our bakery Sweet Crumbs": the name after the generic noun is the subject
+_GENERIC_LEAD = re.compile(
+    r"^(?i:band|shop|store|caf[e\u00e9]|bakery|company|business|restaurant|team|club|studio|salon|bar|gym)\s+(?=[A-Z0-9])"
+)
+
+
 def _clean_chunk(chunk: str) -> str:
     """Trim connecting words, quotes and "video about" from the ends of a leftover piece of the prompt."""
     words = chunk.strip(" \t'\"\u201c\u201d\u2018\u2019.-\u2013\u2014").split()
     while words and words[0].lower().strip(",.") in _EDGE_WORDS:
         words.pop(0)
     words = _MEDIA_LEAD.sub("", " ".join(words)).split()
+    words = _GENERIC_LEAD.sub("", " ".join(words)).split()
     while words and words[-1].lower().strip(",.") in _EDGE_WORDS:
         words.pop()
     text = " ".join(words).strip(" ,.;:!?-\u2013\u2014'\"")
