@@ -98,7 +98,7 @@ def _photo() -> bytes:
 
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def bench_chat(client: Client, turns: int) -> None:
@@ -134,10 +134,11 @@ from nanobananas.studio.models import Conversation
 store = import_module(settings.SESSION_ENGINE).SessionStore(session_key={guest_id!r})
 guest = store[GUEST_SESSION_KEY]
 now = timezone.now()
-Conversation.objects.bulk_create(
-    [Conversation(owner_guest_id=guest, title=f"poster {{i}}", expires_at=now + timedelta(days=1)) for i in range({conversations})],
-    batch_size=2000,
-)
+rows = [
+    Conversation(owner_guest_id=guest, title=f"poster {{i}}", expires_at=now + timedelta(days=1))
+    for i in range({conversations})
+]
+Conversation.objects.bulk_create(rows, batch_size=2000)
 """
     subprocess.run([sys.executable, "-c", script], env=server_environment(server.home), check=True)
     timings = []
