@@ -383,3 +383,30 @@ def test_deleting_one_image_hides_it_and_the_purge_removes_its_file(chat: Chat) 
     assert chat.image(detail["versions"][0]).size == (64, 48)
     placeholder = detail["messages"][1]["deleted_images"]
     assert [(p["kind"], p["number"], p["reason"]) for p in placeholder] == [("image", 1, "user_request")]
+
+
+def test_the_daily_quota_stops_the_turn_before_anything_is_stored(chat: Chat) -> None:
+    from nanobananas.accounts.models import Plan
+
+    Plan.objects.filter(code=Plan.GUEST).update(daily_images=2)
+    chat.send("a poster")
+    chat.send("make it black and white")
+    before = (Message.objects.count(), Job.objects.count(), Asset.objects.count())
+    response = chat.client.post(
+        f"/api/v1/conversations/{chat.id}/messages", data={"text": "undo"}, headers=chat.headers
+    )
+    assert response.status_code == 429
+    error = response.json()["error"]
+    assert error["code"] == "quota_exceeded"
+    assert "2" in error["message"]
+    assert (Message.objects.count(), Job.objects.count(), Asset.objects.count()) == before
+
+
+def test_results_are_shrunk_to_the_plans_resolution(chat: Chat) -> None:
+    from nanobananas.accounts.models import Plan
+
+    Plan.objects.filter(code=Plan.GUEST).update(max_resolution=40)
+    chat.send("a poster")
+    [version] = chat.detail()["versions"]
+    assert (version["width"], version["height"]) == (40, 30)
+    assert chat.image(version).size == (40, 30)

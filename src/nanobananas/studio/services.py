@@ -21,6 +21,8 @@ from django.utils import timezone
 from PIL import Image
 
 from nanobananas.accounts.identity import Owner, owner_filter
+from nanobananas.accounts.selectors import plan_for
+from nanobananas.accounts.services import quota_consume
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.privacy.retention import retention_deadline, text_deadline
 from nanobananas.providers.base import ClarificationNeeded, ImageProvider, ProviderError, ProviderRefused
@@ -190,14 +192,13 @@ def asset_delete(*, owner: Owner, asset_id: uuid.UUID) -> None:
         _queue(Asset.objects.filter(id=asset.id), reason="user_request")
 
 
-def _prepare_upload(incoming: IncomingFile) -> _Prepared:
+def _prepare_upload(incoming: IncomingFile, *, limit: int) -> _Prepared:
     """Decode with the guarded decoder and re-encode the pixels: metadata never reaches storage."""
     from nanobananas.engine.codecs import encode_image
     from nanobananas.engine.errors import ImageInputError
     from nanobananas.engine.safety import decode_image, probe_image
 
     name = incoming.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
-    limit = settings.NANOBANANAS["MAX_UPLOAD_BYTES"]
     if len(incoming.data) > limit:
         raise InvalidInput(
             f"{name or 'The file'} is larger than the {limit // (1024 * 1024)} MB limit.", code="file_too_large"
@@ -244,7 +245,9 @@ def message_send(
     if len(files) > MAX_FILES_PER_MESSAGE:
         raise InvalidInput(f"Send at most {MAX_FILES_PER_MESSAGE} pictures at once.", code="too_many_files")
     conversation_get(owner=owner, conversation_id=conversation_id)
-    prepared = [_prepare_upload(f) for f in files]
+    plan = plan_for(owner=owner)
+    limit = min(settings.NANOBANANAS["MAX_UPLOAD_BYTES"], plan.max_upload_bytes)
+    prepared = [_prepare_upload(f, limit=limit) for f in files]
 
     now = timezone.now()
     written: list[str] = []
@@ -280,6 +283,8 @@ def message_send(
                 )
             job: Job | None = None
             if text:
+                # Counted in the same transaction: a turn that is not stored costs nothing.
+                quota_consume(owner=owner, kind="image")
                 number = (Job.objects.filter(conversation=conversation).aggregate(top=Max("number"))["top"] or 0) + 1
                 job = Job.objects.create(
                     conversation=conversation,
@@ -560,6 +565,11 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
     data = b""
     if outcome.image is not None:
         job_progress(job_id=job.id, percent=90, stage="Saving the image")
+        longest = plan_for(owner=owner).max_resolution
+        if max(outcome.image.size) > longest:
+            # The plan's resolution limit: keep the aspect, shrink the longest side to the limit.
+            outcome.image = outcome.image.copy()
+            outcome.image.thumbnail((longest, longest), Image.Resampling.LANCZOS)
         data = _stored_png(outcome.image)
         # The blob name derives from the job, so a retried job overwrites its own bytes instead of
         # leaving a second copy behind.
