@@ -143,3 +143,16 @@ def test_create_rejects_a_bad_size(tmp_path: Path, size: str, capsys: pytest.Cap
 
 def test_create_rejects_an_unknown_extension(tmp_path: Path) -> None:
     assert create_command(prompt="a sunset", output=str(tmp_path / "x.doc"), size=None) == 2
+
+
+def test_transparent_result_into_jpeg_is_noted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "product.png"
+    image = Image.new("RGB", (200, 200), (236, 236, 236))
+    image.paste((150, 20, 30), (50, 50, 150, 150))
+    image.save(source)
+    out = tmp_path / "cut.jpg"
+    code = edit_command(input_path=str(source), instruction="remove the background", output=str(out), show_plan=False)
+    assert code == 0
+    assert "transparency" in capsys.readouterr().err
+    with Image.open(out) as result:
+        assert result.getpixel((2, 2)) == (255, 255, 255)

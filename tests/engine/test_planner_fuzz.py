@@ -18,7 +18,7 @@ _WORDS = [
 ]  # fmt: skip
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12))
 def test_word_salad_always_gives_a_valid_outcome(words: list[str]) -> None:
     outcome = plan_instruction(" ".join(words))
@@ -27,7 +27,7 @@ def test_word_salad_always_gives_a_valid_outcome(words: list[str]) -> None:
         validate_plan(outcome)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(st.text(max_size=200))
 def test_arbitrary_text_never_raises(text: str) -> None:
     outcome = plan_instruction(text)

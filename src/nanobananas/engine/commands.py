@@ -96,6 +96,13 @@ def _encode(image: Image.Image, fmt: str, output: OutputSpec | None) -> bytes:
     )
 
 
+def _has_transparency(image: Image.Image) -> bool:
+    if image.mode != "RGBA":
+        return False
+    lowest, _ = image.getchannel("A").getextrema()
+    return isinstance(lowest, int) and lowest < 255
+
+
 def _fast(data: bytes, plan: Plan, fmt: str, pixels: int) -> bytes | None:
     """The libvips result for big images when every step and the output allow it, else None."""
     spec = plan.output or OutputSpec()
@@ -132,6 +139,8 @@ def edit_command(*, input_path: str, instruction: str, output: str, show_plan: b
         encoded = _fast(data, outcome, fmt, info.width * info.height)
         if encoded is None:
             result = run_plan(decode_image(data), outcome)
+            if fmt == "jpeg" and _has_transparency(result.image):
+                print("note: JPEG cannot store transparency; it was filled with white (use .png)", file=sys.stderr)
             encoded = _encode(result.image, fmt, outcome.output)
         _write(output, encoded)
     except EngineError as error:

@@ -82,3 +82,11 @@ def test_qr_code_scans_back_to_the_link(photo: Image.Image) -> None:
     out = apply("qr_code", photo.resize((640, 480)), data="https://example.com/menu", size=0.4)
     text, _, _ = cv2.QRCodeDetector().detectAndDecode(np.asarray(out))
     assert text == "https://example.com/menu"
+
+
+def test_long_text_wraps_onto_lines_instead_of_shrinking(photo: Image.Image) -> None:
+    short = _changed_rows(photo, apply("add_text", photo, text="Grand", size="large", position="top"))
+    long = _changed_rows(
+        photo, apply("add_text", photo, text="Grand opening of the bakery this Saturday", size="large", position="top")
+    )
+    assert long.max() - long.min() > 2 * (short.max() - short.min())

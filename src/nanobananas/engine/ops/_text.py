@@ -32,20 +32,45 @@ _HEIGHT_FRACTION: dict[str, float] = {
 }
 
 
+def _wrap(text: str, lines: int) -> str:
+    """Break `text` into at most `lines` lines of similar length at spaces."""
+    words = text.split()
+    if lines <= 1 or len(words) < 2:
+        return text
+    target = len(text) / lines
+    result: list[str] = []
+    current = ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > target and len(result) < lines - 1:
+            result.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    result.append(current)
+    return "\n".join(result)
+
+
 def fit_font(
     draw: ImageDraw.ImageDraw,
     text: str,
     canvas: tuple[int, int],
     size: SizeWord,
     font: FontName,
-) -> ImageFont.FreeTypeFont:
-    """The font at the size word's height, shrunk until the text fits 90% of the width."""
+) -> tuple[str, ImageFont.FreeTypeFont]:
+    """The text (wrapped onto up to three lines when long) and the largest font up to the size word's
+    height that fits 90% of the width and half the height."""
     pixels = max(8, round(min(canvas) * _HEIGHT_FRACTION[size]))
     while True:
         face = load_font(font, pixels)
-        left, _, right, _ = draw.multiline_textbbox((0, 0), text, font=face)
-        if right - left <= canvas[0] * 0.9 or pixels <= 8:
-            return face
+        for lines in (1, 2, 3):
+            if "\n" in text and lines > 1:
+                break
+            candidate = _wrap(text, lines) if "\n" not in text else text
+            left, top, right, bottom = draw.multiline_textbbox((0, 0), candidate, font=face, align="center")
+            if right - left <= canvas[0] * 0.9 and bottom - top <= canvas[1] * 0.5:
+                return candidate, face
+        if pixels <= 8:
+            return candidate, face
         pixels = max(8, int(pixels * 0.9))
 
 
@@ -66,9 +91,7 @@ def place(canvas: tuple[int, int], box: tuple[int, int], position: Position, mar
     return x, y
 
 
-def auto_ink(
-    image: Image.Image, box: tuple[int, int, int, int]
-) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+def auto_ink(image: Image.Image, box: tuple[int, int, int, int]) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
     """(text colour, outline colour) that stand out from the area under `box`."""
     area = image.convert("L").crop(box)
     mean = float(np.asarray(area, dtype=np.float32).mean()) if area.width and area.height else 128.0
@@ -85,7 +108,7 @@ def draw_text_block(
     shadow: bool,
 ) -> None:
     """Draw `text` with its bounding box's top-left at `origin`, with optional outline and shadow."""
-    left, top, _, _ = draw.multiline_textbbox((0, 0), text, font=face)
+    left, top, _, _ = draw.multiline_textbbox((0, 0), text, font=face, align="center")
     x, y = origin[0] - left, origin[1] - top
     stroke = max(1, round(face.size / 18)) if outline is not None else 0
     if shadow:

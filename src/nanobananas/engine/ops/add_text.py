@@ -37,8 +37,8 @@ def add_text(image: Image.Image, params: AddTextParams) -> Image.Image:
     result = image.convert("RGBA")
     layer = Image.new("RGBA", result.size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
-    face = fit_font(draw, params.text, result.size, params.size, params.font)
-    left, top, right, bottom = (int(v) for v in draw.multiline_textbbox((0, 0), params.text, font=face))
+    text, face = fit_font(draw, params.text, result.size, params.size, params.font)
+    left, top, right, bottom = (int(v) for v in draw.multiline_textbbox((0, 0), text, font=face, align="center"))
     box = (right - left, bottom - top)
     margin = max(4, round(min(result.size) * 0.04))
     origin = place(result.size, box, params.position, margin)
@@ -49,7 +49,7 @@ def add_text(image: Image.Image, params: AddTextParams) -> Image.Image:
     draw_text_block(
         draw,
         origin,
-        params.text,
+        text,
         face,
         (*ink, 255),
         (*edge, 255) if params.outline else None,

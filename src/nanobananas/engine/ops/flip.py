@@ -18,9 +18,5 @@ class FlipParams(OpParams):
 
 @register("flip", version=1, params=FlipParams, summary="mirror horizontally or vertically")
 def flip(image: Image.Image, params: FlipParams) -> Image.Image:
-    method = (
-        Image.Transpose.FLIP_LEFT_RIGHT
-        if params.direction == "horizontal"
-        else Image.Transpose.FLIP_TOP_BOTTOM
-    )
+    method = Image.Transpose.FLIP_LEFT_RIGHT if params.direction == "horizontal" else Image.Transpose.FLIP_TOP_BOTTOM
     return normalize_mode(image).transpose(method)

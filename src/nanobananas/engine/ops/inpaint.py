@@ -20,9 +20,7 @@ __all__ = ["InpaintParams", "inpaint"]
 
 class InpaintParams(OpParams):
     mask_png: str | None = Field(default=None, description="base64 PNG, white where to erase")
-    boxes: list[tuple[int, int, int, int]] = Field(
-        default_factory=list, description="(left, top, right, bottom)"
-    )
+    boxes: list[tuple[int, int, int, int]] = Field(default_factory=list, description="(left, top, right, bottom)")
     radius: int = Field(default=5, ge=1, le=50)
     method: Literal["telea", "navier-stokes"] = "telea"
 

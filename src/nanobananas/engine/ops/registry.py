@@ -94,7 +94,6 @@ def validate_params(name: str, params: dict[str, Any]) -> OpParams:
         return operation.params_model.model_validate(params)
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in item['loc']) or 'params'}: {item['msg']}"
-            for item in error.errors()
+            f"{'.'.join(str(part) for part in item['loc']) or 'params'}: {item['msg']}" for item in error.errors()
         )
         raise PlanError(f"invalid parameters for {name!r}: {problems}") from None

@@ -24,9 +24,7 @@ class ReplaceBackgroundParams(OpParams):
 
 def _gradient(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[int, int, int]) -> Image.Image:
     column = Image.new("RGB", (1, 256))
-    column.putdata(
-        [tuple(round(a + (b - a) * i / 255) for a, b in zip(top, bottom, strict=True)) for i in range(256)]
-    )
+    column.putdata([tuple(round(a + (b - a) * i / 255) for a, b in zip(top, bottom, strict=True)) for i in range(256)])
     return column.resize(size, Image.Resampling.BILINEAR)
 
 

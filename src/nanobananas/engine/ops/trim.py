@@ -13,9 +13,7 @@ __all__ = ["TrimParams", "trim"]
 
 
 class TrimParams(OpParams):
-    tolerance: int = Field(
-        default=24, ge=0, le=255, description="largest channel sum difference that still counts"
-    )
+    tolerance: int = Field(default=24, ge=0, le=255, description="largest channel sum difference that still counts")
 
 
 @register("trim", version=1, params=TrimParams, summary="remove a plain border")

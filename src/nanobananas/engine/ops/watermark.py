@@ -47,10 +47,10 @@ def watermark(image: Image.Image, params: WatermarkParams) -> Image.Image:
     else:
         layer = Image.new("RGBA", result.size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(layer)
-        face = fit_font(draw, params.text, result.size, params.size, "roboto")
-        left, top, right, bottom = (int(v) for v in draw.textbbox((0, 0), params.text, font=face))
+        text, face = fit_font(draw, params.text, result.size, params.size, "roboto")
+        left, top, right, bottom = (int(v) for v in draw.multiline_textbbox((0, 0), text, font=face))
         margin = max(4, round(min(result.size) * 0.03))
         x, y = place(result.size, (right - left, bottom - top), params.position, margin)
-        draw.text((x - left, y - top), params.text, font=face, fill=fill)
+        draw.multiline_text((x - left, y - top), text, font=face, fill=fill, align="center")
     result.alpha_composite(layer)
     return result if image.mode == "RGBA" else result.convert("RGB")
