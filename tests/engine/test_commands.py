@@ -156,3 +156,13 @@ def test_transparent_result_into_jpeg_is_noted(tmp_path: Path, capsys: pytest.Ca
     assert "transparency" in capsys.readouterr().err
     with Image.open(out) as result:
         assert result.getpixel((2, 2)) == (255, 255, 255)
+
+
+def test_extension_wins_over_a_format_in_the_words(
+    picture: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.png"
+    assert edit_command(input_path=str(picture), instruction="convert to jpeg", output=str(out), show_plan=False) == 0
+    assert "writing PNG" in capsys.readouterr().err
+    with Image.open(out) as result:
+        assert result.format == "PNG"

@@ -135,6 +135,9 @@ def edit_command(*, input_path: str, instruction: str, output: str, show_plan: b
         return EXIT_UNCLEAR
     if show_plan:
         print(outcome.model_dump_json(indent=2))
+    wanted = outcome.output.format if outcome.output is not None else None
+    if wanted is not None and wanted != fmt:
+        print(f"note: writing {fmt.upper()} as the output file's extension says, not {wanted.upper()}", file=sys.stderr)
     try:
         encoded = _fast(data, outcome, fmt, info.width * info.height)
         if encoded is None:

@@ -166,7 +166,7 @@ def _add_text(clause: Clause) -> RuleOutcome | None:
     return _call(
         "add_text",
         text=text,
-        position=position_in(clause.text) or "center",
+        position=position_in(clause.text) or ("top" if clause.has(r"\b(?:title|headline|heading)\b") else "center"),
         size=size_word_in(clause.text),
         color=(color_match.group(1) if color_match else colors[0]) if colors else None,
         shadow=True if clause.has(r"\bshadow") else None,
