@@ -207,7 +207,7 @@ def test_empty_prompt_is_an_engine_error() -> None:
         render_design("   ")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     prompt=st.text(max_size=120),
     size=st.sampled_from([None, (16, 16), (64, 48), (300, 200), (120, 400)]),
@@ -221,7 +221,7 @@ def test_any_text_renders_or_is_refused_as_an_engine_error(prompt: str, size: tu
     assert _inside(design)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, database=None)
 @given(
     words=st.lists(
         st.sampled_from(

@@ -87,6 +87,27 @@ from nanobananas.engine.render.understand import Brief, DesignPromptError, MenuI
             ("Sunday, March 3rd", "2 PM", "14 Oak Street"),
         ),
         ("make me a poster", "poster", "Your Headline", "", ()),
+        (
+            "an instagram story for a yoga retreat in Bali, May 10-14",
+            "instagram-story",
+            "Yoga Retreat",
+            "",
+            ("Bali", "May 10-14"),
+        ),
+        (
+            "a kids party invitation for Leo turning 5 on Sunday at 3pm",
+            "invitation",
+            "Leo",
+            "Kids Party \u00b7 Turning 5",
+            ("Sunday", "3 PM"),
+        ),
+        (
+            "a poster for a tech meetup about AI on Thursday 6:30pm at Hub 21",
+            "poster",
+            "Tech Meetup About AI",
+            "",
+            ("Thursday", "6:30 PM", "Hub 21"),
+        ),
         ("a flyer for our bakery Sweet Crumbs opening on Monday", "flyer", "Sweet Crumbs Opening", "", ("Monday",)),
         (
             "an employee of the month certificate for Priya Patel",

@@ -127,6 +127,7 @@ _THEMES: tuple[tuple[str, str], ...] = (
     ("wedding", r"\bwedding\b|\bengagement\b|\bbridal\b|\banniversary\b"),
     ("halloween", r"\bhalloween\b|\bspooky\b"),
     ("holiday", r"\bchristmas\b|\bxmas\b|\bholidays?\b|\bnew\s+year\b|\bhanukkah\b|\bwinter\b"),
+    ("kids", r"\bkids?\b|\bchildren\b|\btoys?\b|\bbaby\b|\bplaygroup\b"),
     ("wellness", r"\byoga\b|\bmeditation\b|\bspa\b|\bwellness\b|\bpilates\b|\bmassage\b|\bmindful"),
     (
         "tech",
@@ -146,7 +147,6 @@ _THEMES: tuple[tuple[str, str], ...] = (
         "garden",
         r"\bgardens?\b|\bplants?\b|\bflowers?\b|\bfarmers\W*\s*market\b|\bspring\b|\beco\b|\bnature\b",
     ),
-    ("kids", r"\bkids?\b|\bchildren\b|\btoys?\b|\bbaby\b|\bplaygroup\b"),
     (
         "food",
         r"\bfood\b|\bpizza|\bburgers?\b|\brestaurant\b|\bbbq\b|\bbarbecue\b|\btacos?\b|\bdinner\b"
@@ -602,7 +602,8 @@ def _take_details(reader: _Reader) -> tuple[list[tuple[int, str]], str, list[str
         value = re.sub(r"^(?:only|just|for|at|from)\s+", "", m.group(0), flags=re.IGNORECASE)
         found.append((m.start(), title_case(value)))
     date_patterns = (
-        rf"(?:\b(?:on|this\s+coming)\s+)?(?:{_WEEKDAY},?\s+)?{_MONTH}\s+\d{{1,2}}{_ORDINAL}?(?:,?\s+\d{{4}})?\b",
+        rf"(?:\b(?:on|this\s+coming)\s+)?(?:{_WEEKDAY},?\s+)?{_MONTH}\s+\d{{1,2}}{_ORDINAL}?"
+        rf"(?:\s*(?:-|\u2013|to)\s*\d{{1,2}}{_ORDINAL}?\b)?(?:,?\s+\d{{4}})?\b",
         rf"(?:\b(?:on|this\s+coming)\s+)?(?:{_WEEKDAY},?\s+)?(?:the\s+)?\d{{1,2}}{_ORDINAL}?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?\b",
         r"(?:\bon\s+)?\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b",
         rf"(?<!black\s)(?<!cyber\s)\b(?:(?:next|this|every|on|each)\s+)?(?:{_WEEKDAY}|weekend|week)\b(?:\s+(?:night|morning|evening|afternoon)s?)?",
@@ -627,7 +628,7 @@ def _take_details(reader: _Reader) -> tuple[list[tuple[int, str]], str, list[str
     for m in reader.take(street, flags=0):
         found.append((m.start(), re.sub(r"^(?:at|in|on)\s+", "", m.group(0))))
     proper = rf"(?!(?i:{_WEEKDAY}|{_MONTH})\b)[A-Z][\w'\u2019&.]*"
-    place_named = rf"\b(?:at|in)\s+((?:the\s+)?{proper}(?:\s+(?:{proper}|of|de|la|the|&)){{0,5}})"
+    place_named = rf"\b(?:at|in)\s+((?:the\s+)?{proper}(?:\s+(?:{proper}|\d+[A-Za-z]?\b|of|de|la|the|&)){{0,5}})"
     for m in reader.take(place_named, flags=0):
         name = re.sub(r"\s+(?:of|de|la|the|&)$", "", m.group(1))
         end = m.start(1) + len(name)
@@ -941,6 +942,8 @@ def _compose(base: Brief, text: str, quotes: list[str], chunks: list[str], detai
         kicker = "You're invited"
         if name:
             title, subtitle = name, subject
+            if age:
+                subtitle = f"{subject} \u00b7 Turning {age}" if subject else f"Turning {age}"
         else:
             title, subtitle = subject or greeting or "Join Us", ""
         details = [*rest, *details]
