@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nanobananas.engine.errors import EngineError
-from nanobananas.engine.render.understand import Brief, DesignPromptError, MenuItem, Scene, title_case, understand
+from nanobananas.engine.render.understand import (
+    DEFAULT_SIZES,
+    Brief,
+    DesignPromptError,
+    MenuItem,
+    Scene,
+    title_case,
+    understand,
+)
 
 
 @pytest.mark.parametrize(
@@ -87,6 +97,12 @@ from nanobananas.engine.render.understand import Brief, DesignPromptError, MenuI
             ("Sunday, March 3rd", "2 PM", "14 Oak Street"),
         ),
         ("make me a poster", "poster", "Your Headline", "", ()),
+        ("a flyer for a quiz night from 6 to 9pm", "flyer", "Quiz Night", "", ("6\u20139 PM",)),
+        ("lunch meetup poster at noon on Friday", "poster", "Lunch Meetup", "", ("Noon", "Friday")),
+        ("a poster for a run at 19:00 on 12/06/2026", "poster", "Run", "", ("19:00", "12/06/2026")),
+        ("a poster for a show at 7 p.m. tomorrow", "poster", "Show", "", ("7 PM", "Tomorrow")),
+        ("a poster for a sale on the 3rd of March", "poster", "Sale", "", ("3rd of March",)),
+        ("a poster for a sale this coming Monday", "poster", "Sale", "", ("This Coming Monday",)),
         (
             "an instagram story for a yoga retreat in Bali, May 10-14",
             "instagram-story",
@@ -283,3 +299,18 @@ def test_a_prompt_without_words_is_refused_with_an_engine_error(prompt: str) -> 
 def test_emoji_and_invisible_characters_are_dropped_before_reading() -> None:
     brief = understand("\U0001f389 a poster\u200b for a pool party \U0001f3ca on\tSaturday \u2728")
     assert (brief.title, brief.details) == ("Pool Party", ("Saturday",))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.text(max_size=200))
+def test_any_text_is_read_or_refused(prompt: str) -> None:
+    try:
+        brief = understand(prompt)
+    except DesignPromptError:
+        return
+    assert brief.kind in DEFAULT_SIZES
+    assert (brief.title == "") == (
+        brief.kind in {"scene", "wallpaper"} and brief.scene is not None and not brief.verbatim
+    )
+    shown = [brief.title, brief.subtitle, brief.kicker, *brief.details]
+    assert not any("\0" in text or " | " in text for text in shown if "|" not in prompt)

@@ -497,8 +497,12 @@ def _format_time(match: re.Match[str]) -> str:
 
 
 def _format_date(text: str) -> str:
-    text = re.sub(r"^(?:on|this\s+coming)\s+", "", text.strip(), flags=re.IGNORECASE)
-    return " ".join(w if any(c.isdigit() for c in w) else w[:1].upper() + w[1:].lower() for w in text.split())
+    """Dates keep the prompt's words, capitalised: "the 3rd of march" -> "3rd of March"."""
+    text = re.sub(r"^(?:on\s+)?(?:the\s+)?", "", text.strip(), flags=re.IGNORECASE)
+    return " ".join(
+        w if any(c.isdigit() for c in w) else w.lower() if w.lower() == "of" else w[:1].upper() + w[1:].lower()
+        for w in text.split()
+    )
 
 
 # ---------------------------------------------------------------- reading
@@ -606,7 +610,7 @@ def _take_details(reader: _Reader) -> tuple[list[tuple[int, str]], str, list[str
         rf"(?:\s*(?:-|\u2013|to)\s*\d{{1,2}}{_ORDINAL}?\b)?(?:,?\s+\d{{4}})?\b",
         rf"(?:\b(?:on|this\s+coming)\s+)?(?:{_WEEKDAY},?\s+)?(?:the\s+)?\d{{1,2}}{_ORDINAL}?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?\b",
         r"(?:\bon\s+)?\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\b\d{4}-\d{2}-\d{2}\b",
-        rf"(?<!black\s)(?<!cyber\s)\b(?:(?:next|this|every|on|each)\s+)?(?:{_WEEKDAY}|weekend|week)\b(?:\s+(?:night|morning|evening|afternoon)s?)?",
+        rf"(?<!black\s)(?<!cyber\s)\b(?:(?:next|this(?:\s+coming)?|every|on|each)\s+)?(?:{_WEEKDAY}|weekend|week)\b(?:\s+(?:night|morning|evening|afternoon)s?)?",
         r"\b(?:tomorrow|tonight|today)\b",
     )
     for pattern in date_patterns:
