@@ -303,3 +303,26 @@ def test_plans_serialize_and_validate_back() -> None:
     outcome = plan_instruction("crop to a square and make it black and white")
     assert isinstance(outcome, Plan)
     assert Plan.model_validate_json(outcome.model_dump_json()) == outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("make the image smaller, 800px wide", [("resize", {"width": 800})]),
+        ("make it glow", [("glow", {"amount": 0.5})]),
+        ("emboss it", [("emboss", {})]),
+        ("HDR effect", [("auto_enhance", {"strength": 2.0})]),
+        ('sign it "Anna"', [("add_text", {"text": "Anna", "position": "bottom-right"})]),
+        ("frame it in black, 15px", [("border", {"width": 15, "color": "black"})]),
+        ("rotate it by 1/4 turn", [("rotate", {"degrees": 90})]),
+        ("make it one and a half times bigger", [("upscale", {"factor": 1.5})]),
+        ("scale it to three quarters of the size", [("resize", {"factor": 0.75})]),
+    ],
+)
+def test_more_phrasings(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
+    assert _steps(text) == expected
+
+
+@pytest.mark.parametrize("text", ["add the date", "put my logo in the corner", "crisp 0px", "save it under 0 kb"])
+def test_missing_or_impossible_details_ask_a_question(text: str) -> None:
+    assert isinstance(plan_instruction(text), Clarification)

@@ -49,3 +49,16 @@ def test_halftone_is_black_dots_on_white(photo: Image.Image) -> None:
     assert colours.tolist()[0] == [0, 0, 0]
     assert colours.tolist()[-1] == [255, 255, 255]
     assert _is_gray(Image.fromarray(out))
+
+
+def test_glow_brightens_without_changing_the_size(photo: Image.Image) -> None:
+    out = apply("glow", photo, amount=0.6)
+    assert out.size == photo.size
+    assert np.asarray(out).mean() > np.asarray(photo).mean() + 5
+
+
+def test_emboss_is_a_gray_relief(photo: Image.Image) -> None:
+    out = apply("emboss", photo)
+    assert _is_gray(out)
+    gray = np.asarray(out.convert("L")).astype(int)
+    assert abs(int(np.median(gray)) - 128) <= 4  # flat areas sit at middle grey

@@ -12,7 +12,7 @@ from nanobananas.engine.errors import PlanError
 from nanobananas.engine.ops import validate_params
 from nanobananas.engine.plan import Clarification, OpCall, OutputSpec, Plan, PlanOutcome, Refusal
 from nanobananas.engine.planner.output import extract_output
-from nanobananas.engine.planner.refusals import generative_refusal, refusal_for_unmatched
+from nanobananas.engine.planner.refusals import generative_refusal, needs_details, refusal_for_unmatched
 from nanobananas.engine.planner.rules import Clause, RuleOutcome, match_clause
 from nanobananas.engine.planner.text import Normalized, normalize
 
@@ -119,6 +119,22 @@ def _leading_verb(clause: str) -> str | None:
     return match.group(1) if match else None
 
 
+_TEXT_EXAMPLES = ('add the text "5 June 2025" at the bottom', 'add the text "© My Studio" in the bottom right corner')
+_SIZE_OPS = frozenset({"resize", "upscale"})
+
+
+def _refines_previous_size(steps: list[OpCall], previous: str | None, outcome: list[OpCall]) -> bool:
+    """True when a size step without numbers is followed directly by one with them."""
+    return (
+        bool(steps)
+        and previous is not None
+        and not re.search(r"\d|half|quarter|third|twice|double|triple", previous)
+        and steps[-1].op in _SIZE_OPS
+        and len(outcome) == 1
+        and outcome[0].op in _SIZE_OPS
+    )
+
+
 def _invalid_step(calls: list[OpCall]) -> str | None:
     """Why one of the calls would be refused by the op registry (a number out of range), or None."""
     for call in calls:
@@ -173,6 +189,9 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
             if isinstance(merged, list):
                 del steps[-previous_count:]
                 outcome, clause = merged, f"{previous} {clause}"
+        question = needs_details(clause) if outcome is None else None
+        if question is not None:
+            return Clarification(question=question, suggestions=list(_TEXT_EXAMPLES))
         if outcome is None:
             outcome = refusal_for_unmatched(clause) or Clarification(
                 question=f"I did not understand {clause!r}. Did you mean one of these?",
@@ -186,6 +205,9 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
                 question=f"I understood {clause!r}, but {problem}. Could you give a different amount?",
                 suggestions=_suggestions(clause),
             )
+        if _refines_previous_size(steps, previous, outcome):
+            # "make it smaller, 800px wide": the second clause says how much.
+            steps.pop()
         steps.extend(outcome)
         previous, previous_count = clause, len(outcome)
     if not steps and not output:

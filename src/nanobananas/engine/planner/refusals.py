@@ -6,7 +6,7 @@ import re
 
 from nanobananas.engine.plan import Refusal
 
-__all__ = ["generative_refusal", "refusal_for_unmatched"]
+__all__ = ["generative_refusal", "needs_details", "refusal_for_unmatched"]
 
 _PEOPLE = (
     r"(?:her|him|them|me|us|he|she|they|the\s+(?:person|people|man|woman|men|women|girl|boy|guy|lady|kid|kids|child"
@@ -91,6 +91,11 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "recolouring one object needs a model to find it",
         ),
         (
+            r"\b(?:taken|shot)\s+(?:at|in|during)\s+(?:the\s+)?(?:night|day|winter|summer|snow|rain|sunset|dawn|dusk)\b"
+            r"|\b(?:at\s+night|night\s*time|night\s+scene|daytime|day\s+time)\b",
+            "changing the scene, weather or time of day creates new content",
+        ),
+        (
             r"\b(?:face\s*swap|swap\s+faces|deepfake|nude|naked|undress)\b",
             "this would generate a new image of a person",
         ),
@@ -116,6 +121,17 @@ def generative_refusal(clause: str) -> Refusal | None:
     for pattern, reason in _RULES:
         if pattern.search(clause):
             return Refusal(reason=reason)
+    return None
+
+
+def needs_details(clause: str) -> str | None:
+    """A question when the request names something the engine could add but the words do not give it."""
+    if re.search(
+        r"^(?:add|put|insert|place|stamp)\s+(?:the\s+|a\s+|my\s+|our\s+|today'?s\s+)?(?:date|time|timestamp)\b", clause
+    ):
+        return 'Which date should I write? Put it in quotes, for example: add the text "5 June 2025" at the bottom.'
+    if re.search(r"^(?:add|put|insert|place|stamp)\s+(?:the\s+|a\s+|my\s+|our\s+)?(?:logo|signature|name)\b", clause):
+        return "I can add text but not an image logo here. What should it say? Put the words in quotes."
     return None
 
 

@@ -152,6 +152,14 @@ def _caption_bar(clause: Clause) -> RuleOutcome | None:
     )
 
 
+def _default_text_position(clause: Clause) -> str:
+    if clause.has(r"\b(?:title|headline|heading)\b"):
+        return "top"
+    if clause.has(r"\b(?:sign|signature|signed|credit|copyright)\b"):
+        return "bottom-right"
+    return "center"
+
+
 def _add_text(clause: Clause) -> RuleOutcome | None:
     text = clause.quoted()
     if text is None:
@@ -166,7 +174,7 @@ def _add_text(clause: Clause) -> RuleOutcome | None:
     return _call(
         "add_text",
         text=text,
-        position=position_in(clause.text) or ("top" if clause.has(r"\b(?:title|headline|heading)\b") else "center"),
+        position=position_in(clause.text) or _default_text_position(clause),
         size=size_word_in(clause.text),
         color=(color_match.group(1) if color_match else colors[0]) if colors else None,
         shadow=True if clause.has(r"\bshadow") else None,
@@ -271,8 +279,8 @@ def _border(clause: Clause) -> RuleOutcome | None:
 
 _CURVE_WORDS = (
     (r"\b(?:moody|dark\s+and\s+moody|brooding)\b", "moody"),
-    (r"\b(?:vintage|retro|old\s+school|nostalgic|70s|1970s)\b", "vintage"),
-    (r"\b(?:cinematic|cinema|movie|film\s+look|filmic|teal\s+and\s+orange|hollywood)\b", "cinematic"),
+    (r"\b(?:vintage|retro|old\s+school|nostalgic|70s|1970s|lomo|lomography|analog|analogue)\b", "vintage"),
+    (r"\b(?:cinematic|cinema|movie|film|filmic|teal\s+and\s+orange|hollywood)\b", "cinematic"),
     (r"\b(?:faded|fade|washed\s+out\s+look)\b", "fade"),
     (r"\bmatte\b", "matte"),
     (r"\b(?:dramatic|drama|intense\s+look|gritty)\b", "dramatic"),
@@ -318,6 +326,10 @@ def _style(clause: Clause) -> RuleOutcome | None:
         return _call("sepia", amount=0.6 if intensity(text) < 1 else None)
     if re.search(r"\b(?:invert|inverted|inverse|negative|inversion)\b", text):
         return _call("invert")
+    if re.search(r"\b(?:emboss|embossed|relief|engraved)\b", text):
+        return _call("emboss")
+    if re.search(r"\b(?:glow|glowing|bloom|dreamy\s+glow|orton|ethereal)\b", text):
+        return _call("glow", amount=round(min(1.0, 0.5 * intensity(text)), 2))
     if re.search(r"\b(?:grain|grainy|film\s+grain|noise\s+effect)\b", text) or re.search(r"\badd\b.*\bnoise\b", text):
         return _call("grain", amount=round(min(2.0, 0.5 * intensity(text)), 2))
     grayscale_wanted = re.search(r"\b(?:bw|grayscale|monochrome)\b", text) is not None
@@ -781,6 +793,12 @@ def _blur(clause: Clause) -> RuleOutcome | None:
     return _call("blur", radius=round(radius, 2))
 
 
+def _hdr(clause: Clause) -> RuleOutcome | None:
+    if clause.has(r"\bhdr\b|\bhigh\s+dynamic\s+range\b|\btone\s+map"):
+        return _call("auto_enhance", strength=2.0)
+    return None
+
+
 def _enhance(clause: Clause) -> RuleOutcome | None:
     if clause.has(
         r"\b(?:enhance|enhanced|improve|improved|auto|automatic|autofix|fix|correct|better|touch\s+up|optimi[sz]e|restore"
@@ -820,6 +838,7 @@ _RULES: tuple[Rule, ...] = (
     _resize,
     _sharpness,
     _blur,
+    _hdr,
     _enhance,
 )
 
