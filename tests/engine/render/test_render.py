@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nanobananas.engine.errors import EngineError
+from nanobananas.engine.errors import EngineError, NeedsProviderError
 from nanobananas.engine.render import RENDERER_VERSION, Design, DesignPromptError, render_design
 from nanobananas.engine.render.fonts import FACES
 from nanobananas.engine.render.layouts import LAYOUTS
@@ -202,6 +202,12 @@ def test_a_200_character_title_wraps_and_shrinks_inside_the_canvas(template: str
     assert _inside(design)
 
 
+def test_a_picture_of_a_thing_is_refused_as_needing_a_provider() -> None:
+    with pytest.raises(NeedsProviderError, match="image-generation provider") as caught:
+        render_design("a photo of a cat")
+    assert caught.value.capability == "image-generation"
+
+
 def test_empty_prompt_is_an_engine_error() -> None:
     with pytest.raises(EngineError, match="Describe the image"):
         render_design("   ")
@@ -215,7 +221,7 @@ def test_empty_prompt_is_an_engine_error() -> None:
 def test_any_text_renders_or_is_refused_as_an_engine_error(prompt: str, size: tuple[int, int] | None) -> None:
     try:
         design = render_design(prompt, size=size or (320, 240))
-    except DesignPromptError:
+    except (DesignPromptError, NeedsProviderError):
         return
     assert design.image.mode == "RGB"
     assert _inside(design)
@@ -271,6 +277,6 @@ def test_any_text_renders_or_is_refused_as_an_engine_error(prompt: str, size: tu
 def test_prompt_like_word_salad_renders_inside_the_canvas(words: list[str]) -> None:
     try:
         design = render_design(" ".join(words), size=(360, 480))
-    except DesignPromptError:
+    except (DesignPromptError, NeedsProviderError):
         return
     assert _inside(design)

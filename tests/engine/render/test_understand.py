@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nanobananas.engine.errors import EngineError
+from nanobananas.engine.errors import EngineError, NeedsProviderError
 from nanobananas.engine.render.understand import (
     DEFAULT_SIZES,
     Brief,
@@ -306,7 +306,7 @@ def test_emoji_and_invisible_characters_are_dropped_before_reading() -> None:
 def test_any_text_is_read_or_refused(prompt: str) -> None:
     try:
         brief = understand(prompt)
-    except DesignPromptError:
+    except (DesignPromptError, NeedsProviderError):
         return
     assert brief.kind in DEFAULT_SIZES
     assert (brief.title == "") == (
@@ -314,3 +314,22 @@ def test_any_text_is_read_or_refused(prompt: str) -> None:
     )
     shown = [brief.title, brief.subtitle, brief.kicker, *brief.details]
     assert not any("\0" in text or " | " in text for text in shown if "|" not in prompt)
+
+
+@pytest.mark.parametrize("prompt", ["a photo of a cat", "draw a cat", "a realistic dog", "an illustration of a dragon"])
+def test_pictures_of_things_need_a_generative_provider(prompt: str) -> None:
+    with pytest.raises(NeedsProviderError, match="needs an image-generation provider"):
+        understand(prompt)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "kind"),
+    [
+        ("a picture of a sunset over the sea", "scene"),
+        ("draw mountains at dawn", "scene"),
+        ("a poster for a photography exhibition", "poster"),
+        ("draw a poster for a bake sale", "poster"),
+    ],
+)
+def test_pictures_the_engine_can_draw_are_not_refused(prompt: str, kind: str) -> None:
+    assert understand(prompt).kind == kind

@@ -46,7 +46,8 @@ def _pairing(brief: Brief, seed: int) -> FontPairing:
 def render_design(prompt: str, *, size: tuple[int, int] | None = None) -> Design:
     """Understand `prompt` and draw it; `size` (width, height) overrides the kind's default size.
 
-    Raises DesignPromptError (an EngineError) for an empty prompt or an impossible size.
+    Raises DesignPromptError for an empty prompt or an impossible size, and NeedsProviderError for a
+    picture of a thing ("a photo of a cat") that only an image-generation provider can draw.
     """
     brief = understand(prompt)
     seed = _seed(prompt)

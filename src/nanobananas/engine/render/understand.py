@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from nanobananas.engine.errors import EngineError
+from nanobananas.engine.errors import EngineError, NeedsProviderError
 from nanobananas.engine.render.palettes import COLOUR_WORDS, MOOD_WORDS
 
 __all__ = [
@@ -554,6 +554,7 @@ _SAYS = (
 
 
 def _take_quotes(reader: _Reader) -> list[str]:
+    """Text to show verbatim: quoted, or after "says"/"with the text" (an all-caps run, else up to a connective)."""
     reader.take(_SAYS + r"(?=[\"\u201c\u2018'])")
     quotes = [
         m.group(1) or m.group(2) or m.group(3) or m.group(4)
@@ -564,7 +565,7 @@ def _take_quotes(reader: _Reader) -> list[str]:
     for match in reader.take(_SAYS + r"(.+)$"):
         captured = match.group(1)
         upper = re.match(r"[A-Z0-9][A-Z0-9'\u2019&!%$.,\- ]*[A-Z0-9!%]", captured)
-        if upper and len(upper.group(0)) >= 2 and upper.group(0) != captured[:1]:
+        if upper and len(upper.group(0)) >= 2:
             phrase = upper.group(0)
         else:
             phrase = re.split(r"\s*(?:,|;|\s(?:on|with|in|at|for|using)\s)", captured, maxsplit=1)[0]
@@ -573,6 +574,7 @@ def _take_quotes(reader: _Reader) -> list[str]:
             continue
         start = match.start()
         end = match.start(1) + captured.index(phrase) + len(phrase)
+        # the match ran to the end of the prompt; give back what follows the phrase
         reader.used[start:] = [False] * (len(reader.text) - start)
         reader.mark(start, end)
         quotes.append(phrase)
@@ -821,6 +823,13 @@ def _certificate_title(reader: _Reader) -> str:
     return "Certificate"
 
 
+# "a photo of a cat": a picture of a thing, which only a generative model can draw
+_DEPICTION = re.compile(
+    r"\b(?:photo(?:graph)?|picture|image|illustration|painting|drawing|portrait|render(?:ing)?|artwork|sketch"
+    r"|photorealistic|realistic)\s+(?:of\s+)?(.+)",
+    re.IGNORECASE,
+)
+
 _DROPPED_CATEGORIES = {"So", "Sk", "Cs", "Co", "Cn", "Cc", "Cf"}
 
 
@@ -831,6 +840,7 @@ def understand(prompt: str) -> Brief:
     text = "".join(ch for ch in spaced if unicodedata.category(ch) not in _DROPPED_CATEGORIES).strip()
     if not re.search(r"[^\W_]", text):
         raise DesignPromptError("Describe the image to create, for example: a poster for a bakery opening on June 5.")
+    drawn = re.match(r"\W*(?:please\s+)?(?:draw|paint|sketch|illustrate)\s+(?:me\s+)?(.+)", text, re.IGNORECASE)
     request = _REQUEST.match(text)
     if request and request.end() < len(text):
         text = text[request.end() :].lstrip(" ,:")
@@ -849,6 +859,13 @@ def understand(prompt: str) -> Brief:
     scene = _find_scene(reader.remainder())
     if scene is not None and not theme:
         theme = {"sunset": "dusk", "dawn": "dawn", "night": "night"}.get(scene.time, "daylight")
+    depiction = _DEPICTION.search(text) or drawn
+    if kind is None and depiction and scene is None and not quotes:
+        raise NeedsProviderError(
+            f"Drawing {depiction.group(1).strip()!r} needs an image-generation provider; the built-in engine makes "
+            "designs (posters, flyers, cards, social posts, thumbnails) and landscapes.",
+            capability="image-generation",
+        )
     if kind is None:
         if theme == "birthday" and not quotes:
             kind = "birthday-card"
