@@ -48,6 +48,11 @@ OP_LIMIT_MS = 300.0
 STYLIZE_LIMIT_MS = 1500.0
 STYLIZATION_OPS = frozenset({"pencil_sketch", "charcoal", "cartoon", "oil_painting", "watercolor", "halftone"})
 
+# The chain in the words the CLI plans it from (checked: the same four steps and quality 85).
+INSTRUCTION = (
+    "resize to 2048 pixels wide, then make it 10% brighter, increase the contrast by 10%, "
+    "sharpen it and save at quality 85"
+)
 CHAIN_STEPS: list[tuple[str, dict[str, Any]]] = [
     ("resize", {"width": TARGET_WIDTH}),
     ("brightness", {"amount": BRIGHTNESS}),
@@ -321,12 +326,22 @@ def run_comparison(workdir: Path) -> list[str]:
         ),
         chain_command("engine (libvips fast path)", ENGINE_CHAIN, upright, out("engine-upright")),
     ]
-    pillow = chain_command("engine (Pillow pipeline, reference)", PILLOW_CHAIN, source, out("pillow"))
-    trial = subprocess.run(pillow.argv, capture_output=True, text=True, check=False)
-    if trial.returncode == 0:
-        commands.append(pillow)
-    else:
-        print(f"(Pillow pipeline not measured: {trial.stderr.strip().splitlines()[-1:]})")
+    # For reference, not in the ratios: the Pillow pipeline the fast path stands in for, and the
+    # whole CLI, which also plans the English instruction and imports every op.
+    cli = REPO / ".venv" / "bin" / "nanobananas"
+    for extra in (
+        chain_command("engine (Pillow pipeline, reference)", PILLOW_CHAIN, source, out("pillow")),
+        Command(
+            "nanobananas edit (CLI, reference)",
+            [str(cli), "edit", str(source), INSTRUCTION, "-o", str(out("cli"))],
+            out("cli"),
+        ),
+    ):
+        trial = subprocess.run(extra.argv, capture_output=True, text=True, check=False)
+        if trial.returncode == 0:
+            commands.append(extra)
+        else:
+            print(f"({extra.label} not measured: {(trial.stderr.strip().splitlines() or [''])[-1]})")
     print("ImageMagick:", " ".join(commands[0].argv))
     print(f"engine:      run_plan_fast(data, {CHAIN_STEPS}, format='jpeg', quality={QUALITY})")
     print(f"measuring {len(commands)} commands, {RUNS} interleaved rounds ...", flush=True)
