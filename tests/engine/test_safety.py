@@ -6,6 +6,7 @@ import io
 import struct
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -274,6 +275,21 @@ def test_limit_above_pillows_global_one_needs_no_global_change() -> None:
     # 200 MP is over Pillow's own 89 MP warning level; with -W error a global check would fail.
     assert probe_image(header, max_pixels=300_000_000) == ImageInfo("png", 20_000, 10_000)
     assert before == Image.MAX_IMAGE_PIXELS
+
+
+def test_limits_of_concurrent_calls_do_not_mix() -> None:
+    data = _save(Image.new("RGB", (100, 50), RED), "PNG")
+
+    def decode_with(limit: int) -> str:
+        try:
+            return f"{decode_image(data, max_pixels=limit).size}"
+        except ImageInputError:
+            return "refused"
+
+    limits = [4999, 5000] * 50
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(decode_with, limits))
+    assert results == ["refused", "(100, 50)"] * 50
 
 
 def test_default_limit_is_fifty_megapixels() -> None:
