@@ -17,6 +17,7 @@ from nanobananas.accounts.exceptions import LimitReached
 from nanobananas.core.exceptions import DomainError
 from nanobananas.core.health import HealthOut, health_report
 from nanobananas.studio.api import router as studio_router
+from nanobananas.tokens.api import router as tokens_router
 
 __all__ = ["api"]
 
@@ -101,3 +102,4 @@ def health(request: HttpRequest) -> Status[HealthOut]:
 
 api.add_router("/", studio_router)
 api.add_router("/", accounts_router)
+api.add_router("/", tokens_router)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "nanobananas.vault",
     "nanobananas.billing",
     "nanobananas.privacy",
+    "nanobananas.tokens",
     "nanobananas.web",
 ]
 

@@ -60,7 +60,10 @@ class ImageProvider:
     def __init__(self, **options: Any) -> None:
         self.options = options
 
-    def generate(self, *, prompt: str, progress: ProgressCallback) -> GeneratedImage:
+    def generate(
+        self, *, prompt: str, progress: ProgressCallback, size: tuple[int, int] | None = None
+    ) -> GeneratedImage:
+        """Make an image for `prompt`; `size` (width, height), when given, is the size to return."""
         raise ProviderRefused(f"the {self.name} provider cannot make images from a prompt")
 
     def edit(

@@ -28,11 +28,13 @@ class BuiltinProvider(ImageProvider):
     can_generate = True
     can_edit = True
 
-    def generate(self, *, prompt: str, progress: ProgressCallback) -> GeneratedImage:
+    def generate(
+        self, *, prompt: str, progress: ProgressCallback, size: tuple[int, int] | None = None
+    ) -> GeneratedImage:
         from nanobananas.engine.render import render_design
 
         progress(20, "Reading your request")
-        design = render_design(prompt)
+        design = render_design(prompt, size=size)
         progress(80, "Drawing the design")
         return GeneratedImage(
             image=design.image,

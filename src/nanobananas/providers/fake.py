@@ -35,12 +35,15 @@ class FakeProvider(BuiltinProvider):
         if any(word in lowered for word in self.fail_words):
             raise ProviderError("the fake provider failed", retryable=True)
 
-    def generate(self, *, prompt: str, progress: ProgressCallback) -> GeneratedImage:
+    def generate(
+        self, *, prompt: str, progress: ProgressCallback, size: tuple[int, int] | None = None
+    ) -> GeneratedImage:
         self._check(prompt)
         progress(50, "Painting")
+        width, height = size or self.size
         digest = hashlib.sha256(prompt.encode()).digest()
-        image = Image.new("RGB", self.size, (digest[0], digest[1], digest[2]))
-        ImageDraw.Draw(image).rectangle([0, 0, self.size[0] // 2, self.size[1] // 2], fill=(255, 255, 255))
+        image = Image.new("RGB", (width, height), (digest[0], digest[1], digest[2]))
+        ImageDraw.Draw(image).rectangle([0, 0, width // 2, height // 2], fill=(255, 255, 255))
         return GeneratedImage(image=image, provider=self.name, model="fake-1")
 
     def edit(

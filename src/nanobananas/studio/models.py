@@ -110,6 +110,8 @@ class Job(models.Model):
     request = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="job")
     # The version the user pointed at when sending (API `base_version`); None means "the latest".
     base_version = models.PositiveIntegerField(null=True, blank=True)
+    # Request details beyond the text, from the OpenAI-compatible API: {"size": [w, h], "mask": "<asset id>"}.
+    options = models.JSONField(default=dict, blank=True)
     result = models.OneToOneField(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="produced_by")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     progress = models.PositiveSmallIntegerField(default=0)

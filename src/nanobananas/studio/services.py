@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
-from PIL import Image
+from PIL import Image, ImageOps
 
 from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.accounts.selectors import plan_for
@@ -228,6 +228,8 @@ def message_send(
     text: str,
     files: Sequence[IncomingFile] = (),
     base_version: int | None = None,
+    mask: IncomingFile | None = None,
+    size: tuple[int, int] | None = None,
 ) -> tuple[Message, Job | None]:
     """Store the user's turn (with its uploads) and queue the job that answers it.
 
@@ -248,6 +250,12 @@ def message_send(
     plan = plan_for(owner=owner)
     limit = min(settings.NANOBANANAS["MAX_UPLOAD_BYTES"], plan.max_upload_bytes)
     prepared = [_prepare_upload(f, limit=limit) for f in files]
+    if mask is not None:
+        if not files or not text:
+            raise InvalidInput("A mask goes with a picture and an instruction.", code="mask_without_image")
+        prepared.append(_prepare_upload(mask, limit=limit))
+    if size is not None and not all(16 <= side <= 8192 for side in size):
+        raise InvalidInput("A size must be between 16 and 8192 pixels a side.", code="bad_size")
 
     now = timezone.now()
     written: list[str] = []
@@ -259,8 +267,10 @@ def message_send(
                 conversation=conversation, role=Message.Role.USER, text=text, expires_at=text_expiry
             )
             first_upload = _next_number(conversation, Asset.Kind.UPLOAD)
+            upload_ids: list[uuid.UUID] = []
             for offset, upload in enumerate(prepared):
                 asset_id = uuid.uuid4()
+                upload_ids.append(asset_id)
                 blob = _write_blob(f"uploads/{owner.key}/{asset_id}.{upload.extension}", upload.data)
                 written.append(blob)
                 Asset.objects.create(
@@ -286,11 +296,17 @@ def message_send(
                 # Counted in the same transaction: a turn that is not stored costs nothing.
                 quota_consume(owner=owner, kind="image")
                 number = (Job.objects.filter(conversation=conversation).aggregate(top=Max("number"))["top"] or 0) + 1
+                options: dict[str, Any] = {}
+                if size is not None:
+                    options["size"] = list(size)
+                if mask is not None:
+                    options["mask"] = str(upload_ids[-1])
                 job = Job.objects.create(
                     conversation=conversation,
                     number=number,
                     request=message,
                     base_version=base_version,
+                    options=options,
                     queued_at=now,
                     stage="Waiting in line",
                 )
@@ -421,6 +437,8 @@ def _conversation_state(job: Job) -> ConversationState:
         .order_by("number")
     )
     last_edit = next((a for a in reversed(versions) if a.operation == Asset.Operation.EDIT and a.plan), None)
+    mask = job.options.get("mask")
+    uploads = [a for a in uploads if str(a.id) != mask]
     return ConversationState(
         versions=[_ref(a) for a in versions],
         uploads=[_ref(a) for a in uploads if a.message_id != job.request_id],
@@ -446,6 +464,21 @@ def _describe_steps(steps: list[dict[str, Any]]) -> str:
     return ", then ".join(names) if names else "nothing to change"
 
 
+def _requested_size(job: Job) -> tuple[int, int] | None:
+    size = job.options.get("size")
+    return (int(size[0]), int(size[1])) if size else None
+
+
+def _apply_mask(original: Image.Image, edited: Image.Image, mask: Image.Image) -> Image.Image:
+    """Keep the edit only where the mask is fully transparent (the OpenAI images API's convention)."""
+    if edited.size != original.size:
+        raise ProviderRefused("A mask only works with edits that keep the picture's size.")
+    alpha = mask.convert("RGBA").getchannel("A").resize(original.size, Image.Resampling.NEAREST)
+    editable = alpha.point(lambda value: 255 if value == 0 else 0)
+    mode = "RGBA" if "A" in edited.getbands() or "A" in original.getbands() else "RGB"
+    return Image.composite(edited.convert(mode), original.convert(mode), editable)
+
+
 def _carry_out(intent: Intent, provider: ImageProvider, job: Job, state: ConversationState) -> _Outcome:
     def progress(percent: int, stage: str) -> None:
         job_progress(job_id=job.id, percent=percent, stage=stage)
@@ -453,7 +486,7 @@ def _carry_out(intent: Intent, provider: ImageProvider, job: Job, state: Convers
     if intent.kind == "clarify":
         return _Outcome(reply=intent.question)
     if intent.kind == "generate":
-        made = provider.generate(prompt=intent.text, progress=progress)
+        made = provider.generate(prompt=intent.text, progress=progress, size=_requested_size(job))
         return _Outcome(
             reply="Here is your design.",
             image=made.image,
@@ -496,7 +529,12 @@ def _carry_out(intent: Intent, provider: ImageProvider, job: Job, state: Convers
     [base] = intent.bases[:1]
     plan = state.last_plan if intent.kind == "repeat" else None
     progress(10, f"Opening {_label(base)}")
-    edited = provider.edit(image=_load_image(base.id), instruction=intent.text, progress=progress, plan=plan)
+    original = _load_image(base.id)
+    edited = provider.edit(image=original, instruction=intent.text, progress=progress, plan=plan)
+    if job.options.get("mask"):
+        edited.image = _apply_mask(original, edited.image, _load_image(uuid.UUID(job.options["mask"])))
+    if (size := _requested_size(job)) is not None and edited.image.size != size:
+        edited.image = ImageOps.fit(edited.image, size, Image.Resampling.LANCZOS)
     steps = list(edited.details.get("steps", []))
     prefix = "Did the same" if intent.kind == "repeat" else "Done"
     return _Outcome(
