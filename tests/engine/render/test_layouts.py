@@ -81,6 +81,7 @@ def test_the_title_is_drawn_at_a_normal_size(layout: str) -> None:
         ("menu for a coffee shop", (1240, 1754), "menu"),
         ("certificate of achievement for Sam Lee", (2000, 1414), "certificate"),
         ("birthday card for Mia turning 7", (1500, 2100), "party"),
+        ("birthday card for Mia turning 7", (1920, 1080), "party"),
         ("an instagram post that says SUMMER SALE", (1080, 1080), "bold"),
         ("poster for a beach party at sunset on 5/6", (1414, 2000), "scene-card"),
     ],

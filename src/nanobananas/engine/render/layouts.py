@@ -11,7 +11,8 @@ from nanobananas.engine.render.motifs import MOTIFS, balloon, confetti, theme_mo
 from nanobananas.engine.render.page import Line, Page
 from nanobananas.engine.render.palettes import contrast_ratio, readable_on
 from nanobananas.engine.render.shapes import RGB, blend, fill_ellipse, fill_polygon, ring
-from nanobananas.engine.render.understand import Brief
+from nanobananas.engine.render.text import Box
+from nanobananas.engine.render.understand import Brief, MenuItem
 
 __all__ = ["LAYOUTS", "choose_layout"]
 
@@ -371,45 +372,15 @@ def menu(page: Page, brief: Brief) -> None:
     bottom = h - margin - (int(u * 0.06) if footer else 0)
     top = int(taken[3] + u * 0.14)
     items = brief.items[:16]
-    if items:
-        row = min((bottom - top) / len(items), u * 0.09)
-        size = row * 0.5
-        font_face = page.fonts.body
-        price_face = page.fonts.label
-        draw = page.draw
-        y = top + (bottom - top - row * len(items)) / 2
-        for item in items:
-            box = (margin, int(y), w - margin, int(y + row))
-            price_box = page.text(
-                item.price,
-                price_face,
-                box=(int(w * 0.62), box[1], box[2], box[3]),
-                size=size / u,
-                colour=ink,
-                align="right",
-                valign="center",
-                max_lines=1,
-                min_size=10,
-            )
-            name_right = (price_box[0] if price_box else box[2]) - int(u * 0.02)
-            name_box = page.text(
-                item.name,
-                font_face,
-                box=(box[0], box[1], name_right, box[3]),
-                size=size / u,
-                colour=ink,
-                align="left",
-                valign="center",
-                max_lines=1,
-                min_size=10,
-            )
-            if name_box and price_box:
-                dot_y = name_box[3] - max(2, int(size * 0.08))
-                x = name_box[2] + size * 0.4
-                while x < price_box[0] - size * 0.4:
-                    draw.ellipse((x - 1.5, dot_y - 1.5, x + 1.5, dot_y + 1.5), fill=_decorative(p.background, p.soft))
-                    x += size * 0.35
-            y += row
+    columns = 2 if w > h * 1.2 and len(items) > 4 else 1
+    per_column = -(-len(items) // columns)
+    gutter = int(u * 0.1)
+    column_width = (w - 2 * margin - gutter * (columns - 1)) // columns
+    for index in range(columns):
+        left = margin + index * (column_width + gutter)
+        _menu_column(
+            page, items[index * per_column : (index + 1) * per_column], (left, top, left + column_width, bottom)
+        )
     if footer:
         page.text(
             footer,
@@ -420,6 +391,50 @@ def menu(page: Page, brief: Brief) -> None:
             valign="center",
             max_lines=1,
         )
+
+
+def _menu_column(page: Page, items: tuple[MenuItem, ...], box: Box) -> None:
+    """Menu items down a column: name on the left, price on the right, a dotted leader between."""
+    if not items:
+        return
+    p, u = page.palette, page.unit
+    ink = _on(p.background, p.ink)
+    left, top, right, bottom = box
+    row = min((bottom - top) / len(items), u * 0.09)
+    size = row * 0.5
+    y = top + (bottom - top - row * len(items)) / 2
+    for item in items:
+        y0, y1 = int(y), int(y + row)
+        price_box = page.text(
+            item.price,
+            page.fonts.label,
+            box=(left + (right - left) * 2 // 3, y0, right, y1),
+            size=size / u,
+            colour=ink,
+            align="right",
+            valign="center",
+            max_lines=1,
+            min_size=10,
+        )
+        name_right = (price_box[0] if price_box else right) - int(u * 0.02)
+        name_box = page.text(
+            item.name,
+            page.fonts.body,
+            box=(left, y0, name_right, y1),
+            size=size / u,
+            colour=ink,
+            align="left",
+            valign="center",
+            max_lines=1,
+            min_size=10,
+        )
+        if name_box and price_box:
+            dot_y = name_box[3] - max(2, int(size * 0.08))
+            x = name_box[2] + size * 0.4
+            while x < price_box[0] - size * 0.4:
+                page.draw.ellipse((x - 1.5, dot_y - 1.5, x + 1.5, dot_y + 1.5), fill=_decorative(p.background, p.soft))
+                x += size * 0.35
+        y += row
 
 
 def certificate(page: Page, brief: Brief) -> None:
@@ -551,10 +566,10 @@ def choose_layout(brief: Brief, width: int, height: int, seed: int) -> str:
         return "scene-card"
     wide = width > height * 1.3
     sale = brief.theme == "sale" or bool(brief.price)
-    if wide:
-        options = ["bold"] if sale else ["split", "bold"]
-    elif brief.kind == "birthday-card" or brief.theme in {"birthday", "kids"}:
+    if brief.kind == "birthday-card" or brief.theme in {"birthday", "kids"}:
         options = ["party"]
+    elif wide:
+        options = ["bold"] if sale else ["split", "bold"]
     elif sale:
         options = ["bold"]
     elif brief.kind in {"invitation", "card"} or brief.theme in {"wedding", "certificate"}:
