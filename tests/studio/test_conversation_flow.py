@@ -410,3 +410,40 @@ def test_results_are_shrunk_to_the_plans_resolution(chat: Chat) -> None:
     [version] = chat.detail()["versions"]
     assert (version["width"], version["height"]) == (40, 30)
     assert chat.image(version).size == (40, 30)
+
+
+def test_a_logo_is_placed_on_the_photo_where_asked(chat: Chat) -> None:
+    logo = Image.new("RGBA", (20, 10), (0, 0, 255, 255))
+    buffer = io.BytesIO()
+    logo.save(buffer, format="PNG")
+    chat.send(
+        "put the logo in the top left corner",
+        files={"photo.png": _png((200, 100), (250, 250, 250)), "logo.png": buffer.getvalue()},
+    )
+    [version] = chat.detail()["versions"]
+    placed = chat.image(version).convert("RGB")
+    assert placed.size == (200, 100)
+    # 20% of the width (40 px wide, 20 high), 3% (6 px) from the top-left corner.
+    assert placed.getpixel((6 + 20, 6 + 10)) == (0, 0, 255)
+    assert placed.getpixel((150, 80)) == (250, 250, 250)
+    assert chat.last_reply() == "Placed picture 2 on picture 1 (top left). (version 1)"
+
+
+def test_the_subject_of_one_photo_goes_on_the_other_as_background(chat: Chat) -> None:
+    from PIL import ImageDraw
+
+    product = Image.new("RGB", (300, 300), (236, 236, 236))
+    ImageDraw.Draw(product).rounded_rectangle([90, 90, 210, 210], 20, fill=(150, 20, 30))
+    buffer = io.BytesIO()
+    product.save(buffer, format="PNG")
+    chat.send(
+        "use the second photo as the background",
+        files={"product.png": buffer.getvalue(), "beach.png": _png((600, 300), (20, 120, 220))},
+    )
+    [version] = chat.detail()["versions"]
+    result = chat.image(version).convert("RGB")
+    assert result.size == (300, 300)
+    assert result.getpixel((5, 5)) == (20, 120, 220), "the backdrop was replaced"
+    r, g, b = result.getpixel((150, 150))
+    assert max(abs(r - 150), abs(g - 20), abs(b - 30)) < 12, "the product stayed"
+    assert [s["op"] for s in version["steps"]] == ["remove_background", "place_on_background"]

@@ -9,10 +9,11 @@ from PIL import Image
 
 from nanobananas.engine.errors import OperationError
 
-__all__ = ["COMPOSE_VERSION", "Layout", "compose"]
+__all__ = ["COMPOSE_VERSION", "POSITIONS", "Layout", "compose", "overlay", "place_on_background"]
 
 COMPOSE_VERSION = 1
 Layout = Literal["horizontal", "vertical", "grid"]
+POSITIONS = ("top-left", "top", "top-right", "left", "center", "right", "bottom-left", "bottom", "bottom-right")
 
 
 def _fit_height(image: Image.Image, height: int) -> Image.Image:
@@ -74,3 +75,43 @@ def compose(
         y = row * (cell_h + gap) + (cell_h - part.height) // 2
         canvas.paste(part, (x, y))
     return canvas
+
+
+def overlay(
+    base: Image.Image, mark: Image.Image, *, position: str = "bottom-right", scale: float = 0.2, margin: float = 0.03
+) -> Image.Image:
+    """Paste `mark` (a logo, keeping its transparency) onto `base`: `scale` of the base's width, at a
+    position word such as "top-left" or "center", `margin` of the width away from the edges."""
+    if position not in POSITIONS:
+        raise OperationError(f"unknown position {position!r}; use one of {', '.join(POSITIONS)}")
+    if not 0 < scale <= 1:
+        raise OperationError("the logo's size must be a share of the picture's width between 0 and 1")
+    width = max(1, round(base.width * scale))
+    height = max(1, round(mark.height * width / mark.width))
+    if height > base.height:
+        height = base.height
+        width = max(1, round(mark.width * height / mark.height))
+    logo = mark.convert("RGBA").resize((width, height), Image.Resampling.LANCZOS)
+    gap = round(base.width * margin)
+    vertical, _, horizontal = position.partition("-") if "-" in position else (position, "", position)
+    x = {"left": gap, "right": base.width - width - gap}.get(horizontal, (base.width - width) // 2)
+    y = {"top": gap, "bottom": base.height - height - gap}.get(vertical, (base.height - height) // 2)
+    result = base.convert("RGBA")
+    result.alpha_composite(logo, (x, y))
+    return result if base.mode == "RGBA" else result.convert("RGB")
+
+
+def place_on_background(subject: Image.Image, background: Image.Image) -> Image.Image:
+    """Put a cut-out `subject` (RGBA) in front of `background`, which is cropped to the subject's
+    frame so the subject keeps its size and place."""
+    if subject.mode != "RGBA":
+        raise OperationError("the subject must be cut out first (it needs transparency)")
+    scale = max(subject.width / background.width, subject.height / background.height)
+    resized = background.convert("RGB").resize(
+        (max(1, round(background.width * scale)), max(1, round(background.height * scale))), Image.Resampling.LANCZOS
+    )
+    left = (resized.width - subject.width) // 2
+    top = (resized.height - subject.height) // 2
+    canvas = resized.crop((left, top, left + subject.width, top + subject.height)).convert("RGBA")
+    canvas.alpha_composite(subject)
+    return canvas.convert("RGB")

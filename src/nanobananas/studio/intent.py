@@ -14,7 +14,7 @@ from typing import Literal
 
 __all__ = ["ConversationState", "ImageRef", "Intent", "resolve_intent"]
 
-IntentKind = Literal["generate", "edit", "revert", "repeat", "combine", "clarify"]
+IntentKind = Literal["generate", "edit", "revert", "repeat", "combine", "overlay", "background", "clarify"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,39 @@ _COMBINE_LAYOUT = [
         (r"\b(?:side\s+by\s+side|next\s+to|horizontal(?:ly)?|left\s+and\s+right)\b", "horizontal"),
     ]
 ]
+_OVERLAY = re.compile(
+    r"\b(?:put|paste|place|add|stamp|overlay|drop)\b.*\b(?:logo|watermark|sticker|badge|icon|emblem|mark)\b",
+    re.IGNORECASE,
+)
+_BACKGROUND_SWAP = re.compile(
+    r"\b(?:as|for)\s+(?:the\s+|a\s+|its\s+|my\s+)?(?:new\s+)?(?:background|backdrop|scene)\b"
+    r"|\b(?:put|place|move)\b.*\b(?:in\s+front\s+of|onto|on|into)\b.*\b(?:other|second|that|this)\s+"
+    r"(?:picture|photo|image|background|one)\b",
+    re.IGNORECASE,
+)
+_BACKGROUND_FIRST = re.compile(
+    r"\b(?:use|take)\s+the\s+(?:first|1st)\s+(?:picture|photo|image|one)\s+(?:as|for)\b", re.IGNORECASE
+)
+_POSITION_WORDS = [
+    (re.compile(p, re.IGNORECASE), name)
+    for p, name in [
+        (r"\b(?:top|upper)[\s-]*left\b", "top-left"),
+        (r"\b(?:top|upper)[\s-]*right\b", "top-right"),
+        (r"\b(?:bottom|lower)[\s-]*left\b", "bottom-left"),
+        (r"\b(?:bottom|lower)[\s-]*right\b", "bottom-right"),
+        (r"\b(?:centre|center|middle)\b", "center"),
+        (r"\btop\b", "top"),
+        (r"\bbottom\b", "bottom"),
+        (r"\bleft\b", "left"),
+        (r"\bright\b", "right"),
+    ]
+]
+
+
+def _position(text: str) -> str:
+    return next((name for pattern, name in _POSITION_WORDS if pattern.search(text)), "bottom-right")
+
+
 _CREATE = re.compile(
     r"^(?:(?:please|can\s+you|could\s+you|would\s+you|i\s+(?:want|need|would\s+like)|i'?d\s+like)\s+)*"
     r"(?:(?:create|design|generate|draw|paint|render|sketch\s+out|give\s+me|show\s+me|make(?:\s+me)?)\s+"
@@ -162,11 +195,28 @@ def _referenced(text: str, state: ConversationState) -> tuple[ImageRef | None, s
     return None
 
 
+def _two_images(state: ConversationState) -> list[ImageRef] | None:
+    """The two pictures a two-image request is about: this turn's, else the last two uploads."""
+    if len(state.attachments) >= 2:
+        return list(state.attachments[:2])
+    if not state.attachments and len(state.uploads) >= 2:
+        return list(state.uploads[-2:])
+    if len(state.attachments) == 1 and state.uploads:
+        return [state.uploads[-1], state.attachments[0]]
+    return None
+
+
 def resolve_intent(text: str, state: ConversationState) -> Intent:
     """Decide what a turn is about. Pure: the caller loads the state and acts on the intent."""
     text = text.strip()
     if state.attachments and _REPEAT.search(text) and state.last_plan is not None:
         return Intent(kind="repeat", text=text, bases=list(state.attachments))
+    pair = _two_images(state)
+    if pair is not None and _OVERLAY.search(text):
+        return Intent(kind="overlay", text=text, bases=pair, layout=_position(text))
+    if pair is not None and _BACKGROUND_SWAP.search(text):
+        subject, background = (pair[1], pair[0]) if _BACKGROUND_FIRST.search(text) else (pair[0], pair[1])
+        return Intent(kind="background", text=text, bases=[subject, background])
     if _COMBINE.search(text):
         if len(state.attachments) >= 2:
             images = state.attachments

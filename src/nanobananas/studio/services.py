@@ -526,6 +526,53 @@ def _carry_out(intent: Intent, provider: ImageProvider, job: Job, state: Convers
             provider="builtin",
             model="nanobananas-engine",
         )
+    if intent.kind == "overlay":
+        from nanobananas.engine.compose import COMPOSE_VERSION, overlay
+
+        progress(30, "Placing the logo")
+        first, second = (_load_image(ref.id) for ref in intent.bases)
+        # The logo is the smaller picture, whichever order they came in.
+        (photo, photo_ref), (logo, logo_ref) = sorted(
+            [(first, intent.bases[0]), (second, intent.bases[1])], key=lambda item: -item[0].width * item[0].height
+        )
+        placed = overlay(photo, logo, position=intent.layout)
+        return _Outcome(
+            reply=f"Placed {_label(logo_ref)} on {_label(photo_ref)} ({intent.layout.replace('-', ' ')}).",
+            image=placed,
+            operation=Asset.Operation.COMBINE,
+            parent_id=photo_ref.id,
+            inputs=[photo_ref.id, logo_ref.id],
+            steps=[{"op": "overlay", "version": COMPOSE_VERSION, "params": {"position": intent.layout}}],
+            provider="builtin",
+            model="nanobananas-engine",
+        )
+    if intent.kind == "background":
+        from nanobananas.engine.compose import COMPOSE_VERSION, place_on_background
+        from nanobananas.engine.errors import EngineError
+        from nanobananas.engine.ops import get_operation, validate_params
+
+        subject_ref, background_ref = intent.bases
+        progress(25, "Cutting out the subject")
+        try:
+            cut = get_operation("remove_background").apply(
+                _load_image(subject_ref.id), validate_params("remove_background", {})
+            )
+        except EngineError as exc:
+            raise ProviderError(str(exc)) from exc
+        progress(70, "Putting it on the new background")
+        return _Outcome(
+            reply=f"Put the subject of {_label(subject_ref)} on {_label(background_ref)}.",
+            image=place_on_background(cut, _load_image(background_ref.id)),
+            operation=Asset.Operation.COMBINE,
+            parent_id=subject_ref.id,
+            inputs=[subject_ref.id, background_ref.id],
+            steps=[
+                {"op": "remove_background", "version": get_operation("remove_background").version, "params": {}},
+                {"op": "place_on_background", "version": COMPOSE_VERSION, "params": {}},
+            ],
+            provider="builtin",
+            model="nanobananas-engine",
+        )
     [base] = intent.bases[:1]
     plan = state.last_plan if intent.kind == "repeat" else None
     progress(10, f"Opening {_label(base)}")
