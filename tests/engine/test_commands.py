@@ -80,7 +80,7 @@ def test_generative_request_exits_3_and_writes_nothing(
     assert captured.out == ""
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1
-    assert "NANOBANANAS_PROVIDER" in lines[0]
+    assert "NANOBANANAS_IMAGE_PROVIDER" in lines[0]
     assert "replacing objects" in lines[0]
     assert list(tmp_path.iterdir()) == [picture]
 
@@ -166,3 +166,15 @@ def test_extension_wins_over_a_format_in_the_words(
     assert "writing PNG" in capsys.readouterr().err
     with Image.open(out) as result:
         assert result.format == "PNG"
+
+
+def test_create_of_something_only_a_generative_model_can_draw_exits_3_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nanobananas.engine.commands import create_command
+
+    out = tmp_path / "cat.png"
+    assert create_command(prompt="a realistic photo of a cat", output=str(out), size=None) == 3
+    err = capsys.readouterr().err
+    assert "NANOBANANAS_IMAGE_PROVIDER" in err
+    assert not out.exists()

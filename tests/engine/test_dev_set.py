@@ -62,7 +62,7 @@ def test_dev_set_case(
     if expect.pop("unsupported", False):
         assert code == 3
         assert not out.exists()
-        assert "NANOBANANAS_PROVIDER" in err
+        assert "NANOBANANAS_IMAGE_PROVIDER" in err
         assert len(err.strip().splitlines()) == 1
         return
     assert code == 0, err

@@ -15,7 +15,7 @@ from pathlib import Path
 from PIL import Image
 
 from nanobananas.engine.codecs import DEFAULT_QUALITY, encode_image, format_for_path
-from nanobananas.engine.errors import EngineError, ImageInputError
+from nanobananas.engine.errors import EngineError, ImageInputError, NeedsProviderError
 from nanobananas.engine.fastpath import FAST_OPS, run_plan_fast
 from nanobananas.engine.pipeline import run_plan, validate_plan
 from nanobananas.engine.plan import Clarification, OutputSpec, Plan, Refusal
@@ -44,7 +44,7 @@ _SIZE = re.compile(r"\s*(\d{1,5})\s*[xX\u00d7]\s*(\d{1,5})\s*")
 
 def provider_message(reason: str) -> str:
     """The one line printed when only a generative provider could do what was asked."""
-    return f"this needs a generative image provider (set NANOBANANAS_PROVIDER to gemini or openai): {reason}"
+    return f"this needs a generative image provider (set NANOBANANAS_IMAGE_PROVIDER to gemini or openai): {reason}"
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
@@ -173,6 +173,8 @@ def create_command(*, prompt: str, output: str, size: str | None) -> int:
     try:
         design = render_design(prompt, size=dimensions)
         _write(output, _encode(design.image, fmt, None))
+    except NeedsProviderError as error:
+        return _fail(provider_message(str(error)), EXIT_NEEDS_PROVIDER)
     except EngineError as error:
         return _fail(str(error))
     return EXIT_OK
