@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.models import Profile
@@ -169,6 +170,12 @@ def test_a_failed_payment_is_past_due_with_grace_then_cancel_downgrades_and_rese
         "eur",
     )
     assert retention_hours_for(owner=Owner(user_id=user.pk)) == 168
+    me = Client()
+    me.force_login(user)
+    page = me.get("/me/").content.decode()
+    assert "Payment failed: update your payment method to keep Pro." in page
+    assert "9.00 EUR due, 0.00 paid, payment_failed" in page
+    assert "7 days</strong> after they are made (168 hours)." in page
 
     deliver(_subscription(user, "evt_deleted", "customer.subscription.deleted", "canceled", created=T0 + 90))
     assert _plan(user) == "free"
@@ -195,6 +202,4 @@ def test_without_stripe_configured_the_webhook_does_not_exist(user: User) -> Non
 
 
 def test_the_webhook_only_takes_post(stripe_settings: FakeStripe, db: None) -> None:
-    from django.test import Client
-
     assert Client().get("/billing/webhooks/stripe/").status_code == 405

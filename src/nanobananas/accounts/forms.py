@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 
-__all__ = ["EmailChangeForm", "LoginForm", "ProfileForm", "RetentionForm", "SignupForm"]
+__all__ = ["EmailChangeForm", "LoginForm", "ProfileForm", "RetentionForm", "SignupForm", "retention_label"]
 
 OLDEST_YEARS = 120
 
@@ -69,8 +69,9 @@ class RetentionForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["hours"]
         assert isinstance(field, forms.TypedChoiceField)
-        field.choices = [(str(h), _hours_label(h)) for h in options]
+        field.choices = [(str(h), retention_label(h)) for h in options]
 
 
-def _hours_label(hours: int) -> str:
+def retention_label(hours: int) -> str:
+    """ "48 hours", "7 days": whole days from three days up, hours below."""
     return f"{hours // 24} days" if hours % 24 == 0 and hours > 48 else f"{hours} hours"

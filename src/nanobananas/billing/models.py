@@ -78,6 +78,11 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return f"{self.provider} invoice {self.external_id}"
 
+    @property
+    def amount_label(self) -> str:
+        """E.g. "9.00 EUR due, 0.00 paid" (two-decimal currencies, as Stripe reports most)."""
+        return f"{self.amount_due / 100:.2f} {self.currency.upper()} due, {self.amount_paid / 100:.2f} paid"
+
 
 class WebhookEvent(models.Model):
     """A provider event we have handled; its id makes a redelivered event a no-op."""

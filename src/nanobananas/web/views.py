@@ -6,16 +6,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
 
-from nanobananas.accounts.forms import RetentionForm
+from nanobananas.accounts.forms import RetentionForm, retention_label
 from nanobananas.accounts.identity import Owner, request_account, request_owner
 from nanobananas.accounts.models import Plan
 from nanobananas.accounts.selectors import plan_for, plan_get, quota_status, retention_hours_for, session_list
 from nanobananas.accounts.services import profile_ensure
-from nanobananas.billing.selectors import billing_offer, subscription_current
+from nanobananas.billing.selectors import billing_offer, invoice_list, subscription_current
 from nanobananas.privacy.selectors import owner_retention
 from nanobananas.studio.selectors import conversation_list
 
 RECENT_ON_HOME = 6
+INVOICES_ON_ME = 12
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -61,17 +62,19 @@ def me(request: HttpRequest) -> HttpResponse:
         account = request_account(request)
         user_owner = Owner(user_id=account.pk)
         plan = plan_for(owner=user_owner)
+        hours = retention_hours_for(owner=user_owner)
         context.update(
             profile=profile_ensure(user=account),
             plan=plan,
-            retention_hours=retention_hours_for(owner=user_owner),
-            retention_form=RetentionForm(
-                initial={"hours": retention_hours_for(owner=user_owner)}, options=list(plan.retention_hours_options)
-            ),
+            retention_hours=hours,
+            retention_label=retention_label(hours),
+            retention_form=RetentionForm(initial={"hours": hours}, options=list(plan.retention_hours_options)),
             sessions=session_list(user_id=account.pk),
             current_session=request.session.session_key,
             subscription=subscription_current(user_id=account.pk),
             offer=billing_offer(),
+            pro_plan=plan_get(code=Plan.PRO),
+            invoices=invoice_list(user_id=account.pk)[:INVOICES_ON_ME],
         )
     else:
         context.update(plan=plan_get(code=Plan.GUEST))

@@ -23,7 +23,6 @@ class PaymentProvider(ABC):
     label: str = ""
     test_mode: bool = False
     has_portal: bool = False
-    receives_webhooks: bool = False
 
     @abstractmethod
     def checkout_start(

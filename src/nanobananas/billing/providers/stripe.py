@@ -18,7 +18,6 @@ class StripeProvider(PaymentProvider):
     alias = "stripe"
     label = "Stripe"
     has_portal = True
-    receives_webhooks = True
 
     def __init__(self, *, secret_key: str, webhook_secret: str, price_pro: str, api_base: str | None = None) -> None:
         self.secret_key = secret_key
