@@ -55,3 +55,9 @@ def test_stripe_upgrade_redirects_to_checkout(client: Client, stripe_settings: F
     assert response["Location"] == "https://checkout.example/cs_test_1"
     assert Subscription.objects.count() == 0
     assert client.post("/billing/test-mode/cancel/").status_code == 404
+
+
+def test_back_from_checkout_before_the_webhook_says_it_is_on_its_way(client: Client) -> None:
+    html = client.get("/me/?upgraded=1").content.decode()
+    assert "Pro switches on as soon as the payment is confirmed" in html
+    assert '<span class="badge" data-testid="plan-name">Free</span>' in html

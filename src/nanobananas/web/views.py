@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -63,6 +64,9 @@ def me(request: HttpRequest) -> HttpResponse:
         user_owner = Owner(user_id=account.pk)
         plan = plan_for(owner=user_owner)
         hours = retention_hours_for(owner=user_owner)
+        if request.GET.get("upgraded") and not plan.is_paid:
+            # Back from the payment page before the provider's webhook arrived.
+            messages.info(request, "Thanks! Pro switches on as soon as the payment is confirmed; reload in a moment.")
         context.update(
             profile=profile_ensure(user=account),
             plan=plan,
