@@ -326,3 +326,17 @@ def test_more_phrasings(text: str, expected: list[tuple[str, dict[str, Any]]]) -
 @pytest.mark.parametrize("text", ["add the date", "put my logo in the corner", "crisp 0px", "save it under 0 kb"])
 def test_missing_or_impossible_details_ask_a_question(text: str) -> None:
     assert isinstance(plan_instruction(text), Clarification)
+
+
+@pytest.mark.parametrize(
+    "text", ["make the dog bigger", "make the sky bluer", "make the face brighter", "make her hair red"]
+)
+def test_changing_one_part_of_the_picture_is_refused(text: str) -> None:
+    assert isinstance(plan_instruction(text), Refusal)
+
+
+@pytest.mark.parametrize(
+    ("word", "kept"), [("lighting", True), ("bluer", True), ("cropped", True), ("brigter", False), ("contast", False)]
+)
+def test_inflections_are_not_taken_for_typos(word: str, kept: bool) -> None:
+    assert (word in normalize(f"make {word}").text.split()) is kept

@@ -96,6 +96,16 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "changing the scene, weather or time of day creates new content",
         ),
         (
+            r"\bmake\s+(?:the|his|her|their|my|that|this)\s+(?!image|photo|picture|pic|whole|entire|overall|colors?"
+            r"|text|letters|words|font|title|caption|border|frame|background|edges|corners|shadows|highlights"
+            r"|midtones|contrast|brightness|file|output|result|lighting|tones?)[a-z]+(?:\s+[a-z]+)?\s+"
+            r"(?:look\s+)?(?:a\s+(?:bit|little)\s+|much\s+|more\s+|less\s+|slightly\s+)?"
+            r"(?:bigger|larger|smaller|wider|narrower|taller|shorter|longer|thinner|fatter|brighter|darker|lighter"
+            r"|sharper|blurrier|bluer|redder|greener|yellower|pinker|whiter|blacker|happier|sadder|prettier|cuter"
+            r"|shinier|cleaner|clearer|bolder)\b",
+            "changing one part of the picture needs a model to find that part",
+        ),
+        (
             r"\b(?:face\s*swap|swap\s+faces|deepfake|nude|naked|undress)\b",
             "this would generate a new image of a person",
         ),

@@ -86,6 +86,13 @@ def _background(clause: Clause) -> RuleOutcome | None:
         return _call("replace_background", mode="gradient", color=first, color2=second)
     if colors:
         return _call("replace_background", mode="color", color=colors[0])
+    if clause.has(
+        r"\b(?:brighter|darker|lighter|sharper|warmer|cooler|more|less|saturated|contrast|brightness|exposure)\b"
+    ):
+        return Clarification(
+            question="I can remove, blur or recolour the background, but not adjust its tone on its own.",
+            suggestions=["blur the background", "make the background white", "remove the background"],
+        )
     if clause.has(r"\b(?:replace|change|swap|new|different|put|place|set|make|turn|with|into|to)\b"):
         return Refusal(reason="putting a new scene behind the subject creates new content")
     return None

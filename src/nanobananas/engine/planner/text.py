@@ -124,10 +124,30 @@ class Normalized:
     corrections: dict[str, str] = field(default_factory=dict)
 
 
+def _known(word: str) -> bool:
+    return word in KEYWORDS or word in COMMON_WORDS
+
+
+def _is_inflection(word: str) -> bool:
+    """True for a regular form of a known word ("lighting", "bluer", "cropped"), which is no typo."""
+    for suffix in ("ing", "ed", "er", "est", "es", "s", "ly"):
+        if not word.endswith(suffix) or len(word) - len(suffix) < 3:
+            continue
+        stem = word[: -len(suffix)]
+        candidates = {stem, stem + "e"}
+        if len(stem) > 3 and stem[-1] == stem[-2]:
+            candidates.add(stem[:-1])
+        if stem.endswith("i"):
+            candidates.add(stem[:-1] + "y")
+        if any(_known(candidate) for candidate in candidates):
+            return True
+    return False
+
+
 @lru_cache(maxsize=4096)
 def correct_word(word: str) -> str | None:
     """The keyword a misspelt word most likely means, or None when it is not close to one."""
-    if len(word) < 4 or not word.isalpha() or word in KEYWORDS or word in COMMON_WORDS:
+    if len(word) < 4 or not word.isalpha() or _known(word) or _is_inflection(word):
         return None
     z_spelling = re.sub(r"is(e|ed|es|ing|ation)$", r"iz\1", word)
     if z_spelling in KEYWORDS:

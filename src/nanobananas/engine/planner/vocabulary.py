@@ -74,6 +74,7 @@ COMMON_WORDS: frozenset[str] = _words(
     swap swapped switch switched transform transformed generate generated create created draw drew
     paint painted imagine appear appears seem realistic real fake funny cute scary
     left right above below beside between behind front near far around across along inside outside
+    bluer redder greener yellower pinker whiter blacker bigger smaller wider narrower longer
     taller shorter thinner fatter skinnier slimmer older younger whiter whiten whitened darker_skin
     eye eyes teeth tooth lips lip nose ears ear skin wrinkles acne pimple pimples freckles makeup tattoo
     image's photo's picture's thing things stuff pretty lovely gorgeous ugly weird strange
