@@ -98,7 +98,8 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (
             r"\bmake\s+(?:the|his|her|their|my|that|this)\s+(?!image|photo|picture|pic|whole|entire|overall|colors?"
             r"|text|letters|words|font|title|caption|border|frame|background|edges|corners|shadows|highlights"
-            r"|midtones|contrast|brightness|file|output|result|lighting|tones?)[a-z]+(?:\s+[a-z]+)?\s+"
+            r"|midtones|contrast|brightness|file|output|result|lighting|tones?|details?|quality|resolution|size"
+            r"|dimensions|everything|exposure|saturation|mood|look|vibe|atmosphere|scene|print|version)[a-z]+(?:\s+[a-z]+)?\s+"
             r"(?:look\s+)?(?:a\s+(?:bit|little)\s+|much\s+|more\s+|less\s+|slightly\s+)?"
             r"(?:bigger|larger|smaller|wider|narrower|taller|shorter|longer|thinner|fatter|brighter|darker|lighter"
             r"|sharper|blurrier|bluer|redder|greener|yellower|pinker|whiter|blacker|happier|sadder|prettier|cuter"
