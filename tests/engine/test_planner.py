@@ -6,9 +6,12 @@ from typing import Any
 
 import pytest
 
+from nanobananas.engine.pipeline import validate_plan
 from nanobananas.engine.plan import Clarification, OpCall, Plan, Refusal
-from nanobananas.engine.planner import PlannerContext, plan_instruction
+from nanobananas.engine.planner import EXAMPLES, PlannerContext, plan_instruction
+from nanobananas.engine.planner.amounts import colors_in, intensity, percent_in, position_in
 from nanobananas.engine.planner.numbers import replace_number_words
+from nanobananas.engine.planner.output import extract_output
 from nanobananas.engine.planner.text import normalize
 
 
@@ -340,3 +343,34 @@ def test_changing_one_part_of_the_picture_is_refused(text: str) -> None:
 )
 def test_inflections_are_not_taken_for_typos(word: str, kept: bool) -> None:
     assert (word in normalize(f"make {word}").text.split()) is kept
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_every_suggested_example_plans_and_validates(example: str) -> None:
+    outcome = plan_instruction(example)
+    assert isinstance(outcome, Plan), f"{example!r} gave {outcome!r}"
+    validate_plan(outcome)
+
+
+@pytest.mark.parametrize(
+    ("clause", "spec", "rest"),
+    [
+        ("make it a small jpeg under 30 kb", {"format": "jpeg", "max_bytes": 30_000}, ""),
+        ("save as webp at quality 80", {"format": "webp", "quality": 80}, ""),
+        ("compress it to 1.5 mb", {"quality": 70, "max_bytes": 1_500_000}, ""),
+        ("strip the metadata", {"strip_metadata": True}, ""),
+        ("make it brighter", {}, "make it brighter"),
+    ],
+)
+def test_output_wishes_are_taken_out_of_the_clause(clause: str, spec: dict[str, Any], rest: str) -> None:
+    assert extract_output(clause) == (spec, rest)
+
+
+def test_amount_words() -> None:
+    assert intensity("make it a bit brighter") == 0.5
+    assert intensity("make it much brighter") == 2.0
+    assert intensity("make it brighter") == 1.0
+    assert percent_in("increase it by 30 percent") == 0.3
+    assert percent_in("brighten by a third") == 0.3333
+    assert colors_in("a light blue to #ff8800 gradient") == ["lightblue", "#ff8800"]
+    assert position_in("in the upper left corner") == "top-left"
