@@ -374,3 +374,16 @@ def test_amount_words() -> None:
     assert percent_in("brighten by a third") == 0.3333
     assert colors_in("a light blue to #ff8800 gradient") == ["lightblue", "#ff8800"]
     assert position_in("in the upper left corner") == "top-left"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("put SUMMER at the top", [("add_text", {"text": "SUMMER", "position": "top"})]),
+        ("write GRAND OPENING at the bottom", [("add_text", {"text": "GRAND OPENING", "position": "bottom"})]),
+        ("ADD A BORDER", [("border", {"width": 20})]),
+        ("make it B&W", GRAY),
+    ],
+)
+def test_capitalised_words_are_the_text_to_write(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
+    assert _steps(text) == expected

@@ -16,7 +16,7 @@ _QUOTED = re.compile(
     r'"([^"]+)"|\u201c([^\u201d]+)\u201d|\u00ab([^\u00bb]+)\u00bb|\u2018([^\u2019]+)\u2019'
     r"|(?<![\w])'([^']+)'(?![\w])"
 )
-_LINK = re.compile(r"\bhttps?://\S+|\bwww\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+")
+_LINK = re.compile(r"\bhttps?://\S+|\bwww\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
 _UNQUOTED_TEXT = re.compile(
     r"\b(?:saying|says|that\s+reads|reading|reads|write|writes|type"
     r"|(?:add|put|place|insert|overlay)\s+(?:the\s+|some\s+|a\s+)?(?:text|words?|caption|title|label|headline))\s+"
@@ -25,6 +25,17 @@ _UNQUOTED_TEXT = re.compile(
     r"(?=\s+(?:at|in|on|onto|to|across|along|near|over|under|with|using|centered|centred|top|bottom|center"
     r"|centre|middle|upper|lower)\b|\s*[,;.!?]|\s*$)",
     re.IGNORECASE,
+)
+_CAPITALS = re.compile(r"(?<![\w'])[A-Z][A-Z0-9!'&-]+(?:\s+[A-Z][A-Z0-9!'&-]*)*(?![\w'])")
+_WRITING = re.compile(
+    r"\b(?:add|put|write|text|say|says|saying|caption|title|label|stamp|overlay|type|place|print|words?)\b",
+    re.IGNORECASE,
+)
+_ACRONYMS = frozenset(
+    str.split(
+        "bw b&w hdr qr jpeg jpg png gif webp avif tiff tif kb mb hd uhd fhd 4k 8k id rgb exif gps cw ccw"
+        " ok usa uk eu tv dpi px"
+    )
 )
 _BRITISH: dict[str, str] = {
     "centre": "center",
@@ -175,6 +186,7 @@ def normalize(instruction: str) -> Normalized:
     result = Normalized(text="")
     text = _set_aside(instruction, _LINK, result.links, "qlink")
     text = _set_aside(text, _QUOTED, result.quotes, "qtext")
+    text = _set_aside_capitals(text, result.quotes)
     text = _UNQUOTED_TEXT.sub(
         lambda m: m.group(0)[: m.start(1) - m.start(0)] + _set_aside_one(m.group(1), result.quotes), text
     )
@@ -209,6 +221,24 @@ def normalize(instruction: str) -> Normalized:
         text = " ".join(text.split())
     result.text = text
     return result
+
+
+def _set_aside_capitals(text: str, store: list[str]) -> str:
+    """In "put SUMMER at the top", the capitalised words are the text to write.
+
+    Only when the request is about writing and is not itself typed in capitals.
+    """
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters or sum(ch.isupper() for ch in letters) > 0.6 * len(letters) or not _WRITING.search(text):
+        return text
+
+    def keep(match: re.Match[str]) -> str:
+        words = match.group(0)
+        if all(word.strip("!?.,'").lower() in _ACRONYMS for word in words.split()):
+            return words
+        return f" {_set_aside_one(words, store)} "
+
+    return _CAPITALS.sub(keep, text)
 
 
 def _set_aside_one(value: str, store: list[str]) -> str:
