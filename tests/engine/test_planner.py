@@ -387,3 +387,30 @@ def test_amount_words() -> None:
 )
 def test_capitalised_words_are_the_text_to_write(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
     assert _steps(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "fill the empty space with flowers",
+        "make the car look new",
+        "restore the missing corner",
+        "turn him into a zombie",
+        "make the lake frozen",
+        "give her a smile",
+        "put him on a beach",
+    ],
+)
+def test_more_generative_requests_are_refused(text: str) -> None:
+    assert isinstance(plan_instruction(text), Refusal)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("make the photo look like it's from the 1920s", [("sepia", {})]),
+        ("make it look like the 80s", [("curves", {"preset": "vintage"})]),
+    ],
+)
+def test_decades(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
+    assert _steps(text) == expected

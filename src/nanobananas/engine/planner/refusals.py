@@ -19,6 +19,13 @@ _EXPRESSION = (
     r"|muscular|bald|blonde|blond|beard|bearded|pose|posing|stand|standing|sit|sitting|jump|jumping|wave|waving"
     r"|dance|dancing|look\s+at|looking\s+at|face\s+(?:left|right|forward)|open|close|wear|wearing)"
 )
+# Nouns that mean the whole picture or one of its global qualities, not a part of the scene.
+_NOT_WHOLE = (
+    r"(?!(?:image|photo|picture|pic|whole|entire|overall|colors?|text|letters|words|font|title|caption|border"
+    r"|frame|background|edges|corners|shadows|highlights|midtones|contrast|brightness|file|output|result|lighting"
+    r"|tones?|details?|quality|resolution|size|dimensions|everything|exposure|saturation|mood|look|vibe"
+    r"|atmosphere|scene|print|version|it)\b)"
+)
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), reason)
     for pattern, reason in (
@@ -67,6 +74,12 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "retouching a face or body needs a generative model",
         ),
         (
+            r"\bfill\s+(?:in\s+)?(?:the\s+|this\s+|that\s+)?[a-z\s]*\bwith\b"
+            r"|\b(?:missing|damaged|torn|cracked|ripped|broken)\s+(?:part|parts|corner|corners|area|areas|piece|pieces|bits?)"
+            r"|\b(?:scratches|tears|cracks|creases|stains|holes)\b",
+            "filling in missing or damaged parts creates new content",
+        ),
+        (
             r"\b(?:extend|expand|outpaint|uncrop|zoom\s+out)\b",
             "extending the picture beyond its edges creates new content",
         ),
@@ -96,10 +109,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "changing the scene, weather or time of day creates new content",
         ),
         (
-            r"\bmake\s+(?:the|his|her|their|my|that|this)\s+(?!image|photo|picture|pic|whole|entire|overall|colors?"
-            r"|text|letters|words|font|title|caption|border|frame|background|edges|corners|shadows|highlights"
-            r"|midtones|contrast|brightness|file|output|result|lighting|tones?|details?|quality|resolution|size"
-            r"|dimensions|everything|exposure|saturation|mood|look|vibe|atmosphere|scene|print|version)[a-z]+(?:\s+[a-z]+)?\s+"
+            rf"\bmake\s+(?:the|his|her|their|my|that|this)\s+{_NOT_WHOLE}[a-z]+(?:\s+[a-z]+)?\s+"
             r"(?:look\s+)?(?:a\s+(?:bit|little)\s+|much\s+|more\s+|less\s+|slightly\s+)?"
             r"(?:bigger|larger|smaller|wider|narrower|taller|shorter|longer|thinner|fatter|brighter|darker|lighter"
             r"|sharper|blurrier|bluer|redder|greener|yellower|pinker|whiter|blacker|happier|sadder|prettier|cuter"
@@ -121,6 +131,10 @@ _ADD_THINGS = re.compile(
     r"(?:it\s+|him\s+|her\s+|them\s+)?(?:an?\s+|some\s+|the\s+|more\s+|lots\s+of\s+|many\s+|few\s+|\d+\s+)?[a-z]+"
 )
 
+_PART_EDIT = re.compile(
+    rf"^(?:make|turn|change|get|let|have)\s+(?:(?:the|his|her|their|my|this|that)\s+{_NOT_WHOLE}[a-z]+"
+    r"|him|her|them|me|us|he|she)\b"
+)
 _ERASE_THINGS = re.compile(
     r"^(?:remove|erase|delete|get\s+rid\s+of|take\s+out|take\s+away|eliminate|hide|clone\s+out|paint\s+out)\s+"
     r"(?:the\s+|that\s+|this\s+|those\s+|these\s+|all\s+(?:the\s+)?|my\s+|his\s+|her\s+|some\s+)?[a-z]+"
@@ -148,6 +162,8 @@ def needs_details(clause: str) -> str | None:
 
 def refusal_for_unmatched(clause: str) -> Refusal | None:
     """A clause no rule understood that asks to add, create or erase things is generative, not unclear."""
+    if _PART_EDIT.search(clause):
+        return Refusal(reason="changing one part of the picture or a person needs a generative model")
     if _ADD_THINGS.search(clause):
         return Refusal(reason="adding objects creates new content")
     if _ERASE_THINGS.search(clause):

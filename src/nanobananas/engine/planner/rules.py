@@ -286,7 +286,10 @@ def _border(clause: Clause) -> RuleOutcome | None:
 
 _CURVE_WORDS = (
     (r"\b(?:moody|dark\s+and\s+moody|brooding)\b", "moody"),
-    (r"\b(?:vintage|retro|old\s+school|nostalgic|70s|1970s|lomo|lomography|analog|analogue)\b", "vintage"),
+    (
+        r"\b(?:vintage|retro|old\s+school|nostalgic|(?:19)?[6-9]0\s*s|lomo|lomography|analog|analogue)\b",
+        "vintage",
+    ),
     (r"\b(?:cinematic|cinema|movie|film|filmic|teal\s+and\s+orange|hollywood)\b", "cinematic"),
     (r"\b(?:faded|fade|washed\s+out\s+look)\b", "fade"),
     (r"\bmatte\b", "matte"),
@@ -327,7 +330,8 @@ def _style(clause: Clause) -> RuleOutcome | None:
         levels = int(match.group(1)) if match else 4
         return _call("posterize", levels=min(64, max(2, levels)))
     if re.search(
-        r"\b(?:sepia|antique|old\s+(?:photo|photograph|picture|fashioned|timey|time)|look\s+old|aged|brownish)\b",
+        r"\b(?:sepia|antique|old\s+(?:photo|photograph|picture|fashioned|timey|time)|look\s+old|aged|brownish"
+        r"|(?:18\d|19[0-5])0\s*s|victorian|old\s+days)\b",
         text,
     ):
         return _call("sepia", amount=0.6 if intensity(text) < 1 else None)
