@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -40,7 +40,6 @@ class ProfileInline(admin.StackedInline):
     readonly_fields = ("email_verified_at", "pending_email")
 
 
-User = get_user_model()
 admin.site.unregister(User)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 from django.http import HttpRequest
@@ -25,7 +24,7 @@ class EmailOrUsernameBackend(ModelBackend):
         user = user_find_for_login(identifier=username)
         if user is None:
             # Hash anyway so that a missing account takes as long as a wrong password.
-            get_user_model()().set_password(password)
+            User().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

@@ -6,7 +6,6 @@ import calendar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -162,9 +161,8 @@ def user_find_for_login(*, identifier: str) -> User | None:
     identifier = identifier.strip()
     if not identifier:
         return None
-    user_model = get_user_model()
     field = "email" if "@" in identifier else "username"
-    matches = list(user_model._default_manager.filter(**{f"{field}__iexact": identifier})[:2])
+    matches = list(User.objects.filter(**{f"{field}__iexact": identifier})[:2])
     # Two accounts differing only in case (made before this rule) are ambiguous: neither logs in by name.
     return matches[0] if len(matches) == 1 else None
 

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -85,7 +84,7 @@ def _clean_display_name(raw: str) -> str:
 
 
 def _email_taken(email: str, *, except_user_id: int | None = None) -> bool:
-    users = get_user_model()._default_manager.filter(email__iexact=email)
+    users = User.objects.filter(email__iexact=email)
     profiles = Profile.objects.filter(email_key=email.lower())
     if except_user_id is not None:
         users = users.exclude(pk=except_user_id)
@@ -94,7 +93,7 @@ def _email_taken(email: str, *, except_user_id: int | None = None) -> bool:
 
 
 def _username_taken(username: str, *, except_user_id: int | None = None) -> bool:
-    users = get_user_model()._default_manager.filter(username__iexact=username)
+    users = User.objects.filter(username__iexact=username)
     if except_user_id is not None:
         users = users.exclude(pk=except_user_id)
     return users.exists()
@@ -116,7 +115,7 @@ def _verification_link(*, user: User, link_base: str) -> str:
 def email_verification_send(*, user: User, link_base: str) -> None:
     """Mail a verification link to the address waiting for it (a pending new one, else the account's)."""
     profile = profile_ensure(user=user)
-    to = profile.pending_email or str(getattr(user, "email", ""))
+    to = profile.pending_email or user.email
     if not to:
         raise InvalidInput("The account has no email address to verify.", code="no_email")
     link = _verification_link(user=user, link_base=link_base)
@@ -142,8 +141,7 @@ def account_signup(
     email = _clean_email(email)
     username = _clean_username(username)
     display_name = _clean_display_name(display_name)
-    user_model = get_user_model()
-    _check_password(password, user_model(username=username, email=email))
+    _check_password(password, User(username=username, email=email))
     if _email_taken(email):
         raise InvalidInput("An account with this email already exists. Sign in instead.", code="email_taken")
     if _username_taken(username):
@@ -167,7 +165,7 @@ def _user_from_uid(uidb64: str) -> User | None:
         pk = int(urlsafe_base64_decode(uidb64).decode())
     except (ValueError, UnicodeDecodeError):
         return None
-    return get_user_model()._default_manager.filter(pk=pk).select_related("profile").first()
+    return User.objects.filter(pk=pk).select_related("profile").first()
 
 
 def email_verify(*, uidb64: str, token: str) -> User:
@@ -179,12 +177,11 @@ def email_verify(*, uidb64: str, token: str) -> User:
         )
     with transaction.atomic():
         profile = Profile.objects.select_for_update().get(pk=profile_ensure(user=user).pk)
-        user_model = get_user_model()
         if profile.pending_email:
             new_email = profile.pending_email
             if _email_taken(new_email, except_user_id=user.pk):
                 raise InvalidInput("Another account uses this email now.", code="email_taken")
-            user_model._default_manager.filter(pk=user.pk).update(email=new_email)
+            User.objects.filter(pk=user.pk).update(email=new_email)
             profile.email_key = new_email.lower()
             profile.pending_email = ""
         profile.email_verified_at = timezone.now()
@@ -201,7 +198,7 @@ def email_change_request(*, user: User, new_email: str, password: str, link_base
     if not user.check_password(password):
         raise InvalidInput("The password is not right.", code="wrong_password")
     new_email = _clean_email(new_email)
-    current = str(getattr(user, "email", ""))
+    current = user.email
     if new_email.lower() == current.lower():
         raise InvalidInput("That is already your email address.", code="same_email")
     if _email_taken(new_email, except_user_id=user.pk):
@@ -222,7 +219,7 @@ def profile_ensure(*, user: User) -> Profile:
     profile = Profile.objects.filter(user_id=user.pk).select_related("plan").first()
     if profile is not None:
         return profile
-    email = str(getattr(user, "email", "")).strip()
+    email = user.email.strip()
     key = email.lower() if email and not Profile.objects.filter(email_key=email.lower()).exists() else None
     profile, _ = Profile.objects.get_or_create(
         user_id=user.pk,
@@ -240,7 +237,7 @@ def profile_update(*, user: User, display_name: str, username: str) -> Profile:
     try:
         with transaction.atomic():
             profile = profile_ensure(user=user)
-            get_user_model()._default_manager.filter(pk=user.pk).update(username=username)
+            User.objects.filter(pk=user.pk).update(username=username)
             Profile.objects.filter(pk=profile.pk).update(display_name=display_name)
     except IntegrityError:
         raise InvalidInput("That username is taken. Try another.", code="username_taken") from None
@@ -280,7 +277,7 @@ def retention_set(*, user: User, hours: int) -> int:
 def plan_change(*, user_id: int, plan_code: str) -> Plan:
     """Put the user on a plan. A choice the new plan does not offer (7 days after leaving Pro) goes back to the
     plan's default, and the expiry of existing images is recomputed: this is the downgrade hook."""
-    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    user = User.objects.filter(pk=user_id).first()
     if user is None:
         raise NotFound("No such account.")
     plan = plan_get(code=plan_code)
@@ -401,9 +398,8 @@ def account_delete_under_13(*, user_id: int, staff_user_id: int) -> None:
     from nanobananas.vault.services import owner_keys_shred
 
     owner = Owner(user_id=user_id)
-    user_model = get_user_model()
     with transaction.atomic():
-        user = user_model._default_manager.select_for_update().filter(pk=user_id).first()
+        user = User.objects.select_for_update().filter(pk=user_id).first()
         if user is None:
             raise NotFound("No such account.")
         if user.is_staff or user.is_superuser:

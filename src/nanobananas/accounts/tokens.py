@@ -18,7 +18,7 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
         verified = profile.email_verified_at if profile is not None else None
         pending = profile.pending_email if profile is not None else ""
         stamp = "" if verified is None else verified.replace(microsecond=0, tzinfo=None).isoformat()
-        email = getattr(user, "email", "")
+        email = user.email
         return f"{user.pk}{email}{pending}{stamp}{timestamp}"
 
 

@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -68,7 +67,7 @@ def checkout_start(*, user: User, success_url: str, cancel_url: str) -> Checkout
         raise Conflict("You are on Pro already.", code="already_subscribed")
     start = provider.checkout_start(
         user_id=user.pk,
-        email=str(getattr(user, "email", "")),
+        email=user.email,
         customer_id=_customer_id(user_id=user.pk, provider=provider.alias),
         success_url=success_url,
         cancel_url=cancel_url,
@@ -90,7 +89,7 @@ def offline_subscription_activate(*, user_id: int) -> Subscription:
     """Test mode: Pro for 30 days without payment. Asking twice keeps the one subscription."""
     now = timezone.now()
     with transaction.atomic():
-        get_user_model()._default_manager.select_for_update().get(pk=user_id)
+        User.objects.select_for_update().get(pk=user_id)
         current = Subscription.objects.filter(
             user_id=user_id, provider="offline", status__in=Subscription.PAID_UP
         ).first()
@@ -144,7 +143,7 @@ def _user_for(*, metadata: dict[str, Any] | None, customer_id: str | None) -> in
     raw = (metadata or {}).get("user_id")
     if raw is not None and str(raw).isdigit():
         user_id = int(raw)
-        if get_user_model()._default_manager.filter(pk=user_id).exists():
+        if User.objects.filter(pk=user_id).exists():
             return user_id
     if customer_id:
         return (
