@@ -1,29 +1,43 @@
-"""Account endpoints: who I am, my plan and quota, profile corrections, retention choice, sessions."""
+"""Account endpoints: sign-up, sign-in and out, password reset, who I am, plan and quota, profile, sessions."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
-from django.http import HttpRequest
-from ninja import Router
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Router, Status
 from ninja.errors import AuthenticationError
 
 from nanobananas.accounts import selectors, services
-from nanobananas.accounts.identity import request_account, request_owner
+from nanobananas.accounts.age import age_gate_passes, retry_block_set, retry_blocked
+from nanobananas.accounts.identity import request_account, request_owner, request_rate_limit
 from nanobananas.accounts.models import Plan
 from nanobananas.accounts.schemas import (
+    EmailChangeIn,
+    ErrorOut,
+    LoginIn,
     MeOut,
+    PasswordResetIn,
     PlanOut,
     ProfileIn,
     QuotaOut,
     RetentionIn,
     SessionOut,
     SessionsEndedOut,
+    SignupIn,
     SubscriptionOut,
     UserOut,
 )
 from nanobananas.accounts.selectors import QuotaStatus
+from nanobananas.accounts.sessions import session_mark_signed_in
+from nanobananas.core.exceptions import InvalidInput
+
+# Shown for an age-gate refusal: kind, and without a hint of the cutoff.
+SIGNUP_CLOSED = "We are not able to create an account with the information given. Nothing you sent has been saved."
 
 router = Router(tags=["accounts"])
 
@@ -134,3 +148,76 @@ def sessions_end_others(request: HttpRequest) -> SessionsEndedOut:
 @router.get("/plans", response=list[PlanOut])
 def plans(request: HttpRequest) -> list[PlanOut]:
     return [plan_out(plan) for plan in selectors.plan_list()]
+
+
+@router.post("/auth/signup", response={201: MeOut, 403: ErrorOut}, tags=["auth"])
+def signup(request: HttpRequest, payload: SignupIn, response: HttpResponse) -> Status[Any]:
+    """Create an account and sign in; a guest's work comes along. The age gate refuses with 403 and stores
+    nothing but a cookie that refuses again for a day."""
+    today = timezone.now().date()
+    if retry_blocked(request) or not age_gate_passes(
+        birth_month=payload.birth_month, birth_year=payload.birth_year, today=today
+    ):
+        retry_block_set(response)
+        return Status(403, {"error": {"code": "signup_unavailable", "message": SIGNUP_CLOSED}})
+    request_rate_limit(request, scope="signup")
+    user = services.account_signup(
+        email=payload.email,
+        username=payload.username,
+        display_name=payload.display_name,
+        password=payload.password,
+        link_base=request.build_absolute_uri("/"),
+        guest=request_owner(request),
+    )
+    login(request, user, backend="nanobananas.accounts.backends.EmailOrUsernameBackend")
+    session_mark_signed_in(request)
+    return Status(201, me(request))
+
+
+@router.post("/auth/login", response=MeOut, tags=["auth"])
+def sign_in(request: HttpRequest, payload: LoginIn) -> MeOut:
+    """Sign in by email or username. Five failures lock the account and the address: 429 with `resets_at`."""
+    user = authenticate(request, username=payload.login, password=payload.password)
+    if user is None:
+        raise InvalidInput("That email or username and password do not match an account.", code="invalid_credentials")
+    login(request, user)
+    session_mark_signed_in(request)
+    return me(request)
+
+
+@router.post("/auth/logout", response={204: None}, tags=["auth"])
+def sign_out(request: HttpRequest) -> Status[None]:
+    logout(request)
+    return Status(204, None)
+
+
+@router.post("/auth/password-reset", response={202: None}, tags=["auth"])
+def password_reset(request: HttpRequest, payload: PasswordResetIn) -> Status[None]:
+    """Mail a reset link if an account uses the address; the answer is the same either way."""
+    form = PasswordResetForm(data={"email": payload.email})
+    if form.is_valid():
+        form.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="accounts/mail/password_reset_subject.txt",
+            email_template_name="accounts/mail/password_reset.txt",
+        )
+    return Status(202, None)
+
+
+@router.post("/me/email", response={202: None})
+def email_change(request: HttpRequest, payload: EmailChangeIn) -> Status[None]:
+    """Ask to change the address: it changes when the link mailed to the new one is opened."""
+    services.email_change_request(
+        user=_user(request),
+        new_email=payload.new_email,
+        password=payload.password,
+        link_base=request.build_absolute_uri("/"),
+    )
+    return Status(202, None)
+
+
+@router.post("/me/verification", response={202: None})
+def verification_resend(request: HttpRequest) -> Status[None]:
+    services.email_verification_send(user=_user(request), link_base=request.build_absolute_uri("/"))
+    return Status(202, None)

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from nanobananas.accounts.backends import lockout_username
 from nanobananas.accounts.forms import LoginForm
@@ -44,6 +45,17 @@ def lockout_response(request: HttpRequest, response: Any = None, credentials: An
     credentials = getattr(request, "axes_credentials", None) or {}
     username = lockout_username(request, credentials)
     until = unlock_time(username=username, ip_address=getattr(request, "axes_ip_address", None))
+    if request.path.startswith("/api/"):
+        message = "Sign-in is paused after too many failed attempts for this account or from this network."
+        if until is not None:
+            message += f" Try again at {until:%H:%M} UTC."
+        error: dict[str, Any] = {"code": "login_locked", "message": message}
+        if until is not None:
+            error["resets_at"] = until.isoformat()
+        response = JsonResponse({"error": error}, status=429)
+        if until is not None:
+            response["Retry-After"] = str(max(1, int((until - timezone.now()).total_seconds())))
+        return response
     form = LoginForm(request, initial={"username": credentials.get("username", "")})
     return render(
         request,

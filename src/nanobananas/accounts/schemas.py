@@ -8,13 +8,18 @@ from ninja import Schema
 from pydantic import Field
 
 __all__ = [
+    "EmailChangeIn",
+    "ErrorOut",
+    "LoginIn",
     "MeOut",
+    "PasswordResetIn",
     "PlanOut",
     "ProfileIn",
     "QuotaOut",
     "RetentionIn",
     "SessionOut",
     "SessionsEndedOut",
+    "SignupIn",
     "SubscriptionOut",
     "UserOut",
 ]
@@ -90,3 +95,35 @@ class SessionOut(Schema):
 
 class SessionsEndedOut(Schema):
     ended: int
+
+
+class SignupIn(Schema):
+    email: str = Field(max_length=254)
+    username: str = Field(max_length=30)
+    display_name: str = Field(max_length=80)
+    password: str = Field(max_length=4096)
+    birth_month: int = Field(ge=1, le=12)
+    birth_year: int = Field(ge=1900, le=2100)
+
+
+class LoginIn(Schema):
+    login: str = Field(max_length=254, description="email address or username")
+    password: str = Field(max_length=4096)
+
+
+class PasswordResetIn(Schema):
+    email: str = Field(max_length=254)
+
+
+class EmailChangeIn(Schema):
+    new_email: str = Field(max_length=254)
+    password: str = Field(max_length=4096)
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail

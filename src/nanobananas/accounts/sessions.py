@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-__all__ = ["DEVICE_KEY", "SIGNED_IN_KEY", "SessionStore", "device_label"]
+__all__ = ["DEVICE_KEY", "SIGNED_IN_KEY", "SessionStore", "device_label", "session_mark_signed_in"]
 
 DEVICE_KEY = "nanobananas_device"
 SIGNED_IN_KEY = "nanobananas_signed_in_at"
@@ -22,6 +24,15 @@ def device_label(user_agent: str) -> str:
     browser = next((name for marker, name in BROWSERS if marker in user_agent), "A browser")
     system = next((name for marker, name in SYSTEMS if marker in user_agent), "")
     return f"{browser} on {system}" if system else browser
+
+
+def session_mark_signed_in(request: HttpRequest) -> None:
+    """After `login()`: label the session for the sessions list; a guest identity has no place in it any more."""
+    from nanobananas.accounts.identity import GUEST_SESSION_KEY
+
+    request.session[DEVICE_KEY] = device_label(request.headers.get("User-Agent", ""))
+    request.session[SIGNED_IN_KEY] = timezone.now().isoformat()
+    request.session.pop(GUEST_SESSION_KEY, None)
 
 
 class SessionStore(DatabaseSessionStore):

@@ -19,14 +19,13 @@ from nanobananas.accounts import services
 from nanobananas.accounts.age import age_gate_passes, retry_block_set, retry_blocked
 from nanobananas.accounts.forms import EmailChangeForm, LoginForm, ProfileForm, RetentionForm, SignupForm
 from nanobananas.accounts.identity import (
-    GUEST_SESSION_KEY,
     Owner,
     request_account,
     request_owner,
     request_rate_limit,
 )
 from nanobananas.accounts.selectors import plan_for
-from nanobananas.accounts.sessions import DEVICE_KEY, SIGNED_IN_KEY, device_label
+from nanobananas.accounts.sessions import session_mark_signed_in
 from nanobananas.core.exceptions import DomainError
 
 __all__ = [
@@ -66,12 +65,6 @@ def _link_base(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def _mark_signed_in(request: HttpRequest) -> None:
-    request.session[DEVICE_KEY] = device_label(request.headers.get("User-Agent", ""))
-    request.session[SIGNED_IN_KEY] = timezone.now().isoformat()
-    request.session.pop(GUEST_SESSION_KEY, None)
-
-
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("me")
@@ -106,7 +99,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             _add_error(form, exc)
         else:
             login(request, user, backend="nanobananas.accounts.backends.EmailOrUsernameBackend")
-            _mark_signed_in(request)
+            session_mark_signed_in(request)
             messages.success(request, f"Welcome! We sent a link to {data['email']} to confirm your address.")
             return redirect("me")
     return render(request, "accounts/signup.html", {"form": form, "section": "me"})
@@ -120,7 +113,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        _mark_signed_in(self.request)
+        session_mark_signed_in(self.request)
         return response
 
 
