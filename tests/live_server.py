@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -36,7 +37,7 @@ class Server:
         return self.process.wait(timeout=timeout)
 
 
-def start_server(home: Path) -> Server:
+def start_server(home: Path, *, extra_args: list[str] | None = None, scheme: str = "http") -> Server:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NANOBANANAS_") and k != "DJANGO_SETTINGS_MODULE"}
     env.update({"NANOBANANAS_HOME": str(home), "PYTHONUNBUFFERED": "1"})
@@ -44,25 +45,33 @@ def start_server(home: Path) -> Server:
     home.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "nanobananas.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "nanobananas.cli", "serve", "--port", str(port), *(extra_args or [])],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = Server(url=f"http://127.0.0.1:{port}", process=process, home=home, log=log)
+    server = Server(url=f"{scheme}://127.0.0.1:{port}", process=process, home=home, log=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(f"{server.url}/api/v1/health", timeout=2) as response:
+            with urllib.request.urlopen(f"{server.url}/api/v1/health", timeout=2, context=_unverified()) as response:
                 if json.load(response)["status"] == "ok":
                     return server
         except OSError:
             time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"server did not become healthy:\n{log.read_text()}")
+
+
+def _unverified() -> ssl.SSLContext:
+    """Readiness polling only: a self-signed test certificate is checked by the tests themselves."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def server_environment(home: Path) -> dict[str, str]:

@@ -25,6 +25,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "--no-worker", action="store_true", help="do not start a worker (run `nanobananas worker` elsewhere)"
     )
     serve.add_argument("--no-migrate", action="store_true", help="do not apply database migrations first")
+    serve.add_argument("--tls", action="store_true", help="serve HTTPS (self-signed for local use unless --cert/--key)")
+    serve.add_argument("--cert", help="TLS certificate chain (PEM), with --tls")
+    serve.add_argument("--key", help="TLS private key (PEM), with --tls")
 
     worker = sub.add_parser("worker", help="run a queue worker")
     worker.add_argument("--workers", type=int, default=None, help="worker threads (default from settings)")
@@ -77,11 +80,24 @@ def _manage(*args: str) -> None:
     call_command(*args)
 
 
-def _serve(host: str, port: int, *, with_worker: bool, migrate: bool) -> int:
+def _serve(host: str, port: int, *, with_worker: bool, migrate: bool, tls: tuple[str | None, str | None] | None) -> int:
     _setup_django()
     if migrate:
         _manage("migrate", "--no-input", "--verbosity", "0")
     import uvicorn
+
+    ssl: dict[str, str] = {}
+    if tls is not None:
+        from django.conf import settings
+
+        from nanobananas.core.tls import self_signed_certificate
+
+        cert, key = tls
+        if cert is None or key is None:
+            made_cert, made_key = self_signed_certificate(settings.DATA_DIR / "tls")
+            cert, key = str(made_cert), str(made_key)
+            print(f"serving HTTPS with a self-signed certificate ({cert}); browsers will warn", file=sys.stderr)
+        ssl = {"ssl_certfile": cert, "ssl_keyfile": key}
 
     child: subprocess.Popen[bytes] | None = None
     if with_worker:
@@ -94,6 +110,7 @@ def _serve(host: str, port: int, *, with_worker: bool, migrate: bool) -> int:
             lifespan="off",
             log_level="info",
             timeout_graceful_shutdown=5,
+            **ssl,  # type: ignore[arg-type]  # uvicorn.run's keyword types are narrower than a dict
         )
     finally:
         if child is not None:
@@ -211,7 +228,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
-        return _serve(args.host, args.port, with_worker=not args.no_worker, migrate=not args.no_migrate)
+        if (args.cert or args.key) and not (args.tls and args.cert and args.key):
+            print("error: --cert and --key go together, with --tls", file=sys.stderr)
+            return 2
+        if args.tls:
+            # Read by the settings (and inherited by the worker): Secure cookies, HSTS, redirects.
+            os.environ["NANOBANANAS_HTTPS"] = "true"
+        return _serve(
+            args.host,
+            args.port,
+            with_worker=not args.no_worker,
+            migrate=not args.no_migrate,
+            tls=(args.cert, args.key) if args.tls else None,
+        )
     if args.command == "worker":
         return _worker(args.workers)
     if args.command == "cleanup":

@@ -25,7 +25,9 @@ class Environment:
     allowed_hosts: list[str]
     max_prompt_chars: int
     worker_stale_seconds: int
-    secure_cookies: bool
+    https: bool
+    proxy_ssl_header: str | None
+    csrf_trusted_origins: list[str]
     image_provider: str
     master_key: str | None
     max_upload_bytes: int
@@ -97,7 +99,11 @@ def read_environment() -> Environment:
         allowed_hosts=[h.strip() for h in hosts.split(",") if h.strip()],
         max_prompt_chars=_int("NANOBANANAS_MAX_PROMPT_CHARS", 4000),
         worker_stale_seconds=_int("NANOBANANAS_WORKER_STALE_SECONDS", 120),
-        secure_cookies=_flag("NANOBANANAS_SECURE_COOKIES", False),
+        https=_flag("NANOBANANAS_HTTPS", False),
+        proxy_ssl_header=os.environ.get("NANOBANANAS_PROXY_SSL_HEADER") or None,
+        csrf_trusted_origins=[
+            o.strip() for o in os.environ.get("NANOBANANAS_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+        ],
         image_provider=os.environ.get("NANOBANANAS_IMAGE_PROVIDER") or "builtin",
         master_key=os.environ.get("NANOBANANAS_MASTER_KEY") or None,
         max_upload_bytes=_int("NANOBANANAS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
