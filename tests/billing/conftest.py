@@ -36,15 +36,21 @@ def fake_stripe() -> Iterator[FakeStripe]:
     state = FakeStripe(url="")
 
     class Handler(BaseHTTPRequestHandler):
+        def do_DELETE(self) -> None:
+            self.do_POST()
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             params = dict(parse_qsl(self.rfile.read(length).decode()))
-            state.requests.append((self.path, params))
+            state.requests.append((f"{self.command} {self.path}" if self.command != "POST" else self.path, params))
             if state.fail_with is not None:
                 body: dict[str, Any] = {"error": {"type": "invalid_request_error", "message": "No such price"}}
                 status = state.fail_with
             elif self.path == "/v1/checkout/sessions":
                 body = {"id": "cs_test_1", "object": "checkout.session", "url": "https://checkout.example/cs_test_1"}
+                status = 200
+            elif self.path.startswith("/v1/subscriptions/"):
+                body = {"id": self.path.rsplit("/", 1)[-1], "object": "subscription", "status": "canceled"}
                 status = 200
             elif self.path == "/v1/billing_portal/sessions":
                 body = {"id": "bps_1", "object": "billing_portal.session", "url": "https://portal.example/bps_1"}

@@ -390,10 +390,12 @@ def _blobs_delete(names: list[str]) -> None:
 
 
 def account_delete_under_13(*, user_id: int, staff_user_id: int) -> None:
-    """Hard-delete an account found to belong to a child: rows, blobs and data key at once, no export kept.
+    """Hard-delete an account found to belong to a child: rows, blobs and data key at once, no export kept;
+    a paid subscription is canceled at the provider.
 
     The audit line names only the ids and the reason, never content.
     """
+    from nanobananas.billing.services import subscriptions_cancel_for_deletion
     from nanobananas.studio.models import Asset
     from nanobananas.vault.services import owner_keys_shred
 
@@ -405,6 +407,7 @@ def account_delete_under_13(*, user_id: int, staff_user_id: int) -> None:
         if user.is_staff or user.is_superuser:
             raise Conflict("A staff account cannot be removed this way.", code="staff_account")
         blobs = list(Asset.objects.filter(owner_filter(owner)).values_list("blob_name", flat=True))
+        subscriptions_cancel_for_deletion(user_id=user_id)
         try:
             user.delete()
         except ProtectedError:

@@ -30,6 +30,10 @@ class PaymentProvider(ABC):
     ) -> CheckoutStart:
         """Begin buying Pro for `user_id`."""
 
+    @abstractmethod
+    def subscription_cancel(self, *, external_id: str) -> None:
+        """End a subscription at the provider now (the account is being deleted)."""
+
     def portal_url(self, *, customer_id: str, return_url: str) -> str:
         """A link to the provider's page where the customer manages payment and cancels."""
         raise NotImplementedError(f"{self.alias} has no billing portal")

@@ -16,3 +16,6 @@ class OfflineProvider(PaymentProvider):
         self, *, user_id: int, email: str, customer_id: str | None, success_url: str, cancel_url: str
     ) -> CheckoutStart:
         return CheckoutStart(redirect_url=None)
+
+    def subscription_cancel(self, *, external_id: str) -> None:
+        """Nothing exists outside this server: the subscription row goes with the account."""

@@ -73,6 +73,14 @@ class StripeProvider(PaymentProvider):
             raise PaymentProviderError(f"Stripe did not open the billing portal: {exc.user_message or exc}") from None
         return str(session.url)
 
+    def subscription_cancel(self, *, external_id: str) -> None:
+        import stripe
+
+        try:
+            self._client().v1.subscriptions.cancel(external_id)
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(f"Stripe did not cancel {external_id}: {exc.user_message or exc}") from None
+
     def event_verify(self, *, payload: bytes, signature: str) -> dict[str, Any]:
         import stripe
 
