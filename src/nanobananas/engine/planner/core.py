@@ -220,3 +220,24 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
             suggestions=["save it as a jpeg under 200 KB", "convert to png", "save as webp at quality 80"],
         )
     return Plan(steps=steps, output=output_spec, planner_version=PLANNER_VERSION)
+
+
+def _compile_patterns() -> None:
+    """Plan the examples once at import, so that the rules' regular expressions are compiled then.
+
+    The rules write their patterns inline; Python compiles and caches each on first use. Doing that
+    here keeps every request, even the first one in a fresh process, within the planning budget.
+    """
+    for example in (*EXAMPLES, *_WARM_UP):
+        plan_instruction(example)
+
+
+_WARM_UP = (
+    "crop it square, then make it black and white, rotate 90 degrees left and add a thin red border",
+    "make it a little darker, less saturated, cooler and sharper, then save as a jpeg under 200 kb",
+    "replace the dog with a cat",
+    "make her smile",
+    "add the date",
+    "flurbify the zorp",
+)
+_compile_patterns()
