@@ -414,3 +414,15 @@ def test_more_generative_requests_are_refused(text: str) -> None:
 )
 def test_decades(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
     assert _steps(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("make everything black and white except the red", [("color_splash", {"keep": "red"})]),
+        ("tilt shift", [("tilt_shift", {})]),
+        ("add a drop shadow on white", [("drop_shadow", {"background": "white"})]),
+    ],
+)
+def test_classic_effects(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
+    assert _steps(text) == expected

@@ -62,3 +62,35 @@ def test_emboss_is_a_gray_relief(photo: Image.Image) -> None:
     assert _is_gray(out)
     gray = np.asarray(out.convert("L")).astype(int)
     assert abs(int(np.median(gray)) - 128) <= 4  # flat areas sit at middle grey
+
+
+def test_color_splash_keeps_red_and_greys_the_rest(photo: Image.Image) -> None:
+    out = np.asarray(apply("color_splash", photo, keep="red")).astype(int)
+    disc = out[60, 80]  # inside the red disc
+    sky = out[10, 300]
+    box = out[150, 220]  # the yellow box
+    assert disc[0] - disc[2] > 100
+    assert abs(sky[0] - sky[2]) <= 1
+    assert abs(box[0] - box[2]) <= 1
+
+
+def test_tilt_shift_keeps_the_middle_sharp(photo: Image.Image) -> None:
+    out = np.asarray(apply("tilt_shift", photo, focus=0.5, band=0.2)).astype(int)
+    before = np.asarray(photo).astype(int)
+    assert np.array_equal(out[110:130], before[110:130])
+    assert np.abs(np.diff(out[:20], axis=1)).mean() < np.abs(np.diff(before[:20], axis=1)).mean() * 0.7
+
+
+def test_drop_shadow_grows_the_canvas_and_darkens_below_right(photo: Image.Image) -> None:
+    out = apply("drop_shadow", photo, offset=8, blur=4, background="white")
+    margin = 8 + 8
+    assert out.size == (320 + 2 * margin, 240 + 2 * margin)
+    assert out.getpixel((0, 0)) == (255, 255, 255)
+    assert out.getpixel((margin + 320 + 4, margin + 120))[0] < 230  # shadow to the right
+    assert np.array_equal(np.asarray(out)[margin : margin + 240, margin : margin + 320], np.asarray(photo))
+
+
+def test_drop_shadow_without_background_is_transparent(photo: Image.Image) -> None:
+    out = apply("drop_shadow", photo)
+    assert out.mode == "RGBA"
+    assert out.getpixel((0, 0))[3] == 0

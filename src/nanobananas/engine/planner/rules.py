@@ -284,6 +284,7 @@ def _border(clause: Clause) -> RuleOutcome | None:
 # ---------------------------------------------------------------- styles
 
 
+_SPLASH_HUES = frozenset({"red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink"})
 _CURVE_WORDS = (
     (r"\b(?:moody|dark\s+and\s+moody|brooding)\b", "moody"),
     (
@@ -300,6 +301,23 @@ _CURVE_WORDS = (
 
 def _style(clause: Clause) -> RuleOutcome | None:
     text = clause.text
+    splash = re.search(
+        r"\b(?:keep|leave|only)\s+(?:only\s+)?(?:the\s+)?(red|orange|yellow|green|cyan|blue|purple|pink)\b"
+        r"|\bexcept\s+(?:for\s+)?(?:the\s+)?(red|orange|yellow|green|cyan|blue|purple|pink)\b"
+        r"|\b(?:color\s+splash|selective\s+color|splash\s+of\s+color)\b",
+        text,
+    )
+    if splash:
+        hue = splash.group(1) or splash.group(2) or next(iter(colors_in(text)), "red")
+        return _call("color_splash", keep=hue if hue in _SPLASH_HUES else "red")
+    if re.search(r"\btilt\s*shift\b|\bminiature\b|\btoy\s+(?:model|town)\b", text):
+        return _call("tilt_shift")
+    if re.search(
+        r"\b(?:drop\s+shadow|shadow\s+effect|cast\s+a\s+shadow)\b|^(?:add|give\s+it)\s+(?:a\s+)?(?:soft\s+)?shadow$",
+        text,
+    ):
+        colors = colors_in(text)
+        return _call("drop_shadow", background=colors[0] if colors else None)
     if re.search(r"\bcharcoal\b", text):
         return _call("charcoal")
     if re.search(r"\b(?:sketch|sketched|pencil|line\s+(?:art|drawing)|drawing|drawn|hand\s+drawn)\b", text):
