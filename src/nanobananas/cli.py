@@ -51,6 +51,15 @@ def _build_parser() -> argparse.ArgumentParser:
         help="with NANOBANANAS_MASTER_KEY: read the new key (base64 of 32 bytes) from stdin instead of generating one",
     )
 
+    audit = sub.add_parser("audit", help="the audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    audit_sub.add_parser("verify", help="recompute the hash chain; exit 1 if anything was changed or removed")
+    search = audit_sub.add_parser("search", help="find events for an investigation")
+    search.add_argument("--owner", help="owner key: u<user id> or g<guest id>")
+    search.add_argument("--since", help="ISO date or time, e.g. 2026-11-01")
+    search.add_argument("--kind", help="event kind or prefix, e.g. generation or hold.placed")
+    search.add_argument("--limit", type=int, default=100)
+
     sub.add_parser("migrate", help="create or update the database tables")
     sub.add_parser("createsuperuser", help="create a staff account for the admin")
 
@@ -168,6 +177,7 @@ def _keys_rotate(*, new_key_stdin: bool) -> int:
 
     from django.conf import settings
 
+    from nanobananas.audit.services import audit_record
     from nanobananas.vault.exceptions import VaultError
     from nanobananas.vault.keyring import master_key_decode, master_key_generate
     from nanobananas.vault.services import master_key_file_rotate, master_key_rotate
@@ -175,11 +185,13 @@ def _keys_rotate(*, new_key_stdin: bool) -> int:
     try:
         if not settings.VAULT.get("MASTER_KEY"):
             count = master_key_file_rotate()
+            audit_record(kind="keys.rotated", actor="operator", details={"data_keys": count, "source": "key file"})
             print(f"re-wrapped {count} data key(s); the new master key is in {settings.VAULT['MASTER_KEY_FILE']}")
             print("back up that file now, separately from the data; the old key no longer opens anything")
             return 0
         new_key = master_key_decode(sys.stdin.read(), source="stdin") if new_key_stdin else master_key_generate()
         count = master_key_rotate(new_master_key=new_key)
+        audit_record(kind="keys.rotated", actor="operator", details={"data_keys": count, "source": "environment"})
     except VaultError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -187,6 +199,39 @@ def _keys_rotate(*, new_key_stdin: bool) -> int:
     print("set NANOBANANAS_MASTER_KEY to this value in every process, then drop the old one:", file=sys.stderr)
     if not new_key_stdin:
         print(base64.b64encode(new_key).decode())
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    _setup_django()
+    import json
+
+    from nanobananas.audit.selectors import audit_search
+    from nanobananas.audit.services import audit_verify
+
+    if args.audit_command == "verify":
+        result = audit_verify()
+        if result.ok:
+            print(f"audit chain intact: {result.checked} event(s) verified")
+            return 0
+        print(f"audit chain BROKEN at event #{result.first_bad_id}: {result.problem}", file=sys.stderr)
+        return 1
+    try:
+        events = audit_search(owner_key=args.owner, since=args.since, kind=args.kind, limit=args.limit)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for event in events:
+        line = {
+            "id": event.id,
+            "at": event.at.isoformat(),
+            "kind": event.kind,
+            "actor": event.actor,
+            "owner": event.owner_key,
+            "target": f"{event.target_type}:{event.target_id}" if event.target_type else "",
+            "details": event.details,
+        }
+        print(json.dumps(line, sort_keys=True))
     return 0
 
 
@@ -247,6 +292,8 @@ def _run(args: argparse.Namespace) -> int:
         return _cleanup(dry_run=args.dry_run)
     if args.command == "retention":
         return _retention_report(as_json=args.json)
+    if args.command == "audit":
+        return _audit(args)
     if args.command == "keys":
         return _keys_rotate(new_key_stdin=args.new_key_stdin)
     if args.command in {"migrate", "createsuperuser"}:

@@ -32,6 +32,7 @@ class Environment:
     master_key: str | None
     max_upload_bytes: int
     text_retention_days: int
+    audit_retention_days: int
     sweep_minutes: int
     purge_batch: int
     orphan_grace_hours: int
@@ -108,6 +109,7 @@ def read_environment() -> Environment:
         master_key=os.environ.get("NANOBANANAS_MASTER_KEY") or None,
         max_upload_bytes=_int("NANOBANANAS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
         text_retention_days=_int("NANOBANANAS_TEXT_RETENTION_DAYS", 365),
+        audit_retention_days=_int("NANOBANANAS_AUDIT_RETENTION_DAYS", 3 * 365),
         sweep_minutes=_int("NANOBANANAS_SWEEP_MINUTES", 5),
         purge_batch=_int("NANOBANANAS_PURGE_BATCH", 500),
         orphan_grace_hours=_int("NANOBANANAS_ORPHAN_GRACE_HOURS", 6),

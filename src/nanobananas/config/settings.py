@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "nanobananas.billing",
     "nanobananas.privacy",
     "nanobananas.tokens",
+    "nanobananas.audit",
     "nanobananas.web",
 ]
 
@@ -255,6 +256,7 @@ NANOBANANAS: dict[str, Any] = {
     "MAX_UPLOAD_BYTES": ENV.max_upload_bytes,
     "WORKER_STALE_SECONDS": ENV.worker_stale_seconds,
     "TEXT_RETENTION_DAYS": ENV.text_retention_days,
+    "AUDIT_RETENTION_DAYS": ENV.audit_retention_days,
     "SWEEP_MINUTES": ENV.sweep_minutes,
     "PURGE_BATCH": ENV.purge_batch,
     "ORPHAN_GRACE_HOURS": ENV.orphan_grace_hours,

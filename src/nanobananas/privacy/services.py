@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from nanobananas.audit.services import audit_record
 from nanobananas.privacy.models import CleanupRun, DeletionReceipt, LegalHold, PendingBlobDeletion
 from nanobananas.privacy.retention import guest_lifetime
 
@@ -43,7 +44,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-audit = logging.getLogger("nanobananas.audit")
 
 BLOB_FOLDERS = ("assets", "uploads")
 
@@ -340,12 +340,20 @@ def retention_purge(*, batch: int | None = None) -> PurgeResult:
                 break
     _purge_guests(result)
     _checkpoint()
-    CleanupRun.objects.create(
-        kind=CleanupRun.Kind.PURGE,
-        started_at=started,
-        finished_at=timezone.now(),
-        counts={**result.purged, "bytes_freed": result.bytes_freed, "blobs_failed": result.blobs_failed},
-    )
+    counts = {**result.purged, "bytes_freed": result.bytes_freed, "blobs_failed": result.blobs_failed}
+    with transaction.atomic():
+        CleanupRun.objects.create(kind=CleanupRun.Kind.PURGE, started_at=started, finished_at=timezone.now(), counts=counts)
+        if result.receipts:
+            audit_record(
+                kind="retention.purged",
+                actor="system",
+                details={
+                    "purged": result.purged,
+                    "bytes_freed": result.bytes_freed,
+                    "receipts": result.receipts,
+                    "blobs_failed": result.blobs_failed,
+                },
+            )
     return result
 
 
@@ -435,10 +443,18 @@ def legal_hold_place(
             owner_user_id=owner_user_id,
             owner_guest_id=owner_guest_id,
         )
-        audit.info(
-            "legal hold placed: hold=%s asset=%s conversation=%s user=%s guest=%s by=%s",
-            hold.id, asset_id, conversation_id, owner_user_id, owner_guest_id, placed_by_id,
-        )  # fmt: skip
+        audit_record(
+            kind="hold.placed",
+            actor=f"staff:{placed_by_id}" if placed_by_id else "system",
+            owner_key=f"u{owner_user_id}" if owner_user_id else (f"g{owner_guest_id}" if owner_guest_id else ""),
+            target_type="hold",
+            target_id=str(hold.id),
+            details={
+                "asset": str(asset_id) if asset_id else "",
+                "conversation": str(conversation_id) if conversation_id else "",
+                "reason_sha256": hashlib.sha256(hold.reason.encode()).hexdigest(),
+            },
+        )
     return hold
 
 
@@ -449,4 +465,9 @@ def legal_hold_release(*, hold_id: uuid.UUID, released_by_id: int | None) -> Non
             released_at=timezone.now(), released_by_id=released_by_id
         )
         if updated:
-            audit.info("legal hold released: hold=%s by=%s", hold_id, released_by_id)
+            audit_record(
+                kind="hold.released",
+                actor=f"staff:{released_by_id}" if released_by_id else "system",
+                target_type="hold",
+                target_id=str(hold_id),
+            )

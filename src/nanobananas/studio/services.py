@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import time
 import uuid
@@ -23,6 +24,7 @@ from PIL import Image, ImageOps
 from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.accounts.selectors import plan_for
 from nanobananas.accounts.services import quota_consume
+from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.privacy.retention import retention_deadline, text_deadline
 from nanobananas.providers.base import ClarificationNeeded, ImageProvider, ProviderError, ProviderRefused
@@ -84,6 +86,10 @@ class _Outcome:
     model: str = ""
 
 
+def _actor(owner: Owner) -> str:
+    return f"user:{owner.user_id}" if owner.user_id is not None else f"guest:{owner.guest_id}"
+
+
 def _owner_fields(owner: Owner) -> dict[str, object]:
     return {"owner_user_id": owner.user_id, "owner_guest_id": owner.guest_id}
 
@@ -139,6 +145,10 @@ def conversation_delete(*, owner: Owner, conversation_id: uuid.UUID) -> None:
     """Queue a conversation with all its text and images for deletion: hidden at once, purged next."""
     with transaction.atomic():
         conversation = conversation_get(owner=owner, conversation_id=conversation_id)
+        audit_record(
+            kind="deletion.requested", actor=_actor(owner), owner_key=owner.key,
+            target_type="conversation", target_id=str(conversation.id),
+        )  # fmt: skip
         _queue(Asset.objects.filter(conversation=conversation), reason="user_request")
         _queue(Message.objects.filter(conversation=conversation), reason="user_request")
         _queue(Conversation.objects.filter(id=conversation.id), reason="user_request")
@@ -177,6 +187,10 @@ def conversations_transfer_owner(*, source: Owner, target: Owner) -> int:
                 Conversation.objects.filter(id=conversation.id).update(
                     expires_at=text_deadline(owner=target, created_at=conversation.updated_at), **_owner_fields(target)
                 )
+            audit_record(
+                kind="owner.transferred", actor=_actor(target), owner_key=target.key,
+                target_type="owner", target_id=source.key, details={"conversations": count},
+            )  # fmt: skip
             _delete_blobs_on_commit(moved_blobs)
     except BaseException:
         for name in written:
@@ -189,6 +203,10 @@ def asset_delete(*, owner: Owner, asset_id: uuid.UUID) -> None:
     """Queue one image for deletion: hidden at once, purged next; versions made from it keep their pixels."""
     with transaction.atomic():
         asset = asset_get(owner=owner, asset_id=asset_id)
+        audit_record(
+            kind="deletion.requested", actor=_actor(owner), owner_key=owner.key,
+            target_type="image", target_id=str(asset.id), details={"sha256": asset.sha256},
+        )  # fmt: skip
         _queue(Asset.objects.filter(id=asset.id), reason="user_request")
 
 
@@ -310,6 +328,14 @@ def message_send(
                     queued_at=now,
                     stage="Waiting in line",
                 )
+                audit_record(
+                    kind="generation.requested",
+                    actor=_actor(owner),
+                    owner_key=owner.key,
+                    target_type="job",
+                    target_id=str(job.id),
+                    details={"conversation": str(conversation.id), "pictures": len(prepared)},
+                )
                 _enqueue_on_commit(job.id)
             else:
                 numbers = ", ".join(str(first_upload + i) for i in range(len(prepared)))
@@ -383,6 +409,16 @@ def _claim(job_id: uuid.UUID) -> bool:
 
 def _finish(job_id: uuid.UUID, *, status: str, code: str = "", message: str = "") -> None:
     with transaction.atomic():
+        job = Job.objects.select_related("conversation").get(id=job_id)
+        owner = _owner_of(job.conversation)
+        audit_record(
+            kind=f"generation.{status}",
+            actor="system",
+            owner_key=owner.key,
+            target_type="job",
+            target_id=str(job_id),
+            details={"provider": job.provider, "error_code": code, "attempt": job.attempts},
+        )
         finished = Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(
             status=status,
             error_code=code,
@@ -705,6 +741,22 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
             )
         Job.objects.filter(id=job.id).update(
             status=Job.Status.DONE, result=reply, progress=100, stage="Done", finished_at=now, heartbeat_at=now
+        )
+        plan_json = json.dumps(outcome.plan, sort_keys=True, default=str) if outcome.plan is not None else ""
+        audit_record(
+            kind="generation.done",
+            actor="system",
+            owner_key=owner.key,
+            target_type="job",
+            target_id=str(job.id),
+            details={
+                "provider": outcome.provider,
+                "model": outcome.model,
+                "operation": outcome.operation,
+                "plan_sha256": hashlib.sha256(plan_json.encode()).hexdigest() if plan_json else "",
+                "image_sha256": hashlib.sha256(data).hexdigest() if data else "",
+                "duration_ms": duration_ms,
+            },
         )
         Conversation.objects.filter(id=conversation.id).update(
             updated_at=now, expires_at=text_deadline(owner=owner, created_at=now)

@@ -1,0 +1,14 @@
+"""Scheduled audit work: purge events past their retention, keeping the chain verifiable."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from nanobananas.audit.services import audit_purge
+
+
+@db_periodic_task(crontab(minute="41", hour="3"))
+@lock_task("nanobananas-audit-purge")
+def purge_old_audit_events() -> None:
+    audit_purge()
