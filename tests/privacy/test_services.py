@@ -286,3 +286,22 @@ def test_integrity_leaves_fresh_bytes_alone(guest: Owner) -> None:
     assert result.orphan_blobs_deleted == []
     assert default_storage.exists(fresh)
     default_storage.delete(fresh)
+
+
+def test_pro_seven_days_boundary_and_a_downgrade_makes_old_images_due(user: Owner) -> None:
+    from nanobananas.accounts.models import Plan
+    from nanobananas.accounts.services import plan_change, retention_set
+
+    account = get_user_model().objects.get(pk=user.user_id)
+    plan_change(user_id=account.pk, plan_code=Plan.PRO)
+    retention_set(user=account, hours=168)
+    with time_machine.travel(START, tick=False):
+        _, asset = _make(user)
+    assert asset.expires_at == START + timedelta(days=7)
+    with time_machine.travel(START + timedelta(days=7) - timedelta(seconds=1), tick=False):
+        assert retention_sweep().queued["asset"] == 0
+    with time_machine.travel(START + timedelta(days=3), tick=False):
+        plan_change(user_id=account.pk, plan_code=Plan.FREE)
+        asset.refresh_from_db()
+        assert asset.expires_at == START + timedelta(hours=48)
+        assert retention_sweep().queued["asset"] == 1, "shortened to 48 h, the image is due at the next sweep"
