@@ -130,9 +130,16 @@ def test_resize_presets(photo: Image.Image, preset: str, size: tuple[int, int]) 
     assert apply("resize_preset", photo, preset=preset).size == size
 
 
-def test_upscale_doubles_exactly(photo: Image.Image) -> None:
+def test_upscale_doubles_exactly_and_restores_detail(photo: Image.Image) -> None:
     out = apply("upscale", photo, factor=2)
     assert out.size == (640, 480)
+    plain = photo.resize((640, 480), Image.Resampling.LANCZOS)
+
+    def edge_energy(image: Image.Image) -> float:
+        gray = np.asarray(image.convert("L")).astype(float)
+        return float(np.abs(np.diff(gray, axis=1)).mean())
+
+    assert edge_energy(out) > edge_energy(plain) * 1.2
 
 
 def test_border_is_exactly_the_given_width(photo: Image.Image) -> None:

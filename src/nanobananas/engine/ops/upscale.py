@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PIL import Image, ImageFilter
+import numpy as np
+from PIL import Image
 from pydantic import Field
 
 from nanobananas.engine.errors import OperationError
@@ -28,8 +29,12 @@ def upscale(image: Image.Image, params: UpscaleParams) -> Image.Image:
         raise OperationError(f"the result would be {size[0]}x{size[1]} pixels, which is too large")
 
     def enlarge(rgb: Image.Image) -> Image.Image:
-        big = rgb.resize(size, Image.Resampling.LANCZOS)
-        radius = max(1.0, params.factor / 2)
-        return big.filter(ImageFilter.UnsharpMask(radius=radius, percent=60, threshold=2))
+        import cv2
+
+        big = np.asarray(rgb.resize(size, Image.Resampling.LANCZOS))
+        # Restore edge contrast lost to interpolation: 60% of the detail at a radius that grows with
+        # the factor (OpenCV's blur is several times faster than Pillow's unsharp mask at this size).
+        soft = cv2.GaussianBlur(big, (0, 0), max(1.0, params.factor / 2))
+        return Image.fromarray(np.asarray(cv2.addWeighted(big, 1.6, soft, -0.6, 0), dtype=np.uint8))
 
     return on_rgb(image, enlarge)
