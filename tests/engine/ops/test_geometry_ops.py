@@ -193,3 +193,8 @@ def test_trim_removes_a_plain_frame(photo: Image.Image) -> None:
     framed = apply("border", photo, width=15, color="white")
     out = apply("trim", framed)
     assert out.size == photo.size
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 2), (3, 1)])
+def test_round_corners_on_tiny_pictures(size: tuple[int, int]) -> None:
+    assert apply("round_corners", Image.new("RGB", size), radius=10).size == size
