@@ -9,6 +9,7 @@ import tempfile
 os.environ["NANOBANANAS_HOME"] = tempfile.mkdtemp(prefix="nanobananas-test-")
 os.environ.pop("NANOBANANAS_DATABASE_URL", None)
 os.environ.pop("NANOBANANAS_REDIS_URL", None)
+os.environ.pop("NANOBANANAS_S3_BUCKET", None)
 
 from nanobananas.config.settings import *  # noqa: F403
 from nanobananas.config.settings import HUEY, IMAGE_PROVIDERS, NANOBANANAS

@@ -33,6 +33,7 @@ class Environment:
     max_upload_bytes: int
     text_retention_days: int
     audit_retention_days: int
+    s3: dict[str, str] | None
     sweep_minutes: int
     purge_batch: int
     orphan_grace_hours: int
@@ -87,6 +88,24 @@ def _secret_key(home: Path) -> str:
     return key
 
 
+def _s3() -> dict[str, str] | None:
+    """S3-compatible blob storage, when NANOBANANAS_S3_BUCKET is set (credentials may also come from
+    the usual AWS environment or instance role)."""
+    bucket = os.environ.get("NANOBANANAS_S3_BUCKET")
+    if not bucket:
+        return None
+    names = {
+        "endpoint_url": "NANOBANANAS_S3_ENDPOINT_URL",
+        "region_name": "NANOBANANAS_S3_REGION",
+        "access_key": "NANOBANANAS_S3_ACCESS_KEY_ID",
+        "secret_key": "NANOBANANAS_S3_SECRET_ACCESS_KEY",
+        "location": "NANOBANANAS_S3_PREFIX",
+    }
+    options = {"bucket_name": bucket}
+    options.update({key: os.environ[name] for key, name in names.items() if os.environ.get(name)})
+    return options
+
+
 def read_environment() -> Environment:
     home = Path(os.environ.get("NANOBANANAS_HOME") or "./var").expanduser().resolve()
     home.mkdir(parents=True, exist_ok=True)
@@ -110,6 +129,7 @@ def read_environment() -> Environment:
         max_upload_bytes=_int("NANOBANANAS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
         text_retention_days=_int("NANOBANANAS_TEXT_RETENTION_DAYS", 365),
         audit_retention_days=_int("NANOBANANAS_AUDIT_RETENTION_DAYS", 3 * 365),
+        s3=_s3(),
         sweep_minutes=_int("NANOBANANAS_SWEEP_MINUTES", 5),
         purge_batch=_int("NANOBANANAS_PURGE_BATCH", 500),
         orphan_grace_hours=_int("NANOBANANAS_ORPHAN_GRACE_HOURS", 6),

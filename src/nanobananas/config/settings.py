@@ -132,13 +132,15 @@ if ENV.redis_url:
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "queue.sqlite3")})
 
-STORAGES = {
-    # Every blob is encrypted by the vault (AES-256-GCM, per-owner data keys) before it reaches the
-    # inner storage: a local folder here (files 0600, folders 0700), S3-compatible via OPTIONS["inner"].
-    "default": {
-        "BACKEND": "nanobananas.vault.storage.EncryptedStorage",
-        "OPTIONS": {"location": str(DATA_DIR / "blobs")},
-    },
+# Every blob is encrypted by the vault (AES-256-GCM, per-owner data keys) before it reaches the inner
+# storage: a local folder (files 0600, folders 0700), or an S3-compatible bucket when configured.
+_BLOBS: dict[str, Any] = {"location": str(DATA_DIR / "blobs")}
+if ENV.s3 is not None:
+    # Names are exact (a retried job rewrites its own blob); objects stay private.
+    _s3_options = {**ENV.s3, "file_overwrite": True, "default_acl": None, "querystring_auth": True}
+    _BLOBS = {"inner": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}}
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "nanobananas.vault.storage.EncryptedStorage", "OPTIONS": _BLOBS},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_URL = "/static/"
