@@ -16,6 +16,7 @@ from nanobananas.accounts.api import router as accounts_router
 from nanobananas.accounts.exceptions import LimitReached
 from nanobananas.core.exceptions import DomainError
 from nanobananas.core.health import HealthOut, health_report
+from nanobananas.privacy.api import router as privacy_router
 from nanobananas.studio.api import router as studio_router
 from nanobananas.tokens.api import router as tokens_router
 
@@ -103,3 +104,4 @@ def health(request: HttpRequest) -> Status[HealthOut]:
 api.add_router("/", studio_router)
 api.add_router("/", accounts_router)
 api.add_router("/", tokens_router)
+api.add_router("/", privacy_router)

@@ -1,4 +1,4 @@
-"""Privacy tables: deletion receipts, blobs waiting to be deleted, legal holds, cleanup runs."""
+"""Privacy tables: deletion receipts, blobs waiting to be deleted, legal holds, cleanup runs, data exports."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ class DeletionReceipt(models.Model):
         MESSAGE = "message"
         CONVERSATION = "conversation"
         GUEST = "guest"
+        EXPORT = "export"
 
     class Reason(models.TextChoices):
         RETENTION = "retention"
@@ -128,3 +129,39 @@ class CleanupRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class DataExport(models.Model):
+    """One "Export my data" archive: built by a job, stored encrypted, deleted 7 days after it is ready."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        READY = "ready"
+        FAILED = "failed"
+        EXPIRED = "expired"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=200, blank=True)
+    # Where the "ready" email's link points: the site address the request came from.
+    link_base = models.CharField(max_length=300, blank=True)
+    blob_name = models.CharField(max_length=300, blank=True)
+    byte_size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    requested_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-requested_at"], name="export_user_recent"),
+            models.Index(fields=["status", "expires_at"], name="export_lifecycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.id} ({self.status})"

@@ -324,12 +324,24 @@ def blobs_delete_pending(*, limit: int = 10_000) -> tuple[int, int]:
     return len(deleted), failed
 
 
+def _purge_exports(result: PurgeResult) -> None:
+    """Data export archives go 7 days after they are ready; their bytes through the pending-blob queue."""
+    from nanobananas.privacy.export import exports_expire
+
+    count, freed = exports_expire()
+    if count:
+        result.purged["export"] = count
+        result.bytes_freed += freed
+        result.receipts += count
+
+
 def retention_purge(*, batch: int | None = None) -> PurgeResult:
     """Physically delete everything queued: images (rows, then bytes), then text, then empty conversations."""
     started = timezone.now()
     batch = batch or settings.NANOBANANAS["PURGE_BATCH"]
     result = PurgeResult()
-    _flush_blobs(result)  # bytes a previous run could not delete
+    _purge_exports(result)
+    _flush_blobs(result)  # bytes a previous run could not delete (and the expired exports')
     for purge in (_purge_assets, _purge_messages, _purge_conversations):
         while True:
             done = purge(batch, result)

@@ -1,15 +1,16 @@
-"""Scheduled lifecycle jobs: cleanup (sweep + purge) every few minutes, storage integrity daily."""
+"""Lifecycle jobs: cleanup (sweep + purge) every few minutes, storage integrity daily; data export builds."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from nanobananas.privacy import services
+from nanobananas.privacy import export, services
 from nanobananas.privacy.models import CleanupRun
 
 
@@ -27,3 +28,8 @@ def run_cleanup() -> None:
 @lock_task("nanobananas-integrity")
 def run_integrity_check() -> None:
     services.integrity_check(repair=True)
+
+
+@db_task()
+def build_export(export_id: str) -> None:
+    export.export_build(export_id=uuid.UUID(export_id))

@@ -1,0 +1,686 @@
+"""Export my data: a ZIP of everything a user has, built by a job, stored encrypted, fetched by a signed link."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core import signing
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils import timezone
+
+from nanobananas.audit.services import audit_record
+from nanobananas.core.exceptions import NotFound
+from nanobananas.privacy.exceptions import ExportLimited, LinkExpired
+from nanobananas.privacy.models import DataExport, DeletionReceipt, PendingBlobDeletion
+
+__all__ = [
+    "EXPORT_LIFETIME",
+    "LINK_MAX_AGE",
+    "REQUEST_INTERVAL",
+    "SCHEMA_VERSION",
+    "export_build",
+    "export_download_url",
+    "export_for_operator",
+    "export_get",
+    "export_link_open",
+    "export_list",
+    "export_request",
+    "exports_expire",
+]
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+EXPORT_LIFETIME = timedelta(days=7)
+REQUEST_INTERVAL = timedelta(hours=24)
+LINK_MAX_AGE = timedelta(hours=24)
+LINK_SALT = "nanobananas.privacy.export.download"
+# A build still "running" this long after it started belongs to a worker that died; it may be taken over.
+STALE_AFTER = timedelta(hours=1)
+COPY_CHUNK_BYTES = 1024 * 1024
+FAILED_MESSAGE = "The archive could not be built. Please ask for a new export."
+EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "video/mp4": "mp4"}
+
+# Who processes what, for README.txt: provider aliases as stored on images and billing records.
+RECIPIENTS = {
+    "builtin": "the built-in engine (runs on this server; nothing leaves it)",
+    "fake": "the test engine (runs on this server; nothing leaves it)",
+    "gemini": "Google (Gemini API): the prompt and the pictures of that request",
+    "google": "Google (Gemini API): the prompt and the pictures of that request",
+    "openai": "OpenAI (Images API) or a compatible server: the prompt and the pictures of that request",
+    "stripe": "Stripe (payment processing): your email address and payment details",
+    "offline": "offline test-mode payments (runs on this server; nothing leaves it)",
+}
+
+
+def _export_blob_name(export: DataExport) -> str:
+    return f"exports/u{export.user_id}/{export.id}.zip"
+
+
+# Reads.
+
+
+def export_list(*, user_id: int) -> QuerySet[DataExport]:
+    return DataExport.objects.filter(user_id=user_id).order_by("-requested_at")
+
+
+def export_get(*, user_id: int, export_id: uuid.UUID) -> DataExport:
+    export = DataExport.objects.filter(user_id=user_id, id=export_id).first()
+    if export is None:
+        raise NotFound("No export with this id.")
+    return export
+
+
+def _downloadable(export: DataExport, now: datetime) -> bool:
+    return export.status == DataExport.Status.READY and export.expires_at is not None and export.expires_at > now
+
+
+def export_download_url(*, export: DataExport) -> str | None:
+    """A link (path) to the archive that works for its owner for 24 h; None while it cannot be downloaded."""
+    if not _downloadable(export, timezone.now()):
+        return None
+    token = signing.dumps({"export": str(export.id), "user": export.user_id}, salt=LINK_SALT)
+    return reverse("api:export_download", kwargs={"token": token})
+
+
+def export_link_open(*, token: str, user_id: int) -> DataExport:
+    """The ready export a download link points at: 410 when the link or the archive is gone, 404 when not yours."""
+    try:
+        payload = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
+        export_id = uuid.UUID(str(payload["export"]))
+        owner_id = int(payload["user"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise LinkExpired("This download link has expired or is not valid. Ask for a new one on the Me page.") from None
+    if owner_id != user_id:
+        raise NotFound("No export with this id.")
+    export = export_get(user_id=user_id, export_id=export_id)
+    if not _downloadable(export, timezone.now()):
+        raise LinkExpired("This export has been deleted. Ask for a new one on the Me page.")
+    return export
+
+
+# Writes.
+
+
+def export_request(*, user: User, link_base: str = "") -> DataExport:
+    """Queue a new archive of `user`'s data; one per 24 h (a failed build does not count)."""
+    from nanobananas.privacy.tasks import build_export
+
+    now = timezone.now()
+    with transaction.atomic():
+        # The user's row is the lock: two requests at once cannot both pass the check.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        latest = (
+            DataExport.objects.filter(user_id=user.pk, requested_at__gt=now - REQUEST_INTERVAL)
+            .exclude(status=DataExport.Status.FAILED)
+            .order_by("-requested_at")
+            .first()
+        )
+        if latest is not None:
+            resets_at = latest.requested_at + REQUEST_INTERVAL
+            raise ExportLimited(
+                f"You can ask for one export every 24 hours. The next is possible at {resets_at:%Y-%m-%d %H:%M} UTC.",
+                resets_at=resets_at,
+            )
+        export = DataExport.objects.create(user=user, requested_at=now, stage="Waiting in line", link_base=link_base)
+        audit_record(
+            kind="export.requested", actor=f"user:{user.pk}", owner_key=f"u{user.pk}",
+            target_type="export", target_id=str(export.id),
+        )  # fmt: skip
+        transaction.on_commit(lambda: build_export(str(export.id)))
+    return export
+
+
+def _claim(export_id: uuid.UUID, now: datetime) -> bool:
+    claimable = Q(status=DataExport.Status.QUEUED) | Q(
+        status=DataExport.Status.RUNNING, started_at__lt=now - STALE_AFTER
+    )
+    claimed = DataExport.objects.filter(claimable, id=export_id).update(
+        status=DataExport.Status.RUNNING, started_at=now, progress=0, stage="Starting", error=""
+    )
+    return claimed == 1
+
+
+def export_build(*, export_id: uuid.UUID) -> None:
+    """Build, encrypt and store the archive, then mail its link. Safe to run twice: only a queued export (or
+    one whose worker died) is built."""
+    started = timezone.now()
+    if not _claim(export_id, started):
+        return
+    export = DataExport.objects.select_related("user").get(id=export_id)
+    attempt = DataExport.objects.filter(id=export_id, status=DataExport.Status.RUNNING, started_at=started)
+
+    def progress(percent: int, stage: str) -> None:
+        attempt.update(progress=percent, stage=stage)
+
+    name = _export_blob_name(export)
+    try:
+        with tempfile.TemporaryFile() as handle:
+            _archive_write(user=export.user, handle=handle, progress=progress)
+            byte_size, sha256 = _size_and_digest(handle)
+            progress(98, "Encrypting and storing the archive")
+            if default_storage.exists(name):  # left by an attempt that died after storing it
+                default_storage.delete(name)
+            default_storage.save(name, File(handle, name))
+    except Exception:
+        logger.exception("data export %s failed", export_id)
+        attempt.update(status=DataExport.Status.FAILED, stage="Failed", error=FAILED_MESSAGE)
+        return
+    with transaction.atomic():
+        ready_at = timezone.now()
+        finished = attempt.update(
+            status=DataExport.Status.READY,
+            progress=100,
+            stage="Ready",
+            blob_name=name,
+            byte_size=byte_size,
+            sha256=sha256,
+            ready_at=ready_at,
+            expires_at=ready_at + EXPORT_LIFETIME,
+        )
+        if finished:
+            audit_record(
+                kind="export.ready", actor="system", owner_key=f"u{export.user_id}", target_type="export",
+                target_id=str(export_id), details={"sha256": sha256, "bytes": byte_size},
+            )  # fmt: skip
+            transaction.on_commit(lambda: _mail_ready(export_id))
+
+
+def _mail_ready(export_id: uuid.UUID) -> None:
+    from nanobananas.accounts.mail import mail_send
+    from nanobananas.accounts.selectors import profile_for
+
+    export = DataExport.objects.select_related("user").get(id=export_id)
+    link = export_download_url(export=export)
+    if not export.user.email or link is None:
+        return
+    profile = profile_for(user_id=export.user_id)
+    context = {
+        "display_name": profile.display_name if profile else export.user.get_username(),
+        "link": export.link_base.rstrip("/") + link,
+        "link_expires_at": timezone.now() + LINK_MAX_AGE,
+        "expires_at": export.expires_at,
+        "size": filesizeformat(export.byte_size),
+    }
+    mail_send(to=export.user.email, template="export_ready", context=context)
+
+
+def exports_expire(*, now: datetime | None = None) -> tuple[int, int]:
+    """Archives 7 days past ready: their bytes go to the pending-blob queue, a receipt is written, the row
+    stays as `expired` (no content). Returns how many and their bytes; the caller flushes the queue."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(DataExport.objects.select_for_update().filter(status=DataExport.Status.READY, expires_at__lte=now))
+        if not due:
+            return 0, 0
+        PendingBlobDeletion.objects.bulk_create(
+            [PendingBlobDeletion(blob_name=e.blob_name) for e in due], ignore_conflicts=True
+        )
+        DeletionReceipt.objects.bulk_create(
+            [
+                DeletionReceipt(
+                    kind=DeletionReceipt.Kind.EXPORT,
+                    item_id=str(e.id),
+                    owner_key=f"u{e.user_id}",
+                    content_sha256=e.sha256,
+                    reason=DeletionReceipt.Reason.RETENTION,
+                    created_at=e.ready_at,
+                    expires_at=e.expires_at,
+                    queued_at=now,
+                    purged_at=now,
+                )
+                for e in due
+            ]
+        )
+        DataExport.objects.filter(id__in=[e.id for e in due]).update(
+            status=DataExport.Status.EXPIRED, stage="Deleted", blob_name=""
+        )
+    return len(due), sum(e.byte_size for e in due)
+
+
+def export_for_operator(*, email: str, output: Path) -> Path:
+    """Write the archive of the user with `email` to `output` now (the operator CLI); audited."""
+    user = User.objects.filter(email__iexact=email.strip()).order_by("pk").first()
+    if user is None:
+        raise NotFound(f"No account with the email address {email.strip()!r}.")
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # Written next to `output` and renamed, so `output` is either the whole archive or absent.
+    fd, partial = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w+b") as handle:
+            _archive_write(user=user, handle=handle, progress=lambda percent, stage: None)
+        os.replace(partial, output)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    audit_record(
+        kind="export.operator", actor="operator", owner_key=f"u{user.pk}", target_type="user",
+        target_id=str(user.pk), details={"sha256": _file_sha256(output)},
+    )  # fmt: skip
+    return output
+
+
+# The archive.
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return _size_and_digest(handle)[1]
+
+
+def _size_and_digest(handle: IO[bytes]) -> tuple[int, str]:
+    handle.seek(0)
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := handle.read(COPY_CHUNK_BYTES):
+        digest.update(chunk)
+        size += len(chunk)
+    handle.seek(0)
+    return size, digest.hexdigest()
+
+
+class _Archive:
+    """A ZIP being written, remembering every file's size and SHA-256 for the manifest."""
+
+    def __init__(self, handle: IO[bytes], *, written_at: datetime) -> None:
+        self.bundle = zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED)
+        self.date_time = written_at.timetuple()[:6]
+        self.files: list[dict[str, Any]] = []
+
+    def _info(self, path: str, compression: int) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(path, date_time=self.date_time)
+        info.compress_type = compression
+        info.external_attr = 0o600 << 16
+        return info
+
+    def write_text(self, path: str, text: str) -> None:
+        data = text.encode()
+        self.bundle.writestr(self._info(path, zipfile.ZIP_DEFLATED), data)
+        self.files.append({"path": path, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+
+    def write_json(self, path: str, value: Any) -> None:
+        self.write_text(path, json.dumps(value, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False) + "\n")
+
+    def copy(self, path: str, source: IO[bytes]) -> dict[str, Any]:
+        """Copy chunk by chunk (stored, not compressed: images are compressed already)."""
+        digest = hashlib.sha256()
+        size = 0
+        with self.bundle.open(self._info(path, zipfile.ZIP_STORED), "w") as target:
+            while chunk := source.read(COPY_CHUNK_BYTES):
+                digest.update(chunk)
+                size += len(chunk)
+                target.write(chunk)
+        entry = {"path": path, "bytes": size, "sha256": digest.hexdigest()}
+        self.files.append(entry)
+        return entry
+
+    def close(self, manifest: dict[str, Any]) -> None:
+        self.write_json("manifest.json", {**manifest, "files": list(self.files)})
+        self.bundle.close()
+
+
+def _archive_write(*, user: User, handle: IO[bytes], progress: Callable[[int, str], None]) -> None:
+    """Write the whole archive of `user` into `handle`; only live items, only theirs, no secrets."""
+    from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle
+
+    written_at = timezone.now()
+    conversations = Conversation.objects.filter(owner_user_id=user.pk, state=Lifecycle.ACTIVE).order_by("created_at")
+    assets = Asset.objects.filter(
+        owner_user_id=user.pk, state=Lifecycle.ACTIVE, conversation__in=conversations.values("id")
+    )
+    total = conversations.count() + assets.count()
+    done = 0
+    last_percent = -1
+
+    def step(stage: str) -> None:
+        nonlocal done, last_percent
+        done += 1
+        percent = 5 + (90 * done) // max(total, 1)
+        if percent != last_percent:
+            last_percent = percent
+            progress(percent, stage)
+
+    progress(2, "Collecting your account data")
+    billing = _billing(user)
+    providers = {
+        *assets.exclude(provider="").values_list("provider", flat=True).distinct(),
+        *Job.objects.filter(conversation__in=conversations.values("id"), request__state=Lifecycle.ACTIVE)
+        .exclude(provider="")
+        .values_list("provider", flat=True)
+        .distinct(),
+        *(record["provider"] for record in (*billing["subscriptions"], *billing["invoices"])),
+    }
+    archive = _Archive(handle, written_at=written_at)
+    archive.write_text("README.txt", _readme(user=user, providers=providers, written_at=written_at))
+    archive.write_json("account.json", _account(user))
+    archive.write_json("billing.json", billing)
+    archive.write_json("analytics.json", [])
+    for conversation in conversations.iterator():
+        record, images = _conversation(conversation)
+        for image in images:
+            with default_storage.open(image.blob_name, "rb") as source:
+                archive.copy(_image_path(image), source)
+            step("Copying your images")
+        archive.write_json(f"conversations/{conversation.id}.json", record)
+        step("Writing your conversations")
+    progress(96, "Writing the manifest")
+    archive.close(
+        {
+            "format": "nanobananas-export",
+            "schema_version": SCHEMA_VERSION,
+            "generated_at": written_at,
+            "user_id": user.pk,
+        }
+    )
+
+
+def _image_label(asset: Any) -> str:
+    return f"version-{asset.number}" if asset.kind == "result" else f"picture-{asset.number}"
+
+
+def _image_path(asset: Any) -> str:
+    extension = EXTENSIONS.get(asset.content_type, "bin")
+    return f"images/{asset.conversation_id}/{_image_label(asset)}.{extension}"
+
+
+def _conversation(conversation: Any) -> tuple[dict[str, Any], list[Any]]:
+    """One conversation's live turns and images as a record, and its live image rows (to copy)."""
+    from nanobananas.studio.models import Asset, Job, Lifecycle, Message
+
+    images = list(
+        Asset.objects.filter(
+            conversation=conversation, owner_user_id=conversation.owner_user_id, state=Lifecycle.ACTIVE
+        ).order_by("kind", "number")
+    )
+    shown: dict[uuid.UUID, list[str]] = {}
+    for image in images:
+        shown.setdefault(image.message_id, []).append(str(image.id))
+    jobs = {
+        job.request_id: job for job in Job.objects.filter(conversation=conversation, request__state=Lifecycle.ACTIVE)
+    }
+    messages = Message.objects.filter(conversation=conversation, state=Lifecycle.ACTIVE).order_by("created_at", "id")
+    record = {
+        "id": conversation.id,
+        "title": conversation.title,
+        "created_at": conversation.created_at,
+        "updated_at": conversation.updated_at,
+        "expires_at": conversation.expires_at,
+        "turns": [
+            {
+                "id": message.id,
+                "role": message.role,
+                "text": message.text,
+                "created_at": message.created_at,
+                "expires_at": message.expires_at,
+                "images": shown.get(message.id, []),
+                "job": _job(jobs[message.id]) if message.id in jobs else None,
+            }
+            for message in messages.iterator()
+        ],
+        "images": [_image(image) for image in images],
+    }
+    return record, images
+
+
+def _job(job: Any) -> dict[str, Any]:
+    return {
+        "id": job.id,
+        "number": job.number,
+        "status": job.status,
+        "base_version": job.base_version,
+        "options": job.options,
+        "provider": job.provider,
+        "error_code": job.error_code,
+        "error_message": job.error_message,
+        "reply_id": job.result_id,
+        "queued_at": job.queued_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+    }
+
+
+def _image(asset: Any) -> dict[str, Any]:
+    return {
+        "id": asset.id,
+        "kind": asset.kind,
+        "number": asset.number,
+        "label": f"Version {asset.number}" if asset.kind == "result" else f"Picture {asset.number}",
+        "file": _image_path(asset),
+        "operation": asset.operation,
+        "parent_id": asset.parent_id,
+        "inputs": asset.inputs,
+        "message_id": asset.message_id,
+        "job_id": asset.job_id,
+        "plan": asset.plan,
+        "steps": asset.steps,
+        "duration_ms": asset.duration_ms,
+        "provider": asset.provider,
+        "model": asset.model,
+        "original_name": asset.original_name,
+        "content_type": asset.content_type,
+        "width": asset.width,
+        "height": asset.height,
+        "byte_size": asset.byte_size,
+        "sha256": asset.sha256,
+        "created_at": asset.created_at,
+        "expires_at": asset.expires_at,
+    }
+
+
+def _account(user: User) -> dict[str, Any]:
+    """Profile, plan, settings and what the account uses; never the password hash, session keys or token digests."""
+    from nanobananas.accounts.identity import Owner
+    from nanobananas.accounts.models import Profile, QuotaUsage, UserSession
+    from nanobananas.accounts.selectors import plan_for, retention_hours_for
+    from nanobananas.tokens.models import ApiToken
+
+    owner = Owner(user_id=user.pk)
+    profile = Profile.objects.filter(user_id=user.pk).first()
+    plan = plan_for(owner=owner)
+    return {
+        "user": {
+            "id": user.pk,
+            "username": user.get_username(),
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+            "is_active": user.is_active,
+        },
+        "profile": (
+            {
+                "display_name": profile.display_name,
+                "email_verified_at": profile.email_verified_at,
+                "pending_email": profile.pending_email,
+                "created_at": profile.created_at,
+            }
+            if profile is not None
+            else None
+        ),
+        "plan": {
+            "code": plan.code,
+            "name": plan.name,
+            "is_paid": plan.is_paid,
+            "daily_images": plan.daily_images,
+            "monthly_images": plan.monthly_images,
+            "daily_videos": plan.daily_videos,
+            "monthly_videos": plan.monthly_videos,
+            "max_upload_bytes": plan.max_upload_bytes,
+            "max_resolution": plan.max_resolution,
+            "video_seconds": plan.video_seconds,
+            "retention_hours_options": plan.retention_hours_options,
+            "default_retention_hours": plan.default_retention_hours,
+        },
+        "settings": {
+            "image_retention_hours": retention_hours_for(owner=owner),
+            "image_retention_hours_chosen": profile.retention_hours if profile is not None else None,
+        },
+        "quota_usage": [
+            {"kind": u.kind, "window": u.window, "period_start": u.period_start, "used": u.used}
+            for u in QuotaUsage.objects.filter(owner_user_id=user.pk).order_by("period_start", "kind", "window")
+        ],
+        "sessions": [
+            {"device": s.device, "signed_in_at": s.signed_in_at, "expires_at": s.expire_date}
+            for s in UserSession.objects.filter(user_id=user.pk).order_by("signed_in_at")
+        ],
+        "api_tokens": [
+            {
+                "id": t.id,
+                "name": t.name,
+                "scopes": t.scopes,
+                "created_at": t.created_at,
+                "last_used_at": t.last_used_at,
+                "revoked_at": t.revoked_at,
+            }
+            for t in ApiToken.objects.filter(user_id=user.pk).order_by("created_at")
+        ],
+        "consents": [],
+        "policy_acceptances": [],
+    }
+
+
+def _billing(user: User) -> dict[str, list[dict[str, Any]]]:
+    from nanobananas.billing.models import Invoice, PaymentCustomer, Subscription
+
+    return {
+        "subscriptions": [
+            {
+                "provider": s.provider,
+                "external_id": s.external_id,
+                "customer_id": s.customer_id,
+                "plan_code": s.plan_code,
+                "status": s.status,
+                "current_period_end": s.current_period_end,
+                "state_at": s.state_at,
+                "created_at": s.created_at,
+                "updated_at": s.updated_at,
+            }
+            for s in Subscription.objects.filter(user_id=user.pk).order_by("created_at", "id")
+        ],
+        "payment_customers": [
+            {"provider": c.provider, "customer_id": c.customer_id}
+            for c in PaymentCustomer.objects.filter(user_id=user.pk).order_by("provider")
+        ],
+        "invoices": [
+            {
+                "provider": i.provider,
+                "external_id": i.external_id,
+                "subscription_external_id": i.subscription_external_id,
+                "status": i.status,
+                "currency": i.currency,
+                "amount_due": i.amount_due,
+                "amount_paid": i.amount_paid,
+                "issued_at": i.issued_at,
+                "recorded_at": i.recorded_at,
+            }
+            for i in Invoice.objects.filter(user_id=user.pk).order_by("issued_at", "id")
+        ],
+    }
+
+
+def _readme(*, user: User, providers: set[str], written_at: datetime) -> str:
+    from nanobananas.accounts.identity import Owner
+    from nanobananas.accounts.selectors import retention_hours_for
+
+    recipients = "\n".join(
+        f"  - {alias}: {RECIPIENTS.get(alias, 'an external provider')}" for alias in sorted(providers)
+    )
+    return README.format(
+        written_at=f"{written_at:%Y-%m-%d %H:%M} UTC",
+        username=user.get_username(),
+        schema_version=SCHEMA_VERSION,
+        recipients=recipients or "  - none: nothing in this archive was processed by a third party",
+        image_hours=retention_hours_for(owner=Owner(user_id=user.pk)),
+        text_days=settings.NANOBANANAS["TEXT_RETENTION_DAYS"],
+        export_days=EXPORT_LIFETIME.days,
+        contact=settings.DEFAULT_FROM_EMAIL,
+    )
+
+
+README = """\
+Your Nanobananas data
+=====================
+
+Made on {written_at} for the account "{username}". It holds everything the service still keeps
+about you: your account, your conversations, your images (decrypted, as stored), your billing
+records and any usage data linked to you. Nothing of anyone else is in it, and no secrets
+(password hash, session keys, API token hashes, encryption keys). Items already queued for
+deletion are not included.
+
+Files (schema version {schema_version}; every JSON file is UTF-8, times are ISO 8601 in UTC)
+---------------------------------------------------------------------------------------
+README.txt                        this file
+manifest.json                     {{"format", "schema_version", "generated_at", "user_id",
+                                  "files": [{{"path", "bytes", "sha256"}}]}}: every other file with
+                                  its size and SHA-256, so you can check that nothing is missing
+account.json                      {{"user", "profile", "plan", "settings", "quota_usage",
+                                  "sessions" (device and times, no keys), "api_tokens" (names,
+                                  scopes and times, no secrets), "consents", "policy_acceptances"}}
+conversations/<id>.json           {{"id", "title", "created_at", "updated_at", "expires_at",
+                                  "turns": [{{"id", "role", "text", "created_at", "expires_at",
+                                  "images" (ids shown in the turn), "job" (status, provider,
+                                  options, times) or null}}],
+                                  "images": [{{"id", "kind" (upload or result), "number", "label",
+                                  "file", "operation", "parent_id" (the version it was made from),
+                                  "inputs", "plan", "steps", "provider", "model", "content_type",
+                                  "width", "height", "byte_size", "sha256", "created_at",
+                                  "expires_at"}}]}}
+images/<conversation id>/         the pictures you uploaded (picture-<n>) and every version made
+                                  (version-<n>), as stored
+billing.json                      {{"subscriptions", "payment_customers", "invoices"}}
+analytics.json                    usage events linked to you: a list (empty when there are none;
+                                  analytics are kept anonymized, not linked to your account)
+
+Why we process your data
+------------------------
+- To provide the service you ask for: store your conversations, make and edit images, show
+  your history (performance of the contract).
+- To bill a paid plan and keep the records the law requires (legal obligation).
+- To keep the service safe: automated review of prompts and images, logs of generation events
+  for audits, sign-in protection (legitimate interest and legal obligation).
+
+Who received your data (recipients and third-party providers)
+-------------------------------------------------------------
+{recipients}
+Each image in conversations/*.json names the provider and model that made it.
+
+How long we keep it
+-------------------
+- Uploads, generated images and videos: {image_hours} hours after they are made (your current
+  setting); guests' 24 hours.
+- Conversation text: {text_days} days after each message.
+- Account data and billing records: for the life of the account plus 3 years.
+- Usage analytics: only anonymized.
+- This archive: deleted {export_days} days after it was made; its download link works 24 hours.
+
+Your rights
+-----------
+You may access your data (this archive), correct your profile (Me page), delete single images,
+conversations or the whole account, restrict or object to processing, withdraw consent at any
+time (Me -> Privacy), and take this archive to another service (portability).
+
+How to complain
+---------------
+Write to the operator of this service at {contact}. You may also lodge a complaint with the data
+protection supervisory authority where you live or work.
+"""
