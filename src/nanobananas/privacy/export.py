@@ -57,7 +57,7 @@ LINK_SALT = "nanobananas.privacy.export.download"
 STALE_AFTER = timedelta(hours=1)
 COPY_CHUNK_BYTES = 1024 * 1024
 FAILED_MESSAGE = "The archive could not be built. Please ask for a new export."
-EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "video/mp4": "mp4"}
+EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
 # Who processes what, for README.txt: provider aliases as stored on images and billing records.
 RECIPIENTS = {
@@ -320,7 +320,7 @@ class _Archive:
     def write_json(self, path: str, value: Any) -> None:
         self.write_text(path, json.dumps(value, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False) + "\n")
 
-    def copy(self, path: str, source: IO[bytes]) -> dict[str, Any]:
+    def copy(self, path: str, source: IO[bytes]) -> None:
         """Copy chunk by chunk (stored, not compressed: images are compressed already)."""
         digest = hashlib.sha256()
         size = 0
@@ -329,9 +329,7 @@ class _Archive:
                 digest.update(chunk)
                 size += len(chunk)
                 target.write(chunk)
-        entry = {"path": path, "bytes": size, "sha256": digest.hexdigest()}
-        self.files.append(entry)
-        return entry
+        self.files.append({"path": path, "bytes": size, "sha256": digest.hexdigest()})
 
     def close(self, manifest: dict[str, Any]) -> None:
         self.write_json("manifest.json", {**manifest, "files": list(self.files)})

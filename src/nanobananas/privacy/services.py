@@ -354,7 +354,9 @@ def retention_purge(*, batch: int | None = None) -> PurgeResult:
     _checkpoint()
     counts = {**result.purged, "bytes_freed": result.bytes_freed, "blobs_failed": result.blobs_failed}
     with transaction.atomic():
-        CleanupRun.objects.create(kind=CleanupRun.Kind.PURGE, started_at=started, finished_at=timezone.now(), counts=counts)
+        CleanupRun.objects.create(
+            kind=CleanupRun.Kind.PURGE, started_at=started, finished_at=timezone.now(), counts=counts
+        )
         if result.receipts:
             audit_record(
                 kind="retention.purged",
