@@ -17,6 +17,7 @@ from asgiref.sync import async_to_sync
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.test import Client
+from django.utils import timezone
 
 from nanobananas.audit.models import AuditEvent
 from nanobananas.core.exceptions import NotFound
@@ -30,6 +31,7 @@ from nanobananas.privacy.export import (
 )
 from nanobananas.privacy.models import DataExport, DeletionReceipt, PendingBlobDeletion
 from nanobananas.privacy.services import retention_purge
+from nanobananas.privacy.tasks import rescue_stalled_exports
 from nanobananas.studio.models import Asset
 from nanobananas.vault.keyring import data_key_get
 from nanobananas.vault.models import DataKey
@@ -314,6 +316,23 @@ def test_building_twice_changes_nothing(alice: Person) -> None:
     export_build(export_id=export.id)
     again = DataExport.objects.get(id=export.id)
     assert (again.status, again.sha256, again.ready_at) == ("ready", export.sha256, export.ready_at)
+
+
+def test_a_lost_or_crashed_build_is_rescued_after_an_hour(alice: Person) -> None:
+    with time_machine.travel(START, tick=False):
+        lost = export_request(user=alice.user)  # its job never ran
+    with time_machine.travel(START + timedelta(minutes=59), tick=False):
+        assert exports.exports_stalled() == []
+    with time_machine.travel(START + timedelta(hours=1, seconds=1), tick=False):
+        assert exports.exports_stalled() == [lost.id]
+        DataExport.objects.filter(id=lost.id).update(status="running", started_at=timezone.now())
+        export_build(export_id=lost.id)  # another worker holds it: nothing happens
+        assert DataExport.objects.get(id=lost.id).status == "running"
+    with time_machine.travel(START + timedelta(hours=2, seconds=2), tick=False):
+        rescue_stalled_exports()
+        lost.refresh_from_db()
+        assert (lost.status, lost.progress) == ("ready", 100)
+        assert exports.exports_stalled() == []
 
 
 def test_progress_is_recorded_while_the_images_are_copied(alice: Person, monkeypatch: pytest.MonkeyPatch) -> None:

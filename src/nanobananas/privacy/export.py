@@ -44,6 +44,7 @@ __all__ = [
     "export_list",
     "export_request",
     "exports_expire",
+    "exports_stalled",
 ]
 
 logger = logging.getLogger(__name__)
@@ -157,6 +158,16 @@ def _claim(export_id: uuid.UUID, now: datetime) -> bool:
         status=DataExport.Status.RUNNING, started_at=now, progress=0, stage="Starting", error=""
     )
     return claimed == 1
+
+
+def exports_stalled(*, now: datetime | None = None) -> list[uuid.UUID]:
+    """Exports whose job was lost (queued) or whose worker died (running) over an hour ago: to enqueue again."""
+    before = (now or timezone.now()) - STALE_AFTER
+    stalled = DataExport.objects.filter(
+        Q(status=DataExport.Status.QUEUED, requested_at__lt=before)
+        | Q(status=DataExport.Status.RUNNING, started_at__lt=before)
+    )
+    return list(stalled.values_list("id", flat=True))
 
 
 def export_build(*, export_id: uuid.UUID) -> None:

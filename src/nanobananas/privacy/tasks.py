@@ -33,3 +33,10 @@ def run_integrity_check() -> None:
 @db_task()
 def build_export(export_id: str) -> None:
     export.export_build(export_id=uuid.UUID(export_id))
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def rescue_stalled_exports() -> None:
+    """A lost or crashed build is enqueued again; building twice is harmless (the build claims its export)."""
+    for export_id in export.exports_stalled():
+        build_export(str(export_id))
