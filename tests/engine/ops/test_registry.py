@@ -84,3 +84,15 @@ def test_every_op_runs_on_a_small_picture(name: str, mode: str) -> None:
     assert out.height >= 1
     if mode == "RGBA":
         assert out.mode == "RGBA" or name in {"polaroid", "replace_background"}
+
+
+@pytest.mark.parametrize("size", [(1, 1), (3, 400)])
+@pytest.mark.parametrize("name", sorted(all_operations()))
+def test_every_op_survives_degenerate_sizes(name: str, size: tuple[int, int]) -> None:
+    image = Image.new("RGBA", size, (90, 140, 200, 255))
+    try:
+        out = apply(name, image, **REQUIRED.get(name, {}))
+    except OperationError:
+        return  # a clear refusal ("no face was found") is fine; a crash is not
+    assert out.width >= 1
+    assert out.height >= 1
