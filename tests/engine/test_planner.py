@@ -426,3 +426,15 @@ def test_decades(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
 )
 def test_classic_effects(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
     assert _steps(text) == expected
+
+
+def test_cropping_pixels_uses_the_picture_size_from_context() -> None:
+    context = PlannerContext(image_size=(640, 480))
+    outcome = plan_instruction("crop 20 px off each side", context=context)
+    assert isinstance(outcome, Plan)
+    assert outcome.steps == [OpCall(op="crop_box", params={"left": 20, "top": 20, "width": 600, "height": 440})]
+    outcome = plan_instruction("trim 50 pixels from the top", context=context)
+    assert isinstance(outcome, Plan)
+    assert outcome.steps == [OpCall(op="crop_box", params={"left": 0, "top": 50, "width": 640, "height": 430})]
+    assert isinstance(plan_instruction("crop 20 px off each side"), Clarification)
+    assert isinstance(plan_instruction("crop 400 px off each side", context=context), Clarification)

@@ -145,13 +145,14 @@ def _invalid_step(calls: list[OpCall]) -> str | None:
     return None
 
 
-def _match(text: str, normalized: Normalized) -> RuleOutcome | None:
-    return match_clause(Clause(text, normalized.quotes, normalized.links))
+def _match(text: str, normalized: Normalized, size: tuple[int, int] | None = None) -> RuleOutcome | None:
+    return match_clause(Clause(text, normalized.quotes, normalized.links, size))
 
 
 def plan_instruction(text: str, *, context: PlannerContext | None = None) -> PlanOutcome:
     """Plan an English instruction. Unknown words never raise: the result is then a Clarification."""
     normalized = normalize(text)
+    size = context.image_size if context is not None else None
     if not normalized.text.strip(" ,;"):
         return Clarification(question="What would you like me to do with the image?", suggestions=list(EXAMPLES[:6]))
     refusal = generative_refusal(normalized.text)
@@ -175,17 +176,17 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
             steps.append(context.previous_plan.steps[-1].model_copy(deep=True))
             previous, previous_count = clause, 1
             continue
-        outcome = _match(clause, normalized)
+        outcome = _match(clause, normalized, size)
         verb = _leading_verb(previous) if previous is not None else None
         if outcome is None and verb is not None:
             # "increase the brightness and contrast": the second clause borrows the first one's verb.
-            outcome = _match(f"{verb} {clause}", normalized)
+            outcome = _match(f"{verb} {clause}", normalized, size)
         if outcome is None and index < len(parts):
-            outcome = _match(f"{clause} and {parts[index]}", normalized)
+            outcome = _match(f"{clause} and {parts[index]}", normalized, size)
             index += 1 if outcome is not None else 0
         if outcome is None and previous is not None and previous_count:
             # "frame it in black, 15px": a clause that only adds a detail to the one before.
-            merged = _match(f"{previous} {clause}", normalized)
+            merged = _match(f"{previous} {clause}", normalized, size)
             if isinstance(merged, list):
                 del steps[-previous_count:]
                 outcome, clause = merged, f"{previous} {clause}"

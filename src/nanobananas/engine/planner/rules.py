@@ -25,11 +25,13 @@ __all__ = ["Clause", "RuleOutcome", "match_clause"]
 
 @dataclass
 class Clause:
-    """One clause of an instruction with the quoted texts and links of the whole instruction."""
+    """One clause of an instruction with the quoted texts and links of the whole instruction,
+    and the picture's size when the caller knows it."""
 
     text: str
     quotes: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    image_size: tuple[int, int] | None = None
 
     def has(self, pattern: str) -> bool:
         return re.search(pattern, self.text) is not None
@@ -477,6 +479,27 @@ def _preset(clause: Clause) -> RuleOutcome | None:
     return None
 
 
+def _crop_pixels(clause: Clause, amount: int, side: str) -> RuleOutcome:
+    """Cut `amount` pixels off one side or all of them; needs the picture's size."""
+    if clause.image_size is None:
+        return Clarification(
+            question="Cropping by pixels needs the picture's size; a percentage works on any picture.",
+            suggestions=["crop 10% off each side", "crop the left half"],
+        )
+    width, height = clause.image_size
+    every = side in ("side", "sides", "edge", "edges", "border", "borders")
+    left = amount if every or side == "left" else 0
+    right = amount if every or side == "right" else 0
+    top = amount if every or side == "top" else 0
+    bottom = amount if every or side == "bottom" else 0
+    if left + right >= width or top + bottom >= height:
+        return Clarification(
+            question=f"The picture is only {width}x{height} pixels; cutting {amount} px would leave nothing.",
+            suggestions=["crop 10% off each side"],
+        )
+    return _call("crop_box", left=left, top=top, width=width - left - right, height=height - top - bottom)
+
+
 def _crop(clause: Clause) -> RuleOutcome | None:
     text = clause.text
     cropping = re.search(r"\b(?:crop|cropped|cropping|trim|cut)\b", text)
@@ -488,6 +511,13 @@ def _crop(clause: Clause) -> RuleOutcome | None:
     size = re.search(r"\b(\d+)x(\d+)\b", text)
     if cropping and size and (int(size.group(1)) > 32 or int(size.group(2)) > 32):
         return _call("resize", width=int(size.group(1)), height=int(size.group(2)), mode="fill")
+    pixels = re.search(
+        r"\b(\d+)\s*px\s+(?:off|from|of)\s+(?:the\s+|each\s+|every\s+|all\s+)?"
+        r"(top|bottom|left|right|sides?|edges?|borders?)\b",
+        text,
+    )
+    if cropping and pixels:
+        return _crop_pixels(clause, int(pixels.group(1)), pixels.group(2))
     half = re.search(r"\b(left|right|top|bottom|upper|lower)\s+half\b", text)
     if cropping and half:
         side = {"upper": "top", "lower": "bottom"}.get(half.group(1), half.group(1))
