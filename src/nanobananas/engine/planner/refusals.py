@@ -127,8 +127,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _ADD_THINGS = re.compile(
-    r"^(?:add|put|insert|place|draw|paint|include|give|generate|create|show|make\s+there\s+be|there\s+should\s+be)\s+"
-    r"(?:it\s+|him\s+|her\s+|them\s+)?(?:an?\s+|some\s+|the\s+|more\s+|lots\s+of\s+|many\s+|few\s+|\d+\s+)?[a-z]+"
+    r"^(?:(?:add|put|insert|place|draw|paint|include|generate|create|show|make\s+there\s+be|there\s+should\s+be)\s+"
+    r"(?:it\s+|him\s+|her\s+|them\s+)?|give\s+(?:him|her|them|me|us|the\s+\w+)\s+)"
+    r"(?:an?\s+|some\s+|the\s+|more\s+|lots\s+of\s+|many\s+|few\s+|\d+\s+)?[a-z]+"
 )
 
 _PART_EDIT = re.compile(

@@ -29,7 +29,7 @@ KEYWORDS: frozenset[str] = _words(
     noise noisy denoise grain grainy film speckles
     warm warmer warmth cool cooler cold colder temperature tint magenta green yellow orange blue tone toned
     invert inverted inverse negative sepia antique vintage retro moody cinematic cinema faded fade matte
-    dramatic poster posterize posterized levels pixelate pixelated pixelation mosaic pixel blocky vignette
+    dramatic poster posterize posterized levels pixelate pixelated pixelation mosaic pixel pixels blocky vignette
     sketch pencil drawing charcoal cartoon cartoonify comic painting paint painted oil watercolor halftone
     dots stylize style filter effect look
     border frame framed polaroid padding thin thick outline edge edges rounded round corners corner
