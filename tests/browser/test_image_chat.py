@@ -35,6 +35,7 @@ def test_guest_sends_a_prompt_and_sees_the_generated_image(studio_server: Server
     assert p.evaluate("window.__sawProgress") is True  # type: ignore[attr-defined]
     assert p.evaluate("performance.getEntriesByType('navigation').length") == loads_before  # type: ignore[attr-defined]
     assert p.locator(".turn.user .bubble").inner_text() == "a poster for a bakery grand opening"  # type: ignore[attr-defined]
+    p.wait_for_function("document.querySelector('img.result').complete")  # type: ignore[attr-defined]
     assert p.evaluate("document.querySelector('img.result').naturalWidth") > 0  # type: ignore[attr-defined]
     assert "deleted" in p.locator("figcaption").inner_text()  # type: ignore[attr-defined]
 

@@ -58,7 +58,11 @@ def ai_tools(request: HttpRequest) -> HttpResponse:
 def me(request: HttpRequest) -> HttpResponse:
     """The profile center: account data, plan and usage, retention choice, sessions, billing."""
     owner = request_owner(request)
-    context: dict[str, object] = {"section": "me", "quota": quota_status(owner=owner)}
+    context: dict[str, object] = {
+        "section": "me",
+        "quota": quota_status(owner=owner),
+        "stored": owner_retention(owner=owner),
+    }
     if request.user.is_authenticated:
         account = request_account(request)
         user_owner = Owner(user_id=account.pk)

@@ -1,0 +1,52 @@
+"""Me -> API tokens in the browser: create one (shown once), it works with the OpenAI SDK, revoke it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.live_server import Server, server_environment
+
+CREATE_USER = """
+import os, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "nanobananas.config.settings"
+django.setup()
+from django.contrib.auth import get_user_model
+get_user_model().objects.create_user(username="tess", email="tess@example.org", password="tokens are secrets 7")
+"""
+
+
+def test_create_use_and_revoke_a_token_on_the_me_page(studio_server: Server, page: object) -> None:
+    import openai
+
+    subprocess.run([sys.executable, "-c", CREATE_USER], env=server_environment(studio_server.home), check=True)
+    p = page
+    p.goto(f"{studio_server.url}/accounts/login/")  # type: ignore[attr-defined]
+    p.fill("#id_username", "tess")  # type: ignore[attr-defined]
+    p.fill("#id_password", "tokens are secrets 7")  # type: ignore[attr-defined]
+    p.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
+    p.goto(f"{studio_server.url}/me/")  # type: ignore[attr-defined]
+    assert p.locator("[data-testid=stored]").inner_text() == "No images stored right now."  # type: ignore[attr-defined]
+
+    p.fill("#token-name", "my script")  # type: ignore[attr-defined]
+    p.click("#token-form button")  # type: ignore[attr-defined]
+    secret_box = p.locator("#token-secret")  # type: ignore[attr-defined]
+    secret_box.wait_for(state="visible")
+    secret = secret_box.inner_text().rsplit(" ", 1)[-1]
+    assert secret.startswith("nb_")
+    p.locator("#token-list li").first.wait_for()  # type: ignore[attr-defined]
+    assert "my script" in p.locator("#token-list li").first.inner_text()  # type: ignore[attr-defined]
+
+    with openai.OpenAI(base_url=f"{studio_server.url}/v1", api_key=secret, max_retries=0, timeout=120) as client:
+        made = client.images.generate(prompt="a poster for a tea shop", size="256x256")
+        assert made.data[0].b64_json
+        p.click("#token-list li button:has-text('Revoke')")  # type: ignore[attr-defined]
+        p.locator("#token-list li:has-text('revoked')").wait_for()  # type: ignore[attr-defined]
+        try:
+            client.images.generate(prompt="a poster for a tea shop")
+        except openai.AuthenticationError:
+            pass
+        else:
+            raise AssertionError("a revoked token still works")
+    p.reload()  # type: ignore[attr-defined]
+    assert "1 image stored" in p.locator("[data-testid=stored]").inner_text()  # type: ignore[attr-defined]
