@@ -37,10 +37,11 @@ class Server:
         return self.process.wait(timeout=timeout)
 
 
-def start_server(home: Path, *, extra_args: list[str] | None = None, scheme: str = "http") -> Server:
+def start_server(
+    home: Path, *, extra_args: list[str] | None = None, scheme: str = "http", extra_env: dict[str, str] | None = None
+) -> Server:
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NANOBANANAS_") and k != "DJANGO_SETTINGS_MODULE"}
-    env.update({"NANOBANANAS_HOME": str(home), "PYTHONUNBUFFERED": "1"})
+    env = {**server_environment(home), **(extra_env or {})}
     log = home / "serve.log"
     home.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:

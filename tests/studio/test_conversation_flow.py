@@ -447,3 +447,18 @@ def test_the_subject_of_one_photo_goes_on_the_other_as_background(chat: Chat) ->
     r, g, b = result.getpixel((150, 150))
     assert max(abs(r - 150), abs(g - 20), abs(b - 30)) < 12, "the product stayed"
     assert [s["op"] for s in version["steps"]] == ["remove_background", "place_on_background"]
+
+
+def test_a_burst_of_messages_is_rate_limited_per_owner(chat: Chat, monkeypatch: pytest.MonkeyPatch) -> None:
+    from nanobananas.accounts.ratelimits import RATE_LIMITS, RateLimit
+
+    monkeypatch.setitem(RATE_LIMITS, "generate", RateLimit(per_owner=2, per_address=100, seconds=60, what="requests"))
+    chat.send("a poster")
+    chat.send("make it black and white")
+    before = (Message.objects.count(), Job.objects.count())
+    response = chat.client.post(
+        f"/api/v1/conversations/{chat.id}/messages", data={"text": "undo"}, headers=chat.headers
+    )
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "rate_limited"
+    assert (Message.objects.count(), Job.objects.count()) == before

@@ -95,6 +95,10 @@ def request_rate_limit(request: HttpRequest, *, scope: str) -> None:
 
     The address is REMOTE_ADDR: behind a proxy, have the proxy set it (uvicorn --forwarded-allow-ips).
     """
+    from django.conf import settings
+
     from nanobananas.accounts.services import rate_limit_hit
 
+    if not settings.NANOBANANAS["RATE_LIMITS"]:
+        return  # switched off for a trusted single-user install or a benchmark (NANOBANANAS_RATE_LIMITS)
     rate_limit_hit(scope=scope, owner=request_owner(request), address=request.META.get("REMOTE_ADDR"))

@@ -259,6 +259,7 @@ NANOBANANAS: dict[str, Any] = {
     "WORKER_STALE_SECONDS": ENV.worker_stale_seconds,
     "TEXT_RETENTION_DAYS": ENV.text_retention_days,
     "AUDIT_RETENTION_DAYS": ENV.audit_retention_days,
+    "RATE_LIMITS": ENV.rate_limits,
     "SWEEP_MINUTES": ENV.sweep_minutes,
     "PURGE_BATCH": ENV.purge_batch,
     "ORPHAN_GRACE_HOURS": ENV.orphan_grace_hours,

@@ -14,7 +14,7 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from nanobananas.accounts.identity import request_owner, request_owner_for_write
+from nanobananas.accounts.identity import request_owner, request_owner_for_write, request_rate_limit
 from nanobananas.core.exceptions import NotFound
 from nanobananas.core.streaming import aiter_file
 from nanobananas.privacy.selectors import deleted_images_by_message
@@ -198,6 +198,7 @@ def send_message(request: HttpRequest, conversation_id: uuid.UUID) -> Status[Mes
     owner = request_owner(request)
     if owner is None:
         raise NotFound("No conversation with this id.")
+    request_rate_limit(request, scope="generate")
     turn = parse_message_request(request)
     message, job = services.message_send(
         owner=owner, conversation_id=conversation_id, text=turn.text, files=turn.files, base_version=turn.base_version

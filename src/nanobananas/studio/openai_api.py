@@ -25,7 +25,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import ConfigDict, Field
 
-from nanobananas.accounts.identity import Owner
+from nanobananas.accounts.identity import Owner, request_rate_limit
 from nanobananas.core.exceptions import DomainError
 from nanobananas.core.streaming import aiter_file
 from nanobananas.studio import downloads
@@ -187,6 +187,7 @@ async def create_image(request: HttpRequest, payload: GenerationIn) -> ImagesOut
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     _one_image(payload.n)
     size = _size(payload.size)
+    await sync_to_async(request_rate_limit)(request, scope="generate")
     job_id = await sync_to_async(_submit)(Owner(user_id=token.user_id), payload.prompt, size=size)
     job = await _wait(job_id)
     return await sync_to_async(_result_payload)(
@@ -239,6 +240,7 @@ async def edit_image(request: HttpRequest) -> ImagesOut:
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     prompt, images, mask, fields = _read_edit(request)
     _one_image(int(fields["n"]) if fields["n"].isdigit() else 1)
+    await sync_to_async(request_rate_limit)(request, scope="generate")
     response_format = fields["response_format"] or "b64_json"
     output_format = fields["output_format"] or "png"
     if response_format not in {"b64_json", "url"} or output_format not in {"png", "jpeg", "webp"}:
