@@ -438,3 +438,14 @@ def test_cropping_pixels_uses_the_picture_size_from_context() -> None:
     assert outcome.steps == [OpCall(op="crop_box", params={"left": 0, "top": 50, "width": 640, "height": 430})]
     assert isinstance(plan_instruction("crop 20 px off each side"), Clarification)
     assert isinstance(plan_instruction("crop 400 px off each side", context=context), Clarification)
+
+
+def test_after_and_before_set_the_order() -> None:
+    assert _steps("sharpen it after resizing to 800 wide") == [
+        ("resize", {"width": 800}),
+        ("sharpen", {"amount": 1.0}),
+    ]
+    assert _steps("make it brighter before adding a border") == [
+        ("brightness", {"amount": 0.25}),
+        ("border", {"width": 20}),
+    ]

@@ -55,7 +55,7 @@ EXAMPLES: tuple[str, ...] = (
 
 _SEPARATORS = re.compile(
     r"\s*(?:[,;:](?!\d)|\b(?:and\s+then|then|and|also|plus|afterwards|after\s+that|next|finally|lastly|followed\s+by"
-    r"|as\s+well\s+as|firstly|secondly|thirdly|first|after|before\s+saving)\b)\s*"
+    r"|as\s+well\s+as|firstly|secondly|thirdly|first|before)\b)\s*"
 )
 _FILLER = frozenset(
     str.split(
@@ -107,8 +107,18 @@ def _suggestions(clause: str) -> list[str]:
     return picks
 
 
+_AFTER = re.compile(r"^(?P<later>.+?)\s+after\s+(?!that\b|this\b)(?P<earlier>.+)$")
+
+
 def _split(text: str) -> list[str]:
-    return [part.strip() for part in _SEPARATORS.split(text) if part and part.strip()]
+    """Clauses in the order they should run; "sharpen it after resizing" puts the resize first."""
+    clauses: list[str] = []
+    for sentence in re.split(r"\s*;\s*", text):
+        match = _AFTER.match(sentence)
+        ordered = [match.group("earlier"), match.group("later")] if match else [sentence]
+        for piece in ordered:
+            clauses.extend(part.strip() for part in _SEPARATORS.split(piece) if part and part.strip())
+    return clauses
 
 
 def _leading_verb(clause: str) -> str | None:
