@@ -60,7 +60,7 @@ class Chat:
         return self.detail()["messages"][-1]["text"]
 
     def image(self, asset: dict[str, Any], fmt: str = "original") -> Image.Image:
-        response = self.client.get(f"{asset['content_url']}?format={fmt}")
+        response = self.client.get(f"{asset['content_url']}&format={fmt}")
         assert response.status_code == 200
         return Image.open(io.BytesIO(_body(response)))
 
@@ -313,7 +313,7 @@ def test_downloads_convert_and_the_zip_holds_every_version(chat: Chat) -> None:
     assert chat.image(version, "jpeg").format == "JPEG"
     assert chat.image(version, "webp").format == "WEBP"
     assert chat.image(version, "png").format == "PNG"
-    bad = chat.client.get(f"{version['content_url']}?format=bmp")
+    bad = chat.client.get(f"{version['content_url']}&format=bmp")
     assert bad.status_code == 400
 
     response = chat.client.get(f"/api/v1/conversations/{chat.id}/download")
@@ -462,3 +462,29 @@ def test_a_burst_of_messages_is_rate_limited_per_owner(chat: Chat, monkeypatch: 
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "rate_limited"
     assert (Message.objects.count(), Job.objects.count()) == before
+
+
+def test_image_links_are_signed_short_lived_and_bound_to_the_image(chat: Chat) -> None:
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    chat.send("a poster")
+    chat.send("make it black and white")
+    first, second = chat.detail()["versions"]
+    assert "?token=" in first["content_url"]
+    stranger = Client()
+    response = stranger.get(first["content_url"])
+    assert response.status_code == 200, "a signed link works without a session"
+    assert Image.open(io.BytesIO(_body(response))).size == (64, 48)
+    swapped = first["content_url"].replace(first["id"], second["id"])
+    assert stranger.get(swapped).status_code == 404, "a token is bound to one image"
+    assert stranger.get(first["content_url"][:-3] + "xyz").status_code == 404
+    assert stranger.get(f"/api/v1/assets/{first['id']}/content").status_code == 404, "no token, no session: 404"
+    with time_machine.travel(timezone.now() + timedelta(hours=1, seconds=5), tick=False):
+        expired = stranger.get(first["content_url"])
+    assert expired.status_code == 410
+    assert expired.json()["error"]["code"] == "link_expired"
+    assert chat.client.delete(f"/api/v1/assets/{first['id']}", headers=chat.headers).status_code == 204
+    assert stranger.get(first["content_url"]).status_code == 404, "a deleted image's link stops at once"

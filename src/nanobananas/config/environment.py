@@ -35,6 +35,7 @@ class Environment:
     audit_retention_days: int
     s3: dict[str, str] | None
     rate_limits: bool
+    asset_url_seconds: int
     sweep_minutes: int
     purge_batch: int
     orphan_grace_hours: int
@@ -132,6 +133,7 @@ def read_environment() -> Environment:
         audit_retention_days=_int("NANOBANANAS_AUDIT_RETENTION_DAYS", 3 * 365),
         s3=_s3(),
         rate_limits=_flag("NANOBANANAS_RATE_LIMITS", True),
+        asset_url_seconds=_int("NANOBANANAS_ASSET_URL_SECONDS", 3600),
         sweep_minutes=_int("NANOBANANAS_SWEEP_MINUTES", 5),
         purge_batch=_int("NANOBANANAS_PURGE_BATCH", 500),
         orphan_grace_hours=_int("NANOBANANAS_ORPHAN_GRACE_HOURS", 6),

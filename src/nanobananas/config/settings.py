@@ -260,6 +260,7 @@ NANOBANANAS: dict[str, Any] = {
     "TEXT_RETENTION_DAYS": ENV.text_retention_days,
     "AUDIT_RETENTION_DAYS": ENV.audit_retention_days,
     "RATE_LIMITS": ENV.rate_limits,
+    "ASSET_URL_SECONDS": ENV.asset_url_seconds,
     "SWEEP_MINUTES": ENV.sweep_minutes,
     "PURGE_BATCH": ENV.purge_batch,
     "ORPHAN_GRACE_HOURS": ENV.orphan_grace_hours,

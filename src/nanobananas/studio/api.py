@@ -9,13 +9,15 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.core import signing
 from django.db.models import Prefetch
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from nanobananas.accounts.identity import request_owner, request_owner_for_write, request_rate_limit
-from nanobananas.core.exceptions import NotFound
+from nanobananas.core.exceptions import DomainError, NotFound
 from nanobananas.core.streaming import aiter_file
 from nanobananas.privacy.selectors import deleted_images_by_message
 from nanobananas.studio import downloads, selectors, services
@@ -40,6 +42,41 @@ EVENT_KEEPALIVE_SECONDS = 15.0
 EVENT_STREAM_MAX_SECONDS = 600.0
 
 
+ASSET_URL_SALT = "nanobananas.asset-content"
+
+
+def _owner_key(asset: Asset) -> str:
+    return f"u{asset.owner_user_id}" if asset.owner_user_id is not None else f"g{asset.owner_guest_id}"
+
+
+def asset_content_url(asset: Asset) -> str:
+    """A link to the image bytes, signed for this image and its owner, valid for
+    NANOBANANAS_ASSET_URL_SECONDS: it works in an <img> without a session, and stops working when it
+    expires, when the image is deleted or when it changes owner."""
+    token = signing.dumps([str(asset.id), _owner_key(asset)], salt=ASSET_URL_SALT)
+    return f"/api/v1/assets/{asset.id}/content?token={token}"
+
+
+def _asset_from_token(asset_id: uuid.UUID, token: str) -> Asset:
+    try:
+        signed_id, owner_key = signing.loads(
+            token, salt=ASSET_URL_SALT, max_age=settings.NANOBANANAS["ASSET_URL_SECONDS"]
+        )
+    except signing.SignatureExpired:
+        raise LinkExpired("This image link has expired; reload the page for a fresh one.") from None
+    except (signing.BadSignature, ValueError):
+        raise NotFound("No image with this id.") from None
+    asset = Asset.objects.filter(id=asset_id, state=Lifecycle.ACTIVE, conversation__state=Lifecycle.ACTIVE).first()
+    if asset is None or signed_id != str(asset_id) or _owner_key(asset) != owner_key:
+        raise NotFound("No image with this id.")
+    return asset
+
+
+class LinkExpired(DomainError):
+    status_code = 410
+    code = "link_expired"
+
+
 def asset_out(asset: Asset) -> AssetOut:
     return AssetOut(
         id=asset.id,
@@ -62,7 +99,7 @@ def asset_out(asset: Asset) -> AssetOut:
         model=asset.model,
         created_at=asset.created_at,
         expires_at=asset.expires_at,
-        content_url=f"/api/v1/assets/{asset.id}/content",
+        content_url=asset_content_url(asset),
     )
 
 
@@ -307,10 +344,16 @@ def delete_asset(request: HttpRequest, asset_id: uuid.UUID) -> Status[None]:
     },
 )
 async def get_asset_content(
-    request: HttpRequest, asset_id: uuid.UUID, format: downloads.DownloadFormat = "original"
+    request: HttpRequest,
+    asset_id: uuid.UUID,
+    format: downloads.DownloadFormat = "original",
+    token: str | None = None,
 ) -> StreamingHttpResponse:
-    owner = await sync_to_async(request_owner)(request)
-    asset = await sync_to_async(selectors.asset_get)(owner=owner, asset_id=asset_id)
+    if token:
+        asset = await sync_to_async(_asset_from_token)(asset_id, token)
+    else:
+        owner = await sync_to_async(request_owner)(request)
+        asset = await sync_to_async(selectors.asset_get)(owner=owner, asset_id=asset_id)
     handle, content_type, extension = await sync_to_async(downloads.asset_content)(asset=asset, format=format)
     response = StreamingHttpResponse(aiter_file(handle), content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"

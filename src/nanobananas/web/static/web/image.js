@@ -62,7 +62,9 @@
 
   function downloadLink(asset, format, label) {
     const link = element("a", "", label);
-    link.href = `${asset.content_url}?format=${format}`;
+    const url = new URL(asset.content_url, window.location.origin);
+    url.searchParams.set("format", format);
+    link.href = url.pathname + url.search;
     link.download = "";
     return link;
   }
