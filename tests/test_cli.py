@@ -89,3 +89,36 @@ def test_keys_rotate_with_a_key_file_keeps_every_blob_readable(tmp_path: object)
     assert oct((home / "master.key").stat().st_mode & 0o777) == "0o600"
     read = subprocess.run([sys.executable, "-c", script, "r"], env=env, check=True, capture_output=True, text=True)
     assert read.stdout.strip() == "PIXELS"
+
+
+def test_export_cli_writes_the_users_archive_and_refuses_unknown_emails(tmp_path: object) -> None:
+    import os
+    import zipfile
+    from pathlib import Path
+
+    home = Path(str(tmp_path)) / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NANOBANANAS_") and k != "DJANGO_SETTINGS_MODULE"}
+    env["NANOBANANAS_HOME"] = str(home)
+    script = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='nanobananas.config.settings'; django.setup();"
+        "from django.core.management import call_command; call_command('migrate', verbosity=0);"
+        "from django.contrib.auth import get_user_model;"
+        "get_user_model().objects.create_user(username='ola', email='ola@example.org', password='x'*14)"
+    )
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True)
+    out = Path(str(tmp_path)) / "ola.zip"
+    done = subprocess.run(
+        [sys.executable, "-m", "nanobananas.cli", "export", "--user", "OLA@example.org", "-o", str(out)],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    names = zipfile.ZipFile(out).namelist()
+    assert {"README.txt", "manifest.json", "account.json"} <= set(names)
+    missing = Path(str(tmp_path)) / "nobody.zip"
+    refused = subprocess.run(
+        [sys.executable, "-m", "nanobananas.cli", "export", "--user", "nobody@example.org", "-o", str(missing)],
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2
+    assert "no account with the email 'nobody@example.org'" in refused.stderr
+    assert not missing.exists()

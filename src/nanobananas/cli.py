@@ -60,6 +60,10 @@ def _build_parser() -> argparse.ArgumentParser:
     search.add_argument("--kind", help="event kind or prefix, e.g. generation or hold.placed")
     search.add_argument("--limit", type=int, default=100)
 
+    export = sub.add_parser("export", help="write one user's data archive (what 'Export my data' gives them)")
+    export.add_argument("--user", required=True, metavar="EMAIL", help="the account's email address")
+    export.add_argument("-o", "--output", required=True, metavar="FILE.zip")
+
     sub.add_parser("migrate", help="create or update the database tables")
     sub.add_parser("createsuperuser", help="create a staff account for the admin")
 
@@ -202,6 +206,25 @@ def _keys_rotate(*, new_key_stdin: bool) -> int:
     return 0
 
 
+def _export(*, email: str, output: str) -> int:
+    _setup_django()
+    from pathlib import Path
+
+    from nanobananas.core.exceptions import NotFound
+    from nanobananas.privacy.export import export_for_operator
+
+    try:
+        written = export_for_operator(email=email, output=Path(output))
+    except NotFound:
+        print(f"error: no account with the email {email!r}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {written} ({written.stat().st_size} bytes)")
+    return 0
+
+
 def _audit(args: argparse.Namespace) -> int:
     _setup_django()
     import json
@@ -292,6 +315,8 @@ def _run(args: argparse.Namespace) -> int:
         return _cleanup(dry_run=args.dry_run)
     if args.command == "retention":
         return _retention_report(as_json=args.json)
+    if args.command == "export":
+        return _export(email=args.user, output=args.output)
     if args.command == "audit":
         return _audit(args)
     if args.command == "keys":

@@ -50,3 +50,33 @@ def test_create_use_and_revoke_a_token_on_the_me_page(studio_server: Server, pag
             raise AssertionError("a revoked token still works")
     p.reload()  # type: ignore[attr-defined]
     assert "1 image stored" in p.locator("[data-testid=stored]").inner_text()  # type: ignore[attr-defined]
+
+
+def test_export_my_data_from_the_me_page(studio_server: Server, page: object) -> None:
+    import json
+    import zipfile
+
+    script = CREATE_USER.replace('"tess"', '"uma"').replace("tess@example.org", "uma@example.org")
+    subprocess.run([sys.executable, "-c", script], env=server_environment(studio_server.home), check=True)
+    p = page
+    p.goto(f"{studio_server.url}/accounts/login/")  # type: ignore[attr-defined]
+    p.fill("#id_username", "uma")  # type: ignore[attr-defined]
+    p.fill("#id_password", "tokens are secrets 7")  # type: ignore[attr-defined]
+    p.click("button:has-text('Sign in')")  # type: ignore[attr-defined]
+    p.goto(f"{studio_server.url}/image/")  # type: ignore[attr-defined]
+    p.fill("#prompt", "a poster for a book club")  # type: ignore[attr-defined]
+    p.click("#send")  # type: ignore[attr-defined]
+    p.locator("img.result").wait_for(state="visible", timeout=60_000)  # type: ignore[attr-defined]
+
+    p.goto(f"{studio_server.url}/me/")  # type: ignore[attr-defined]
+    p.click("#export-start")  # type: ignore[attr-defined]
+    link = p.locator("#export-download")  # type: ignore[attr-defined]
+    link.wait_for(state="visible", timeout=60_000)
+    with p.expect_download() as download_info:  # type: ignore[attr-defined]
+        link.click()
+    bundle = zipfile.ZipFile(download_info.value.path())
+    manifest = json.loads(bundle.read("manifest.json"))
+    files = {entry["path"] for entry in manifest["files"]}
+    assert any(name.startswith("images/") and name.endswith(".png") for name in files), files
+    assert any(name.startswith("conversations/") for name in files), files
+    assert "book club" in "".join(bundle.read(n).decode() for n in files if n.startswith("conversations/"))

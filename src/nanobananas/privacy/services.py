@@ -45,7 +45,7 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-BLOB_FOLDERS = ("assets", "uploads")
+BLOB_FOLDERS = ("assets", "uploads", "exports")
 
 
 @dataclass
@@ -400,7 +400,10 @@ def integrity_check(*, repair: bool = True) -> IntegrityResult:
     started = timezone.now()
     result = IntegrityResult()
     grace = timedelta(hours=settings.NANOBANANAS["ORPHAN_GRACE_HOURS"])
+    from nanobananas.privacy.models import DataExport
+
     known = set(Asset.objects.values_list("blob_name", flat=True))
+    known |= set(DataExport.objects.exclude(blob_name="").values_list("blob_name", flat=True))
     pending = set(PendingBlobDeletion.objects.values_list("blob_name", flat=True))
     for name in _stored_blob_names():
         if name in known:
