@@ -449,3 +449,15 @@ def test_after_and_before_set_the_order() -> None:
         ("brightness", {"amount": 0.25}),
         ("border", {"width": 20}),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("make it a little smaller", [("resize", {"factor": 0.75})]),
+        ("make it much smaller", [("resize", {"factor": 0.25})]),
+        ("make it a bit bigger", [("upscale", {"factor": 1.5})]),
+    ],
+)
+def test_size_amount_words(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
+    assert _steps(text) == expected

@@ -650,9 +650,9 @@ def _resize(clause: Clause) -> RuleOutcome | None:
     down = re.search(_SCALE_DOWN, text)
     if factor is None:
         if up and not re.search(r"\btext\b", text):
-            factor = 2.0
+            factor = {0.5: 1.5, 1.0: 2.0, 2.0: 4.0}[intensity(text)]
         elif down and not re.search(r"\b(?:text|file)\b", text):
-            factor = 0.5
+            factor = {0.5: 0.75, 1.0: 0.5, 2.0: 0.25}[intensity(text)]
     if factor is not None and (sized or up or down):
         if not 0 < factor <= 8:
             return None
