@@ -178,3 +178,25 @@ def test_create_of_something_only_a_generative_model_can_draw_exits_3_and_writes
     err = capsys.readouterr().err
     assert "NANOBANANAS_IMAGE_PROVIDER" in err
     assert not out.exists()
+
+
+def test_big_pictures_take_the_libvips_path_with_the_same_result(tmp_path: Path) -> None:
+    width, height = 4000, 2100  # 8.4 MP, above the fast-path threshold
+    ramp = np.linspace(0, 255, width, dtype=np.float32)[None, :, None] * np.ones((height, 1, 3), np.float32)
+    ramp[..., 1] = 90
+    ramp[:100, :100] = (250, 10, 10)
+    source = tmp_path / "big.jpg"
+    Image.fromarray(ramp.astype(np.uint8)).save(source, quality=95)
+    out = tmp_path / "big-out.jpg"
+    code = edit_command(
+        input_path=str(source), instruction="rotate 90 degrees clockwise and make it black and white",
+        output=str(out), show_plan=False,
+    )  # fmt: skip
+    assert code == 0
+    with Image.open(out) as result:
+        assert result.size == (height, width)
+        pixels = np.asarray(result.convert("RGB")).astype(int)
+    with Image.open(source) as original:
+        expected = np.asarray(original.transpose(Image.Transpose.ROTATE_270).convert("L")).astype(int)
+    assert np.abs(pixels - pixels.mean(axis=2, keepdims=True)).max() <= 4
+    assert np.abs(pixels[..., 0] - expected).mean() < 3
