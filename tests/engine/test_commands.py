@@ -180,7 +180,13 @@ def test_create_of_something_only_a_generative_model_can_draw_exits_3_and_writes
     assert not out.exists()
 
 
-def test_big_pictures_take_the_libvips_path_with_the_same_result(tmp_path: Path) -> None:
+def test_big_pictures_take_the_libvips_path_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def pillow_pipeline_not_expected(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an 8 MP rotate + grey should not reach the Pillow pipeline")
+
+    monkeypatch.setattr("nanobananas.engine.commands.run_plan", pillow_pipeline_not_expected)
     width, height = 4000, 2100  # 8.4 MP, above the fast-path threshold
     ramp = np.linspace(0, 255, width, dtype=np.float32)[None, :, None] * np.ones((height, 1, 3), np.float32)
     ramp[..., 1] = 90
