@@ -461,3 +461,16 @@ def test_after_and_before_set_the_order() -> None:
 )
 def test_size_amount_words(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
     assert _steps(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("make it 20% sharper", [("sharpen", {"amount": 1.0})]),
+        ("make it 30% blurrier", [("blur", {"radius": 4.0})]),
+        ("blur radius 6", [("blur", {"radius": 6.0})]),
+        ("make it smaller and smoother", [("resize", {"factor": 0.5}), ("blur", {"radius": 4.0})]),
+    ],
+)
+def test_detail_words_win_over_size_words(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
+    assert _steps(text) == expected

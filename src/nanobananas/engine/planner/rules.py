@@ -846,7 +846,10 @@ def _blur(clause: Clause) -> RuleOutcome | None:
         return None
     if is_decrease(text) and re.search(r"\b(?:remove|less|reduce|no)\b.*\bblur", text):
         return _call("sharpen", amount=round(min(5.0, 1.0 * intensity(text)), 2))
-    radius = px_in(text) or first_number(text)
+    given = re.search(
+        r"\bradius\s+(?:of\s+)?(\d+(?:\.\d+)?)|\bblur\w*\s+(?:of\s+|by\s+)?(\d+(?:\.\d+)?)\b(?!\s*percent)", text
+    )
+    radius = px_in(text) or (float(given.group(1) or given.group(2)) if given else None)
     if radius is None or not 0 < radius <= 200:
         radius = 4 * intensity(text)
     return _call("blur", radius=round(radius, 2))
@@ -894,9 +897,9 @@ _RULES: tuple[Rule, ...] = (
     _saturation,
     _contrast,
     _brightness,
-    _resize,
     _sharpness,
     _blur,
+    _resize,
     _hdr,
     _enhance,
 )
