@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image
+from PIL import Image, ImageChops
 
 from nanobananas.engine.ops._pixels import FloatArray, U8Array
 
@@ -192,4 +192,19 @@ def subject_mask(image: Image.Image) -> Image.Image:
         keep = 1 + np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= 0.02 * stats[1:, cv2.CC_STAT_AREA].max())
         mask = np.where(np.isin(labels, keep), 255, 0).astype(np.uint8)
     large = Image.fromarray(mask).resize(image.size, Image.Resampling.BILINEAR)
+    if plain:
+        large = ImageChops.lighter(large, _distinct_from_backdrop(image, color))
     return large
+
+
+def _distinct_from_backdrop(image: Image.Image, color: NDArray[np.float32]) -> Image.Image:
+    """Pixels clearly unlike a plain backdrop, found at up to 2048 px: thin, high-contrast details
+    (letters, rules, outlines) vanish at GrabCut's small working size and must still count as subject."""
+    work = image.convert("RGB")
+    if max(work.size) > 2048:
+        work = work.copy()
+        work.thumbnail((2048, 2048))
+    pixels = np.asarray(work, dtype=np.int16)
+    distance = np.abs(pixels - color.astype(np.int16)).sum(axis=2)
+    distinct = np.where(distance > 150, 255, 0).astype(np.uint8)
+    return Image.fromarray(distinct).resize(image.size, Image.Resampling.BILINEAR)
