@@ -315,7 +315,7 @@ def test_plans_serialize_and_validate_back() -> None:
         ("make it glow", [("glow", {"amount": 0.5})]),
         ("emboss it", [("emboss", {})]),
         ("HDR effect", [("auto_enhance", {"strength": 2.0})]),
-        ('sign it "Anna"', [("add_text", {"text": "Anna", "position": "bottom-right"})]),
+        ('sign it "Studio North"', [("add_text", {"text": "Studio North", "position": "bottom-right"})]),
         ("frame it in black, 15px", [("border", {"width": 15, "color": "black"})]),
         ("rotate it by 1/4 turn", [("rotate", {"degrees": 90})]),
         ("make it one and a half times bigger", [("upscale", {"factor": 1.5})]),
