@@ -474,3 +474,16 @@ def test_size_amount_words(text: str, expected: list[tuple[str, dict[str, Any]]]
 )
 def test_detail_words_win_over_size_words(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
     assert _steps(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("make the background black and white", [("replace_background", {"mode": "grayscale"})]),
+        ("make the background grey", [("replace_background", {"mode": "color", "color": "gray"})]),
+    ],
+)
+def test_grey_background_versus_black_and_white_background(
+    text: str, expected: list[tuple[str, dict[str, Any]]]
+) -> None:
+    assert _steps(text) == expected

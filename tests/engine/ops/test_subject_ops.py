@@ -113,3 +113,12 @@ def test_remove_background_behind_a_person() -> None:
     assert alpha[:40, -40:].max() == 0
     assert alpha[260, 240] == 255  # the face
     assert alpha[620, 240] == 255  # the shoulders
+
+
+def test_replace_background_with_its_own_grey(product: Image.Image) -> None:
+    tinted = product.copy()
+    tinted.paste((236, 200, 160), (0, 0, 300, 40))
+    out = apply("replace_background", tinted, mode="grayscale")
+    corner = out.getpixel((5, 5))
+    assert corner[0] == corner[1] == corner[2]
+    assert out.getpixel((150, 150)) == (150, 20, 30)

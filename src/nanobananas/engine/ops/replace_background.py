@@ -1,4 +1,4 @@
-"""replace_background: put the subject on a solid colour, a vertical gradient or a blur of itself."""
+"""replace_background: put the subject on a solid colour, a gradient, a blur or a grey copy of itself."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ __all__ = ["ReplaceBackgroundParams", "replace_background"]
 
 
 class ReplaceBackgroundParams(OpParams):
-    mode: Literal["color", "gradient", "blur"] = "color"
+    mode: Literal["color", "gradient", "blur", "grayscale"] = "color"
     color: Color = "#ffffff"
     color2: Color | None = None
     radius: float = Field(default=12.0, gt=0, le=200)
@@ -40,6 +40,8 @@ def replace_background(image: Image.Image, params: ReplaceBackgroundParams) -> I
     mask = subject_mask(image).filter(ImageFilter.GaussianBlur(1))
     if params.mode == "blur":
         backdrop = rgb.filter(ImageFilter.GaussianBlur(params.radius))
+    elif params.mode == "grayscale":
+        backdrop = rgb.convert("L").convert("RGB")
     elif params.mode == "gradient":
         second = params.color2 if params.color2 is not None else "#ffffff"
         backdrop = _gradient(image.size, rgb_of(params.color), rgb_of(second))

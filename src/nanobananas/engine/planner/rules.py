@@ -81,6 +81,8 @@ def _background(clause: Clause) -> RuleOutcome | None:
         r"|\btransparent\b|\bno\s+background\b|\bwithout\s+(?:a\s+|the\s+|any\s+)?background\b|\bisolate\b"
     ):
         return _call("remove_background")
+    if clause.has(r"\b(?:bw|grayscale|monochrome|colorless|desaturate\w*)\b"):
+        return _call("replace_background", mode="grayscale")
     colors = colors_in(clause.text)
     if clause.has(r"\bgradient\b"):
         first = colors[0] if colors else "skyblue"
