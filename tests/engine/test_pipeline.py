@@ -55,3 +55,17 @@ def test_empty_plan_returns_the_image() -> None:
     result = run_plan(image, _plan())
     assert result.image is image
     assert result.steps == []
+
+
+def test_a_library_failure_becomes_an_operation_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from nanobananas.engine.errors import OperationError
+    from nanobananas.engine.ops import registry
+
+    def broken(image: Image.Image, params: object) -> Image.Image:
+        raise ValueError("bad tile")
+
+    monkeypatch.setitem(registry._REGISTRY, "invert", replace(registry._REGISTRY["invert"], function=broken))
+    with pytest.raises(OperationError, match=r"invert could not process this image \(bad tile\)"):
+        run_plan(Image.new("RGB", (4, 4)), _plan(OpCall(op="invert")))

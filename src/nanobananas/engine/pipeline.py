@@ -8,7 +8,7 @@ from typing import Any
 
 from PIL import Image
 
-from nanobananas.engine.errors import OperationError, PlanError
+from nanobananas.engine.errors import EngineError, OperationError, PlanError
 from nanobananas.engine.ops import Operation, OpParams, get_operation, validate_params
 from nanobananas.engine.plan import Plan
 
@@ -52,8 +52,13 @@ def run_plan(image: Image.Image, plan: Plan) -> PipelineResult:
         started = time.perf_counter()
         try:
             output = operation.apply(result.image, params)
+        except EngineError:
+            raise
         except MemoryError:
             raise OperationError(f"{operation.name} ran out of memory on this image") from None
+        except Exception as error:
+            # A library failing on an unusual picture must reach the person as a message, not a traceback.
+            raise OperationError(f"{operation.name} could not process this image ({error})") from error
         result.image = output
         result.steps.append(
             StepRecord(
