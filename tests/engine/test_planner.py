@@ -487,3 +487,15 @@ def test_grey_background_versus_black_and_white_background(
     text: str, expected: list[tuple[str, dict[str, Any]]]
 ) -> None:
     assert _steps(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i want a unicorn in the background", "make it look like a photo of Paris", "move the ball to the left"],
+)
+def test_scenes_and_moving_things_are_refused(text: str) -> None:
+    assert isinstance(plan_instruction(text), Refusal)
+
+
+def test_a_photo_from_a_decade_is_a_look_not_a_scene() -> None:
+    assert _steps("make it look like a photo from the 70s") == [("curves", {"preset": "vintage"})]

@@ -105,6 +105,9 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             r"\b(?:taken|shot)\s+(?:at|in|during)\s+(?:the\s+)?(?:night|day|winter|summer|snow|rain|sunset|dawn|dusk)\b"
+            r"|\blook\s+like\s+(?:a\s+|an\s+)?(?:photo|picture|shot|scene|postcard)\s+(?:of|in|taken"
+            r"|from\s+(?!the\s+(?:\d|old|past|sixties|seventies|eighties|nineties)))\b"
+            r"|\blook\s+like\s+it\s+(?:was|is)\s+(?:taken|shot)\s+(?:in|at|on)\b"
             r"|\b(?:at\s+night|night\s*time|night\s+scene|daytime|day\s+time)\b",
             "changing the scene, weather or time of day creates new content",
         ),
@@ -132,6 +135,13 @@ _ADD_THINGS = re.compile(
     r"(?:an?\s+|some\s+|the\s+|more\s+|lots\s+of\s+|many\s+|few\s+|\d+\s+)?[a-z]+"
 )
 
+_MOVE_THINGS = re.compile(
+    rf"^(?:move|shift|drag|reposition|relocate|slide)\s+(?:the|his|her|their|my|that|this)\s+{_NOT_WHOLE}[a-z]+"
+)
+_BARE_THING = re.compile(
+    r"^(?:an?|some|more|two|three|four|five|\d+)\s+[a-z]+(?:\s+[a-z]+)?\s+"
+    r"(?:in|on|at|next\s+to|behind|beside|over|under|near|above|below|into|flying|sitting|standing)\b"
+)
 _PART_EDIT = re.compile(
     rf"^(?:make|turn|change|get|let|have)\s+(?:(?:the|his|her|their|my|this|that)\s+{_NOT_WHOLE}[a-z]+"
     r"|him|her|them|me|us|he|she)\b"
@@ -163,6 +173,10 @@ def needs_details(clause: str) -> str | None:
 
 def refusal_for_unmatched(clause: str) -> Refusal | None:
     """A clause no rule understood that asks to add, create or erase things is generative, not unclear."""
+    if _MOVE_THINGS.search(clause):
+        return Refusal(reason="moving an object means painting what was behind it, which creates new content")
+    if _BARE_THING.search(clause):
+        return Refusal(reason="adding objects creates new content")
     if _PART_EDIT.search(clause):
         return Refusal(reason="changing one part of the picture or a person needs a generative model")
     if _ADD_THINGS.search(clause):
