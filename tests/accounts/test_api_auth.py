@@ -42,7 +42,7 @@ def test_signup_through_the_api_signs_in_and_carries_the_guests_work(on_commit: 
     body = response.json()
     assert (body["kind"], body["user"]["username"], body["plan"]["code"]) == ("user", "gil", "free")
     user = User.objects.get(username="gil")
-    assert list(Conversation.objects.filter(owner_user=user).values_list("title", flat=True)) == ["Flyer"]
+    assert [c.title for c in Conversation.objects.filter(owner_user=user)] == ["Flyer"]
     [message] = mail.outbox
     assert message.to == ["gil@example.org"]
 

@@ -58,7 +58,7 @@ def test_a_guests_conversations_and_images_move_to_the_new_account_with_48_hour_
     _signup(client)
 
     user = User.objects.get(username="dee")
-    assert sorted(Conversation.objects.filter(owner_user=user).values_list("title", flat=True)) == ["", "Bakery poster"]
+    assert sorted(c.title for c in Conversation.objects.filter(owner_user=user)) == ["", "Bakery poster"]
     assert not Conversation.objects.filter(owner_guest_id=guest.guest_id).exists()
     asset.refresh_from_db()
     assert (asset.owner_user_id, asset.owner_guest_id) == (user.pk, None)

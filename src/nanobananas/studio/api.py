@@ -156,6 +156,7 @@ def get_conversation(request: HttpRequest, conversation_id: uuid.UUID) -> Conver
     conversation = selectors.conversation_get(owner=request_owner(request), conversation_id=conversation_id)
     messages = (
         Message.objects.filter(conversation=conversation, state=Lifecycle.ACTIVE)
+        .select_related("conversation")
         .prefetch_related(live_assets())
         .order_by("created_at")
     )
@@ -240,7 +241,7 @@ def send_message(request: HttpRequest, conversation_id: uuid.UUID) -> Status[Mes
     message, job = services.message_send(
         owner=owner, conversation_id=conversation_id, text=turn.text, files=turn.files, base_version=turn.base_version
     )
-    message = Message.objects.prefetch_related(live_assets()).get(id=message.id)
+    message = Message.objects.select_related("conversation").prefetch_related(live_assets()).get(id=message.id)
     return Status(202, MessageSentOut(message=message_out(message), job=job_out(job) if job else None))
 
 
@@ -284,7 +285,7 @@ def _sse(event: str, data: dict[str, Any]) -> str:
 
 
 def _reply_payload(message_id: uuid.UUID) -> dict[str, Any]:
-    message = Message.objects.prefetch_related(live_assets()).get(id=message_id)
+    message = Message.objects.select_related("conversation").prefetch_related(live_assets()).get(id=message_id)
     return message_out(message).model_dump(mode="json")
 
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from nanobananas.studio.sealing import seal, unseal
+
 
 class Owned(models.Model):
     """Rows that belong to exactly one owner: a signed-in user or a guest."""
@@ -49,11 +51,19 @@ class Expiring(models.Model):
         abstract = True
 
 
+def _owner_key(row: Owned) -> str:
+    return f"u{row.owner_user_id}" if row.owner_user_id is not None else f"g{row.owner_guest_id}"
+
+
 class Conversation(Owned, Expiring):
-    """Its `expires_at` follows its text: the last message's time plus the owner's text retention."""
+    """Its `expires_at` follows its text: the last message's time plus the owner's text retention.
+
+    The title (often the first prompt) is stored sealed with the owner's data key; `title` reads and
+    writes the plain text.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    title = models.CharField(max_length=200, blank=True)
+    sealed_title = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -65,7 +75,21 @@ class Conversation(Owned, Expiring):
         ]
 
     def __str__(self) -> str:
-        return self.title or str(self.id)
+        return str(self.id)
+
+    @property
+    def title(self) -> str:
+        # Opened once per stored value: a refresh that brings a new sealed title opens it again.
+        cached = getattr(self, "_title", None)
+        if cached is None or cached[0] != self.sealed_title:
+            plain = unseal(self.sealed_title, owner_key=_owner_key(self), context=f"conversation:{self.id}")
+            cached = self._title = (self.sealed_title, plain)
+        return cached[1]
+
+    @title.setter
+    def title(self, value: str) -> None:
+        self.sealed_title = seal(value, owner_key=_owner_key(self), context=f"conversation:{self.id}")
+        self._title = (self.sealed_title, value)
 
 
 class Message(Expiring):
@@ -76,7 +100,8 @@ class Message(Expiring):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     role = models.CharField(max_length=16, choices=Role.choices)
-    text = models.TextField()
+    # Sealed with the conversation owner's data key; `text` reads and writes the plain text.
+    sealed_text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -88,6 +113,19 @@ class Message(Expiring):
 
     def __str__(self) -> str:
         return f"{self.role} message {self.id}"
+
+    @property
+    def text(self) -> str:
+        cached = getattr(self, "_text", None)
+        if cached is None or cached[0] != self.sealed_text:
+            plain = unseal(self.sealed_text, owner_key=_owner_key(self.conversation), context=f"message:{self.id}")
+            cached = self._text = (self.sealed_text, plain)
+        return cached[1]
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.sealed_text = seal(value, owner_key=_owner_key(self.conversation), context=f"message:{self.id}")
+        self._text = (self.sealed_text, value)
 
 
 class Job(models.Model):

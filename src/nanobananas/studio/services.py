@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +31,7 @@ from nanobananas.providers.base import ClarificationNeeded, ImageProvider, Provi
 from nanobananas.providers.handler import image_provider
 from nanobananas.studio.intent import ConversationState, ImageRef, Intent, resolve_intent
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
+from nanobananas.studio.sealing import seal
 from nanobananas.studio.selectors import asset_get, conversation_get, job_get
 
 __all__ = [
@@ -124,13 +125,23 @@ def _write_blob(name: str, data: bytes) -> str:
     return default_storage.save(name, ContentFile(data))
 
 
+def _message_create(conversation: Conversation, role: str, text: str, *, expires_at: datetime) -> Message:
+    message = Message(conversation=conversation, role=role, expires_at=expires_at)
+    message.text = text  # sealed with the conversation owner's key
+    message.save(force_insert=True)
+    return message
+
+
 def conversation_create(*, owner: Owner, title: str = "") -> Conversation:
     title = title.strip()
     if len(title) > 200:
         raise InvalidInput("A title can be at most 200 characters.", code="title_too_long")
-    return Conversation.objects.create(
-        title=title, expires_at=text_deadline(owner=owner, created_at=timezone.now()), **_owner_fields(owner)
+    conversation = Conversation(
+        expires_at=text_deadline(owner=owner, created_at=timezone.now()), **_owner_fields(owner)
     )
+    conversation.title = title  # sealed for the owner
+    conversation.save(force_insert=True)
+    return conversation
 
 
 def _queue(queryset: Any, *, reason: str) -> int:
@@ -179,13 +190,19 @@ def conversations_transfer_owner(*, source: Owner, target: Owner) -> int:
                     expires_at=retention_deadline(owner=target, created_at=asset.created_at),
                     **_owner_fields(target),
                 )
-            for message in Message.objects.filter(conversation_id__in=conversation_ids).only("id", "created_at"):
+            # Text is sealed for its owner: open it with the guest's key, seal it again with the account's.
+            for message in Message.objects.filter(conversation_id__in=conversation_ids).select_related("conversation"):
                 Message.objects.filter(id=message.id).update(
-                    expires_at=text_deadline(owner=target, created_at=message.created_at)
+                    expires_at=text_deadline(owner=target, created_at=message.created_at),
+                    sealed_text=seal(message.text, owner_key=target.key, context=f"message:{message.id}"),
                 )
-            for conversation in Conversation.objects.filter(id__in=conversation_ids).only("id", "updated_at"):
+            for conversation in Conversation.objects.filter(id__in=conversation_ids):
                 Conversation.objects.filter(id=conversation.id).update(
-                    expires_at=text_deadline(owner=target, created_at=conversation.updated_at), **_owner_fields(target)
+                    expires_at=text_deadline(owner=target, created_at=conversation.updated_at),
+                    sealed_title=seal(
+                        conversation.title, owner_key=target.key, context=f"conversation:{conversation.id}"
+                    ),
+                    **_owner_fields(target),
                 )
             audit_record(
                 kind="owner.transferred", actor=_actor(target), owner_key=target.key,
@@ -281,9 +298,7 @@ def message_send(
         with transaction.atomic():
             conversation = Conversation.objects.select_for_update().get(id=conversation_id)
             text_expiry = text_deadline(owner=owner, created_at=now)
-            message = Message.objects.create(
-                conversation=conversation, role=Message.Role.USER, text=text, expires_at=text_expiry
-            )
+            message = _message_create(conversation, Message.Role.USER, text, expires_at=text_expiry)
             first_upload = _next_number(conversation, Asset.Kind.UPLOAD)
             upload_ids: list[uuid.UUID] = []
             for offset, upload in enumerate(prepared):
@@ -340,15 +355,12 @@ def message_send(
             else:
                 numbers = ", ".join(str(first_upload + i) for i in range(len(prepared)))
                 label = "picture" if len(prepared) == 1 else "pictures"
-                Message.objects.create(
-                    conversation=conversation,
-                    role=Message.Role.ASSISTANT,
-                    text=f"Got your {label} ({label} {numbers}). What would you like me to do?",
-                    expires_at=text_expiry,
-                )
+                reply = f"Got your {label} ({label} {numbers}). What would you like me to do?"
+                _message_create(conversation, Message.Role.ASSISTANT, reply, expires_at=text_expiry)
             update: dict[str, object] = {"updated_at": now, "expires_at": text_expiry}
-            if not conversation.title:
-                update["title"] = (text or prepared[0].original_name or "Pictures")[:TITLE_CHARS]
+            if not conversation.sealed_title:
+                title = (text or prepared[0].original_name or "Pictures")[:TITLE_CHARS]
+                update["sealed_title"] = seal(title, owner_key=owner.key, context=f"conversation:{conversation.id}")
             Conversation.objects.filter(id=conversation.id).update(**update)
     except BaseException:
         for blob in written:
@@ -708,11 +720,8 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
         reply_text = outcome.reply
         if outcome.image is not None:
             reply_text = f"{outcome.reply} (version {number})"
-        reply = Message.objects.create(
-            conversation=conversation,
-            role=Message.Role.ASSISTANT,
-            text=reply_text,
-            expires_at=text_deadline(owner=owner, created_at=now),
+        reply = _message_create(
+            conversation, Message.Role.ASSISTANT, reply_text, expires_at=text_deadline(owner=owner, created_at=now)
         )
         if outcome.image is not None:
             Asset.objects.create(
