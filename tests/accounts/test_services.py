@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from typing import Any
 
@@ -135,7 +134,7 @@ def test_pro_chooses_seven_days_and_existing_images_follow_then_a_downgrade_rese
 
 
 def test_under_13_deletes_the_account_its_data_and_audits_without_content(
-    caplog: pytest.LogCaptureFixture, django_capture_on_commit_callbacks: Any
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     staff = User.objects.create_user(username="staffer", password="x" * 12, is_staff=True)
     child = signup(username="kiddo", email="kiddo@example.org", display_name="Kiddo Secret")
@@ -145,7 +144,7 @@ def test_under_13_deletes_the_account_its_data_and_audits_without_content(
     assert default_storage.exists(blob)
     quota_consume(owner=owner)
     other = signup(username="bystander", email="by@example.org", display_name="By")
-    with caplog.at_level(logging.INFO, logger="nanobananas.audit"), django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         account_delete_under_13(user_id=child.pk, staff_user_id=staff.pk)
     assert not User.objects.filter(pk=child.pk).exists()
     assert not Profile.objects.filter(user_id=child.pk).exists()
@@ -154,9 +153,15 @@ def test_under_13_deletes_the_account_its_data_and_audits_without_content(
     assert not UserSession.objects.filter(user_id=child.pk).exists()
     assert not default_storage.exists(blob)
     assert User.objects.filter(pk=other.pk).exists()
-    [record] = [r for r in caplog.records if r.name == "nanobananas.audit"]
-    line = record.getMessage()
-    assert line == f"account.hard_deleted reason=under_13 user_id={child.pk} staff_user_id={staff.pk} blobs=1"
+    from nanobananas.audit.models import AuditEvent
+
+    record = AuditEvent.objects.get(kind="account.hard_deleted")
+    assert (record.actor, record.target_id, record.details) == (
+        f"staff:{staff.pk}",
+        str(child.pk),
+        {"cause": "under_13", "blobs": 1},
+    )
+    line = str(AuditEvent.objects.values().get(id=record.id))
     for content in ("kiddo", "Kiddo", "example.org"):
         assert content not in line
 

@@ -28,6 +28,7 @@ from nanobananas.accounts.plans import QUOTA_KINDS
 from nanobananas.accounts.ratelimits import RATE_LIMITS
 from nanobananas.accounts.selectors import plan_for, plan_get, quota_windows
 from nanobananas.accounts.tokens import email_verification_token
+from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
 
 __all__ = [
@@ -49,7 +50,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-audit_logger = logging.getLogger("nanobananas.audit")
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
 DISPLAY_NAME_MAX = 80
@@ -416,11 +416,11 @@ def account_delete_under_13(*, user_id: int, staff_user_id: int) -> None:
             ) from None
         owner_keys_shred(owner_key=owner.key)
         transaction.on_commit(lambda: _blobs_delete(blobs))
-        transaction.on_commit(
-            lambda: audit_logger.info(
-                "account.hard_deleted reason=under_13 user_id=%s staff_user_id=%s blobs=%d",
-                user_id,
-                staff_user_id,
-                len(blobs),
-            )
+        audit_record(
+            kind="account.hard_deleted",
+            actor=f"staff:{staff_user_id}",
+            owner_key=owner.key,
+            target_type="user",
+            target_id=str(user_id),
+            details={"cause": "under_13", "blobs": len(blobs)},
         )
