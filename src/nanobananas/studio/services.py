@@ -26,6 +26,7 @@ from nanobananas.accounts.selectors import plan_for
 from nanobananas.accounts.services import quota_consume
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput
+from nanobananas.core.text import clean_text
 from nanobananas.privacy.retention import retention_deadline, text_deadline
 from nanobananas.providers.base import ClarificationNeeded, ImageProvider, ProviderError, ProviderRefused
 from nanobananas.providers.handler import image_provider
@@ -133,7 +134,7 @@ def _message_create(conversation: Conversation, role: str, text: str, *, expires
 
 
 def conversation_create(*, owner: Owner, title: str = "") -> Conversation:
-    title = title.strip()
+    title = clean_text(title)
     if len(title) > 200:
         raise InvalidInput("A title can be at most 200 characters.", code="title_too_long")
     conversation = Conversation(
@@ -271,7 +272,7 @@ def message_send(
     Every file is checked before anything is written, so a bad file changes nothing. The job is
     enqueued once the rows are committed. A turn with pictures and no text gets a reply at once.
     """
-    text = text.strip()
+    text = clean_text(text)
     if not text and not files:
         raise InvalidInput("Type what you would like to make.", code="empty_message")
     limit = settings.NANOBANANAS["MAX_PROMPT_CHARS"]

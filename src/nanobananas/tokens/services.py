@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nanobananas.core.exceptions import InvalidInput, NotFound
+from nanobananas.core.text import clean_text
 from nanobananas.tokens.models import ApiToken
 
 __all__ = ["TOKEN_PREFIX", "token_authenticate", "token_create", "token_revoke"]
@@ -26,7 +27,7 @@ def _digest(raw: str) -> str:
 
 def token_create(*, user_id: int, name: str, scopes: list[str]) -> tuple[ApiToken, str]:
     """Make a token; returns it and the full secret, which is never stored and cannot be shown again."""
-    name = name.strip()
+    name = clean_text(name)
     if not name or len(name) > 100:
         raise InvalidInput("Give the token a name of 1 to 100 characters.", code="bad_token_name")
     known = set(ApiToken.Scope.values)
