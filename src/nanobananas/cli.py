@@ -1,4 +1,4 @@
-"""The `nanobananas` command: serve, worker, migrate, createsuperuser, create, edit."""
+"""The `nanobananas` command: serving, workers, data lifecycle, keys, audit, export, and offline create/edit."""
 
 from __future__ import annotations
 
