@@ -184,7 +184,7 @@ def test_the_archive_holds_nothing_of_anyone_else_no_secrets_and_no_deleted_item
         alice.session_key.encode(),
         alice.token_digest.encode(),
         alice.raw_token.encode(),
-        alice.raw_token.rsplit("_", 1)[-1].encode(),
+        alice.raw_token.split("_", 2)[2].encode(),  # the secret part (it may itself contain "_")
         data_key.key,
         wrapped,
         alice.gone_marker.encode(),
