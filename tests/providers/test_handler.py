@@ -33,7 +33,7 @@ def test_unknown_alias_names_it_and_the_known_ones() -> None:
     ("backend", "message"),
     [
         ("nanobananas.providers.nope.Missing", "has an unusable BACKEND"),
-        ("collections.OrderedDict", "is not an ImageProvider"),
+        ("collections.OrderedDict", "is not of type ImageProvider"),
     ],
 )
 def test_bad_backends_are_reported(backend: str, message: str) -> None:
