@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Literal
 
+from nanobananas.engine.numbers import NUMBER_WORDS
+
 __all__ = ["ConversationState", "ImageRef", "Intent", "resolve_intent"]
 
 IntentKind = Literal["generate", "edit", "revert", "repeat", "combine", "overlay", "background", "clarify"]
@@ -55,11 +57,7 @@ _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5,
 }  # fmt: skip
-_CARDINALS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10,
-}  # fmt: skip
-_NUMBER = r"(\d+|" + "|".join(_CARDINALS) + r")"
+_NUMBER = r"(\d+|" + "|".join(NUMBER_WORDS) + r")"
 _ORDINAL = "(" + "|".join(_ORDINALS) + ")"
 _LEAD = r"(?:(?:please|ok(?:ay)?|now|then|and|so|hmm+|actually|no,?)\s+)*"
 _GO_BACK = (
@@ -163,7 +161,7 @@ def _is_new_creation(text: str) -> bool:
 
 def _number(word: str) -> int:
     lowered = word.lower()
-    return int(lowered) if lowered.isdigit() else _CARDINALS.get(lowered, _ORDINALS.get(lowered, 0))
+    return int(lowered) if lowered.isdigit() else NUMBER_WORDS.get(lowered, _ORDINALS.get(lowered, 0))
 
 
 def _find(refs: list[ImageRef], number: int) -> ImageRef | None:

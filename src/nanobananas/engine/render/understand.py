@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from nanobananas.engine.errors import EngineError, NeedsProviderError
+from nanobananas.engine.numbers import NUMBER_WORDS
 from nanobananas.engine.render.palettes import COLOUR_WORDS, MOOD_WORDS
 
 __all__ = [
@@ -314,36 +315,6 @@ _SMALL_WORDS = {
     "with",
     "from",
     "vs",
-}
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
 }
 _RELATIVES = {
     "mom": "Mom",
@@ -706,14 +677,14 @@ def _take_size(reader: _Reader) -> tuple[int, int] | None:
 
 
 def _take_age(reader: _Reader) -> str:
-    numbers = r"\d{1,3}|" + "|".join(_NUMBER_WORDS)
+    numbers = r"\d{1,3}|" + "|".join(NUMBER_WORDS)
     for m in reader.take(
         rf"\b(?:who\s+is\s+|is\s+)?(?:turning|turns|turned)\s+({numbers})\b|\b({numbers})(?:st|nd|rd|th)?\s+birthday\b"
         rf"|\b({numbers})\s+years?\s+old\b|\bage\s+({numbers})\b"
     ):
         value = next(g for g in m.groups() if g)
         # the match may have taken "birthday" itself, which the title still needs
-        return str(_NUMBER_WORDS.get(value.lower(), value))
+        return str(NUMBER_WORDS.get(value.lower(), value))
     return ""
 
 
