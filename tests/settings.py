@@ -12,7 +12,7 @@ os.environ.pop("NANOBANANAS_REDIS_URL", None)
 os.environ.pop("NANOBANANAS_S3_BUCKET", None)
 
 from nanobananas.config.settings import *  # noqa: F403
-from nanobananas.config.settings import HUEY, IMAGE_PROVIDERS, NANOBANANAS
+from nanobananas.config.settings import HUEY, AI_PROVIDERS, NANOBANANAS
 
 TEST_DATABASE = os.environ.get("NANOBANANAS_TEST_DATABASE", "sqlite")
 POSTGRES_URL = os.environ.get("NANOBANANAS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/nanobananas")
@@ -25,5 +25,5 @@ if TEST_DATABASE == "postgresql":
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY["immediate"] = True
-IMAGE_PROVIDERS["fake"] = {"BACKEND": "nanobananas.providers.fake.FakeProvider", "OPTIONS": {}}
+AI_PROVIDERS["fake"] = {"BACKEND": "nanobananas.providers.fake.FakeProvider", "OPTIONS": {}}
 NANOBANANAS["IMAGE_PROVIDER"] = "fake"

@@ -18,7 +18,7 @@ def test_default_alias_comes_from_settings() -> None:
 
 def test_options_reach_the_backend() -> None:
     providers = {"fake": {"BACKEND": "nanobananas.providers.fake.FakeProvider", "OPTIONS": {"size": (8, 9)}}}
-    with override_settings(IMAGE_PROVIDERS=providers):
+    with override_settings(AI_PROVIDERS=providers):
         assert image_provider("fake").size == (8, 9)  # type: ignore[attr-defined]
 
 
@@ -38,7 +38,7 @@ def test_unknown_alias_names_it_and_the_known_ones() -> None:
 )
 def test_bad_backends_are_reported(backend: str, message: str) -> None:
     with (
-        override_settings(IMAGE_PROVIDERS={"x": {"BACKEND": backend}}),
+        override_settings(AI_PROVIDERS={"x": {"BACKEND": backend}}),
         pytest.raises(ImproperlyConfigured, match=message),
     ):
         image_provider("x")

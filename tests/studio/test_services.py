@@ -86,7 +86,7 @@ def test_job_is_enqueued_only_after_commit(
     assert Asset.objects.count() == 0
 
 
-@override_settings(IMAGE_PROVIDERS=FAKE_PROVIDERS)
+@override_settings(AI_PROVIDERS=FAKE_PROVIDERS)
 def test_a_job_stores_exactly_one_image_with_its_facts(
     conversation: Conversation, guest_owner: Owner, django_capture_on_commit_callbacks: object
 ) -> None:
@@ -112,7 +112,7 @@ def test_a_job_stores_exactly_one_image_with_its_facts(
     assert image.getpixel((0, 0)) == (255, 255, 255)
 
 
-@override_settings(IMAGE_PROVIDERS=FAKE_PROVIDERS)
+@override_settings(AI_PROVIDERS=FAKE_PROVIDERS)
 def test_signed_in_users_keep_images_48_hours(user_owner: Owner, django_capture_on_commit_callbacks: object) -> None:
     conversation = conversation_create(owner=user_owner)
     with django_capture_on_commit_callbacks(execute=False):  # type: ignore[operator]
@@ -123,7 +123,7 @@ def test_signed_in_users_keep_images_48_hours(user_owner: Owner, django_capture_
     assert asset.expires_at - asset.created_at == timedelta(hours=48)
 
 
-@override_settings(IMAGE_PROVIDERS=FAKE_PROVIDERS)
+@override_settings(AI_PROVIDERS=FAKE_PROVIDERS)
 def test_running_a_job_twice_makes_one_result(
     conversation: Conversation, guest_owner: Owner, django_capture_on_commit_callbacks: object
 ) -> None:
@@ -137,7 +137,7 @@ def test_running_a_job_twice_makes_one_result(
     assert Message.objects.filter(conversation=conversation, role="assistant").count() == 1
 
 
-@override_settings(IMAGE_PROVIDERS=FAKE_PROVIDERS)
+@override_settings(AI_PROVIDERS=FAKE_PROVIDERS)
 @pytest.mark.parametrize(
     ("text", "status", "code"),
     [("something forbidden", "refused", "refused"), ("explode please", "failed", "provider_error")],
@@ -183,7 +183,7 @@ def test_an_unexpected_crash_fails_the_job_with_a_plain_message(
     assert job.error_message == "Something went wrong while making the image. Please try again."
 
 
-@override_settings(IMAGE_PROVIDERS=FAKE_PROVIDERS)
+@override_settings(AI_PROVIDERS=FAKE_PROVIDERS)
 def test_a_guest_signing_up_keeps_their_work_under_the_new_owner(
     conversation: Conversation, guest_owner: Owner, user_owner: Owner, django_capture_on_commit_callbacks: object
 ) -> None:

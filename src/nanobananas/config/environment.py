@@ -29,6 +29,20 @@ class Environment:
     proxy_ssl_header: str | None
     csrf_trusted_origins: list[str]
     image_provider: str
+    planner: str
+    gemini_api_key: str | None
+    gemini_base_url: str | None
+    gemini_image_model: str
+    gemini_video_model: str
+    gemini_text_model: str
+    openai_api_key: str | None
+    openai_base_url: str | None
+    openai_image_model: str
+    planner_model: str | None
+    planner_base_url: str | None
+    planner_api_key: str | None
+    provider_timeout_seconds: int
+    provider_retries: int
     master_key: str | None
     max_upload_bytes: int
     text_retention_days: int
@@ -126,7 +140,22 @@ def read_environment() -> Environment:
         csrf_trusted_origins=[
             o.strip() for o in os.environ.get("NANOBANANAS_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
         ],
-        image_provider=os.environ.get("NANOBANANAS_IMAGE_PROVIDER") or "builtin",
+        image_provider=os.environ.get("NANOBANANAS_IMAGE_PROVIDER")
+        or ("gemini" if os.environ.get("NANOBANANAS_GEMINI_API_KEY") else "builtin"),
+        planner=os.environ.get("NANOBANANAS_PLANNER") or "builtin",
+        gemini_api_key=os.environ.get("NANOBANANAS_GEMINI_API_KEY") or None,
+        gemini_base_url=os.environ.get("NANOBANANAS_GEMINI_BASE_URL") or None,
+        gemini_image_model=os.environ.get("NANOBANANAS_GEMINI_IMAGE_MODEL") or "gemini-2.5-flash-image",
+        gemini_video_model=os.environ.get("NANOBANANAS_GEMINI_VIDEO_MODEL") or "veo-3.0-fast-generate-001",
+        gemini_text_model=os.environ.get("NANOBANANAS_GEMINI_TEXT_MODEL") or "gemini-2.5-flash",
+        openai_api_key=os.environ.get("NANOBANANAS_OPENAI_API_KEY") or None,
+        openai_base_url=os.environ.get("NANOBANANAS_OPENAI_BASE_URL") or None,
+        openai_image_model=os.environ.get("NANOBANANAS_OPENAI_IMAGE_MODEL") or "gpt-image-1",
+        planner_model=os.environ.get("NANOBANANAS_PLANNER_MODEL") or None,
+        planner_base_url=os.environ.get("NANOBANANAS_PLANNER_BASE_URL") or None,
+        planner_api_key=os.environ.get("NANOBANANAS_PLANNER_API_KEY") or None,
+        provider_timeout_seconds=_int("NANOBANANAS_PROVIDER_TIMEOUT_SECONDS", 120),
+        provider_retries=_int("NANOBANANAS_PROVIDER_RETRIES", 3),
         master_key=os.environ.get("NANOBANANAS_MASTER_KEY") or None,
         max_upload_bytes=_int("NANOBANANAS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
         text_retention_days=_int("NANOBANANAS_TEXT_RETENTION_DAYS", 365),

@@ -282,10 +282,61 @@ if ENV.stripe_secret_key:
     }
 NANOBANANAS["PAYMENT_PROVIDER"] = ENV.billing_provider
 
-IMAGE_PROVIDERS: dict[str, dict[str, Any]] = {
+# AI providers: the built-in engine always; Gemini and OpenAI when their keys are set. The image provider
+# defaults to Gemini when its key is set (NANOBANANAS_IMAGE_PROVIDER says otherwise).
+_PROVIDER_LIMITS = {"timeout": ENV.provider_timeout_seconds, "retries": ENV.provider_retries}
+AI_PROVIDERS: dict[str, dict[str, Any]] = {
     "builtin": {"BACKEND": "nanobananas.providers.builtin.BuiltinProvider", "OPTIONS": {}},
 }
+if ENV.gemini_api_key:
+    AI_PROVIDERS["gemini"] = {
+        "BACKEND": "nanobananas.providers.gemini.GeminiProvider",
+        "OPTIONS": {
+            "api_key": ENV.gemini_api_key,
+            "base_url": ENV.gemini_base_url,
+            "model": ENV.gemini_image_model,
+            "video_model": ENV.gemini_video_model,
+            **_PROVIDER_LIMITS,
+        },
+    }
+if ENV.openai_api_key:
+    AI_PROVIDERS["openai"] = {
+        "BACKEND": "nanobananas.providers.openai_images.OpenAIImageProvider",
+        "OPTIONS": {
+            "api_key": ENV.openai_api_key,
+            "base_url": ENV.openai_base_url,
+            "model": ENV.openai_image_model,
+            **_PROVIDER_LIMITS,
+        },
+    }
 NANOBANANAS["IMAGE_PROVIDER"] = ENV.image_provider
+
+# Planners: the built-in English planner, or an LLM through tool calling (falls back to built-in).
+# "openai" is any OpenAI-compatible chat endpoint (OpenAI, llama.cpp, vLLM, Ollama).
+PLANNERS: dict[str, dict[str, Any]] = {
+    "builtin": {"BACKEND": "nanobananas.providers.planning.BuiltinPlanner", "OPTIONS": {}},
+}
+if ENV.planner_api_key or ENV.planner_base_url or ENV.openai_api_key:
+    PLANNERS["openai"] = {
+        "BACKEND": "nanobananas.providers.llm_planner.OpenAIChatPlanner",
+        "OPTIONS": {
+            "api_key": ENV.planner_api_key or ENV.openai_api_key or "not-needed",
+            "base_url": ENV.planner_base_url or ENV.openai_base_url,
+            "model": ENV.planner_model or "gpt-4.1-mini",
+            **_PROVIDER_LIMITS,
+        },
+    }
+if ENV.gemini_api_key:
+    PLANNERS["gemini"] = {
+        "BACKEND": "nanobananas.providers.llm_planner.GeminiPlanner",
+        "OPTIONS": {
+            "api_key": ENV.gemini_api_key,
+            "base_url": ENV.gemini_base_url,
+            "model": ENV.planner_model or ENV.gemini_text_model,
+            **_PROVIDER_LIMITS,
+        },
+    }
+NANOBANANAS["PLANNER"] = ENV.planner
 
 # The vault's master key (key-encryption key): base64 of 32 bytes from NANOBANANAS_MASTER_KEY, else a
 # key file generated in the data dir with mode 0600 (back it up separately from the data).

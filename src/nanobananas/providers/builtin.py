@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PIL import Image
@@ -13,6 +14,7 @@ from nanobananas.providers.base import (
     ProgressCallback,
     ProviderError,
     ProviderRefused,
+    Turn,
 )
 
 __all__ = ["NEEDS_GENERATIVE_PROVIDER", "BuiltinProvider"]
@@ -25,11 +27,21 @@ NEEDS_GENERATIVE_PROVIDER = (
 
 class BuiltinProvider(ImageProvider):
     name = "builtin"
+    label = "this server"
     can_generate = True
     can_edit = True
 
+    @property
+    def model(self) -> str:
+        return "nanobananas-engine"
+
     def generate(
-        self, *, prompt: str, progress: ProgressCallback, size: tuple[int, int] | None = None
+        self,
+        *,
+        prompt: str,
+        progress: ProgressCallback,
+        size: tuple[int, int] | None = None,
+        aspect_ratio: str | None = None,
     ) -> GeneratedImage:
         from nanobananas.engine.render import render_design
 
@@ -50,6 +62,9 @@ class BuiltinProvider(ImageProvider):
         instruction: str,
         progress: ProgressCallback,
         plan: dict[str, Any] | None = None,
+        images: Sequence[Image.Image] = (),
+        mask: Image.Image | None = None,
+        history: Sequence[Turn] = (),
     ) -> GeneratedImage:
         from nanobananas.engine.errors import EngineError
         from nanobananas.engine.pipeline import run_plan

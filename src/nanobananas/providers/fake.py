@@ -6,11 +6,12 @@ Edits are the built-in engine's (offline and fast), so tests check real pixels.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from PIL import Image, ImageDraw
 
-from nanobananas.providers.base import GeneratedImage, ProgressCallback, ProviderError, ProviderRefused
+from nanobananas.providers.base import GeneratedImage, ProgressCallback, ProviderError, ProviderRefused, Turn
 from nanobananas.providers.builtin import BuiltinProvider
 
 __all__ = ["FakeProvider"]
@@ -36,7 +37,12 @@ class FakeProvider(BuiltinProvider):
             raise ProviderError("the fake provider failed", retryable=True)
 
     def generate(
-        self, *, prompt: str, progress: ProgressCallback, size: tuple[int, int] | None = None
+        self,
+        *,
+        prompt: str,
+        progress: ProgressCallback,
+        size: tuple[int, int] | None = None,
+        aspect_ratio: str | None = None,
     ) -> GeneratedImage:
         self._check(prompt)
         progress(50, "Painting")
@@ -53,6 +59,9 @@ class FakeProvider(BuiltinProvider):
         instruction: str,
         progress: ProgressCallback,
         plan: dict[str, Any] | None = None,
+        images: Sequence[Image.Image] = (),
+        mask: Image.Image | None = None,
+        history: Sequence[Turn] = (),
     ) -> GeneratedImage:
         self._check(instruction)
         return super().edit(image=image, instruction=instruction, progress=progress, plan=plan)

@@ -1,4 +1,4 @@
-"""Image provider aliases: settings.IMAGE_PROVIDERS = {alias: {BACKEND, OPTIONS}}."""
+"""Image provider aliases: settings.AI_PROVIDERS = {alias: {BACKEND, OPTIONS}}."""
 
 from __future__ import annotations
 
@@ -8,5 +8,5 @@ from nanobananas.providers.base import ImageProvider
 __all__ = ["image_provider"]
 
 image_provider: BackendHandler[ImageProvider] = BackendHandler(
-    setting="IMAGE_PROVIDERS", kind="image provider", base=ImageProvider, default_key="IMAGE_PROVIDER"
+    setting="AI_PROVIDERS", kind="image provider", base=ImageProvider, default_key="IMAGE_PROVIDER"
 )
