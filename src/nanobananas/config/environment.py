@@ -47,6 +47,7 @@ class Environment:
     max_upload_bytes: int
     text_retention_days: int
     audit_retention_days: int
+    closed_account_retention_days: int
     s3: dict[str, str] | None
     rate_limits: bool
     asset_url_seconds: int
@@ -161,6 +162,7 @@ def read_environment() -> Environment:
         text_retention_days=_int("NANOBANANAS_TEXT_RETENTION_DAYS", 365),
         audit_retention_days=_int("NANOBANANAS_AUDIT_RETENTION_DAYS", 3 * 365),
         s3=_s3(),
+        closed_account_retention_days=_int("NANOBANANAS_CLOSED_ACCOUNT_RETENTION_DAYS", 3 * 365),
         rate_limits=_flag("NANOBANANAS_RATE_LIMITS", True),
         asset_url_seconds=_int("NANOBANANAS_ASSET_URL_SECONDS", 3600),
         sweep_minutes=_int("NANOBANANAS_SWEEP_MINUTES", 5),

@@ -266,6 +266,7 @@ NANOBANANAS: dict[str, Any] = {
     "PURGE_BATCH": ENV.purge_batch,
     "ORPHAN_GRACE_HOURS": ENV.orphan_grace_hours,
 }
+    "CLOSED_ACCOUNT_RETENTION_DAYS": ENV.closed_account_retention_days,
 
 # Payments: the offline test-mode provider unless Stripe is configured (or NANOBANANAS_BILLING_PROVIDER says).
 PAYMENT_PROVIDERS: dict[str, dict[str, Any]] = {
