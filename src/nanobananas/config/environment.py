@@ -60,6 +60,7 @@ class Environment:
     stripe_secret_key: str | None
     stripe_webhook_secret: str | None
     stripe_price_pro: str | None
+    admin_otp: bool
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -175,4 +176,5 @@ def read_environment() -> Environment:
         stripe_secret_key=os.environ.get("NANOBANANAS_STRIPE_SECRET_KEY") or None,
         stripe_webhook_secret=os.environ.get("NANOBANANAS_STRIPE_WEBHOOK_SECRET") or None,
         stripe_price_pro=os.environ.get("NANOBANANAS_STRIPE_PRICE_PRO") or None,
+        admin_otp=_flag("NANOBANANAS_ADMIN_OTP", False),
     )

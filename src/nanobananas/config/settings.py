@@ -21,7 +21,8 @@ DEBUG = ENV.debug
 ALLOWED_HOSTS = ENV.allowed_hosts
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site with staff checks (optional TOTP, audited views of user content).
+    "nanobananas.core.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -31,6 +32,8 @@ INSTALLED_APPS = [
     "csp",
     "ninja",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "nanobananas.core",
     "nanobananas.accounts",
     "nanobananas.studio",
@@ -51,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: marks a user verified by a one-time password (NANOBANANAS_ADMIN_OTP).
+    "django_otp.middleware.OTPMiddleware",
     "nanobananas.studio.sealing.TextKeyMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -265,6 +270,7 @@ NANOBANANAS: dict[str, Any] = {
     "SWEEP_MINUTES": ENV.sweep_minutes,
     "PURGE_BATCH": ENV.purge_batch,
     "ORPHAN_GRACE_HOURS": ENV.orphan_grace_hours,
+    "ADMIN_OTP": ENV.admin_otp,
 }
     "CLOSED_ACCOUNT_RETENTION_DAYS": ENV.closed_account_retention_days,
 
