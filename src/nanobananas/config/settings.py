@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "nanobananas.privacy",
     "nanobananas.tokens",
     "nanobananas.audit",
+    "nanobananas.policies",
     "nanobananas.web",
 ]
 
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "nanobananas.studio.sealing.TextKeyMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication: the new-policy banner, and continued use recorded as acceptance.
+    "nanobananas.policies.banner.PolicyNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -1,0 +1,1 @@
+"""Versioned privacy policy and terms: published versions, notices to users, recorded acceptances."""
