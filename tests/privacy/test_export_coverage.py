@@ -15,6 +15,7 @@ IN_ARCHIVE = {
     "billing.PaymentCustomer": "billing.json: payment_customers",
     "billing.Invoice": "billing.json: invoices",
     "tokens.ApiToken": "account.json: api_tokens (never the digest)",
+    "policies.PolicyAcceptance": "account.json: policy_acceptances (kind, version, time, how)",
 }
 LEFT_OUT = {
     "auth.User_groups": "staff permission groups: how the service is run, not the person's data",
@@ -22,6 +23,8 @@ LEFT_OUT = {
     "admin.LogEntry": "what a staff member did in the admin: the operator's own records",
     "privacy.LegalHold": "evidence holds: restricted access by the policy, and placed by staff",
     "privacy.DataExport": "the archive itself",
+    "policies.PolicyDocument": "created_by: the staff member who drafted a policy version, not that person's data",
+    "policies.PolicyNotice": "when a service email went out; what the user did about it is in policy_acceptances",
 }
 
 

@@ -564,8 +564,17 @@ def _account(user: User) -> dict[str, Any]:
             for t in ApiToken.objects.filter(user_id=user.pk).order_by("created_at")
         ],
         "consents": [],
-        "policy_acceptances": [],
+        "policy_acceptances": _policy_acceptances(user),
     }
+
+
+def _policy_acceptances(user: User) -> list[dict[str, Any]]:
+    from nanobananas.policies.selectors import acceptance_list
+
+    return [
+        {"kind": a.document.kind, "version": a.document.version, "at": a.at, "how": a.how}
+        for a in acceptance_list(user_id=user.pk)
+    ]
 
 
 def _billing(user: User) -> dict[str, list[dict[str, Any]]]:
