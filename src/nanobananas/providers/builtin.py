@@ -45,8 +45,15 @@ class BuiltinProvider(ImageProvider):
     ) -> GeneratedImage:
         from nanobananas.engine.render import render_design
 
+        from nanobananas.engine.errors import EngineError, NeedsProviderError
+
         progress(20, "Reading your request")
-        design = render_design(prompt, size=size)
+        try:
+            design = render_design(prompt, size=size)
+        except NeedsProviderError as exc:
+            raise ProviderRefused(str(exc), code="needs_provider") from exc
+        except EngineError as exc:
+            raise ProviderRefused(str(exc), code="bad_request") from exc
         progress(80, "Drawing the design")
         return GeneratedImage(
             image=design.image,
@@ -74,7 +81,7 @@ class BuiltinProvider(ImageProvider):
         progress(15, "Understanding your request")
         outcome = Plan.model_validate(plan) if plan is not None else plan_instruction(instruction)
         if isinstance(outcome, Refusal):
-            raise ProviderRefused(f"{outcome.reason} {NEEDS_GENERATIVE_PROVIDER}")
+            raise ProviderRefused(f"{outcome.reason} {NEEDS_GENERATIVE_PROVIDER}", code="needs_provider")
         if isinstance(outcome, Clarification):
             raise ClarificationNeeded(outcome.question, outcome.suggestions)
         progress(35, "Editing the image")

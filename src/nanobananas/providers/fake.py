@@ -9,12 +9,20 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
-from nanobananas.providers.base import GeneratedImage, ProgressCallback, ProviderError, ProviderRefused, Turn
+from nanobananas.providers.base import (
+    GeneratedImage,
+    ImageProvider,
+    ProgressCallback,
+    ProviderAnsweredText,
+    ProviderError,
+    ProviderRefused,
+    Turn,
+)
 from nanobananas.providers.builtin import BuiltinProvider
 
-__all__ = ["FakeProvider"]
+__all__ = ["FakeCloudProvider", "FakeProvider"]
 
 
 class FakeProvider(BuiltinProvider):
@@ -65,3 +73,98 @@ class FakeProvider(BuiltinProvider):
     ) -> GeneratedImage:
         self._check(instruction)
         return super().edit(image=image, instruction=instruction, progress=progress, plan=plan)
+
+
+class FakeCloudProvider(ImageProvider):
+    """Stands in for a third-party generative service in studio tests, offline and instant.
+
+    It records every call with exactly what it was given (`calls`), so tests can check what would
+    have left the server. OPTIONS: model, refuse_words (-> ProviderRefused with `refuse_code`),
+    text_words (-> a text-only answer), fail_words (-> a retryable ProviderError).
+    """
+
+    name = "fakecloud"
+    label = "Fake Cloud Image"
+    third_party = True
+    can_generate = True
+    can_edit = True
+    can_edit_many = True
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.calls: list[dict[str, Any]] = []
+
+    @property
+    def model(self) -> str:
+        return str(self.options.get("model", "fake-cloud-1"))
+
+    def _check(self, text: str) -> None:
+        lowered = text.lower()
+        if any(word in lowered for word in self.options.get("refuse_words", [])):
+            raise ProviderRefused(
+                "The image service declined this request.",
+                code=str(self.options.get("refuse_code", "image_safety")),
+                category=str(self.options.get("refuse_category", "")),
+            )
+        if any(word in lowered for word in self.options.get("text_words", [])):
+            raise ProviderAnsweredText(
+                "I can describe it, but I did not make a picture.", provider=self.name, model=self.model
+            )
+        if any(word in lowered for word in self.options.get("fail_words", [])):
+            raise ProviderError("the image service is busy", retryable=True)
+
+    def _sent(self, prompt: str, inputs: int, history: int = 0) -> dict[str, Any]:
+        return {
+            "prompt_sha256": hashlib.sha256(prompt.encode()).hexdigest(),
+            "input_images": inputs,
+            "history_turns": history,
+            "model": self.model,
+        }
+
+    def generate(
+        self,
+        *,
+        prompt: str,
+        progress: ProgressCallback,
+        size: tuple[int, int] | None = None,
+        aspect_ratio: str | None = None,
+    ) -> GeneratedImage:
+        self.calls.append({"kind": "generate", "prompt": prompt, "size": size, "aspect_ratio": aspect_ratio})
+        self._check(prompt)
+        width, height = size or (96, 64)
+        digest = hashlib.sha256(prompt.encode()).digest()
+        image = Image.new("RGB", (width, height), (digest[0], digest[1], digest[2]))
+        return GeneratedImage(
+            image=image, provider=self.name, model=self.model, details={"sent": self._sent(prompt, 0)}
+        )
+
+    def edit(
+        self,
+        *,
+        image: Image.Image,
+        instruction: str,
+        progress: ProgressCallback,
+        plan: dict[str, Any] | None = None,
+        images: Sequence[Image.Image] = (),
+        mask: Image.Image | None = None,
+        history: Sequence[Turn] = (),
+    ) -> GeneratedImage:
+        self.calls.append(
+            {
+                "kind": "edit",
+                "instruction": instruction,
+                "image": image.copy(),
+                "images": [extra.copy() for extra in images],
+                "mask": mask is not None,
+                "history": [(turn.role, turn.text, len(turn.images)) for turn in history],
+            }
+        )
+        self._check(instruction)
+        # A visible, checkable change: the colours inverted.
+        edited = ImageOps.invert(image.convert("RGB"))
+        return GeneratedImage(
+            image=edited,
+            provider=self.name,
+            model=self.model,
+            details={"sent": self._sent(instruction, 1 + len(images), len(history))},
+        )

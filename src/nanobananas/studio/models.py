@@ -215,6 +215,10 @@ class Asset(Owned, Expiring):
     sha256 = models.CharField(max_length=64)
     provider = models.CharField(max_length=64, blank=True)
     model = models.CharField(max_length=100, blank=True)
+    # What left this server to make it, when a third-party provider made it: the provider and model,
+    # the ids of the input images and of the message whose text was the prompt, the prompt's SHA-256
+    # and the number of earlier turns sent as context. Ids and hashes only: the text itself stays sealed.
+    sent = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
 
     class Meta(Owned.Meta):

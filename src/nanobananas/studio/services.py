@@ -28,8 +28,15 @@ from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.core.text import clean_text
 from nanobananas.privacy.retention import retention_deadline, text_deadline
-from nanobananas.providers.base import ClarificationNeeded, ImageProvider, ProviderError, ProviderRefused
-from nanobananas.providers.handler import image_provider
+from nanobananas.providers.base import (
+    ClarificationNeeded,
+    GeneratedImage,
+    ProviderAnsweredText,
+    ProviderError,
+    ProviderRefused,
+    Turn,
+)
+from nanobananas.providers.routing import Providers, providers_for
 from nanobananas.studio.intent import ConversationState, ImageRef, Intent, resolve_intent
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.sealing import seal
@@ -86,6 +93,7 @@ class _Outcome:
     steps: list[dict[str, Any]] = field(default_factory=list)
     provider: str = ""
     model: str = ""
+    sent: dict[str, Any] = field(default_factory=dict)
 
 
 def _actor(owner: Owner) -> str:
@@ -420,17 +428,21 @@ def _claim(job_id: uuid.UUID) -> bool:
     return claimed == 1
 
 
-def _finish(job_id: uuid.UUID, *, status: str, code: str = "", message: str = "") -> None:
+def _finish(job_id: uuid.UUID, *, status: str, code: str = "", message: str = "", reason: str = "") -> None:
+    """End a job that made nothing; `reason` is the provider's refusal code, for the audit log."""
     with transaction.atomic():
         job = Job.objects.select_related("conversation").get(id=job_id)
         owner = _owner_of(job.conversation)
+        details: dict[str, Any] = {"provider": job.provider, "error_code": code, "attempt": job.attempts}
+        if reason:
+            details["refusal"] = reason
         audit_record(
             kind=f"generation.{status}",
             actor="system",
             owner_key=owner.key,
             target_type="job",
             target_id=str(job_id),
-            details={"provider": job.provider, "error_code": code, "attempt": job.attempts},
+            details=details,
         )
         finished = Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(
             status=status,
@@ -528,22 +540,164 @@ def _apply_mask(original: Image.Image, edited: Image.Image, mask: Image.Image) -
     return Image.composite(edited.convert(mode), original.convert(mode), editable)
 
 
-def _carry_out(intent: Intent, provider: ImageProvider, job: Job, state: ConversationState) -> _Outcome:
+def _sent(made: GeneratedImage, job: Job, inputs: list[uuid.UUID]) -> dict[str, Any]:
+    """What left the server to make `made`: ids and hashes only (see Asset.sent)."""
+    details = made.details.get("sent")
+    sent = dict(details) if isinstance(details, dict) else {}
+    sent.update(
+        {
+            "provider": made.provider,
+            "model": made.model,
+            "prompt_message_id": str(job.request_id),
+            "input_asset_ids": [str(i) for i in inputs],
+        }
+    )
+    return sent
+
+
+def _history(job: Job, provider: str, *, turns: int = 2) -> list[Turn]:
+    """The conversation's last `turns` exchanges that this provider already made, oldest first, for
+    providers that edit in a chat ("now make it bigger" builds on what it made before). Turns the
+    built-in engine answered are not sent: they never left the server, and stay that way."""
+    earlier = list(
+        Asset.objects.filter(
+            conversation_id=job.conversation_id,
+            kind=Asset.Kind.RESULT,
+            state=Lifecycle.ACTIVE,
+            provider=provider,
+            job__number__lt=job.number,
+        )
+        .select_related("job__request", "message")
+        .order_by("-job__number")[:turns]
+    )
+    history: list[Turn] = []
+    for asset in reversed(earlier):
+        request = asset.job.request if asset.job is not None else None
+        history.append(Turn(role="user", text=request.text if request is not None else ""))
+        history.append(Turn(role="model", text=asset.message.text, images=(_load_image(asset.id),)))
+    return history
+
+
+def _generate(intent: Intent, route: Providers, job: Job, progress: Any) -> _Outcome:
+    size = _requested_size(job)
+    if route.generative is not None:
+        made = route.generative.generate(prompt=intent.text, progress=progress, size=size)
+        return _Outcome(
+            reply="Here is your picture.",
+            image=made.image,
+            operation=Asset.Operation.GENERATE,
+            provider=made.provider,
+            model=made.model,
+            sent=_sent(made, job, []),
+        )
+    try:
+        made = route.local.generate(prompt=intent.text, progress=progress, size=size)
+    except ProviderRefused as exc:
+        if exc.code != "needs_provider":
+            raise
+        raise ProviderRefused(f"{exc} {route.unavailable}", code="needs_provider") from exc
+    return _Outcome(
+        reply="Here is your design.",
+        image=made.image,
+        operation=Asset.Operation.GENERATE,
+        plan=made.details.get("spec") if isinstance(made.details.get("spec"), dict) else None,
+        provider=made.provider,
+        model=made.model,
+    )
+
+
+def _edit(intent: Intent, route: Providers, job: Job, state: ConversationState, progress: Any) -> _Outcome:
+    """One image changed as the words say: the planner decides whether the built-in engine can do it
+    (cheap, private) or only a generative model can."""
+    [base] = intent.bases[:1]
+    progress(10, f"Opening {_label(base)}")
+    original = _load_image(base.id)
+    mask = _load_image(uuid.UUID(job.options["mask"])) if job.options.get("mask") else None
+    if intent.kind == "repeat" and state.last_plan is not None:
+        plan: dict[str, Any] | None = state.last_plan
+    else:
+        progress(15, "Understanding your request")
+        decision = route.planner.decide(intent.text, image_size=original.size)
+        # Words the rule-based planner does not know go to a generative model when one may be used
+        # (it understands free phrasing); a question an LLM planner chose to ask is asked.
+        if decision.kind == "clarify" and not (route.generative is not None and decision.planner == "builtin"):
+            raise ClarificationNeeded(decision.question, decision.suggestions)
+        plan = decision.plan if decision.kind == "builtin" else None
+        if decision.kind != "builtin":
+            if route.generative is None:
+                raise ProviderRefused(f"{decision.reason} {route.unavailable}".strip(), code="needs_provider")
+            return _edit_generative(intent, route, job, state, original, mask, progress)
+    edited = route.local.edit(image=original, instruction=intent.text, progress=progress, plan=plan)
+    if mask is not None:
+        edited.image = _apply_mask(original, edited.image, mask)
+    if (size := _requested_size(job)) is not None and edited.image.size != size:
+        edited.image = ImageOps.fit(edited.image, size, Image.Resampling.LANCZOS)
+    steps = list(edited.details.get("steps", []))
+    prefix = "Did the same" if intent.kind == "repeat" else "Done"
+    return _Outcome(
+        reply=f"{prefix}: {_describe_steps(steps)}.",
+        image=edited.image,
+        operation=Asset.Operation.EDIT,
+        parent_id=base.id,
+        inputs=[base.id],
+        plan=edited.details.get("plan"),
+        steps=steps,
+        provider=edited.provider,
+        model=edited.model,
+    )
+
+
+def _edit_generative(
+    intent: Intent,
+    route: Providers,
+    job: Job,
+    state: ConversationState,
+    original: Image.Image,
+    mask: Image.Image | None,
+    progress: Any,
+) -> _Outcome:
+    assert route.generative is not None
+    provider = route.generative
+    [base] = intent.bases[:1]
+    # The other pictures sent with this turn go along ("put this product in that scene").
+    extras = [ref for ref in state.attachments if ref.id != base.id] if provider.can_edit_many else []
+    history = _history(job, provider.name)
+    progress(30, f"Asking {provider.label}")
+    made = provider.edit(
+        image=original,
+        instruction=intent.text,
+        progress=progress,
+        images=[_load_image(ref.id) for ref in extras],
+        mask=mask,
+        history=history,
+    )
+    if mask is not None:
+        if made.image.size != original.size:
+            made.image = ImageOps.fit(made.image, original.size, Image.Resampling.LANCZOS)
+        made.image = _apply_mask(original, made.image, mask)
+    if (size := _requested_size(job)) is not None and made.image.size != size:
+        made.image = ImageOps.fit(made.image, size, Image.Resampling.LANCZOS)
+    inputs = [base.id, *(ref.id for ref in extras)]
+    return _Outcome(
+        reply="Done.",
+        image=made.image,
+        operation=Asset.Operation.EDIT,
+        parent_id=base.id,
+        inputs=inputs,
+        provider=made.provider,
+        model=made.model,
+        sent=_sent(made, job, inputs),
+    )
+
+
+def _carry_out(intent: Intent, route: Providers, job: Job, state: ConversationState) -> _Outcome:
     def progress(percent: int, stage: str) -> None:
         job_progress(job_id=job.id, percent=percent, stage=stage)
 
     if intent.kind == "clarify":
         return _Outcome(reply=intent.question)
     if intent.kind == "generate":
-        made = provider.generate(prompt=intent.text, progress=progress, size=_requested_size(job))
-        return _Outcome(
-            reply="Here is your design.",
-            image=made.image,
-            operation=Asset.Operation.GENERATE,
-            plan=made.details.get("spec") if isinstance(made.details.get("spec"), dict) else None,
-            provider=made.provider,
-            model=made.model,
-        )
+        return _generate(intent, route, job, progress)
     if intent.kind == "revert":
         [base] = intent.bases
         progress(50, f"Going back to {_label(base)}")
@@ -622,28 +776,7 @@ def _carry_out(intent: Intent, provider: ImageProvider, job: Job, state: Convers
             provider="builtin",
             model="nanobananas-engine",
         )
-    [base] = intent.bases[:1]
-    plan = state.last_plan if intent.kind == "repeat" else None
-    progress(10, f"Opening {_label(base)}")
-    original = _load_image(base.id)
-    edited = provider.edit(image=original, instruction=intent.text, progress=progress, plan=plan)
-    if job.options.get("mask"):
-        edited.image = _apply_mask(original, edited.image, _load_image(uuid.UUID(job.options["mask"])))
-    if (size := _requested_size(job)) is not None and edited.image.size != size:
-        edited.image = ImageOps.fit(edited.image, size, Image.Resampling.LANCZOS)
-    steps = list(edited.details.get("steps", []))
-    prefix = "Did the same" if intent.kind == "repeat" else "Done"
-    return _Outcome(
-        reply=f"{prefix}: {_describe_steps(steps)}.",
-        image=edited.image,
-        operation=Asset.Operation.EDIT,
-        parent_id=base.id,
-        inputs=[base.id],
-        plan=edited.details.get("plan"),
-        steps=steps,
-        provider=edited.provider,
-        model=edited.model,
-    )
+    return _edit(intent, route, job, state, progress)
 
 
 def _with_base_version(intent: Intent, job: Job, state: ConversationState) -> Intent:
@@ -662,17 +795,21 @@ def job_run(*, job_id: uuid.UUID) -> None:
         return
     started = time.perf_counter()
     job = Job.objects.select_related("conversation", "request").get(id=job_id)
-    provider = image_provider()
+    route = providers_for(_owner_of(job.conversation))
+    provider = route.generative or route.local
     Job.objects.filter(id=job_id).update(provider=provider.name)
     state = _conversation_state(job)
     intent = _with_base_version(resolve_intent(job.request.text, state), job, state)
     try:
-        outcome = _carry_out(intent, provider, job, state)
+        outcome = _carry_out(intent, route, job, state)
     except ClarificationNeeded as exc:
         tips = "; ".join(f"“{s}”" for s in exc.suggestions[:3])
         outcome = _Outcome(reply=f"{exc.question} For example: {tips}." if tips else exc.question)
+    except ProviderAnsweredText as exc:
+        # The model answered in words and made no picture: its words are the reply.
+        outcome = _Outcome(reply=exc.text, provider=exc.provider, model=exc.model)
     except ProviderRefused as exc:
-        _finish(job_id, status=Job.Status.REFUSED, code="refused", message=str(exc))
+        _finish(job_id, status=Job.Status.REFUSED, code="refused", message=str(exc), reason=exc.code)
         return
     except ProviderError as exc:
         logger.warning("job %s: provider %s failed: %s", job_id, provider.name, exc)
@@ -745,6 +882,7 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
                 sha256=hashlib.sha256(data).hexdigest(),
                 provider=outcome.provider,
                 model=outcome.model,
+                sent=outcome.sent,
                 created_at=now,
                 expires_at=retention_deadline(owner=owner, created_at=now),
                 **_owner_fields(owner),
@@ -763,6 +901,7 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
                 "provider": outcome.provider,
                 "model": outcome.model,
                 "operation": outcome.operation,
+                "third_party": bool(outcome.sent),
                 "plan_sha256": hashlib.sha256(plan_json.encode()).hexdigest() if plan_json else "",
                 "image_sha256": hashlib.sha256(data).hexdigest() if data else "",
                 "duration_ms": duration_ms,
