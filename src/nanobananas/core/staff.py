@@ -8,13 +8,20 @@ that one object for `CONTENT_GRANT_MINUTES` in the staff member's session.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin import AdminSite
+from django.contrib.admin.utils import quote, unquote
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 from nanobananas.audit.models import AuditEvent
@@ -24,6 +31,7 @@ __all__ = [
     "CONTENT_GRANT_MINUTES",
     "ContentViewReasonForm",
     "StaffAdminSite",
+    "UserContentAdmin",
     "admin_otp_required",
     "staff_content_view_grant",
     "staff_content_view_granted",
@@ -33,6 +41,7 @@ CONTENT_GRANT_MINUTES = 15
 WHY_MIN_CHARS = 10
 WHY_MAX_CHARS = 500
 _SESSION_KEY = "nanobananas_staff_content_grants"
+_admin_request: ContextVar[HttpRequest | None] = ContextVar("staff_admin_request", default=None)
 
 
 def admin_otp_required() -> bool:
@@ -111,3 +120,101 @@ def staff_content_view_granted(request: HttpRequest, obj: Any) -> bool:
     if obj is None or not getattr(request.user, "is_staff", False):
         return False
     return _grant_key(obj) in _live_grants(request)
+
+
+class UserContentAdmin(admin.ModelAdmin):
+    """Read-only admin for rows that hold users' content.
+
+    Lists and pages show ids, owners, states and times. The content (`content_fields`, read through
+    `content_html`) appears only after the staff member says why on an intermediate page; that is
+    audited and opens this one object for `CONTENT_GRANT_MINUTES`.
+    """
+
+    #: Fields shown on the page only while a grant is open (never in the list).
+    content_fields: tuple[str, ...] = ()
+    reason_template = "admin/staff_content_reason.html"
+
+    def owner_key_of(self, obj: Any) -> str:
+        raise NotImplementedError
+
+    def content_html(self, request: HttpRequest, obj: Any) -> str:
+        """The content, as safe HTML, for a granted object."""
+        raise NotImplementedError
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # deletion goes through the product's audited services
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+        fields = [name for name in super().get_fields(request, obj) if name not in self.content_fields]
+        return [*fields, "user_content"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+        return [*super().get_readonly_fields(request, obj), "user_content"]
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+        return [*(super().get_exclude(request, obj) or ()), *self.content_fields]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # `user_content` is called with the object only; it finds whose session asks here. The page is
+        # rendered before the request is forgotten (a TemplateResponse would render later).
+        token = _admin_request.set(request)
+        try:
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if isinstance(response, TemplateResponse):
+                response.render()
+            return response
+        finally:
+            _admin_request.reset(token)
+
+    @admin.display(description="content")
+    def user_content(self, obj: Any) -> str:
+        request = _admin_request.get()
+        if request is not None and staff_content_view_granted(request, obj):
+            return self.content_html(request, obj)
+        url = reverse(f"{self.admin_site.name}:{self._url_name('content')}", args=[quote(obj.pk)])
+        return format_html(
+            'Hidden. <a href="{}">Show the content</a> (you will be asked why; the view is audited).', url
+        )
+
+    def _url_name(self, suffix: str) -> str:
+        return f"{self.opts.app_label}_{self.opts.model_name}_{suffix}"
+
+    def get_urls(self) -> list[Any]:
+        extra = [
+            path(
+                "<path:object_id>/content/",
+                self.admin_site.admin_view(self.content_reason_view),
+                name=self._url_name("content"),
+            ),
+        ]
+        return [*extra, *super().get_urls()]
+
+    def content_reason_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The "Why do you need to view this?" page: a valid answer is audited and opens the object."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404("No such object.")
+        form = ContentViewReasonForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            staff_content_view_grant(
+                request=request, obj=obj, owner_key=self.owner_key_of(obj), why=form.cleaned_data["why"]
+            )
+            change_url = reverse(f"{self.admin_site.name}:{self._url_name('change')}", args=[quote(obj.pk)])
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "form": form,
+            "title": "Why do you need to view this?",
+            "minutes": CONTENT_GRANT_MINUTES,
+        }
+        return TemplateResponse(request, self.reason_template, context)

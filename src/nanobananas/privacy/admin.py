@@ -1,16 +1,21 @@
 """Staff tools for the lifecycle: legal holds (placed and released through the audited services),
-deletion receipts and cleanup runs (read-only)."""
+deletion receipts and cleanup runs (read-only), data exports (the archive only after an audited reason)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from nanobananas.privacy.models import CleanupRun, DeletionReceipt, LegalHold
+from nanobananas.core.staff import UserContentAdmin, staff_content_view_granted
+from nanobananas.privacy.models import CleanupRun, DataExport, DeletionReceipt, LegalHold
 from nanobananas.privacy.services import legal_hold_place, legal_hold_release
 
 
@@ -83,3 +88,48 @@ class DeletionReceiptAdmin(ReadOnlyAdmin):
 class CleanupRunAdmin(ReadOnlyAdmin):
     list_display = ("kind", "started_at", "finished_at", "counts")
     list_filter = ("kind",)
+
+
+@admin.register(DataExport)
+class DataExportAdmin(UserContentAdmin):
+    list_display = ("id", "user", "status", "progress", "requested_at", "ready_at", "expires_at", "byte_size")
+    list_filter = ("status",)
+    search_fields = ("=id", "=user__id")
+    fields = (
+        "id", "user", "status", "progress", "stage", "byte_size", "sha256",
+        "requested_at", "started_at", "ready_at", "expires_at", "error",
+    )  # fmt: skip
+    readonly_fields = fields
+    # The archive holds everything the user has; the link to it is content.
+    content_fields = ("blob_name", "link_base")
+
+    def owner_key_of(self, obj: DataExport) -> str:
+        return f"u{obj.user_id}"
+
+    def content_html(self, request: HttpRequest, obj: DataExport) -> str:
+        if obj.status != DataExport.Status.READY or not obj.blob_name:
+            return "No archive is stored for this export."
+        url = reverse(f"{self.admin_site.name}:privacy_dataexport_archive", args=[quote(obj.pk)])
+        return format_html('<a href="{}">Download the archive</a> ({} bytes)', url, obj.byte_size)
+
+    def get_urls(self) -> list[Any]:
+        archive = path(
+            "<path:object_id>/content/archive/",
+            self.admin_site.admin_view(self.archive_view),
+            name="privacy_dataexport_archive",
+        )
+        return [archive, *super().get_urls()]
+
+    def archive_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The decrypted archive, only to a session that gave a reason for this export."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj) or not staff_content_view_granted(request, obj):
+            raise Http404("No such export, or no reason given to view it.")
+        if obj.status != DataExport.Status.READY or not obj.blob_name:
+            raise Http404("No archive is stored for this export.")
+        response = FileResponse(
+            default_storage.open(obj.blob_name), content_type="application/zip", as_attachment=True,
+            filename=f"nanobananas-export-{obj.pk}.zip",
+        )  # fmt: skip
+        response["Cache-Control"] = "private, no-store"
+        return response
