@@ -16,6 +16,9 @@ IN_ARCHIVE = {
     "billing.Invoice": "billing.json: invoices",
     "tokens.ApiToken": "account.json: api_tokens (never the digest)",
     "policies.PolicyAcceptance": "account.json: policy_acceptances (kind, version, time, how)",
+    "privacy.PrivacySettings": "account.json: privacy_settings",
+    "privacy.ConsentEvent": "account.json: consents (the whole ledger, oldest first)",
+    "privacy.AnalyticsEvent": "analytics.json",
 }
 LEFT_OUT = {
     "auth.User_groups": "staff permission groups: how the service is run, not the person's data",

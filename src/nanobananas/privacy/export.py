@@ -382,7 +382,7 @@ def _archive_write(*, user: User, handle: IO[bytes], progress: Callable[[int, st
     archive.write_text("README.txt", _readme(user=user, providers=providers, written_at=written_at))
     archive.write_json("account.json", _account(user))
     archive.write_json("billing.json", billing)
-    archive.write_json("analytics.json", [])
+    archive.write_json("analytics.json", _analytics(user))
     for conversation in conversations.iterator():
         record, images = _conversation(conversation)
         for image in images:
@@ -500,6 +500,7 @@ def _account(user: User) -> dict[str, Any]:
     from nanobananas.accounts.identity import Owner
     from nanobananas.accounts.models import Profile, QuotaUsage, UserSession
     from nanobananas.accounts.selectors import plan_for, retention_hours_for
+    from nanobananas.privacy.selectors import consent_events
     from nanobananas.tokens.models import ApiToken
 
     owner = Owner(user_id=user.pk)
@@ -563,7 +564,19 @@ def _account(user: User) -> dict[str, Any]:
             }
             for t in ApiToken.objects.filter(user_id=user.pk).order_by("created_at")
         ],
-        "consents": [],
+        "privacy_settings": _privacy_settings(owner),
+        "consents": [
+            {
+                "setting": e.setting,
+                "subject": e.subject,
+                "old": e.old_value,
+                "new": e.new_value,
+                "at": e.at,
+                "policy_version": e.policy_version,
+                "source": e.source,
+            }
+            for e in reversed(consent_events(owner=owner))
+        ],
         "policy_acceptances": _policy_acceptances(user),
     }
 
@@ -575,6 +588,24 @@ def _policy_acceptances(user: User) -> list[dict[str, Any]]:
         {"kind": a.document.kind, "version": a.document.version, "at": a.at, "how": a.how}
         for a in acceptance_list(user_id=user.pk)
     ]
+
+
+def _privacy_settings(owner: Any) -> dict[str, Any]:
+    from nanobananas.privacy.selectors import SETTING_NAMES, commercial_image_ids, privacy_settings_get
+
+    chosen = privacy_settings_get(owner)
+    return {
+        **{name: getattr(chosen, name) for name in SETTING_NAMES},
+        "changed_at": chosen.updated_at,
+        "commercial_images": commercial_image_ids(owner=owner),
+    }
+
+
+def _analytics(user: User) -> list[dict[str, Any]]:
+    from nanobananas.accounts.identity import Owner
+    from nanobananas.privacy.selectors import analytics_events
+
+    return [{"name": e.name, "at": e.at, "props": e.props} for e in analytics_events(owner=Owner(user_id=user.pk))]
 
 
 def _billing(user: User) -> dict[str, list[dict[str, Any]]]:
@@ -653,7 +684,11 @@ manifest.json                     {{"format", "schema_version", "generated_at", 
                                   its size and SHA-256, so you can check that nothing is missing
 account.json                      {{"user", "profile", "plan", "settings", "quota_usage",
                                   "sessions" (device and times, no keys), "api_tokens" (names,
-                                  scopes and times, no secrets), "consents", "policy_acceptances"}}
+                                  scopes and times, no secrets), "privacy_settings" (your
+                                  choices on Me -> Privacy and "commercial_images": ids of images
+                                  you marked for commercial use), "consents" (every change of a
+                                  privacy setting, oldest first: {{"setting", "subject", "old",
+                                  "new", "at", "policy_version", "source"}}), "policy_acceptances"}}
 conversations/<id>.json           {{"id", "title", "created_at", "updated_at", "expires_at",
                                   "turns": [{{"id", "role", "text", "created_at", "expires_at",
                                   "images" (ids shown in the turn), "job" (status, provider,
@@ -666,8 +701,9 @@ conversations/<id>.json           {{"id", "title", "created_at", "updated_at", "
 images/<conversation id>/         the pictures you uploaded (picture-<n>) and every version made
                                   (version-<n>), as stored
 billing.json                      {{"subscriptions", "payment_customers", "invoices"}}
-analytics.json                    usage events linked to you: a list (empty when there are none;
-                                  analytics are kept anonymized, not linked to your account)
+analytics.json                    usage events linked to you, recorded only while analytics is on
+                                  (off unless you switch it on): [{{"name", "at", "props"}}];
+                                  never prompts or pictures; each is deleted after 13 months
 
 Why we process your data
 ------------------------
@@ -688,7 +724,7 @@ How long we keep it
   setting); guests' 24 hours.
 - Conversation text: {text_days} days after each message.
 - Account data and billing records: for the life of the account plus 3 years.
-- Usage analytics: only anonymized.
+- Usage analytics: only while you have them switched on, never content, 13 months.
 - This archive: deleted {export_days} days after it was made; its download link works 24 hours.
 
 Your rights

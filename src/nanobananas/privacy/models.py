@@ -1,4 +1,5 @@
-"""Privacy tables: deletion receipts, blobs waiting to be deleted, legal holds, cleanup runs, data exports."""
+"""Privacy tables: deletion receipts, blobs waiting to be deleted, legal holds, cleanup runs, data exports,
+privacy settings with their consent ledger, commercial-use images and first-party analytics events."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from nanobananas.core.exceptions import Conflict
 
 
 class DeletionReceipt(models.Model):
@@ -165,3 +168,129 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.id} ({self.status})"
+
+
+def _one_owner(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=(
+            Q(owner_user__isnull=False, owner_guest__isnull=True)
+            | Q(owner_user__isnull=True, owner_guest__isnull=False)
+        ),
+        name=name,
+    )
+
+
+class PrivacySettings(models.Model):
+    """One owner's choices on Me -> Privacy. No row means every default below; written only through
+    `privacy_settings_update`, which appends each change to the consent ledger."""
+
+    owner_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    owner_guest = models.OneToOneField(
+        "accounts.Guest", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # "Use my images to improve AI": opt-in.
+    improve_ai = models.BooleanField(default=False)
+    # The whole account's images are for commercial use: kept out of training without commercial_training.
+    commercial_use = models.BooleanField(default=False)
+    # The separate, explicit consent to use commercial images for training.
+    commercial_training = models.BooleanField(default=False)
+    # First-party usage analytics: off unless the person switches them on.
+    analytics = models.BooleanField(default=False)
+    # False = "Never send my content to third-party AI services".
+    third_party_ai = models.BooleanField(default=True)
+    email_product_news = models.BooleanField(default=False)
+    email_tips = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "privacy settings"
+        constraints = [_one_owner("privacy_settings_exactly_one_owner")]
+
+    def __str__(self) -> str:
+        return f"privacy settings of {self.owner_user_id or self.owner_guest_id}"
+
+
+class AppendOnlyQuerySet(models.QuerySet["ConsentEvent"]):
+    """The ledger is never edited or deleted row by row; rows go only with their owner (cascade)."""
+
+    def update(self, **kwargs: object) -> int:
+        raise Conflict("The consent ledger is append-only.", code="ledger_append_only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise Conflict("The consent ledger is append-only.", code="ledger_append_only")
+
+
+class ConsentEvent(models.Model):
+    """One change of a privacy setting: who, what, old -> new, when, under which privacy policy version."""
+
+    class Source(models.TextChoices):
+        SETTINGS = "settings"  # the person changed it (Me -> Privacy or the API)
+        CARRIED_OVER = "carried_over"  # copied from the guest session whose work moved into the account
+
+    id = models.BigAutoField(primary_key=True)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    owner_guest = models.ForeignKey("accounts.Guest", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    setting = models.CharField(max_length=32)
+    # For per-image choices (setting "commercial_image"): the image's id; blank for account-wide settings.
+    subject = models.CharField(max_length=64, blank=True)
+    old_value = models.BooleanField()
+    new_value = models.BooleanField()
+    at = models.DateTimeField(db_index=True)
+    policy_version = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.SETTINGS)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [_one_owner("consent_event_exactly_one_owner")]
+        indexes = [
+            models.Index(fields=["owner_user", "-at"], name="consent_user_recent"),
+            models.Index(fields=["owner_guest", "-at"], name="consent_guest_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.setting}: {self.old_value} -> {self.new_value} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise Conflict("The consent ledger is append-only.", code="ledger_append_only")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise Conflict("The consent ledger is append-only.", code="ledger_append_only")
+
+
+class CommercialImage(models.Model):
+    """An image its owner marked for commercial use: never in a training set without commercial_training.
+    Deleted with the image (the purge deletes the image's row, and this row with it)."""
+
+    asset = models.OneToOneField("studio.Asset", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    marked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"commercial image {self.asset_id}"
+
+
+class AnalyticsEvent(models.Model):
+    """A first-party usage event: a name and a few small properties, never content (prompts, images).
+    Recorded only while the owner's analytics setting is on; deleted 13 months after it happened."""
+
+    id = models.BigAutoField(primary_key=True)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    owner_guest = models.ForeignKey("accounts.Guest", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=64)
+    props = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [_one_owner("analytics_event_exactly_one_owner")]
+        indexes = [models.Index(fields=["owner_user", "at"], name="analytics_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M}"

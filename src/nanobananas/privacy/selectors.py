@@ -1,4 +1,5 @@
-"""Reads for privacy: what was deleted (for placeholders) and the state of the lifecycle (for operators)."""
+"""Reads for privacy: what was deleted (for placeholders), the state of the lifecycle (for operators), and
+each owner's privacy settings, consent ledger, commercial images and analytics events."""
 
 from __future__ import annotations
 
@@ -13,9 +14,41 @@ from django.db.models import Count, Min
 from django.utils import timezone
 
 from nanobananas.accounts.identity import Owner, owner_filter
-from nanobananas.privacy.models import CleanupRun, DeletionReceipt, PendingBlobDeletion
+from nanobananas.privacy.models import (
+    AnalyticsEvent,
+    CleanupRun,
+    CommercialImage,
+    ConsentEvent,
+    DeletionReceipt,
+    PendingBlobDeletion,
+    PrivacySettings,
+)
 
-__all__ = ["OwnerRetention", "RetentionReport", "deleted_images_by_message", "owner_retention", "retention_report"]
+__all__ = [
+    "SETTING_NAMES",
+    "OwnerRetention",
+    "RetentionReport",
+    "analytics_allowed",
+    "analytics_events",
+    "commercial_image_ids",
+    "consent_events",
+    "deleted_images_by_message",
+    "owner_retention",
+    "privacy_settings_get",
+    "retention_report",
+    "third_party_ai_allowed",
+]
+
+# The settings a person can change, in the order Me -> Privacy shows them.
+SETTING_NAMES = (
+    "improve_ai",
+    "commercial_use",
+    "commercial_training",
+    "analytics",
+    "third_party_ai",
+    "email_product_news",
+    "email_tips",
+)
 
 
 def deleted_images_by_message(*, conversation_id: uuid.UUID) -> dict[uuid.UUID, list[dict[str, Any]]]:
@@ -111,3 +144,47 @@ def retention_report() -> RetentionReport:
         report.last_runs[str(kind)] = latest.finished_at if latest else None
     report.receipts = DeletionReceipt.objects.count()
     return report
+
+
+def _owner_fields(owner: Owner) -> dict[str, Any]:
+    return {"owner_user_id": owner.user_id} if owner.user_id is not None else {"owner_guest_id": owner.guest_id}
+
+
+def privacy_settings_get(owner: Owner | None) -> PrivacySettings:
+    """The owner's privacy settings; an unsaved row holding the defaults when they never changed one."""
+    if owner is None:
+        return PrivacySettings()
+    row = PrivacySettings.objects.filter(owner_filter(owner)).first()
+    return row if row is not None else PrivacySettings(**_owner_fields(owner))
+
+
+def third_party_ai_allowed(owner: Owner | None) -> bool:
+    """False when the owner chose "Never send my content to third-party AI services"; True by default."""
+    if owner is None:
+        return True
+    chosen = PrivacySettings.objects.filter(owner_filter(owner)).values_list("third_party_ai", flat=True).first()
+    return True if chosen is None else bool(chosen)
+
+
+def analytics_allowed(owner: Owner | None) -> bool:
+    """Whether usage events may be recorded for this owner (off unless switched on)."""
+    if owner is None:
+        return False
+    chosen = PrivacySettings.objects.filter(owner_filter(owner)).values_list("analytics", flat=True).first()
+    return bool(chosen)
+
+
+def consent_events(*, owner: Owner) -> list[ConsentEvent]:
+    """The owner's consent ledger, newest first."""
+    return list(ConsentEvent.objects.filter(owner_filter(owner)).order_by("-at", "-id"))
+
+
+def commercial_image_ids(*, owner: Owner) -> list[uuid.UUID]:
+    """The owner's images marked for commercial use, oldest mark first."""
+    rows = CommercialImage.objects.filter(owner_filter(owner, prefix="asset__")).order_by("marked_at")
+    return list(rows.values_list("asset_id", flat=True))
+
+
+def analytics_events(*, owner: Owner) -> list[AnalyticsEvent]:
+    """The usage events linked to the owner, oldest first (for the data export)."""
+    return list(AnalyticsEvent.objects.filter(owner_filter(owner)).order_by("at", "id"))
