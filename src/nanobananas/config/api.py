@@ -16,8 +16,10 @@ from nanobananas.accounts.api import router as accounts_router
 from nanobananas.accounts.exceptions import LimitReached
 from nanobananas.core.exceptions import DomainError
 from nanobananas.core.health import HealthOut, health_report
+from nanobananas.policies.api import router as policies_router
 from nanobananas.privacy.api import router as privacy_router
 from nanobananas.studio.api import router as studio_router
+from nanobananas.studio.history_api import router as history_router
 from nanobananas.tokens.api import router as tokens_router
 
 __all__ = ["api"]
@@ -105,3 +107,5 @@ api.add_router("/", studio_router)
 api.add_router("/", accounts_router)
 api.add_router("/", tokens_router)
 api.add_router("/", privacy_router)
+api.add_router("/", policies_router)
+api.add_router("/", history_router)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("nanobananas.accounts.urls")),
     path("billing/", include("nanobananas.billing.urls")),
+    path("", include("nanobananas.policies.urls")),
     path("", include("nanobananas.web.urls")),
 ]

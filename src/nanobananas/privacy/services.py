@@ -294,6 +294,16 @@ def _purge_guests(result: PurgeResult) -> None:
     result.receipts += len(ids)
 
 
+def _purge_closed_accounts(result: PurgeResult) -> None:
+    """Closed accounts: the data key goes once their content is gone, the tombstone once its 3 years are up."""
+    from nanobananas.accounts.services import closed_accounts_purge
+
+    purged = closed_accounts_purge()
+    if purged:
+        result.purged["account"] = purged
+        result.receipts += purged
+
+
 def _shred_owner_keys(owner_keys: list[str]) -> None:
     """Crypto-shredding: with the data key gone, any copy of the owner's blobs is unreadable."""
     try:
@@ -351,6 +361,7 @@ def retention_purge(*, batch: int | None = None) -> PurgeResult:
             if done < batch:
                 break
     _purge_guests(result)
+    _purge_closed_accounts(result)
     _checkpoint()
     counts = {**result.purged, "bytes_freed": result.bytes_freed, "blobs_failed": result.blobs_failed}
     with transaction.atomic():

@@ -1,0 +1,14 @@
+"""Policy page routes: /privacy/, /terms/, earlier versions, and the banner's form."""
+
+from django.urls import path, re_path
+
+from nanobananas.policies import views
+
+app_name = "policies"
+
+urlpatterns = [
+    path("privacy/", views.privacy, name="privacy"),
+    path("terms/", views.terms, name="terms"),
+    re_path(r"^(?P<kind>privacy|terms)/versions/(?P<version>[^/]{1,40})/$", views.version, name="version"),
+    path("policies/notice/", views.notice, name="notice"),
+]

@@ -1,0 +1,93 @@
+"""GET /api/v1/history: the caller's images and uploads, filtered and searched by prompt text."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from nanobananas.accounts.identity import Owner, request_owner
+from nanobananas.studio.api import asset_content_url
+from nanobananas.studio.history import MAX_LIMIT, HistoryItem, history_search
+from nanobananas.studio.models import Asset
+
+__all__ = ["router"]
+
+router = Router(tags=["studio"])
+
+
+class HistoryQuery(Schema):
+    q: str = ""
+    kind: str | None = None
+    since: str | None = None
+    until: str | None = None
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+    cursor: str | None = None
+
+
+class HistoryItemOut(Schema):
+    asset_id: uuid.UUID
+    conversation_id: uuid.UUID
+    conversation_title: str
+    kind: str
+    version: int
+    operation: str
+    created_at: datetime
+    expires_at: datetime
+    provider: str
+    model: str
+    prompt: str
+    width: int
+    height: int
+    content_url: str
+
+
+class HistoryOut(Schema):
+    items: list[HistoryItemOut]
+    next_cursor: str | None
+
+
+def _item_out(item: HistoryItem, owner: Owner) -> HistoryItemOut:
+    # Only the ids the signed link is made of; nothing is read from the database here.
+    link_for = Asset(id=item.asset_id, owner_user_id=owner.user_id, owner_guest_id=owner.guest_id)
+    return HistoryItemOut(
+        asset_id=item.asset_id,
+        conversation_id=item.conversation_id,
+        conversation_title=item.conversation_title,
+        kind=item.kind,
+        version=item.version,
+        operation=item.operation,
+        created_at=item.created_at,
+        expires_at=item.expires_at,
+        provider=item.provider,
+        model=item.model,
+        prompt=item.prompt,
+        width=item.width,
+        height=item.height,
+        content_url=asset_content_url(link_for),
+    )
+
+
+@router.get("/history", response=HistoryOut)
+def history(request: HttpRequest, filters: Query[HistoryQuery]) -> HistoryOut:
+    """Newest first; `q` matches the prompt (or the chat's title) ignoring case and accents; `kind` is
+    `upload` or `result`; `since`/`until` take a date or an ISO time (a bare `until` date includes that
+    day); pass `next_cursor` back as `cursor` for the next page."""
+    owner = request_owner(request)
+    page = history_search(
+        owner=owner,
+        q=filters.q,
+        kind=filters.kind,
+        since=filters.since,
+        until=filters.until,
+        limit=filters.limit,
+        cursor=filters.cursor,
+    )
+    assert owner is not None or not page.items
+    return HistoryOut(
+        items=[_item_out(item, owner) for item in page.items] if owner is not None else [],
+        next_cursor=page.next_cursor,
+    )
