@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["main"]
 
@@ -71,6 +72,10 @@ def _build_parser() -> argparse.ArgumentParser:
     create.add_argument("prompt")
     create.add_argument("-o", "--output", required=True, help="output file; its extension picks the format")
     create.add_argument("--size", help="WIDTHxHEIGHT, e.g. 1080x1350")
+
+    providers = sub.add_parser("providers", help="list the AI providers and planners configured")
+    providers.add_argument("--check", action="store_true", help="make each answer a cheap call; exit 1 if any fails")
+    providers.add_argument("--json", action="store_true", help="print JSON")
 
     edit = sub.add_parser("edit", help="edit an image with a plain-English instruction")
     edit.add_argument("input")
@@ -285,6 +290,19 @@ def _retention_report(*, as_json: bool) -> int:
     return 0
 
 
+def _generative_functions() -> tuple[Any, Any] | None:
+    """A cloud image provider's edit and create functions when one is configured; the built-in
+    engine alone needs no settings, so edit and create stay quick without one."""
+    from nanobananas.providers.commands import cloud_configured
+
+    if not cloud_configured(dict(os.environ)):
+        return None
+    _setup_django()
+    from nanobananas.providers.commands import generative_functions
+
+    return generative_functions()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
@@ -325,15 +343,28 @@ def _run(args: argparse.Namespace) -> int:
         _setup_django()
         _manage(args.command)
         return 0
+    if args.command == "providers":
+        _setup_django()
+        from nanobananas.providers.commands import providers_command
+
+        return providers_command(check=args.check, as_json=args.json)
     if args.command == "create":
         from nanobananas.engine.commands import create_command
 
-        return create_command(prompt=args.prompt, output=args.output, size=args.size)
+        functions = _generative_functions()
+        return create_command(
+            prompt=args.prompt, output=args.output, size=args.size, generative=functions[1] if functions else None
+        )
     if args.command == "edit":
         from nanobananas.engine.commands import edit_command
 
+        functions = _generative_functions()
         return edit_command(
-            input_path=args.input, instruction=args.instruction, output=args.output, show_plan=args.plan
+            input_path=args.input,
+            instruction=args.instruction,
+            output=args.output,
+            show_plan=args.plan,
+            generative=functions[0] if functions else None,
         )
     raise AssertionError(f"unhandled command {args.command}")
 

@@ -206,3 +206,81 @@ def test_big_pictures_take_the_libvips_path_with_the_same_result(
         expected = np.asarray(original.transpose(Image.Transpose.ROTATE_270).convert("L")).astype(int)
     assert np.abs(pixels - pixels.mean(axis=2, keepdims=True)).max() <= 4
     assert np.abs(pixels[..., 0] - expected).mean() < 3
+
+
+def _inverting(calls: list[str]) -> object:
+    def edit(image: Image.Image, instruction: str) -> Image.Image:
+        calls.append(instruction)
+        from PIL import ImageOps
+
+        return ImageOps.invert(image.convert("RGB"))
+
+    return edit
+
+
+def test_with_a_generative_function_what_the_engine_cannot_do_is_done_there(picture: Path, tmp_path: Path) -> None:
+    calls: list[str] = []
+    out = tmp_path / "out.png"
+    code = edit_command(
+        input_path=str(picture),
+        instruction="replace the red square with a cat",
+        output=str(out),
+        show_plan=False,
+        generative=_inverting(calls),  # type: ignore[arg-type]
+    )
+    assert (code, calls) == (0, ["replace the red square with a cat"])
+    with Image.open(out) as result:
+        assert result.getpixel((0, 0)) == (255 - 40, 255 - 90, 255 - 200)
+
+
+def test_with_a_generative_function_the_engine_still_does_what_it_can(picture: Path, tmp_path: Path) -> None:
+    calls: list[str] = []
+    out = tmp_path / "out.png"
+    code = edit_command(
+        input_path=str(picture),
+        instruction="rotate 90 degrees clockwise",
+        output=str(out),
+        show_plan=False,
+        generative=_inverting(calls),  # type: ignore[arg-type]
+    )
+    assert (code, calls) == (0, [])
+    with Image.open(out) as result:
+        assert result.size == (80, 120)
+
+
+@pytest.mark.parametrize(
+    ("exit_code", "message"), [(5, "the provider refused (image_safety): no"), (6, "the provider failed: busy")]
+)
+def test_a_generative_failure_exits_with_its_code_and_writes_nothing(
+    picture: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], exit_code: int, message: str
+) -> None:
+    from nanobananas.engine.commands import GenerativeFailure
+
+    def failing(image: Image.Image, instruction: str) -> Image.Image:
+        raise GenerativeFailure(message, exit_code=exit_code)
+
+    out = tmp_path / "out.png"
+    code = edit_command(
+        input_path=str(picture),
+        instruction="replace the sky with stars",
+        output=str(out),
+        show_plan=False,
+        generative=failing,
+    )
+    assert code == exit_code
+    assert not out.exists()
+    assert capsys.readouterr().err.strip() == f"error: {message}"
+
+
+def test_create_with_a_generative_function_uses_it_at_the_requested_size(tmp_path: Path) -> None:
+    asked: list[tuple[str, tuple[int, int] | None]] = []
+
+    def generate(prompt: str, size: tuple[int, int] | None) -> Image.Image:
+        asked.append((prompt, size))
+        return Image.new("RGB", size or (10, 10), (1, 2, 3))
+
+    out = tmp_path / "fox.png"
+    code = create_command(prompt="a photo of a fox", output=str(out), size="300x200", generative=generate)
+    assert (code, asked) == (0, [("a photo of a fox", (300, 200))])
+    with Image.open(out) as result:
+        assert result.size == (300, 200)

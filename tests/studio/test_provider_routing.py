@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from django.core.files.storage import default_storage
-from django.test import override_settings
+from django.test import Client, override_settings
 from PIL import Image, ImageChops
 
 from nanobananas.accounts.identity import Owner
@@ -21,6 +22,7 @@ from nanobananas.providers.handler import image_provider
 from nanobananas.providers.routing import THIRD_PARTY_DISABLED
 from nanobananas.studio.models import Asset, Conversation, Job, Message
 from nanobananas.studio.services import IncomingFile, job_run, message_send
+from tests.conftest import csrf_headers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
@@ -228,3 +230,29 @@ def test_a_busy_service_fails_the_job_so_it_can_be_retried(
     assert (job.status, job.error_code) == ("failed", "provider_error")
     assert Message.objects.filter(conversation=conversation, role="assistant").count() == 0
     assert uuid.UUID(str(job.id))
+
+
+def test_each_image_says_where_it_was_made(
+    cloud: FakeCloudProvider, guest_client: Client, django_capture_on_commit_callbacks: object
+) -> None:
+    headers = csrf_headers(guest_client)
+    conversation_id = guest_client.post(
+        "/api/v1/conversations", data="{}", content_type="application/json", headers=headers
+    ).json()["id"]
+    for text in ("a photo of a lighthouse at dawn", "make it black and white"):
+        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+            response = guest_client.post(
+                f"/api/v1/conversations/{conversation_id}/messages",
+                data=json.dumps({"text": text}),
+                content_type="application/json",
+                headers=headers,
+            )
+        assert response.status_code == 202
+    detail = guest_client.get(f"/api/v1/conversations/{conversation_id}").json()
+    assets = [asset for message in detail["messages"] for asset in message["assets"]]
+    assert [(a["provider"], a["made_with"]) for a in assets] == [
+        ("fakecloud", "made with Fake Cloud 1"),
+        ("builtin", "made on this server"),
+    ]
+    assert assets[0]["sent_to_provider"]["prompt_message_id"] == detail["messages"][0]["id"]
+    assert assets[1]["sent_to_provider"] == {}

@@ -1,7 +1,11 @@
 """The `edit` and `create` commands: read, plan, run, encode, write; exit codes for people and scripts.
 
 Exit codes: 0 written; 2 bad input or output path; 3 a generative provider is needed (nothing written);
-4 the instruction was not understood (a question and suggestions are printed, nothing written).
+4 the instruction was not understood (a question and suggestions are printed, nothing written);
+5 the generative provider refused or answered with words only; 6 the generative provider failed.
+
+The engine knows no providers: the caller may pass a `generative` function that does what the engine
+cannot (the CLI passes one when a cloud provider is configured). It raises GenerativeFailure.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
@@ -26,7 +31,12 @@ __all__ = [
     "EXIT_BAD_INPUT",
     "EXIT_NEEDS_PROVIDER",
     "EXIT_OK",
+    "EXIT_PROVIDER_FAILED",
+    "EXIT_PROVIDER_REFUSED",
     "EXIT_UNCLEAR",
+    "GenerativeCreate",
+    "GenerativeEdit",
+    "GenerativeFailure",
     "create_command",
     "edit_command",
     "provider_message",
@@ -36,6 +46,22 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 EXIT_NEEDS_PROVIDER = 3
 EXIT_UNCLEAR = 4
+EXIT_PROVIDER_REFUSED = 5
+EXIT_PROVIDER_FAILED = 6
+
+
+class GenerativeFailure(Exception):
+    """A generative provider made no image; the message is for the person, `exit_code` for scripts."""
+
+    def __init__(self, message: str, *, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+GenerativeEdit = Callable[[Image.Image, str], Image.Image]
+"""(image, instruction) -> the edited image, or GenerativeFailure."""
+GenerativeCreate = Callable[[str, "tuple[int, int] | None"], Image.Image]
+"""(prompt, size) -> a new image, or GenerativeFailure."""
 
 # Above this many pixels a plan made only of the libvips fast path's ops is run there instead.
 _FAST_PATH_PIXELS = 8_000_000
@@ -116,8 +142,24 @@ def _fast(data: bytes, plan: Plan, fmt: str, pixels: int) -> bytes | None:
     return run_plan_fast(data, steps, format=fmt, quality=quality)
 
 
-def edit_command(*, input_path: str, instruction: str, output: str, show_plan: bool) -> int:
-    """`nanobananas edit INPUT "INSTRUCTION" -o OUTPUT [--plan]`."""
+def _write_generated(output: str, fmt: str, make: Callable[[], Image.Image]) -> int:
+    try:
+        image = make()
+        _write(output, _encode(image, fmt, None))
+    except GenerativeFailure as failure:
+        return _fail(str(failure), failure.exit_code)
+    except EngineError as error:
+        return _fail(str(error))
+    return EXIT_OK
+
+
+def edit_command(
+    *, input_path: str, instruction: str, output: str, show_plan: bool, generative: GenerativeEdit | None = None
+) -> int:
+    """`nanobananas edit INPUT "INSTRUCTION" -o OUTPUT [--plan]`.
+
+    The engine does what it can; with `generative`, what only a generative model can do (or words the
+    planner does not know) goes there instead of exit 3 or 4."""
     try:
         fmt = _check_output(output)
         data = _read_input(input_path)
@@ -125,6 +167,8 @@ def edit_command(*, input_path: str, instruction: str, output: str, show_plan: b
     except ImageInputError as error:
         return _fail(str(error))
     outcome = plan_instruction(instruction, context=PlannerContext(image_size=(info.width, info.height)))
+    if generative is not None and not isinstance(outcome, Plan):
+        return _write_generated(output, fmt, lambda: generative(decode_image(data), instruction))
     if isinstance(outcome, Refusal):
         print(provider_message(outcome.reason), file=sys.stderr)
         return EXIT_NEEDS_PROVIDER
@@ -161,13 +205,16 @@ def _parse_size(size: str) -> tuple[int, int]:
     return width, height
 
 
-def create_command(*, prompt: str, output: str, size: str | None) -> int:
-    """`nanobananas create "PROMPT" -o OUTPUT [--size WxH]`."""
+def create_command(*, prompt: str, output: str, size: str | None, generative: GenerativeCreate | None = None) -> int:
+    """`nanobananas create "PROMPT" -o OUTPUT [--size WxH]`. With `generative` (a configured image
+    model) the model makes it, as the studio does; the built-in renderer draws designs, not photos."""
     try:
         fmt = _check_output(output)
         dimensions = _parse_size(size) if size is not None else None
     except ImageInputError as error:
         return _fail(str(error))
+    if generative is not None:
+        return _write_generated(output, fmt, lambda: generative(prompt, dimensions))
     from nanobananas.engine.render import render_design
 
     try:

@@ -20,6 +20,7 @@ from nanobananas.accounts.identity import request_owner, request_owner_for_write
 from nanobananas.core.exceptions import DomainError, NotFound
 from nanobananas.core.streaming import aiter_file
 from nanobananas.privacy.selectors import deleted_images_by_message
+from nanobananas.providers.labels import made_with
 from nanobananas.studio import downloads, selectors, services
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.requests import parse_message_request
@@ -97,6 +98,8 @@ def asset_out(asset: Asset) -> AssetOut:
         sha256=asset.sha256,
         provider=asset.provider,
         model=asset.model,
+        made_with=made_with(asset.provider, asset.model),
+        sent_to_provider=asset.sent,
         created_at=asset.created_at,
         expires_at=asset.expires_at,
         content_url=asset_content_url(asset),

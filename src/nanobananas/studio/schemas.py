@@ -52,6 +52,11 @@ class AssetOut(Schema):
     sha256: str
     provider: str
     model: str
+    made_with: str = Field(description='Where it was made: "made on this server" or "made with <model>".')
+    sent_to_provider: dict[str, Any] = Field(
+        description="What left this server to make it (provider, model, prompt message id and SHA-256, "
+        "input image ids); empty when it was made on this server."
+    )
     created_at: datetime
     expires_at: datetime
     content_url: str
