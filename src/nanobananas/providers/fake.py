@@ -98,6 +98,11 @@ class FakeCloudProvider(ImageProvider):
     def model(self) -> str:
         return str(self.options.get("model", "fake-cloud-1"))
 
+    def check(self) -> str:
+        if self.options.get("check_error"):
+            raise ProviderError(str(self.options["check_error"]))
+        return f"ok: {self.model}"
+
     def _check(self, text: str) -> None:
         lowered = text.lower()
         if any(word in lowered for word in self.options.get("refuse_words", [])):
