@@ -1,4 +1,5 @@
-"""Privacy endpoints for signed-in users: ask for a data export, follow its progress, download it."""
+"""Privacy endpoints: privacy settings, the consent ledger and commercial-use images (guests and users);
+data exports (signed-in users: ask for one, follow its progress, download it)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router, Status
 from ninja.errors import AuthenticationError
 
-from nanobananas.accounts.identity import request_account
+from nanobananas.accounts.identity import Owner, request_account, request_owner, request_owner_for_write
+from nanobananas.core.exceptions import NotFound
 from nanobananas.core.streaming import aiter_file
 from nanobananas.privacy import export as exports
+from nanobananas.privacy import selectors, services
 from nanobananas.privacy.models import DataExport
-from nanobananas.privacy.schemas import ExportOut
+from nanobananas.privacy.schemas import CommercialOut, ConsentOut, ExportOut, PrivacyOut, PrivacyPatch
 
 router = Router(tags=["privacy"])
 
@@ -85,3 +88,61 @@ async def download_export(request: HttpRequest, token: str) -> StreamingHttpResp
     response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = f'attachment; filename="nanobananas-export-{export.requested_at:%Y-%m-%d}.zip"'
     return response
+
+
+def privacy_out(owner: Owner | None) -> PrivacyOut:
+    chosen = selectors.privacy_settings_get(owner)
+    return PrivacyOut(
+        **{name: getattr(chosen, name) for name in selectors.SETTING_NAMES},
+        is_guest=owner is None or owner.is_guest,
+        updated_at=chosen.updated_at,
+    )
+
+
+@router.get("/me/privacy", response=PrivacyOut)
+def get_privacy(request: HttpRequest) -> PrivacyOut:
+    return privacy_out(request_owner(request))
+
+
+@router.patch("/me/privacy", response=PrivacyOut)
+def update_privacy(request: HttpRequest, payload: PrivacyPatch) -> PrivacyOut:
+    changes = payload.model_dump(exclude_unset=True)
+    owner = request_owner(request)
+    if owner is None:
+        # A visitor becomes a guest by choosing; a choice a guest cannot make must not create one first.
+        services.privacy_settings_check(owner=Owner(guest_id=uuid.UUID(int=0)), changes=changes)
+        owner = request_owner_for_write(request)
+    services.privacy_settings_update(owner, **changes)
+    return privacy_out(owner)
+
+
+@router.get("/me/consents", response=list[ConsentOut])
+def list_consents(request: HttpRequest) -> list[ConsentOut]:
+    owner = request_owner(request)
+    if owner is None:
+        return []
+    return [
+        ConsentOut(
+            setting=e.setting, subject=e.subject, old=e.old_value, new=e.new_value, at=e.at,
+            policy_version=e.policy_version, source=e.source,
+        )
+        for e in selectors.consent_events(owner=owner)
+    ]  # fmt: skip
+
+
+@router.put("/me/images/{asset_id}/commercial", response=CommercialOut)
+def mark_commercial(request: HttpRequest, asset_id: uuid.UUID) -> CommercialOut:
+    return _commercial(request, asset_id, commercial=True)
+
+
+@router.delete("/me/images/{asset_id}/commercial", response=CommercialOut)
+def unmark_commercial(request: HttpRequest, asset_id: uuid.UUID) -> CommercialOut:
+    return _commercial(request, asset_id, commercial=False)
+
+
+def _commercial(request: HttpRequest, asset_id: uuid.UUID, *, commercial: bool) -> CommercialOut:
+    owner = request_owner(request)
+    if owner is None:
+        raise NotFound("No image with this id.")
+    flag = services.commercial_image_set(owner=owner, asset_id=asset_id, commercial=commercial)
+    return CommercialOut(asset_id=asset_id, commercial=flag)

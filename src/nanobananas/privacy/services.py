@@ -1,4 +1,5 @@
-"""The data lifecycle: sweep due items into the cleanup queue, purge the queue, repair storage, legal holds.
+"""The data lifecycle (sweep, purge, storage repair, legal holds); privacy settings and their consent
+ledger; first-party analytics events.
 
     created --(expires_at passes: sweep)--> queued (hidden at once) --(purge)--> gone, receipt kept
        +-- under legal hold: never queued by the sweep, never purged while held
@@ -20,24 +21,44 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.audit.services import audit_record
-from nanobananas.privacy.models import CleanupRun, DeletionReceipt, LegalHold, PendingBlobDeletion
+from nanobananas.core.exceptions import InvalidInput
+from nanobananas.privacy.models import (
+    AnalyticsEvent,
+    CleanupRun,
+    CommercialImage,
+    ConsentEvent,
+    DeletionReceipt,
+    LegalHold,
+    PendingBlobDeletion,
+    PrivacySettings,
+)
 from nanobananas.privacy.retention import guest_lifetime
+from nanobananas.privacy.selectors import SETTING_NAMES, analytics_allowed
 
 __all__ = [
+    "ANALYTICS_EVENTS",
+    "ANALYTICS_LIFETIME_MONTHS",
     "CleanupResult",
     "IntegrityResult",
     "PurgeResult",
     "SweepResult",
+    "analytics_expire",
+    "analytics_record",
     "blobs_delete_pending",
     "cleanup_run",
+    "commercial_image_set",
     "integrity_check",
     "legal_hold_place",
     "legal_hold_release",
+    "privacy_settings_carry_over",
+    "privacy_settings_check",
+    "privacy_settings_update",
     "retention_purge",
     "retention_sweep",
     "unheld",
@@ -362,6 +383,9 @@ def retention_purge(*, batch: int | None = None) -> PurgeResult:
                 break
     _purge_guests(result)
     _purge_closed_accounts(result)
+    expired_events = analytics_expire()
+    if expired_events:
+        result.purged["analytics_event"] = expired_events
     _checkpoint()
     counts = {**result.purged, "bytes_freed": result.bytes_freed, "blobs_failed": result.blobs_failed}
     with transaction.atomic():
@@ -499,3 +523,179 @@ def legal_hold_release(*, hold_id: uuid.UUID, released_by_id: int | None) -> Non
                 target_type="hold",
                 target_id=str(hold_id),
             )
+
+
+# Privacy settings and the consent ledger.
+
+GUEST_ONLY_FOR_ACCOUNTS = ("email_product_news", "email_tips")
+
+
+def _policy_version() -> str:
+    """The privacy policy version in force, recorded with every consent; "" while no version is published."""
+    from django.apps import apps
+
+    if not apps.is_installed("nanobananas.policies"):
+        return ""
+    from nanobananas.policies.selectors import current_version
+
+    document = current_version(kind="privacy")
+    return str(document.version) if document is not None else ""
+
+
+def _owner_fields(owner: Owner) -> dict[str, Any]:
+    return {"owner_user_id": owner.user_id} if owner.user_id is not None else {"owner_guest_id": owner.guest_id}
+
+
+def _actor(owner: Owner) -> str:
+    return f"user:{owner.user_id}" if owner.user_id is not None else f"guest:{owner.guest_id}"
+
+
+def _settings_row_locked(owner: Owner) -> PrivacySettings:
+    """The owner's settings row, created with the defaults if missing, locked for this transaction."""
+    row = PrivacySettings.objects.select_for_update().filter(owner_filter(owner)).first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            PrivacySettings.objects.create(**_owner_fields(owner))
+    except IntegrityError:
+        pass  # created by a request running at the same time: take that one
+    return PrivacySettings.objects.select_for_update().get(owner_filter(owner))
+
+
+def privacy_settings_check(*, owner: Owner, changes: dict[str, Any]) -> None:
+    """Raise InvalidInput for a change `privacy_settings_update` would reject; changes nothing."""
+    unknown = sorted(set(changes) - set(SETTING_NAMES))
+    if unknown:
+        raise InvalidInput(f"Unknown privacy setting: {', '.join(unknown)}.", code="unknown_setting")
+    for name, value in changes.items():
+        if not isinstance(value, bool):
+            raise InvalidInput(f"{name}: must be true or false.", code="invalid_setting")
+    if owner.is_guest and any(name in GUEST_ONLY_FOR_ACCOUNTS for name in changes):
+        raise InvalidInput("Guests get no email; sign up to choose email preferences.", code="guest_no_email")
+
+
+def privacy_settings_update(owner: Owner, **changes: bool) -> PrivacySettings:
+    """Change some privacy settings; each real change (old != new) is appended to the consent ledger with
+    the privacy policy version in force. Any bad name or value rejects the whole request, changing nothing."""
+    privacy_settings_check(owner=owner, changes=changes)
+    now = timezone.now()
+    with transaction.atomic():
+        row = _settings_row_locked(owner)
+        changed = [name for name in SETTING_NAMES if name in changes and getattr(row, name) != changes[name]]
+        if not changed:
+            return row
+        version = _policy_version()
+        ConsentEvent.objects.bulk_create(
+            [
+                ConsentEvent(
+                    **_owner_fields(owner), setting=name, old_value=getattr(row, name), new_value=changes[name],
+                    at=now, policy_version=version,
+                )
+                for name in changed
+            ]
+        )  # fmt: skip
+        for name in changed:
+            setattr(row, name, changes[name])
+        row.save()
+        audit_record(
+            kind="privacy.settings_changed", actor=_actor(owner), owner_key=owner.key, target_type="privacy_settings",
+            target_id=str(row.pk), details={name: changes[name] for name in changed},
+        )  # fmt: skip
+    return row
+
+
+def commercial_image_set(*, owner: Owner, asset_id: uuid.UUID, commercial: bool) -> bool:
+    """Mark (or unmark) one of the owner's images for commercial use; a change is ledgered. Returns the flag.
+    Another owner's image, or one queued for deletion, is not found (404) and nothing changes."""
+    from nanobananas.studio.selectors import asset_get
+
+    with transaction.atomic():
+        asset = asset_get(owner=owner, asset_id=asset_id)
+        existing = CommercialImage.objects.select_for_update().filter(asset_id=asset.id).first()
+        if (existing is not None) == commercial:
+            return commercial
+        now = timezone.now()
+        if commercial:
+            CommercialImage.objects.create(asset_id=asset.id, marked_at=now)
+        else:
+            CommercialImage.objects.filter(asset_id=asset.id).delete()
+        ConsentEvent.objects.create(
+            **_owner_fields(owner), setting="commercial_image", subject=str(asset.id),
+            old_value=not commercial, new_value=commercial, at=now, policy_version=_policy_version(),
+        )  # fmt: skip
+    return commercial
+
+
+def privacy_settings_carry_over(*, source: Owner, target: Owner) -> bool:
+    """A guest's work moves into an account (sign-up): the guest's settings and ledger move with it unless
+    the account has its own settings, which then win. The guest's events are copied (the ledger is
+    append-only), marked `carried_over`, keeping their times and policy versions. Returns whether they moved."""
+    if not source.is_guest or source == target:
+        return False
+    with transaction.atomic():
+        guest_row = PrivacySettings.objects.filter(owner_filter(source)).first()
+        if guest_row is None or PrivacySettings.objects.filter(owner_filter(target)).exists():
+            return False
+        PrivacySettings.objects.create(
+            **_owner_fields(target), **{name: getattr(guest_row, name) for name in SETTING_NAMES}
+        )
+        ConsentEvent.objects.bulk_create(
+            [
+                ConsentEvent(
+                    **_owner_fields(target), setting=e.setting, subject=e.subject, old_value=e.old_value,
+                    new_value=e.new_value, at=e.at, policy_version=e.policy_version,
+                    source=ConsentEvent.Source.CARRIED_OVER,
+                )
+                for e in ConsentEvent.objects.filter(owner_filter(source)).order_by("at", "id")
+            ]
+        )  # fmt: skip
+    return True
+
+
+# First-party analytics: names and small properties, never content.
+
+# Each event name with the properties it may carry: counts, flags and short codes only.
+ANALYTICS_EVENTS: dict[str, frozenset[str]] = {
+    "page_view": frozenset({"page"}),
+    "image_made": frozenset({"operation", "provider"}),
+    "export_requested": frozenset(),
+}
+ANALYTICS_LIFETIME_MONTHS = 13
+PROP_TEXT_LIMIT = 40
+
+
+def analytics_record(owner: Owner | None, name: str, **props: str | int | bool) -> AnalyticsEvent | None:
+    """Record one usage event for `owner`; nothing at all while their analytics setting is off (the default)."""
+    allowed = ANALYTICS_EVENTS.get(name)
+    if allowed is None:
+        raise ValueError(f"unknown analytics event {name!r}")
+    extra = set(props) - allowed
+    if extra:
+        raise ValueError(f"analytics event {name!r} takes no property {sorted(extra)}")
+    for key, value in props.items():
+        if not isinstance(value, str | int | bool) or (isinstance(value, str) and len(value) > PROP_TEXT_LIMIT):
+            raise ValueError(f"analytics property {key!r} must be a flag, a number or a short code")
+    if owner is None or not analytics_allowed(owner):
+        return None
+    return AnalyticsEvent.objects.create(**_owner_fields(owner), name=name, props=props, at=timezone.now())
+
+
+def _months_before(moment: datetime, months: int) -> datetime:
+    month_index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    # The same day of the month, or the month's last day (31 March minus one month is 28/29 February).
+    for day in range(moment.day, 27, -1):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    return moment.replace(year=year, month=month, day=min(moment.day, 28))
+
+
+def analytics_expire(*, now: datetime | None = None) -> int:
+    """Delete usage events older than 13 months. Returns how many."""
+    cutoff = _months_before(now or timezone.now(), ANALYTICS_LIFETIME_MONTHS)
+    deleted, _ = AnalyticsEvent.objects.filter(at__lt=cutoff).delete()
+    return deleted
