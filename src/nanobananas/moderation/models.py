@@ -1,0 +1,192 @@
+"""Content review tables: the custom blocklist, known prohibited images, blocked attempts (the abuse
+score), the staff review queue, evidence and every staff view of it.
+
+Review items and blocked attempts belong to their owner and go with the account or the guest.
+Evidence does not: it names the owner only by key and is kept until staff release it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+ACTION_CHOICES = [("flag", "flag for review"), ("block", "block")]
+
+
+class BlockedTerm(models.Model):
+    """A deployment's own pattern (same syntax as the shipped term lists), checked on every prompt."""
+
+    term = models.CharField(
+        max_length=300,
+        help_text="Words to match on word boundaries, e.g. “acme corp logo”; {a|b} alternatives, word* prefixes.",
+    )
+    category = models.CharField(max_length=40, default="custom")
+    action = models.CharField(max_length=8, choices=ACTION_CHOICES, default="block")
+    note = models.CharField(max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class KnownImage(models.Model):
+    """The fingerprints of a prohibited image (never the image): pixel SHA-256, pHash and dHash."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    phash = models.CharField(max_length=16)
+    dhash = models.CharField(max_length=16)
+    category = models.CharField(max_length=40)
+    note = models.CharField(max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.sha256[:12]}"
+
+
+class OwnedByUserOrGuest(models.Model):
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    owner_guest = models.ForeignKey("accounts.Guest", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(owner_user__isnull=False, owner_guest__isnull=True)
+                    | Q(owner_user__isnull=True, owner_guest__isnull=False)
+                ),
+                name="%(app_label)s_%(class)s_exactly_one_owner",
+            )
+        ]
+
+    @property
+    def owner_key(self) -> str:
+        return f"u{self.owner_user_id}" if self.owner_user_id is not None else f"g{self.owner_guest_id}"
+
+
+class BlockedAttempt(OwnedByUserOrGuest):
+    """One blocked request: counts toward the owner's abuse score and the throttle. No content."""
+
+    class Stage(models.TextChoices):
+        PROMPT = "prompt"
+        UPLOAD = "upload"
+        RESULT = "result"
+        PROVIDER = "provider"
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(db_index=True)
+    stage = models.CharField(max_length=16, choices=Stage.choices)
+    category = models.CharField(max_length=40)
+    verdict = models.JSONField(default=dict)
+
+    class Meta(OwnedByUserOrGuest.Meta):
+        indexes = [
+            models.Index(fields=["owner_user", "at"], name="blocked_user_time"),
+            models.Index(fields=["owner_guest", "at"], name="blocked_guest_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"blocked {self.stage} ({self.category}) of {self.owner_key}"
+
+
+class ReviewItem(OwnedByUserOrGuest):
+    """An item in the staff review queue: flagged automatically, or reported by a user."""
+
+    class Source(models.TextChoices):
+        AUTOMATIC = "automatic"
+        REPORT = "report"
+
+    class Status(models.TextChoices):
+        OPEN = "open"
+        ALLOWED = "allowed"
+        REMOVED = "removed"
+        ESCALATED = "escalated"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    stage = models.CharField(max_length=16, blank=True, help_text="prompt, upload or result")
+    category = models.CharField(max_length=40, db_index=True, help_text="the deciding category")
+    categories = models.JSONField(default=list)
+    score = models.FloatField(default=0.0)
+    verdict = models.JSONField(default=dict, help_text="every check's action, category, score and rule")
+    reason = models.TextField(blank=True, help_text="the reporter's words")
+    reported_by = models.CharField(max_length=64, blank=True, help_text="owner key of the reporter")
+    conversation_id = models.UUIDField(null=True, blank=True)
+    message_id = models.UUIDField(null=True, blank=True)
+    asset_id = models.UUIDField(null=True, blank=True, db_index=True)
+    job_id = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(OwnedByUserOrGuest.Meta):
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.category or 'report'} ({self.status})"
+
+
+class Evidence(models.Model):
+    """An escalated item's context, kept under legal hold. Only staff with `moderation.view_evidence`
+    see it, and every view is recorded (EvidenceAccess) and audited.
+
+    The owner is named by key only, so the record survives the account or the guest. The prompt is
+    copied sealed with the deployment's evidence key, so it stays readable after the owner's data key
+    is destroyed.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    review_item = models.ForeignKey(ReviewItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owner_key = models.CharField(max_length=64, db_index=True)
+    category = models.CharField(max_length=40)
+    conversation_id = models.UUIDField(null=True, blank=True)
+    message_id = models.UUIDField(null=True, blank=True)
+    asset_id = models.UUIDField(null=True, blank=True)
+    context = models.JSONField(default=dict)
+    sealed_prompt = models.TextField(blank=True)
+    holds = models.JSONField(default=list, help_text="ids of the legal holds placed for this evidence")
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    escalated_at = models.DateTimeField()
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-escalated_at"]
+        verbose_name_plural = "evidence"
+        permissions = [("release_evidence", "Can release moderation evidence")]
+
+    def __str__(self) -> str:
+        return f"evidence {self.id} ({self.category})"
+
+
+class EvidenceAccess(models.Model):
+    """One staff view of evidence, with the reason the viewer gave."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="accesses")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    why = models.TextField()
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"view of {self.evidence_id} at {self.at:%Y-%m-%d %H:%M}"
