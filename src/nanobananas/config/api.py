@@ -16,6 +16,7 @@ from nanobananas.accounts.api import router as accounts_router
 from nanobananas.accounts.exceptions import LimitReached
 from nanobananas.core.exceptions import DomainError
 from nanobananas.core.health import HealthOut, health_report
+from nanobananas.moderation.api import router as moderation_router
 from nanobananas.policies.api import router as policies_router
 from nanobananas.privacy.api import router as privacy_router
 from nanobananas.studio.api import router as studio_router
@@ -107,5 +108,6 @@ api.add_router("/", studio_router)
 api.add_router("/", accounts_router)
 api.add_router("/", tokens_router)
 api.add_router("/", privacy_router)
+api.add_router("/", moderation_router)
 api.add_router("/", policies_router)
 api.add_router("/", history_router)

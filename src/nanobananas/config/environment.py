@@ -61,6 +61,13 @@ class Environment:
     stripe_webhook_secret: str | None
     stripe_price_pro: str | None
     admin_otp: bool
+    moderation_throttle_blocks: int
+    moderation_throttle_minutes: int
+    moderation_hash_distance: int
+    moderation_url: str | None
+    moderation_api_key: str | None
+    moderation_model: str
+    moderation_appeal_contact: str
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -177,4 +184,11 @@ def read_environment() -> Environment:
         stripe_webhook_secret=os.environ.get("NANOBANANAS_STRIPE_WEBHOOK_SECRET") or None,
         stripe_price_pro=os.environ.get("NANOBANANAS_STRIPE_PRICE_PRO") or None,
         admin_otp=_flag("NANOBANANAS_ADMIN_OTP", False),
+        moderation_throttle_blocks=_int("NANOBANANAS_MODERATION_THROTTLE_BLOCKS", 5),
+        moderation_throttle_minutes=_int("NANOBANANAS_MODERATION_THROTTLE_MINUTES", 60),
+        moderation_hash_distance=_int("NANOBANANAS_MODERATION_HASH_DISTANCE", 10),
+        moderation_url=os.environ.get("NANOBANANAS_MODERATION_URL") or None,
+        moderation_api_key=os.environ.get("NANOBANANAS_MODERATION_API_KEY") or None,
+        moderation_model=os.environ.get("NANOBANANAS_MODERATION_MODEL") or "omni-moderation-latest",
+        moderation_appeal_contact=os.environ.get("NANOBANANAS_MODERATION_APPEAL_CONTACT") or "",
     )

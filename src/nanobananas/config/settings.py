@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "nanobananas.tokens",
     "nanobananas.audit",
     "nanobananas.policies",
+    "nanobananas.moderation",
     "nanobananas.web",
 ]
 
@@ -354,3 +355,29 @@ VAULT: dict[str, Any] = {
     "MASTER_KEY": ENV.master_key,
     "MASTER_KEY_FILE": DATA_DIR / "master.key",
 }
+
+# Content review: the checks every prompt and image passes (dotted paths, run in order), the throttle
+# after repeated blocks, the perceptual-hash distance for known images, and the optional moderation
+# endpoint (any OpenAI-compatible POST /v1/moderations).
+MODERATION_CHECKS: list[Any] = [
+    "nanobananas.moderation.checks.TermListCheck",
+    "nanobananas.moderation.checks.BlocklistCheck",
+    "nanobananas.moderation.checks.PersonalDataCheck",
+    "nanobananas.moderation.checks.KnownImageCheck",
+]
+if ENV.moderation_url:
+    MODERATION_CHECKS.append(
+        {
+            "NAME": "nanobananas.moderation.checks.ModerationEndpointCheck",
+            "OPTIONS": {
+                "base_url": ENV.moderation_url,
+                "api_key": ENV.moderation_api_key or "",
+                "model": ENV.moderation_model,
+                "timeout": ENV.provider_timeout_seconds,
+            },
+        }
+    )
+NANOBANANAS["MODERATION_THROTTLE_BLOCKS"] = ENV.moderation_throttle_blocks
+NANOBANANAS["MODERATION_THROTTLE_MINUTES"] = ENV.moderation_throttle_minutes
+NANOBANANAS["MODERATION_HASH_DISTANCE"] = ENV.moderation_hash_distance
+NANOBANANAS["MODERATION_APPEAL_CONTACT"] = ENV.moderation_appeal_contact
