@@ -1,4 +1,5 @@
-"""The `nanobananas` command: serving, workers, data lifecycle, keys, audit, export, and offline create/edit."""
+"""The `nanobananas` command: serving, workers, data lifecycle, keys, audit, export, staff TOTP, and offline
+create/edit."""
 
 from __future__ import annotations
 
@@ -67,6 +68,12 @@ def _build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="create or update the database tables")
     sub.add_parser("createsuperuser", help="create a staff account for the admin")
+    staff = sub.add_parser("staff", help="staff account tools")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
+    totp = staff_sub.add_parser(
+        "totp", help="enrol a staff account's authenticator app (replaces an earlier one); prints the QR code"
+    )
+    totp.add_argument("--email", required=True, help="the staff account's email address")
 
     create = sub.add_parser("create", help="make a designed image from a prompt")
     create.add_argument("prompt")
@@ -263,6 +270,27 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _staff_totp(*, email: str) -> int:
+    _setup_django()
+    import qrcode
+
+    from nanobananas.core.exceptions import DomainError
+    from nanobananas.core.staff import staff_totp_enrol
+
+    try:
+        device = staff_totp_enrol(email=email)
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    print("Scan this with an authenticator app; the admin then asks for its 6-digit code")
+    print("(when NANOBANANAS_ADMIN_OTP is on). Any earlier authenticator of this account stops working.")
+    print(device.config_url)
+    code = qrcode.QRCode(border=2)
+    code.add_data(device.config_url)
+    code.print_ascii(out=sys.stdout, invert=True)
+    return 0
+
+
 def _retention_report(*, as_json: bool) -> int:
     _setup_django()
     import json
@@ -337,6 +365,8 @@ def _run(args: argparse.Namespace) -> int:
         return _export(email=args.user, output=args.output)
     if args.command == "audit":
         return _audit(args)
+    if args.command == "staff":
+        return _staff_totp(email=args.email)
     if args.command == "keys":
         return _keys_rotate(new_key_stdin=args.new_key_stdin)
     if args.command in {"migrate", "createsuperuser"}:

@@ -48,6 +48,14 @@ class AccountAdmin(UserAdmin):
     inlines = [ProfileInline]
     actions = ["delete_under_13"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str]:
+        # Superusers are made only from the command line (`nanobananas createsuperuser`), and nobody
+        # widens their own rights here: a posted value for a read-only field is ignored.
+        readonly = [*super().get_readonly_fields(request, obj), "is_superuser"]
+        if obj is not None and obj.pk == request.user.pk:
+            readonly += ["groups", "user_permissions"]
+        return readonly
+
     @admin.action(description="Under 13: delete the account and all its data now (cannot be undone)")
     def delete_under_13(self, request: HttpRequest, queryset: QuerySet) -> None:
         deleted = 0

@@ -8,7 +8,6 @@ that one object for `CONTENT_GRANT_MINUTES` in the staff member's session.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -22,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite  # type: ignore[import-untyped]  # no stubs
 
 from nanobananas.audit.models import AuditEvent
 from nanobananas.audit.services import audit_record
@@ -35,6 +34,7 @@ __all__ = [
     "admin_otp_required",
     "staff_content_view_grant",
     "staff_content_view_granted",
+    "staff_totp_enrol",
 ]
 
 CONTENT_GRANT_MINUTES = 15
@@ -60,11 +60,11 @@ class StaffAdminSite(OTPAdminSite):
         super().__init__(name)
 
     # Read on every request, so the flag is honoured without rebuilding the site.
-    @property  # type: ignore[override]
+    @property
     def login_form(self) -> type[forms.Form] | None:
         return OTPAdminAuthenticationForm if admin_otp_required() else None
 
-    @property  # type: ignore[override]
+    @property
     def login_template(self) -> str | None:
         return "otp/admin111/login.html" if admin_otp_required() else None
 
@@ -150,14 +150,14 @@ class UserContentAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deletion goes through the product's audited services
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fields = [name for name in super().get_fields(request, obj) if name not in self.content_fields]
         return [*fields, "user_content"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [*super().get_readonly_fields(request, obj), "user_content"]
 
-    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [*(super().get_exclude(request, obj) or ()), *self.content_fields]
 
     def change_view(
@@ -218,3 +218,32 @@ class UserContentAdmin(admin.ModelAdmin):
             "minutes": CONTENT_GRANT_MINUTES,
         }
         return TemplateResponse(request, self.reason_template, context)
+
+
+def staff_totp_enrol(*, email: str) -> Any:
+    """Give the staff account with this email a new TOTP device, replacing any earlier one (a lost
+    phone is handled by enrolling again). Returns the confirmed device."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # type: ignore[import-untyped]  # no stubs
+
+    from nanobananas.core.exceptions import Conflict, NotFound
+
+    accounts = list(get_user_model().objects.filter(email__iexact=email.strip()))
+    if len(accounts) != 1:
+        raise NotFound(f"No single account has the email {email!r}.")
+    user = accounts[0]
+    if not user.is_staff:
+        raise Conflict("Only staff accounts use the admin; this account is not staff.", code="not_staff")
+    with transaction.atomic():
+        replaced, _ = TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="nanobananas admin", confirmed=True)
+        audit_record(
+            kind="staff.totp_enrolled",
+            actor="operator",
+            owner_key=f"u{user.pk}",
+            target_type="otp_totp.totpdevice",
+            target_id=str(device.pk),
+            details={"replaced": replaced},
+        )
+    return device

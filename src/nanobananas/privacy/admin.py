@@ -9,7 +9,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -120,7 +121,7 @@ class DataExportAdmin(UserContentAdmin):
         )
         return [archive, *super().get_urls()]
 
-    def archive_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def archive_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
         """The decrypted archive, only to a session that gave a reason for this export."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not self.has_view_permission(request, obj) or not staff_content_view_granted(request, obj):

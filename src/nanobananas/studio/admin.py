@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.admin.utils import quote, unquote
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
@@ -93,7 +94,7 @@ class AssetAdmin(UserContentAdmin):
         )
         return [image, *super().get_urls()]
 
-    def image_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def image_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
         """The decrypted image, only to a session that gave a reason for this image."""
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not self.has_view_permission(request, obj) or not staff_content_view_granted(request, obj):
