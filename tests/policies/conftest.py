@@ -15,11 +15,13 @@ from nanobananas.policies.services import policy_publish
 PASSWORD = "policy pages are public 9"
 
 
-def member(username: str, *, active: bool = True, joined_days_ago: int = 30) -> User:
+def member(username: str, *, active: bool = True, joined_minutes_ago: int = 10) -> User:
+    """An account made `joined_minutes_ago` minutes ago: after the shipped first versions, before any
+    version a test publishes."""
     user = User.objects.create_user(
         username=username, email=f"{username}@example.org", password=PASSWORD, is_active=active
     )
-    User.objects.filter(pk=user.pk).update(date_joined=timezone.now() - timedelta(days=joined_days_ago))
+    User.objects.filter(pk=user.pk).update(date_joined=timezone.now() - timedelta(minutes=joined_minutes_ago))
     user.refresh_from_db()
     return user
 

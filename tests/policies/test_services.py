@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.database]
 def test_publish_audits_and_mails_each_active_user_once(django_capture_on_commit_callbacks: Any) -> None:
     users = [member(f"user{n}") for n in range(5)]
     member("sleeper", active=False)
-    member("newcomer", joined_days_ago=0)  # joined today, still before the version is published
+    member("newcomer", joined_minutes_ago=0)  # joined just now, still before the version is published
     no_email = member("noemail")
     no_email.email = ""
     no_email.save()
@@ -50,7 +50,7 @@ def test_notices_go_out_in_batches_and_users_who_join_later_get_none() -> None:
         member(f"batch{n}")
     document = draft()
     PolicyDocument.objects.filter(pk=document.pk).update(published_at=document.created_at)
-    member("later", joined_days_ago=-1)  # signs up after the version was published
+    member("later", joined_minutes_ago=-60)  # signs up after the version was published
     run = policy_notices_send(document_id=document.pk, batch_size=3)
     assert (run.sent, run.failed) == (7, 0)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(f"batch{n}@example.org" for n in range(7))

@@ -9,7 +9,14 @@ from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
-NAV = [("Home", "/"), ("AI Image", "/image/"), ("AI Video", "/video/"), ("AI Tools", "/tools/"), ("Me", "/me/")]
+NAV = [
+    ("Home", "/"),
+    ("AI Image", "/image/"),
+    ("AI Video", "/video/"),
+    ("AI Tools", "/tools/"),
+    ("Me", "/me/"),
+    ("History", "/history/"),
+]
 
 
 @pytest.mark.parametrize(("label", "path"), NAV)

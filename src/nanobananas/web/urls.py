@@ -10,4 +10,5 @@ urlpatterns = [
     path("video/", views.ai_video, name="ai-video"),
     path("tools/", views.ai_tools, name="ai-tools"),
     path("me/", views.me, name="me"),
+    path("history/", views.history, name="history"),
 ]
