@@ -55,6 +55,11 @@ def ai_tools(request: HttpRequest) -> HttpResponse:
     )
 
 
+def history(request: HttpRequest) -> HttpResponse:
+    """Every image and upload still kept, searchable by prompt; the page's script reads /api/v1/history."""
+    return render(request, "web/history.html", {"section": "history"})
+
+
 def me(request: HttpRequest) -> HttpResponse:
     """The profile center: account data, plan and usage, retention choice, sessions, billing."""
     owner = request_owner(request)
