@@ -1,9 +1,11 @@
-"""Account endpoints: sign-up, sign-in and out, password reset, who I am, plan and quota, profile, sessions."""
+"""Account endpoints: sign-up, sign-in and out, password reset, who I am, plan and quota, profile, sessions,
+deleting the account."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
@@ -17,6 +19,8 @@ from nanobananas.accounts.age import age_gate_passes, retry_block_set, retry_blo
 from nanobananas.accounts.identity import request_account, request_owner, request_rate_limit
 from nanobananas.accounts.models import Plan
 from nanobananas.accounts.schemas import (
+    AccountDeletedOut,
+    AccountDeleteIn,
     EmailChangeIn,
     ErrorOut,
     LoginIn,
@@ -221,3 +225,13 @@ def email_change(request: HttpRequest, payload: EmailChangeIn) -> Status[None]:
 def verification_resend(request: HttpRequest) -> Status[None]:
     services.email_verification_send(user=_user(request), link_base=request.build_absolute_uri("/"))
     return Status(202, None)
+
+
+@router.post("/me/delete", response=AccountDeletedOut)
+def account_delete(request: HttpRequest, payload: AccountDeleteIn) -> AccountDeletedOut:
+    """Delete the account (password and the typed phrase "delete my account"): content is queued for
+    deletion, every session and API token ends at once, and this browser is signed out."""
+    deletion = services.account_delete(user=_user(request), password=payload.password, phrase=payload.phrase)
+    logout(request)
+    messages.success(request, "Your account has been deleted. A confirmation email is on its way.")
+    return AccountDeletedOut(deleted=True, purge_after=deletion.purge_after)

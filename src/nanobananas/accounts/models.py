@@ -138,3 +138,23 @@ class UserSession(AbstractBaseSession):
         from nanobananas.accounts.sessions import SessionStore
 
         return SessionStore
+
+
+class ClosedAccount(models.Model):
+    """The tombstone of a deleted account: only what "account data for the account's life + 3 years" needs.
+
+    The user row stays (inactive, no name, no email, no password) so that billing records and the consent
+    log keep pointing at it; the retention purge deletes it, and everything still linked to it, once
+    `purge_after` has passed.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="closed_account"
+    )
+    closed_at = models.DateTimeField()
+    purge_after = models.DateTimeField(db_index=True)
+    # Set by the purge once the account's content is gone and nothing of it is held: its data key is deleted.
+    keys_shredded_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"closed account {self.user_id} (purged after {self.purge_after:%Y-%m-%d})"

@@ -8,6 +8,8 @@ from ninja import Schema
 from pydantic import Field
 
 __all__ = [
+    "AccountDeleteIn",
+    "AccountDeletedOut",
     "EmailChangeIn",
     "ErrorOut",
     "LoginIn",
@@ -127,3 +129,13 @@ class ErrorDetail(Schema):
 
 class ErrorOut(Schema):
     error: ErrorDetail
+
+
+class AccountDeleteIn(Schema):
+    password: str = Field(max_length=4096)
+    phrase: str = Field(max_length=200, description='the words "delete my account", typed')
+
+
+class AccountDeletedOut(Schema):
+    deleted: bool
+    purge_after: datetime = Field(description="when the kept account data (billing, consents) is deleted too")

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, ProtectedError
+from django.db.models import Exists, F, OuterRef, ProtectedError, Q, RestrictedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -23,7 +26,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from nanobananas.accounts.exceptions import QuotaExceeded, RateLimited
 from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.accounts.mail import mail_send
-from nanobananas.accounts.models import Guest, Plan, Profile, QuotaUsage, RateWindow, UserSession
+from nanobananas.accounts.models import ClosedAccount, Guest, Plan, Profile, QuotaUsage, RateWindow, UserSession
 from nanobananas.accounts.plans import QUOTA_KINDS
 from nanobananas.accounts.ratelimits import RATE_LIMITS
 from nanobananas.accounts.selectors import plan_for, plan_get, quota_windows
@@ -32,8 +35,13 @@ from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
 
 __all__ = [
+    "DELETE_PHRASE",
+    "AccountDeletion",
+    "account_delete",
     "account_delete_under_13",
     "account_signup",
+    "closed_account_subscription_cancel",
+    "closed_accounts_purge",
     "email_change_request",
     "email_verification_send",
     "email_verify",
@@ -177,7 +185,8 @@ def email_verify(*, uidb64: str, token: str) -> User:
         )
     with transaction.atomic():
         profile = Profile.objects.select_for_update().get(pk=profile_ensure(user=user).pk)
-        if profile.pending_email:
+        changed = bool(profile.pending_email)
+        if changed:
             new_email = profile.pending_email
             if _email_taken(new_email, except_user_id=user.pk):
                 raise InvalidInput("Another account uses this email now.", code="email_taken")
@@ -189,6 +198,13 @@ def email_verify(*, uidb64: str, token: str) -> User:
             profile.save(update_fields=["email_key", "pending_email", "email_verified_at"])
         except IntegrityError:
             raise InvalidInput("Another account uses this email now.", code="email_taken") from None
+        audit_record(
+            kind="email.changed" if changed else "email.verified",
+            actor=f"user:{user.pk}",
+            owner_key=f"u{user.pk}",
+            target_type="user",
+            target_id=str(user.pk),
+        )
     user.refresh_from_db()
     return user
 
@@ -209,6 +225,13 @@ def email_change_request(*, user: User, new_email: str, password: str, link_base
         profile.pending_email = new_email
         user.profile = profile  # the token reads the pending address
         email_verification_send(user=user, link_base=link_base)
+        audit_record(
+            kind="email.change_requested",
+            actor=f"user:{user.pk}",
+            owner_key=f"u{user.pk}",
+            target_type="user",
+            target_id=str(user.pk),
+        )
         if current:
             context = {"display_name": profile.display_name, "new_email": new_email}
             transaction.on_commit(lambda: mail_send(to=current, template="email_change_notice", context=context))
@@ -237,11 +260,30 @@ def profile_update(*, user: User, display_name: str, username: str) -> Profile:
     try:
         with transaction.atomic():
             profile = profile_ensure(user=user)
+            changed = [
+                name
+                for name, before, after in (
+                    ("username", User.objects.filter(pk=user.pk).values_list("username", flat=True).get(), username),
+                    ("display_name", profile.display_name, display_name),
+                )
+                if before != after
+            ]
             User.objects.filter(pk=user.pk).update(username=username)
             Profile.objects.filter(pk=profile.pk).update(display_name=display_name)
+            if changed:
+                # Which fields changed, never their old or new values: the audit outlives the profile.
+                audit_record(
+                    kind="profile.updated",
+                    actor=f"user:{user.pk}",
+                    owner_key=f"u{user.pk}",
+                    target_type="user",
+                    target_id=str(user.pk),
+                    details={"fields": changed},
+                )
     except IntegrityError:
         raise InvalidInput("That username is taken. Try another.", code="username_taken") from None
     profile.display_name = display_name
+    user.username = username
     return profile
 
 
@@ -395,7 +437,6 @@ def account_delete_under_13(*, user_id: int, staff_user_id: int) -> None:
 
     The audit line names only the ids and the reason, never content.
     """
-    from nanobananas.billing.services import subscriptions_cancel_for_deletion
     from nanobananas.studio.models import Asset
     from nanobananas.vault.services import owner_keys_shred
 
@@ -407,7 +448,7 @@ def account_delete_under_13(*, user_id: int, staff_user_id: int) -> None:
         if user.is_staff or user.is_superuser:
             raise Conflict("A staff account cannot be removed this way.", code="staff_account")
         blobs = list(Asset.objects.filter(owner_filter(owner)).values_list("blob_name", flat=True))
-        subscriptions_cancel_for_deletion(user_id=user_id)
+        _subscriptions_cancel_on_commit(user_id=user_id)
         try:
             user.delete()
         except ProtectedError:
@@ -424,3 +465,301 @@ def account_delete_under_13(*, user_id: int, staff_user_id: int) -> None:
             target_id=str(user_id),
             details={"cause": "under_13", "blobs": len(blobs)},
         )
+
+
+DELETE_PHRASE = "delete my account"
+# DeletionReceipt.kind of a purged tombstone (the privacy app's Kind choices do not list it yet).
+ACCOUNT_RECEIPT_KIND = "account"
+
+
+@dataclass(frozen=True)
+class AccountDeletion:
+    """What `account_delete` did: the tombstone's dates and what was queued, ended or removed."""
+
+    user_id: int
+    closed_at: datetime
+    purge_after: datetime
+    queued: dict[str, int]
+    sessions_ended: int
+    tokens_revoked: int
+    exports_deleted: int
+
+
+def _subscriptions_cancel_on_commit(*, user_id: int) -> list[str]:
+    """Once the deletion commits, end the account's paid-up subscriptions at the payment provider.
+
+    Each one is its own job (`accounts.tasks.cancel_closed_account_subscription`), retried on failure;
+    neither a provider failure nor a queue that cannot be reached undoes or blocks the deletion.
+    """
+    from nanobananas.billing.models import Subscription
+
+    due = list(
+        Subscription.objects.filter(user_id=user_id, status__in=Subscription.PAID_UP).values_list(
+            "provider", "external_id"
+        )
+    )
+
+    def enqueue() -> None:
+        from nanobananas.accounts.tasks import cancel_closed_account_subscription
+
+        for provider, external_id in due:
+            try:
+                cancel_closed_account_subscription(provider, external_id)
+            except Exception:  # the queue is down: staff finish it by hand from the log and the admin
+                logger.exception("could not queue the cancel of %s subscription %s", provider, external_id)
+
+    if due:
+        transaction.on_commit(enqueue)
+    return [external_id for _, external_id in due]
+
+
+def closed_account_subscription_cancel(*, provider: str, external_id: str) -> bool:
+    """End a deleted account's subscription at the provider; returns False when there was nothing to do.
+
+    Safe to run again: a subscription our records already show as ended is left alone. A provider failure
+    is logged and raised, so the job that called this is retried.
+    """
+    from nanobananas.billing.handler import payment_provider
+    from nanobananas.billing.models import Subscription
+
+    row = Subscription.objects.filter(provider=provider, external_id=external_id).first()
+    if row is not None and row.status not in Subscription.PAID_UP:
+        return False
+    try:
+        payment_provider(provider).subscription_cancel(external_id=external_id)
+    except Exception:
+        logger.exception("could not cancel %s subscription %s of a deleted account", provider, external_id)
+        raise
+    if row is not None:
+        with transaction.atomic():
+            Subscription.objects.filter(id=row.id, status__in=Subscription.PAID_UP).update(
+                status=Subscription.Status.CANCELED, state_at=timezone.now()
+            )
+            audit_record(
+                kind="account.subscription_canceled", actor="system", owner_key=f"u{row.user_id}",
+                target_type="subscription", target_id=str(row.id), details={"provider": provider},
+            )  # fmt: skip
+    return True
+
+
+def _content_queue(*, user_id: int, now: datetime) -> dict[str, int]:
+    """Queue every live image, upload, message and conversation of the user (hidden at once, purged next),
+    except what a legal hold covers; unfinished jobs stop, so nothing new is made for a closed account."""
+    from nanobananas.privacy.services import unheld
+    from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
+
+    queued = {"state": Lifecycle.QUEUED, "queued_at": now, "deletion_reason": "user_request"}
+    active = {"state": Lifecycle.ACTIVE}
+    counts = {
+        "images": unheld(Asset.objects.filter(owner_user_id=user_id, **active), kind="asset").update(**queued),
+        "messages": unheld(
+            Message.objects.filter(conversation__owner_user_id=user_id, **active), kind="message"
+        ).update(**queued),
+        "conversations": unheld(
+            Conversation.objects.filter(owner_user_id=user_id, **active), kind="conversation"
+        ).update(**queued),
+    }
+    # A running job's result is thrown away when it finds its job no longer running (studio._store_outcome).
+    counts["jobs_stopped"] = Job.objects.filter(
+        conversation__owner_user_id=user_id, status__in=(Job.Status.QUEUED, Job.Status.RUNNING)
+    ).update(
+        status=Job.Status.FAILED,
+        error_code="account_deleted",
+        error_message="The account was deleted.",
+        stage="Stopped",
+        finished_at=now,
+    )
+    return counts
+
+
+def _exports_delete(*, user_id: int, now: datetime) -> int:
+    """Data export archives go at once: rows now, bytes through the pending-blob queue (next purge)."""
+    from nanobananas.privacy.models import DataExport, DeletionReceipt, PendingBlobDeletion
+
+    exports = list(DataExport.objects.select_for_update().filter(user_id=user_id))
+    stored = [e for e in exports if e.blob_name]
+    PendingBlobDeletion.objects.bulk_create(
+        [PendingBlobDeletion(blob_name=e.blob_name) for e in stored], ignore_conflicts=True
+    )
+    DeletionReceipt.objects.bulk_create(
+        [
+            DeletionReceipt(
+                kind=DeletionReceipt.Kind.EXPORT,
+                item_id=str(e.id),
+                owner_key=f"u{user_id}",
+                content_sha256=e.sha256,
+                reason=DeletionReceipt.Reason.USER_REQUEST,
+                created_at=e.ready_at,
+                expires_at=e.expires_at,
+                queued_at=now,
+                purged_at=now,
+            )
+            for e in stored
+        ]
+    )
+    DataExport.objects.filter(user_id=user_id).delete()
+    return len(exports)
+
+
+def account_delete(*, user: User, password: str, phrase: str) -> AccountDeletion:
+    """Close the account the user is signed in to, after their password and the typed phrase.
+
+    In one transaction: all content is queued for deletion (legal holds still apply), data exports go,
+    every session and API token ends, and the user row becomes a tombstone (no name, no email, no
+    password, inactive, profile cleared) with a `ClosedAccount` row that keeps billing records and the
+    consent log until `purge_after` (closed + NANOBANANAS_CLOSED_ACCOUNT_RETENTION_DAYS); the email can
+    be used for a new account at once. After commit: paid subscriptions are canceled at the provider
+    (retried), and a confirmation goes to the old address. The retention purge deletes the content,
+    then the data key, then, 3 years later, the tombstone.
+    """
+    from nanobananas.tokens.models import ApiToken
+
+    if not user.is_authenticated or not user.check_password(password):
+        raise InvalidInput("The password is not right. Nothing was deleted.", code="wrong_password")
+    if phrase.strip().casefold() != DELETE_PHRASE:
+        raise InvalidInput(f'Type "{DELETE_PHRASE}" to confirm. Nothing was deleted.', code="wrong_confirmation_phrase")
+    if user.is_staff or user.is_superuser:
+        raise Conflict(
+            "A staff account cannot be deleted from the Me page; another administrator closes it in the admin.",
+            code="staff_account",
+        )
+    now = timezone.now()
+    purge_after = now + timedelta(days=settings.NANOBANANAS["CLOSED_ACCOUNT_RETENTION_DAYS"])
+    with transaction.atomic():
+        locked = User.objects.select_for_update().filter(pk=user.pk, is_active=True).first()
+        if locked is None or ClosedAccount.objects.filter(user_id=user.pk).exists():
+            raise Conflict("This account is already deleted.", code="account_closed")
+        profile = profile_ensure(user=locked)
+        old_email, display_name = locked.email, profile.display_name
+        queued = _content_queue(user_id=locked.pk, now=now)
+        exports = _exports_delete(user_id=locked.pk, now=now)
+        sessions_ended, _ = UserSession.objects.filter(user_id=locked.pk).delete()
+        tokens_revoked, _ = ApiToken.objects.filter(user_id=locked.pk).delete()
+        QuotaUsage.objects.filter(owner_user_id=locked.pk).delete()
+        User.objects.filter(pk=locked.pk).update(
+            username=f"deleted:{locked.pk}",  # a colon is never in a chosen username, so it cannot collide
+            email="",
+            first_name="",
+            last_name="",
+            password=make_password(None),
+            is_active=False,
+            is_staff=False,
+            is_superuser=False,
+        )
+        locked.groups.clear()
+        locked.user_permissions.clear()
+        Profile.objects.filter(pk=profile.pk).update(
+            display_name="", email_key=None, email_verified_at=None, pending_email="", retention_hours=None
+        )
+        ClosedAccount.objects.create(user_id=locked.pk, closed_at=now, purge_after=purge_after)
+        _subscriptions_cancel_on_commit(user_id=locked.pk)
+        audit_record(
+            kind="account.delete",
+            actor=f"user:{locked.pk}",
+            owner_key=f"u{locked.pk}",
+            target_type="user",
+            target_id=str(locked.pk),
+            details={
+                **queued,
+                "exports": exports,
+                "sessions": sessions_ended,
+                "tokens": tokens_revoked,
+                "purge_after": purge_after.isoformat(),
+            },
+        )
+        if old_email:
+            context = {"display_name": display_name, "purge_after": purge_after, "closed_at": now}
+            transaction.on_commit(lambda: _mail_deleted(to=old_email, context=context))
+    return AccountDeletion(
+        user_id=user.pk,
+        closed_at=now,
+        purge_after=purge_after,
+        queued=queued,
+        sessions_ended=sessions_ended,
+        tokens_revoked=tokens_revoked,
+        exports_deleted=exports,
+    )
+
+
+def _mail_deleted(*, to: str, context: dict[str, Any]) -> None:
+    try:
+        mail_send(to=to, template="account_deleted", context=context)
+    except Exception:  # the account is closed either way; a mail server outage must not look like a failure
+        logger.exception("could not send the account deletion confirmation")
+
+
+def _owner_has_content() -> Q:
+    """Exists() filters for a ClosedAccount queryset: content or archives of the account are still stored."""
+    from nanobananas.privacy.models import DataExport
+    from nanobananas.studio.models import Asset, Conversation
+
+    return (
+        Q(Exists(Conversation.objects.filter(owner_user_id=OuterRef("user_id"))))
+        | Q(Exists(Asset.objects.filter(owner_user_id=OuterRef("user_id"))))
+        | Q(Exists(DataExport.objects.filter(user_id=OuterRef("user_id"))))
+    )
+
+
+def closed_accounts_purge(*, now: datetime | None = None) -> int:
+    """The retention purge's part for closed accounts; returns how many tombstones were purged.
+
+    A closed account's data key is deleted (crypto-shredding) once none of its content or archives is
+    stored any more and no legal hold is on the owner. Its tombstone goes once `purge_after` has passed:
+    billing rows, the consent log, the profile and the user row itself, leaving a `DeletionReceipt`
+    (kind "account"). An owner under a legal hold, or with held content left, waits.
+    """
+    from nanobananas.privacy.models import LegalHold
+    from nanobananas.vault.services import owner_keys_shred
+
+    now = now or timezone.now()
+    held = Exists(LegalHold.objects.filter(owner_user_id=OuterRef("user_id"), released_at__isnull=True))
+    settled = ClosedAccount.objects.exclude(held).exclude(_owner_has_content())
+    for user_id in list(settled.filter(keys_shredded_at__isnull=True).values_list("user_id", flat=True)):
+        with transaction.atomic():
+            if ClosedAccount.objects.filter(user_id=user_id, keys_shredded_at__isnull=True).update(
+                keys_shredded_at=now
+            ):
+                owner_keys_shred(owner_key=f"u{user_id}")
+                audit_record(
+                    kind="account.keys_shredded", actor="system", owner_key=f"u{user_id}",
+                    target_type="user", target_id=str(user_id),
+                )  # fmt: skip
+    purged = 0
+    for user_id in list(settled.filter(purge_after__lte=now).values_list("user_id", flat=True)):
+        try:
+            with transaction.atomic():
+                if _tombstone_purge(user_id=user_id, now=now):
+                    purged += 1
+        except (ProtectedError, RestrictedError) as exc:
+            # A table added later that protects its rows from deletion: the tombstone waits, loudly.
+            logger.error("closed account %s cannot be purged yet: %s", user_id, exc)
+    return purged
+
+
+def _tombstone_purge(*, user_id: int, now: datetime) -> bool:
+    from nanobananas.billing.models import Invoice
+    from nanobananas.privacy.models import DeletionReceipt, LegalHold
+
+    closed = ClosedAccount.objects.select_for_update().filter(user_id=user_id, purge_after__lte=now).first()
+    if closed is None:
+        return False
+    user = User.objects.get(pk=user_id)
+    # Invoices would outlive the user row (SET_NULL); released holds would block it (PROTECT).
+    Invoice.objects.filter(user_id=user_id).delete()
+    LegalHold.objects.filter(owner_user_id=user_id, released_at__isnull=False).delete()
+    DeletionReceipt.objects.create(
+        kind=ACCOUNT_RECEIPT_KIND,
+        item_id=str(user_id),
+        owner_key=f"u{user_id}",
+        reason="retention",
+        created_at=user.date_joined,
+        expires_at=closed.purge_after,
+        queued_at=closed.closed_at,
+        purged_at=now,
+    )
+    user.delete()  # the profile, the tombstone, subscriptions, payment customers, consent rows go with it
+    audit_record(
+        kind="account.purged", actor="system", owner_key=f"u{user_id}", target_type="user",
+        target_id=str(user_id), details={"closed_at": closed.closed_at.isoformat()},
+    )  # fmt: skip
+    return True
