@@ -26,6 +26,7 @@ LEFT_OUT = {
     "admin.LogEntry": "what a staff member did in the admin: the operator's own records",
     "privacy.LegalHold": "evidence holds: restricted access by the policy, and placed by staff",
     "privacy.DataExport": "the archive itself",
+    "accounts.ClosedAccount": "the tombstone of a deleted account, which can no longer sign in to export",
     "policies.PolicyDocument": "created_by: the staff member who drafted a policy version, not that person's data",
     "policies.PolicyNotice": "when a service email went out; what the user did about it is in policy_acceptances",
 }
