@@ -123,6 +123,8 @@ def export_link_open(*, token: str, user_id: int) -> DataExport:
 
 def export_request(*, user: User, link_base: str = "") -> DataExport:
     """Queue a new archive of `user`'s data; one per 24 h (a failed build does not count)."""
+    from nanobananas.accounts.identity import Owner
+    from nanobananas.privacy.services import analytics_record
     from nanobananas.privacy.tasks import build_export
 
     now = timezone.now()
@@ -146,6 +148,7 @@ def export_request(*, user: User, link_base: str = "") -> DataExport:
             kind="export.requested", actor=f"user:{user.pk}", owner_key=f"u{user.pk}",
             target_type="export", target_id=str(export.id),
         )  # fmt: skip
+        analytics_record(Owner(user_id=user.pk), "export_requested")
         transaction.on_commit(lambda: build_export(str(export.id)))
     return export
 

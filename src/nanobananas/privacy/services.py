@@ -674,11 +674,13 @@ def analytics_record(owner: Owner | None, name: str, **props: str | int | bool) 
     if extra:
         raise ValueError(f"analytics event {name!r} takes no property {sorted(extra)}")
     for key, value in props.items():
-        if not isinstance(value, str | int | bool) or (isinstance(value, str) and len(value) > PROP_TEXT_LIMIT):
+        if not isinstance(value, str | int | bool):
             raise ValueError(f"analytics property {key!r} must be a flag, a number or a short code")
     if owner is None or not analytics_allowed(owner):
         return None
-    return AnalyticsEvent.objects.create(**_owner_fields(owner), name=name, props=props, at=timezone.now())
+    # Codes only: a longer text is cut, so no free text (and no content) can ride along.
+    clean = {key: value[:PROP_TEXT_LIMIT] if isinstance(value, str) else value for key, value in props.items()}
+    return AnalyticsEvent.objects.create(**_owner_fields(owner), name=name, props=clean, at=timezone.now())
 
 
 def _months_before(moment: datetime, months: int) -> datetime:

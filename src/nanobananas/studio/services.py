@@ -28,6 +28,7 @@ from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.core.text import clean_text
 from nanobananas.privacy.retention import retention_deadline, text_deadline
+from nanobananas.privacy.services import analytics_record, privacy_settings_carry_over
 from nanobananas.providers.base import (
     ClarificationNeeded,
     GeneratedImage,
@@ -217,6 +218,7 @@ def conversations_transfer_owner(*, source: Owner, target: Owner) -> int:
                 kind="owner.transferred", actor=_actor(target), owner_key=target.key,
                 target_type="owner", target_id=source.key, details={"conversations": count},
             )  # fmt: skip
+            privacy_settings_carry_over(source=source, target=target)
             _delete_blobs_on_commit(moved_blobs)
     except BaseException:
         for name in written:
@@ -887,6 +889,7 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
                 expires_at=retention_deadline(owner=owner, created_at=now),
                 **_owner_fields(owner),
             )
+            analytics_record(owner, "image_made", operation=str(outcome.operation), provider=outcome.provider)
         Job.objects.filter(id=job.id).update(
             status=Job.Status.DONE, result=reply, progress=100, stage="Done", finished_at=now, heartbeat_at=now
         )

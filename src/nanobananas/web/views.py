@@ -14,6 +14,7 @@ from nanobananas.accounts.selectors import plan_for, plan_get, quota_status, ret
 from nanobananas.accounts.services import profile_ensure
 from nanobananas.billing.selectors import billing_offer, invoice_list, subscription_current
 from nanobananas.privacy.selectors import owner_retention
+from nanobananas.privacy.services import analytics_record
 from nanobananas.studio.selectors import conversation_list
 
 RECENT_ON_HOME = 6
@@ -29,6 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @ensure_csrf_cookie
 def ai_image(request: HttpRequest) -> HttpResponse:
+    analytics_record(request_owner(request), "page_view", page="image")
     return render(request, "web/image.html", {"section": "image"})
 
 
