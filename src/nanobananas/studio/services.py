@@ -27,6 +27,7 @@ from nanobananas.accounts.services import quota_consume
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.core.text import clean_text
+from nanobananas.moderation.services import provider_refusal_review, result_screen, turn_screen
 from nanobananas.privacy.retention import retention_deadline, text_deadline
 from nanobananas.privacy.services import analytics_record, privacy_settings_carry_over
 from nanobananas.providers.base import (
@@ -302,6 +303,8 @@ def message_send(
         prepared.append(_prepare_upload(mask, limit=limit))
     if size is not None and not all(16 <= side <= 8192 for side in size):
         raise InvalidInput("A size must be between 16 and 8192 pixels a side.", code="bad_size")
+    # Content review before anything is stored: a block raises ContentBlocked and nothing is kept.
+    review = turn_screen(owner=owner, text=text, images=[p.image for p in prepared])
 
     now = timezone.now()
     written: list[str] = []
@@ -360,7 +363,11 @@ def message_send(
                     owner_key=owner.key,
                     target_type="job",
                     target_id=str(job.id),
-                    details={"conversation": str(conversation.id), "pictures": len(prepared)},
+                    details={
+                        "conversation": str(conversation.id),
+                        "pictures": len(prepared),
+                        "review": review.audit_details(),
+                    },
                 )
                 _enqueue_on_commit(job.id)
             else:
@@ -368,6 +375,8 @@ def message_send(
                 label = "picture" if len(prepared) == 1 else "pictures"
                 reply = f"Got your {label} ({label} {numbers}). What would you like me to do?"
                 _message_create(conversation, Message.Role.ASSISTANT, reply, expires_at=text_expiry)
+            review.queue(conversation_id=conversation.id, message_id=message.id, upload_ids=upload_ids,
+                         job_id=job.id if job is not None else None)  # fmt: skip
             update: dict[str, object] = {"updated_at": now, "expires_at": text_expiry}
             if not conversation.sealed_title:
                 title = (text or prepared[0].original_name or "Pictures")[:TITLE_CHARS]
@@ -430,14 +439,25 @@ def _claim(job_id: uuid.UUID) -> bool:
     return claimed == 1
 
 
-def _finish(job_id: uuid.UUID, *, status: str, code: str = "", message: str = "", reason: str = "") -> None:
-    """End a job that made nothing; `reason` is the provider's refusal code, for the audit log."""
+def _finish(
+    job_id: uuid.UUID,
+    *,
+    status: str,
+    code: str = "",
+    message: str = "",
+    reason: str = "",
+    review: dict[str, Any] | None = None,
+) -> None:
+    """End a job that made nothing; `reason` is the provider's refusal code and `review` the content
+    review's verdict (categories and rules, no content), for the audit log."""
     with transaction.atomic():
         job = Job.objects.select_related("conversation").get(id=job_id)
         owner = _owner_of(job.conversation)
         details: dict[str, Any] = {"provider": job.provider, "error_code": code, "attempt": job.attempts}
         if reason:
             details["refusal"] = reason
+        if review:
+            details["review"] = review
         audit_record(
             kind=f"generation.{status}",
             actor="system",
@@ -811,7 +831,9 @@ def job_run(*, job_id: uuid.UUID) -> None:
         # The model answered in words and made no picture: its words are the reply.
         outcome = _Outcome(reply=exc.text, provider=exc.provider, model=exc.model)
     except ProviderRefused as exc:
-        _finish(job_id, status=Job.Status.REFUSED, code="refused", message=str(exc), reason=exc.code)
+        verdict = provider_refusal_review(owner=_owner_of(job.conversation), job_id=job_id, exc=exc)
+        _finish(job_id, status=Job.Status.REFUSED, code="refused", message=str(exc), reason=exc.code,
+                review=verdict.as_dict() if verdict.blocked else None)  # fmt: skip
         return
     except ProviderError as exc:
         logger.warning("job %s: provider %s failed: %s", job_id, provider.name, exc)
@@ -836,6 +858,7 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
     owner = _owner_of(job.conversation)
     stored_name = ""
     data = b""
+    screened = None
     if outcome.image is not None:
         job_progress(job_id=job.id, percent=90, stage="Saving the image")
         longest = plan_for(owner=owner).max_resolution
@@ -843,6 +866,11 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
             # The plan's resolution limit: keep the aspect, shrink the longest side to the limit.
             outcome.image = outcome.image.copy()
             outcome.image.thumbnail((longest, longest), Image.Resampling.LANCZOS)
+        screened = result_screen(owner=owner, job_id=job.id, image=outcome.image)
+        if screened.blocked:
+            _finish(job.id, status=Job.Status.REFUSED, code="content_blocked", message=screened.message,
+                    review=screened.audit_details())  # fmt: skip
+            return
         data = _stored_png(outcome.image)
         # The blob name derives from the job, so a retried job overwrites its own bytes instead of
         # leaving a second copy behind.
@@ -864,7 +892,7 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
             conversation, Message.Role.ASSISTANT, reply_text, expires_at=text_deadline(owner=owner, created_at=now)
         )
         if outcome.image is not None:
-            Asset.objects.create(
+            asset = Asset.objects.create(
                 conversation=conversation,
                 message=reply,
                 job=locked,
@@ -890,6 +918,8 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
                 **_owner_fields(owner),
             )
             analytics_record(owner, "image_made", operation=str(outcome.operation), provider=outcome.provider)
+            if screened is not None:
+                screened.queue(conversation_id=conversation.id, message_id=reply.id, asset_id=asset.id, job_id=job.id)
         Job.objects.filter(id=job.id).update(
             status=Job.Status.DONE, result=reply, progress=100, stage="Done", finished_at=now, heartbeat_at=now
         )
@@ -908,6 +938,7 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
                 "plan_sha256": hashlib.sha256(plan_json.encode()).hexdigest() if plan_json else "",
                 "image_sha256": hashlib.sha256(data).hexdigest() if data else "",
                 "duration_ms": duration_ms,
+                "review": screened.audit_details() if screened is not None else {},
             },
         )
         Conversation.objects.filter(id=conversation.id).update(
