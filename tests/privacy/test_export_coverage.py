@@ -29,6 +29,12 @@ LEFT_OUT = {
     "accounts.ClosedAccount": "the tombstone of a deleted account, which can no longer sign in to export",
     "policies.PolicyDocument": "created_by: the staff member who drafted a policy version, not that person's data",
     "policies.PolicyNotice": "when a service email went out; what the user did about it is in policy_acceptances",
+    "moderation.BlockedTerm": "added_by: the staff member who listed a term, not that person's data",
+    "moderation.KnownImage": "added_by: the staff member who listed an image, not that person's data",
+    "moderation.BlockedAttempt": "content-review records (category, time, rule ids) for abuse prevention",
+    "moderation.ReviewItem": "the staff review queue: restricted to staff by the policy",
+    "moderation.Evidence": "escalated_by/released_by: staff records; evidence access is restricted by the policy",
+    "moderation.EvidenceAccess": "viewer: a staff member's audited access, the operator's own records",
 }
 
 
