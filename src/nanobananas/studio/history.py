@@ -81,8 +81,9 @@ def _parse_moment(value: str | None, *, name: str, end_of_day: bool) -> datetime
         return None
     raw = value.strip()
     try:
-        moment = parse_datetime(raw)
-        day = None if moment is not None else parse_date(raw)
+        # A bare date first: parse_datetime would read "2026-11-30" as its midnight.
+        day = parse_date(raw)
+        moment = None if day is not None else parse_datetime(raw)
     except ValueError:
         moment = day = None
     if moment is None and day is None:
