@@ -27,8 +27,21 @@ from nanobananas.accounts.services import (
 from nanobananas.audit.models import AuditEvent
 from nanobananas.billing.models import Invoice, PaymentCustomer, Subscription
 from nanobananas.core.exceptions import Conflict, InvalidInput
-from nanobananas.privacy.models import DataExport, DeletionReceipt, LegalHold
-from nanobananas.privacy.services import legal_hold_place, legal_hold_release, retention_purge
+from nanobananas.privacy.models import (
+    AnalyticsEvent,
+    ConsentEvent,
+    DataExport,
+    DeletionReceipt,
+    LegalHold,
+    PrivacySettings,
+)
+from nanobananas.privacy.services import (
+    analytics_record,
+    legal_hold_place,
+    legal_hold_release,
+    privacy_settings_update,
+    retention_purge,
+)
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.services import IncomingFile, conversation_create, job_run, message_send
 from nanobananas.tokens.models import ApiToken
@@ -64,6 +77,10 @@ def _seed(user: User) -> dict[str, Any]:
     assert job is not None
     job_run(job_id=job.id)
     quota_consume(owner=owner)
+    privacy_settings_update(owner, analytics=True)
+    privacy_settings_update(owner, improve_ai=True)
+    analytics_record(owner, "image_made")
+    analytics_record(owner, "export_requested")
     archive = default_storage.save(f"exports/u{user.pk}/archive.zip", ContentFile(b"zip bytes"))
     now = timezone.now()
     export = DataExport.objects.create(
@@ -91,12 +108,14 @@ def _signed_in(user: User) -> Client:
     return client
 
 
-def _delete(client: Client, *, password: str = PASSWORD, phrase: str = PHRASE) -> Any:
+def _delete(
+    client: Client, *, password: str = PASSWORD, phrase: str = PHRASE, headers: dict[str, str] | None = None
+) -> Any:
     return client.post(
         "/api/v1/me/delete",
         data=json.dumps({"password": password, "phrase": phrase}),
         content_type="application/json",
-        headers=csrf_headers(client),
+        headers=headers if headers is not None else csrf_headers(client),
     )
 
 
@@ -110,6 +129,7 @@ def _owned_counts(user_id: int) -> dict[str, int]:
         "sessions": UserSession.objects.filter(user_id=user_id).count(),
         "tokens": ApiToken.objects.filter(user_id=user_id).count(),
         "quota": QuotaUsage.objects.filter(owner_user_id=user_id).count(),
+        "analytics": AnalyticsEvent.objects.filter(owner_user_id=user_id).count(),
         "data_keys": DataKey.objects.filter(owner_key=f"u{user_id}").count(),
     }
 
@@ -121,15 +141,23 @@ def test_deleting_hides_everything_at_once_signs_out_everywhere_and_leaves_only_
     seeded = _seed(user)
     other = signup(username="bob", email="bob@example.org", display_name="Bob")
     theirs = _seed(other)
+    theirs_before = _owned_counts(other.pk)
+    assert theirs_before == {
+        "conversations": 2, "messages": 4, "images": 3, "jobs": 2, "exports": 1, "sessions": 0, "tokens": 1,
+        "quota": 2, "analytics": 2, "data_keys": 1,
+    }  # fmt: skip
     client = _signed_in(user)
     second_browser = _signed_in(user)
     image = Asset.objects.filter(owner_user_id=user.pk).first()
     assert image is not None
     assert client.get(f"/api/v1/assets/{image.id}").status_code == 200
+    headers = csrf_headers(client)  # a page view: an analytics event while analytics are on
+    analytics = AnalyticsEvent.objects.filter(owner_user_id=user.pk).count()
+    assert analytics >= 2
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = _delete(client)
+        response = _delete(client, headers=headers)
 
     assert response.status_code == 200
     body = response.json()
@@ -188,11 +216,14 @@ def test_deleting_hides_everything_at_once_signs_out_everywhere_and_leaves_only_
         "conversations": 2,
         "jobs_stopped": 0,
         "exports": 1,
+        "analytics_events": analytics,
         "sessions": 2,
         "tokens": 1,
         "purge_after": closed.purge_after.isoformat(),
     }
-    assert "ana" not in json.dumps(event.details)
+    line = str(AuditEvent.objects.values().get(id=event.id))
+    for content in ("ana@example.org", "Ana Lima", "bakery", "laptop script"):
+        assert content not in line
     # The data key stays until the content is purged: the purge still has to write receipts.
     assert DataKey.objects.filter(owner_key=f"u{user.pk}").exists()
 
@@ -213,11 +244,10 @@ def test_deleting_hides_everything_at_once_signs_out_everywhere_and_leaves_only_
     assert Subscription.objects.filter(user_id=user.pk).count() == 1
     assert PaymentCustomer.objects.filter(user_id=user.pk).count() == 1
     assert Invoice.objects.filter(user_id=user.pk).count() == 1
+    assert ConsentEvent.objects.filter(owner_user_id=user.pk).count() == 2
+    assert PrivacySettings.objects.filter(owner_user_id=user.pk).count() == 1
     # The other account is untouched.
-    assert _owned_counts(other.pk) == {
-        "conversations": 2, "messages": 4, "images": 3, "jobs": 2, "exports": 1, "sessions": 0, "tokens": 1,
-        "quota": 2, "data_keys": 1,
-    }  # fmt: skip
+    assert _owned_counts(other.pk) == theirs_before
     for name in theirs["blobs"]:
         assert blob_path(name).exists(), name
     assert User.objects.get(pk=other.pk).is_active
@@ -238,11 +268,12 @@ def test_a_wrong_password_or_phrase_is_refused_and_changes_nothing(password: str
     user = signup()
     seeded = _seed(user)
     client = _signed_in(user)
+    headers = csrf_headers(client)
     before = _owned_counts(user.pk)
     mail.outbox.clear()
     audit_count = AuditEvent.objects.count()
 
-    response = _delete(client, password=password, phrase=phrase)
+    response = _delete(client, password=password, phrase=phrase, headers=headers)
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == code
@@ -381,6 +412,7 @@ def test_the_tombstone_is_kept_three_years_to_the_second_then_purged_with_billin
         retention_purge()
     assert User.objects.filter(pk=user.pk).exists()
     assert Invoice.objects.filter(user_id=user.pk).count() == 1
+    assert ConsentEvent.objects.filter(owner_user_id=user.pk).count() == 2
     assert not DeletionReceipt.objects.filter(kind="account").exists()
 
     with time_machine.travel(START + THREE_YEARS + timedelta(seconds=1), tick=False):
@@ -392,6 +424,8 @@ def test_the_tombstone_is_kept_three_years_to_the_second_then_purged_with_billin
     assert not Subscription.objects.filter(user_id=user.pk).exists()
     assert not PaymentCustomer.objects.filter(user_id=user.pk).exists()
     assert not Invoice.objects.filter(external_id=f"in_{user.pk}").exists()
+    assert not ConsentEvent.objects.filter(owner_user_id=user.pk).exists()
+    assert not PrivacySettings.objects.filter(owner_user_id=user.pk).exists()
     receipt = DeletionReceipt.objects.get(kind="account")
     assert (receipt.item_id, receipt.owner_key, receipt.reason) == (str(user.pk), f"u{user.pk}", "retention")
     assert (receipt.queued_at, receipt.expires_at, receipt.purged_at) == (

@@ -612,6 +612,7 @@ def account_delete(*, user: User, password: str, phrase: str) -> AccountDeletion
     (retried), and a confirmation goes to the old address. The retention purge deletes the content,
     then the data key, then, 3 years later, the tombstone.
     """
+    from nanobananas.privacy.models import AnalyticsEvent
     from nanobananas.tokens.models import ApiToken
 
     if not user.is_authenticated or not user.check_password(password):
@@ -636,6 +637,8 @@ def account_delete(*, user: User, password: str, phrase: str) -> AccountDeletion
         sessions_ended, _ = UserSession.objects.filter(user_id=locked.pk).delete()
         tokens_revoked, _ = ApiToken.objects.filter(user_id=locked.pk).delete()
         QuotaUsage.objects.filter(owner_user_id=locked.pk).delete()
+        # Usage analytics are kept only anonymised: events linked to the person go now.
+        analytics, _ = AnalyticsEvent.objects.filter(owner_user_id=locked.pk).delete()
         User.objects.filter(pk=locked.pk).update(
             username=f"deleted:{locked.pk}",  # a colon is never in a chosen username, so it cannot collide
             email="",
@@ -662,6 +665,7 @@ def account_delete(*, user: User, password: str, phrase: str) -> AccountDeletion
             details={
                 **queued,
                 "exports": exports,
+                "analytics_events": analytics,
                 "sessions": sessions_ended,
                 "tokens": tokens_revoked,
                 "purge_after": purge_after.isoformat(),
