@@ -44,7 +44,7 @@
     if (item.prompt) { body.appendChild(text("p", item.prompt, "history-prompt")); }
     const engine = item.provider ? item.provider + (item.model ? " (" + item.model + ")" : "") : "uploaded by you";
     body.appendChild(text("p",
-      "Made " + when(item.created_at) + " · " + engine + " · deleted " + when(item.expires_at), "muted history-meta"));
+      "Made " + when(item.created_at) + " · " + engine + " · will be deleted " + when(item.expires_at), "muted history-meta"));
     li.appendChild(body);
     return li;
   }
