@@ -3,10 +3,7 @@ the custom blocklist, known images, the moderation endpoint, and the verdict's a
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from PIL import Image, ImageDraw
 
 from nanobananas.moderation.checks import PersonalDataCheck, TermListCheck
 from nanobananas.moderation.normalize import normalized_variants
@@ -132,9 +129,7 @@ def _categories(text: str) -> set[str]:
     return {r.category for r in TermListCheck().review_text(text, owner=None) if r.action is Action.BLOCK}
 
 
-@pytest.mark.parametrize(
-    ("category", "prompt"), [(c, p) for c, prompts in TRUE_POSITIVES.items() for p in prompts]
-)
+@pytest.mark.parametrize(("category", "prompt"), [(c, p) for c, prompts in TRUE_POSITIVES.items() for p in prompts])
 def test_each_category_is_blocked_with_obfuscations(category: str, prompt: str) -> None:
     assert category in _categories(prompt)
 
@@ -164,7 +159,7 @@ def test_normalisation_handles_each_obfuscation() -> None:
     assert normalized_variants("an ar15") == ["an ar15", "an aris", "an arls"]
     assert normalized_variants("4 kids, 1024 px") == ["4 kids 1024 px", "a kids io2a px"]
     assert normalized_variants("ki**ll") == ["kil"]
-    assert normalized_variants("kid’s party") == ["kids party"]
+    assert normalized_variants("kid\u2019s party") == ["kids party"]
 
 
 @pytest.mark.parametrize(
@@ -206,17 +201,20 @@ def test_numbers_that_are_not_personal_data_pass(prompt: str) -> None:
 
 def test_pattern_syntax() -> None:
     near = compile_pattern("{red|blue} ~2 car", category="custom", rule="r")
-    assert near.search("a red big fast car") and near.search("car very red")
+    assert near.search("a red big fast car")
+    assert near.search("car very red")
     assert not near.search("a red one two three car")
     prefix = compile_pattern("acme*", category="custom", rule="r")
-    assert prefix.search("acmecorp logo") and not prefix.search("the macme logo")
+    assert prefix.search("acmecorp logo")
+    assert not prefix.search("the macme logo")
     optional = compile_pattern("{the|} logo", category="custom", rule="r")
-    assert optional.search("logo") and optional.search("the logo")
+    assert optional.search("logo")
+    assert optional.search("the logo")
     flagged = compile_pattern("flag: blue car", category="custom", rule="r")
     assert flagged.action is Action.FLAG
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="letters and digits"):
         compile_pattern("bad-word!", category="custom", rule="r")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="one ~N"):
         compile_pattern("a ~2 b ~3 c", category="custom", rule="r")
 
 
@@ -227,22 +225,7 @@ def test_the_verdict_aggregates_block_over_flag_over_allow() -> None:
     assert Verdict((allow,)).action is Action.ALLOW
     assert Verdict((allow, flag)).action is Action.FLAG
     verdict = Verdict((flag, block, allow))
-    assert verdict.blocked and verdict.category == "weapons"
+    assert verdict.blocked
+    assert verdict.category == "weapons"
     assert verdict.categories == ["personal_data", "weapons"]
     assert verdict.as_dict()["checks"] == [flag.as_dict(), block.as_dict()]
-
-
-def _picture(seed: int) -> Image.Image:
-    image = Image.new("RGB", (320, 240), (30 * seed % 255, 90, 160))
-    draw = ImageDraw.Draw(image)
-    for n in range(12):
-        x = (n * 37 * (seed + 1)) % 300
-        draw.ellipse((x, n * 18, x + 40 + seed * 3, n * 18 + 30), fill=((n * 50 + seed * 80) % 255, 200, 40))
-    draw.rectangle((10 + seed * 20, 150, 120 + seed * 15, 230), fill=(250, 250, 250))
-    return image
-
-
-def jpeg_copy(image: Image.Image, *, size: tuple[int, int], quality: int = 70) -> Image.Image:
-    buffer = io.BytesIO()
-    image.resize(size, Image.Resampling.BILINEAR).save(buffer, format="JPEG", quality=quality)
-    return Image.open(io.BytesIO(buffer.getvalue()))

@@ -160,8 +160,9 @@ class ReviewItemAdmin(UserContentAdmin):
 
     @admin.display(description="owner's blocked requests")
     def owner_blocks(self, obj: ReviewItem) -> int:
-        owner = {"owner_user_id": obj.owner_user_id} if obj.owner_user_id else {"owner_guest_id": obj.owner_guest_id}
-        return BlockedAttempt.objects.filter(**owner).count()
+        if obj.owner_user_id is not None:
+            return BlockedAttempt.objects.filter(owner_user_id=obj.owner_user_id).count()
+        return BlockedAttempt.objects.filter(owner_guest_id=obj.owner_guest_id).count()
 
     @admin.display(description="checks")
     def verdict_text(self, obj: ReviewItem) -> str:
@@ -170,7 +171,9 @@ class ReviewItemAdmin(UserContentAdmin):
     def content_html(self, request: HttpRequest, obj: ReviewItem) -> str:
         from nanobananas.studio.models import Asset, Message
 
-        message = Message.objects.select_related("conversation").filter(id=obj.message_id).first()
+        message = (
+            Message.objects.select_related("conversation").filter(id=obj.message_id).first() if obj.message_id else None
+        )
         asset = Asset.objects.filter(id=obj.asset_id).first() if obj.asset_id else None
         image = ""
         if asset is not None:
@@ -220,7 +223,7 @@ class ReviewItemAdmin(UserContentAdmin):
                               level=messages.WARNING)  # fmt: skip
         for user_id in sorted(users):
             try:
-                account_suspend(user_id=user_id, staff_id=request.user.pk)
+                account_suspend(user_id=user_id, staff_id=int(request.user.pk or 0))
                 self.message_user(request, f"Account {user_id} suspended.", level=messages.SUCCESS)
             except DomainError as exc:
                 self.message_user(request, f"Account {user_id}: {exc.message}", level=messages.WARNING)
@@ -279,13 +282,15 @@ class EvidenceAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list[Any]:
         # Not wrapped in admin_view: anyone who is not staff gets 404 (not a sign-in page), and staff
-        # without the permission get 403. The view checks both itself.
+        # without the permission get 403. The view checks both itself; never_cache adds "private,
+        # no-store" so no cache keeps the content.
         opened = path("<uuid:evidence_id>/open/", never_cache(self.open_view), name="moderation_evidence_open")
         return [opened, *super().get_urls()]
 
     def open_view(self, request: HttpRequest, evidence_id: uuid.UUID) -> HttpResponse:
         user = request.user
-        if not (user.is_authenticated and user.is_active and user.is_staff):
+        # The site's own check: active staff, and a TOTP-verified session when NANOBANANAS_ADMIN_OTP is on.
+        if not self.admin_site.has_permission(request):
             raise Http404("No such page.")
         if not user.has_perm("moderation.view_evidence"):
             raise PermissionDenied("Viewing evidence needs the view_evidence permission.")
@@ -315,5 +320,4 @@ class EvidenceAdmin(admin.ModelAdmin):
         else:
             status = 400 if request.method == "POST" else 200
             response = TemplateResponse(request, "moderation/evidence_why.html", context, status=status)
-        response["Cache-Control"] = "private, no-store"
         return response

@@ -19,6 +19,4 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status[ReportOut]:
     if owner is None:
         raise NotFound("No image with this id.")
     item = report_create(owner=owner, asset_id=payload.asset_id, reason=payload.reason)
-    return Status(
-        201, ReportOut(id=item.id, asset_id=payload.asset_id, status=item.status, created_at=item.created_at)
-    )
+    return Status(201, ReportOut(id=item.id, asset_id=payload.asset_id, status=item.status, created_at=item.created_at))

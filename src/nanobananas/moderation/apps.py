@@ -9,6 +9,6 @@ class ModerationConfig(AppConfig):
     verbose_name = "Content review"
 
     def ready(self) -> None:
-        from nanobananas.moderation import receivers
+        from nanobananas.moderation.receivers import connect
 
-        receivers.connect()
+        connect()

@@ -170,7 +170,7 @@ def review_item_create(
         owner_key=owner.key,
         target_type="review_item",
         target_id=str(item.id),
-        details={"stage": stage, "asset": str(asset_id or ""), "message": str(message_id or ""),
+        details={"stage": stage, "asset": str(asset_id or ""), "message_id": str(message_id or ""),
                  "review": verdict.as_dict()},
     )  # fmt: skip
     return item
