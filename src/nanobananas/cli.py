@@ -1,5 +1,5 @@
-"""The `nanobananas` command: serving, workers, data lifecycle, keys, audit, export, staff TOTP, and offline
-create/edit."""
+"""The `nanobananas` command: serving, workers, data lifecycle, keys, audit, export, training set, staff TOTP,
+and offline create/edit."""
 
 from __future__ import annotations
 
@@ -66,6 +66,10 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--user", required=True, metavar="EMAIL", help="the account's email address")
     export.add_argument("-o", "--output", required=True, metavar="FILE.zip")
 
+    training = sub.add_parser(
+        "training-set", help="write the images whose owners opted in to AI training, pseudonymized, with a manifest"
+    )
+    training.add_argument("-o", "--output", required=True, metavar="DIR", help="a new or empty directory")
     sub.add_parser("migrate", help="create or update the database tables")
     sub.add_parser("createsuperuser", help="create a staff account for the admin")
     staff = sub.add_parser("staff", help="staff account tools")
@@ -237,6 +241,22 @@ def _export(*, email: str, output: str) -> int:
     return 0
 
 
+def _training_set(*, output: str) -> int:
+    _setup_django()
+    from pathlib import Path
+
+    from nanobananas.privacy.training import BadOutputDirectory, training_set_write
+
+    try:
+        result = training_set_write(output=Path(output))
+    except BadOutputDirectory as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    excluded = ", ".join(f"{reason} {count}" for reason, count in result.excluded.items())
+    print(f"wrote {result.written} images to {result.output} (excluded: {excluded})")
+    return 0
+
+
 def _audit(args: argparse.Namespace) -> int:
     _setup_django()
     import json
@@ -363,6 +383,8 @@ def _run(args: argparse.Namespace) -> int:
         return _retention_report(as_json=args.json)
     if args.command == "export":
         return _export(email=args.user, output=args.output)
+    if args.command == "training-set":
+        return _training_set(output=args.output)
     if args.command == "audit":
         return _audit(args)
     if args.command == "staff":
