@@ -75,3 +75,25 @@ def test_the_checks_fail_on_a_server_error_or_a_body_that_breaks_the_schema(sign
         with pytest.raises(FailureGroup) as raised:
             case.validate_response(broken, checks=[not_a_server_error, response_schema_conformance])
         assert failure in str(raised.value)
+
+
+# Regressions found by the walk above, each pinned with the request that broke.
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["limit=10000000000000000001", "offset=9223372036854775808", "limit=101", "offset=1000000001", "limit=0"],
+)
+def test_a_list_with_an_out_of_range_limit_or_offset_is_a_clear_400(signed_in: dict[str, Any], query: str) -> None:
+    """`GET /conversations?limit=10000000000000000001` was a 500 (the integer overflowed in SQLite)."""
+    client = Client()
+    client.cookies.load(signed_in["cookies"])
+    response = client.get(f"/api/v1/conversations?{query}")
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "invalid_input"
+
+
+def test_a_list_answers_within_the_bounds(signed_in: dict[str, Any]) -> None:
+    client = Client()
+    client.cookies.load(signed_in["cookies"])
+    assert client.get("/api/v1/conversations?limit=100&offset=1000000000").json() == {"items": [], "count": 0}

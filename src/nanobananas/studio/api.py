@@ -14,10 +14,11 @@ from django.core import signing
 from django.db.models import Prefetch
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from nanobananas.accounts.identity import request_owner, request_owner_for_write, request_rate_limit
 from nanobananas.core.exceptions import DomainError, NotFound
+from nanobananas.core.pagination import BoundedLimitOffsetPagination
 from nanobananas.core.streaming import aiter_file
 from nanobananas.privacy.selectors import deleted_images_by_message
 from nanobananas.providers.labels import made_with
@@ -149,7 +150,7 @@ def create_conversation(request: HttpRequest, payload: ConversationCreateIn) -> 
 
 
 @router.get("/conversations", response=list[ConversationOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_conversations(request: HttpRequest) -> Any:
     return selectors.conversation_list(owner=request_owner(request))
 
