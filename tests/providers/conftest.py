@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.providers.gemini_server import GeminiServer
 from tests.providers.openai_server import OpenAIServer
 
 
@@ -18,3 +19,14 @@ def openai_server() -> Iterator[OpenAIServer]:
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture
+def gemini_server() -> Iterator[GeminiServer]:
+    """A Gemini REST look-alike on 127.0.0.1; point the SDK at `gemini_server.url` (key `gemini_server.api_key`)."""
+    server = GeminiServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
