@@ -310,3 +310,22 @@ def test_staff_add_a_known_image_by_upload_and_the_image_is_not_stored(moderator
 def test_an_unknown_evidence_id_is_404(investigator: Client) -> None:
     assert investigator.get(f"/admin/moderation/evidence/{uuid.uuid4()}/open/").status_code == 404
     assert Message.objects.count() == 0
+
+
+def test_the_flagged_prompt_shows_only_after_an_audited_reason(moderator: Client, guest_owner: Owner,
+                                                               flag_images: None) -> None:  # fmt: skip
+    item, asset = _flagged_result(guest_owner)
+    change = f"{QUEUE}{item.id}/change/"
+    hidden = moderator.get(change)
+    assert hidden.status_code == 200
+    assert MARKER not in hidden.content.decode()
+    assert moderator.post(f"{QUEUE}{item.id}/content/", {"why": "checking an automatic flag"}).status_code == 302
+    shown = moderator.get(change).content.decode()
+    assert MARKER in shown
+    assert f"/admin/studio/asset/{asset.id}/change/" in shown
+    event = AuditEvent.objects.get(kind="staff.content_view")
+    assert (event.target_type, event.target_id, event.owner_key) == (
+        "moderation.reviewitem",
+        str(item.id),
+        guest_owner.key,
+    )

@@ -23,10 +23,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
+from nanobananas.accounts.identity import Owner
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import DomainError, NotFound
 from nanobananas.core.staff import UserContentAdmin
-from nanobananas.moderation.models import BlockedAttempt, BlockedTerm, Evidence, KnownImage, ReviewItem
+from nanobananas.moderation.models import BlockedTerm, Evidence, KnownImage, ReviewItem
+from nanobananas.moderation.selectors import abuse_score, review_item_prompt
 from nanobananas.moderation.services import (
     WHY_MAX,
     WHY_MIN,
@@ -161,26 +163,24 @@ class ReviewItemAdmin(UserContentAdmin):
     @admin.display(description="owner's blocked requests")
     def owner_blocks(self, obj: ReviewItem) -> int:
         if obj.owner_user_id is not None:
-            return BlockedAttempt.objects.filter(owner_user_id=obj.owner_user_id).count()
-        return BlockedAttempt.objects.filter(owner_guest_id=obj.owner_guest_id).count()
+            return abuse_score(owner=Owner(user_id=obj.owner_user_id))
+        return abuse_score(owner=Owner(guest_id=obj.owner_guest_id))
 
     @admin.display(description="checks")
     def verdict_text(self, obj: ReviewItem) -> str:
         return format_html("<pre>{}</pre>", json.dumps(obj.verdict, indent=2))
 
     def content_html(self, request: HttpRequest, obj: ReviewItem) -> str:
-        from nanobananas.studio.models import Asset, Message
+        from nanobananas.studio.models import Asset
 
-        message = (
-            Message.objects.select_related("conversation").filter(id=obj.message_id).first() if obj.message_id else None
-        )
+        message = review_item_prompt(item=obj)
         asset = Asset.objects.filter(id=obj.asset_id).first() if obj.asset_id else None
         image = ""
         if asset is not None:
-            url = reverse(f"{self.admin_site.name}:studio_asset_image", args=[quote(asset.pk)])
-            image = format_html('<p>Image (open it on its own page to see it): <a href="{}">{}</a></p>', url, asset.pk)
+            url = reverse(f"{self.admin_site.name}:studio_asset_change", args=[quote(asset.pk)])
+            image = format_html('<p>Image: <a href="{}">{}</a> (shown on its page after a reason)</p>', url, asset.pk)
         return format_html(
-            "<p>Report reason: {}</p><p>Message text:</p><p style='white-space: pre-wrap'>{}</p>{}",
+            "<p>Report reason: {}</p><p>Prompt:</p><p style='white-space: pre-wrap'>{}</p>{}",
             obj.reason or "(none)",
             message.text if message is not None else "(gone)",
             image,
