@@ -46,7 +46,7 @@ def test_sign_up_confirm_upgrade_and_the_me_page(studio_server: Server, page: ob
     assert re.fullmatch(r"\d+ of 50 images left today", p.inner_text("[data-testid=quota]"))  # type: ignore[attr-defined]
     assert "48 hours" in p.inner_text("[data-testid=retention]")  # type: ignore[attr-defined]
     assert "not confirmed yet" in p.inner_text("main")  # type: ignore[attr-defined]
-    assert p.locator(".coming .badge").all_inner_texts() == ["Coming soon"] * 3  # type: ignore[attr-defined]
+    assert p.locator(".coming .badge").all_inner_texts() == []  # type: ignore[attr-defined]
 
     # The guest's poster came along.
     p.goto(f"{base}/")  # type: ignore[attr-defined]
