@@ -329,3 +329,41 @@ def test_the_flagged_prompt_shows_only_after_an_audited_reason(moderator: Client
         str(item.id),
         guest_owner.key,
     )
+
+
+def test_escalating_a_flagged_prompt_holds_its_conversation_and_hides_the_turn(
+    moderator: Client, investigator: Client, guest_owner: Owner
+) -> None:
+    conversation = conversation_create(owner=guest_owner)
+    message, job = message_send(
+        owner=guest_owner, conversation_id=conversation.id, text=f"{MARKER} print my card 4111 1111 1111 1111"
+    )
+    assert job is not None
+    item = ReviewItem.objects.get()
+    assert (item.stage, item.category, item.asset_id) == ("prompt", "personal_data", None)
+    _act(moderator, "escalate_items", item)
+    evidence = Evidence.objects.get()
+    holds = LegalHold.objects.filter(released_at__isnull=True)
+    assert [(h.asset_id, h.conversation_id) for h in holds] == [(None, conversation.id)]
+    message.refresh_from_db()
+    assert message.state == Lifecycle.QUEUED
+    cleanup_run()
+    assert Message.objects.filter(id=message.id).exists()  # held, so not purged
+    page = _open_evidence(investigator, evidence).content.decode()
+    assert MARKER in page
+    assert "(no image kept)" in page
+
+
+def test_release_needs_its_permission(moderator: Client, guest_owner: Owner, flag_images: None) -> None:
+    from django.contrib.auth.models import Permission
+
+    item, _ = _flagged_result(guest_owner)
+    _act(moderator, "escalate_items", item)
+    evidence = Evidence.objects.get()
+    staff = get_user_model().objects.get(username="moderator")
+    staff.user_permissions.add(Permission.objects.get(codename="view_evidence"))
+    moderator.post("/admin/moderation/evidence/", {"action": "release", "_selected_action": [str(evidence.id)]})
+    evidence.refresh_from_db()
+    assert evidence.released_at is None
+    assert LegalHold.objects.filter(released_at__isnull=True).count() == 2
+    assert not AuditEvent.objects.filter(kind="evidence.released").exists()

@@ -313,7 +313,8 @@ class EvidenceAdmin(admin.ModelAdmin):
             context.update(
                 content=content,
                 context_json=json.dumps(evidence.context, indent=2, ensure_ascii=False),
-                image_data=base64.b64encode(content.image_png).decode() if content.image_png else "",
+                image_data=base64.b64encode(content.image).decode() if content.image else "",
+                image_type=content.image_type,
                 accesses=evidence.accesses.select_related("viewer").order_by("-at")[:20],
             )
             response = TemplateResponse(request, "moderation/evidence_content.html", context)

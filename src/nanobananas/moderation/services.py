@@ -9,6 +9,7 @@ never prompt text or pixels.
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -61,6 +62,8 @@ REPORT_REASON_MIN = 3
 REPORT_REASON_MAX = 1000
 WHY_MIN = 10
 WHY_MAX = 500
+
+logger = logging.getLogger(__name__)
 
 
 def _fields(owner: Owner) -> dict[str, Any]:
@@ -390,7 +393,8 @@ def review_item_escalate(*, item_id: uuid.UUID, staff_id: int) -> Evidence:
 class EvidenceContent:
     evidence: Evidence
     prompt: str
-    image_png: bytes | None
+    image: bytes | None
+    image_type: str
     access: EvidenceAccess
 
 
@@ -421,17 +425,17 @@ def evidence_view(*, evidence_id: uuid.UUID, viewer: Any, why: str) -> EvidenceC
             target_type="evidence", target_id=str(evidence.id), details={"access": access.id, "why": why},
         )  # fmt: skip
     prompt = unseal(evidence.sealed_prompt, owner_key=EVIDENCE_KEY, context=f"evidence:{evidence.id}")
-    image_png = None
+    image, image_type = None, ""
     asset = Asset.objects.filter(id=evidence.asset_id).first() if evidence.asset_id else None
     if asset is not None:
         from django.core.files.storage import default_storage
 
         try:
             with default_storage.open(asset.blob_name) as handle:
-                image_png = handle.read()
+                image, image_type = handle.read(), asset.content_type
         except (OSError, ValueError):
-            image_png = None
-    return EvidenceContent(evidence=evidence, prompt=prompt, image_png=image_png, access=access)
+            logger.warning("evidence %s: the image %s could not be read", evidence.id, asset.id)
+    return EvidenceContent(evidence=evidence, prompt=prompt, image=image, image_type=image_type, access=access)
 
 
 def evidence_release(*, evidence_id: uuid.UUID, staff: Any) -> Evidence:
