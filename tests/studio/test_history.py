@@ -233,3 +233,10 @@ def test_long_prompts_are_cut_to_a_snippet_around_the_match(ana: Owner) -> None:
     assert snippet.endswith("…")
     assert "lighthouse at dusk" in snippet
     assert len(snippet) <= 162
+
+
+def test_the_history_page_loads_its_script_and_is_linked_from_me() -> None:
+    html = Client().get("/history/").content.decode()
+    assert '<script src="/static/web/history.js" defer></script>' in html
+    assert 'id="history-form"' in html
+    assert '<a href="/history/">Your history</a>' in Client().get("/me/").content.decode()
