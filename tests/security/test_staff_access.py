@@ -251,3 +251,15 @@ def test_staff_without_the_view_permission_cannot_open_content(content: dict) ->
     browser.force_login(get_user_model().objects.get(pk=clerk.pk))
     assert browser.post(f"/admin/studio/message/{message.pk}/content/", {"why": WHY}).status_code == 302
     assert PROMPT in _page(browser, f"/admin/studio/message/{message.pk}/change/")
+
+
+def test_searching_the_lists_by_id_never_shows_content_or_fails(staff: Client, content: dict) -> None:
+    message = content["message"]
+    for url in ("/admin/studio/conversation/", "/admin/studio/message/", "/admin/studio/asset/"):
+        for query in ("not-a-uuid", "'", str(message.pk)):
+            response = staff.get(url, {"q": query})
+            assert response.status_code == 200, (url, query)
+            _no_markers(response.content.decode())
+    # Text is sealed, so a search for a prompt finds nothing; an id finds its row.
+    assert "0 messages" in _page(staff, f"/admin/studio/message/?q={PROMPT.split()[0]}")
+    assert "1 message" in _page(staff, f"/admin/studio/message/?q={message.pk}")
