@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from tests.providers.gemini_server import GeminiServer, image_reply
 from tests.providers.openai_server import API_KEY, OpenAIServer, moderation_blocked, server_error
 
 
@@ -78,3 +79,27 @@ def test_providers_check_reports_each_provider(openai_server: OpenAIServer, tmp_
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok: gpt-image-1" in result.stdout
     assert API_KEY not in result.stdout + result.stderr
+
+
+def test_edit_with_gemini_configured_by_its_key_alone(gemini_server: GeminiServer, tmp_path: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("NANOBANANAS_", "DJANGO_SETTINGS"))}
+    env.update(
+        {
+            "NANOBANANAS_HOME": str(tmp_path / "home"),
+            "NANOBANANAS_GEMINI_API_KEY": gemini_server.api_key,
+            "NANOBANANAS_GEMINI_BASE_URL": gemini_server.url,
+        }
+    )
+    gemini_server.script(image_reply(Image.new("RGB", (80, 60), (10, 120, 240))))
+    out = tmp_path / "cat.png"
+    command = ["edit", str(_picture(tmp_path)), "replace the red ball with a cat", "-o", str(out)]
+    result = subprocess.run(
+        [sys.executable, "-m", "nanobananas.cli", *command], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "made with Gemini 2.5 Flash Image" in result.stderr
+    [call] = gemini_server.calls(":generateContent")
+    assert call.path == "/v1beta/models/gemini-2.5-flash-image:generateContent"
+    assert call.json["contents"][-1]["parts"][-1] == {"text": "replace the red ball with a cat"}
+    with Image.open(out) as written:
+        assert written.getpixel((0, 0)) == (10, 120, 240)
