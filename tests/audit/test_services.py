@@ -121,7 +121,10 @@ def test_a_generation_is_logged_without_its_prompt() -> None:
     assert kinds == ["generation.requested", "generation.done"]
     done = AuditEvent.objects.get(kind="generation.done")
     assert done.owner_key == owner.key
-    assert set(done.details) == {"provider", "model", "operation", "plan_sha256", "image_sha256", "duration_ms"}
+    assert set(done.details) == {
+        "provider", "model", "operation", "third_party", "plan_sha256", "image_sha256", "duration_ms", "review",
+    }  # fmt: skip
+    assert done.details["review"] == {"action": "allow", "categories": [], "checks": []}
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM audit_auditevent")
         rows = cursor.fetchall()
