@@ -283,6 +283,8 @@ class GeminiServer:
         self.api_key = API_KEY
         self.models = {"gemini-2.5-flash-image", "veo-3.0-fast-generate-001"}
         self.requests: list[RecordedRequest] = []
+        self.model_info_delay = 0.0
+        """Seconds to wait before answering a model GET (to make `check()` time out)."""
         self._replies: deque[Reply] = deque()
         self._jobs: dict[str, _VideoJob] = {}
         self._video_plans: deque[_VideoJob] = deque()
@@ -418,7 +420,7 @@ class GeminiServer:
         if match := re.fullmatch(r"/v1(?:beta)?/models/([^/:]+)", path):
             if match.group(1) not in self.models:
                 return self._not_found(match.group(1))
-            return Reply(_model_info(match.group(1)))
+            return Reply(_model_info(match.group(1)), delay=self.model_info_delay)
         return _error(404, "NOT_FOUND", f"The requested URL {path} was not found on this server.")
 
     def _not_found(self, model: str) -> Reply:

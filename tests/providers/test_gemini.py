@@ -529,7 +529,7 @@ def test_a_hang_is_a_timeout_after_the_configured_seconds(gemini_server: GeminiS
         provider.generate(prompt="a cat", progress=recorder.progress)
     assert time.monotonic() - started < 3
     assert str(caught.value) == (
-        "Gemini did not make the image within 1 seconds (it may be overloaded); try again later"
+        "Gemini did not make the image within 1 second (it may be overloaded); try again later"
     )
     assert caught.value.retryable is True
     assert len(gemini_server.requests) == 1
@@ -701,6 +701,18 @@ def test_check_reads_the_model(gemini_server: GeminiServer, recorder: Recorder) 
     [request] = gemini_server.requests
     assert (request.method, request.path) == ("GET", f"/v1beta/models/{MODEL}")
     assert request.headers["x-goog-api-key"] == API_KEY
+
+
+def test_check_gives_up_after_the_check_timeout(gemini_server: GeminiServer, recorder: Recorder) -> None:
+    gemini_server.model_info_delay = 5
+    provider = make_provider(gemini_server, recorder, timeout=120, check_timeout=1)
+    started = time.monotonic()
+    with pytest.raises(ProviderTimeout) as caught:
+        provider.check()
+    assert time.monotonic() - started < 3
+    assert str(caught.value) == "Gemini did not answer within 1 second (it may be overloaded); try again later"
+    assert len(gemini_server.requests) == 1
+    assert gemini_server.requests[0].headers["x-server-timeout"] == "1"
 
 
 def test_check_with_a_wrong_key_says_so(gemini_server: GeminiServer, recorder: Recorder) -> None:

@@ -177,6 +177,10 @@ def _image_part(image: Image.Image) -> types.Part:
     return types.Part.from_bytes(data=_png(image), mime_type="image/png")
 
 
+def _seconds(value: float) -> str:
+    return "1 second" if value == 1 else f"{value:g} seconds"
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -214,8 +218,8 @@ class GeminiProvider(ImageProvider):
     OPTIONS: api_key (required), base_url (a proxy or a test server; None for Google's), model, video_model,
     timeout (seconds per request), retries (extra tries after a 429 or 5xx), api_version ("v1beta"),
     backoff_seconds (1.0, doubled per try), max_backoff_seconds (60: a longer Retry-After ends the tries),
-    video_poll_seconds (10), video_max_wait_seconds (600), and for tests `sleep` (how to wait) and `random`
-    (the jitter source, a function returning a float in [0, 1)).
+    video_poll_seconds (10), video_max_wait_seconds (600), check_timeout (15), and for tests `sleep` (how to
+    wait) and `random` (the jitter source, a function returning a float in [0, 1)).
 
     Masks: Gemini has no mask parameter, so `edit(mask=...)` sends the image and instruction only; the studio
     composites a masked edit itself, keeping the original pixels outside the mask.
@@ -248,6 +252,7 @@ class GeminiProvider(ImageProvider):
         self.max_backoff_seconds = float(options.get("max_backoff_seconds", 60.0))
         self.video_poll_seconds = float(options.get("video_poll_seconds", 10.0))
         self.video_max_wait_seconds = float(options.get("video_max_wait_seconds", 600.0))
+        self.check_timeout = float(options.get("check_timeout", 15.0))
         sleep = options.get("sleep")
         self.sleep: Callable[[float], None] = time.sleep if sleep is None else sleep
         jitter = options.get("random")
@@ -507,7 +512,7 @@ class GeminiProvider(ImageProvider):
         while not operation.done:
             if waited >= self.video_max_wait_seconds:
                 raise ProviderTimeout(
-                    f"{video_label} did not finish the video within {self.video_max_wait_seconds:g} seconds; "
+                    f"{video_label} did not finish the video within {_seconds(self.video_max_wait_seconds)}; "
                     "try again later"
                 )
             self.sleep(self.video_poll_seconds)
@@ -582,8 +587,17 @@ class GeminiProvider(ImageProvider):
     # -- checks and calls ---------------------------------------------------------------------------------------
 
     def check(self) -> str:
-        """Read the image model's description (no generation): proves the key, the address and the model."""
-        self._call(lambda: self.client.models.get(model=self.model_id), progress=None, what="answer", retries=0)
+        """Read the image model's description (no generation): proves the key, the address and the model.
+        One try, and at most `check_timeout` seconds, so listing providers never hangs on a dead address."""
+        timeout = min(self.timeout, self.check_timeout)
+        config = types.GetModelConfig(http_options=types.HttpOptions(timeout=int(timeout * 1000)))
+        self._call(
+            lambda: self.client.models.get(model=self.model_id, config=config),
+            progress=None,
+            what="answer",
+            retries=0,
+            timeout=timeout,
+        )
         return f"ok: {self.model_id}"
 
     def _call(
@@ -593,9 +607,11 @@ class GeminiProvider(ImageProvider):
         progress: ProgressCallback | None,
         what: str,
         retries: int | None = None,
+        timeout: float | None = None,
     ) -> tuple[_T, int]:
         """Run one SDK request with our bounded retries; returns its result and how many tries it took."""
         allowed = self.retries if retries is None else retries
+        waited_at_most = self.timeout if timeout is None else timeout
         attempt = 0
         while True:
             attempt += 1
@@ -609,7 +625,7 @@ class GeminiProvider(ImageProvider):
                     raise self._exhausted(exc, what, attempt, delay) from exc
             except _TIMEOUT_ERRORS as exc:
                 raise ProviderTimeout(
-                    f"Gemini did not {what} within {self.timeout:g} seconds (it may be overloaded); try again later",
+                    f"Gemini did not {what} within {_seconds(waited_at_most)} (it may be overloaded); try again later",
                     retryable=True,
                 ) from exc
             except _TRANSPORT_ERRORS as exc:
@@ -639,21 +655,19 @@ class GeminiProvider(ImageProvider):
         return asked if asked <= self.max_backoff_seconds else None
 
     def _exhausted(self, exc: genai_errors.APIError, what: str, attempts: int, delay: float | None) -> ProviderError:
+        busy = "is rate-limiting requests" if exc.code == 429 else f"is unavailable ({exc.code})"
+        if delay is None:
+            wait = _seconds(_asked_delay(exc) or 0)
+            return ProviderError(f"Gemini {busy} and asks to wait {wait}; try again later", retryable=True)
         tries = f"{attempts} {'try' if attempts == 1 else 'tries'}"
+        status = f" {exc.status}" if exc.status else ""
         if exc.code == 429:
-            if delay is None:
-                return ProviderError(
-                    f"Gemini is rate-limiting requests and asks to wait {_asked_delay(exc):g} seconds; try again later",
-                    retryable=True,
-                )
             return ProviderError(
-                f"Gemini is rate-limiting requests (429 {exc.status or 'RESOURCE_EXHAUSTED'}) and still was "
-                f"after {tries}; try again later",
-                retryable=True,
+                f"Gemini {busy} (429{status}) and still was after {tries}; try again later", retryable=True
             )
         return ProviderError(
-            f"Gemini could not {what}: {exc.code} {exc.status or ''} after {tries} "
-            f"({exc.message or 'no details'}); try again later".replace("  ", " "),
+            f"Gemini could not {what}: {exc.code}{status} after {tries} ({exc.message or 'no details'}); "
+            "try again later",
             retryable=True,
         )
 
