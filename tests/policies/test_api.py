@@ -79,3 +79,16 @@ def test_guests_cannot_accept_and_csrf_is_required() -> None:
     assert forged.status_code == 403
     assert forged.json()["error"]["code"] == "csrf_failed"
     assert PolicyAcceptance.objects.count() == 0
+
+
+def test_closing_an_unknown_version_is_404_and_guests_cannot_close() -> None:
+    client = signed_in(member("closer"))
+    client.get("/image/")
+    headers = {"HTTP_X_CSRFTOKEN": client.cookies["csrftoken"].value}
+    body = json.dumps({"kind": "privacy", "version": "8"})
+    response = client.post("/api/v1/me/policy-notices/close", data=body, content_type="application/json", **headers)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert client.session.get("nanobananas_policies") is None  # nothing remembered
+    guest = Client()
+    assert guest.post("/api/v1/me/policy-notices/close", data=body, content_type="application/json").status_code == 401

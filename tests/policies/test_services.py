@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from nanobananas.audit.models import AuditEvent
-from nanobananas.core.exceptions import Conflict, NotFound
+from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
 from nanobananas.policies.models import PolicyAcceptance, PolicyDocument, PolicyNotice
 from nanobananas.policies.services import policy_accept, policy_notices_send, policy_publish
 from tests.policies.conftest import draft, member
@@ -129,3 +129,14 @@ def test_accepting_an_unknown_or_draft_version_is_not_found_and_records_nothing(
     with pytest.raises(NotFound):
         policy_accept(user=user, kind=kind, version=version)
     assert PolicyAcceptance.objects.count() == 0
+
+
+def test_a_version_label_that_cannot_be_a_link_is_not_published() -> None:
+    member("linked")
+    document = draft(version="2 / final")
+    with pytest.raises(InvalidInput):
+        policy_publish(document=document, by=None)
+    document.refresh_from_db()
+    assert document.published_at is None
+    assert not AuditEvent.objects.filter(kind="policy.publish").exists()
+    assert mail.outbox == []

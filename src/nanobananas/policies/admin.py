@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from nanobananas.core.exceptions import Conflict
+from nanobananas.core.exceptions import DomainError
 from nanobananas.policies.models import PolicyAcceptance, PolicyDocument, PolicyNotice
 from nanobananas.policies.services import policy_publish
 
@@ -45,7 +45,7 @@ class PolicyDocumentAdmin(admin.ModelAdmin):
         for document in queryset.order_by("pk"):
             try:
                 policy_publish(document=document, by=request.user, link_base=request.build_absolute_uri("/"))  # type: ignore[arg-type]
-            except Conflict as problem:
+            except DomainError as problem:
                 self.message_user(request, problem.message, messages.WARNING)
             else:
                 self.message_user(request, f"Published {document}; the notice emails are on their way.")

@@ -5,8 +5,12 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+
+# Versions appear in links (/privacy/versions/<version>/), so a label is a plain URL path segment.
+VERSION_LABEL = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$", "Use letters, digits, '.', '-' and '_' only.")
 
 
 class PolicyKind(models.TextChoices):
@@ -21,7 +25,10 @@ class PolicyDocument(models.Model):
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=16, choices=PolicyKind.choices)
     version = models.CharField(
-        max_length=40, help_text='A short label users see, e.g. "2026-11-30" or "2". Unique per kind.'
+        max_length=40,
+        validators=[VERSION_LABEL],
+        help_text='A short label users see and links use, e.g. "2026-11-30" or "2" (letters, digits, ".", "-", "_"). '
+        "Unique per kind.",
     )
     title = models.CharField(max_length=200)
     body = models.TextField(

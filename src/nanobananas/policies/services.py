@@ -7,13 +7,14 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from nanobananas.audit.services import audit_record
-from nanobananas.core.exceptions import Conflict, NotFound
-from nanobananas.policies.models import PolicyAcceptance, PolicyDocument, PolicyKind, PolicyNotice
+from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
+from nanobananas.policies.models import VERSION_LABEL, PolicyAcceptance, PolicyDocument, PolicyKind, PolicyNotice
 from nanobananas.policies.selectors import version_get
 
 __all__ = [
@@ -43,6 +44,13 @@ def policy_publish(*, document: PolicyDocument, by: User | None, link_base: str 
             raise NotFound("No policy document with this id.")
         if locked.published_at is not None:
             raise Conflict(f"{locked} is already published; publish a new version instead.", code="already_published")
+        try:
+            VERSION_LABEL(locked.version)
+        except ValidationError:
+            raise InvalidInput(
+                f"Version {locked.version!r} cannot be published: use letters, digits, '.', '-' and '_' only.",
+                code="bad_version_label",
+            ) from None
         locked.published_at = timezone.now()
         locked.save(update_fields=["published_at"])
         audit_record(
