@@ -278,9 +278,10 @@ class ScriptedServer:
 
     def close(self) -> None:
         self._release.set()
-        self._httpd.shutdown()
+        if self._thread.is_alive():
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
         self._httpd.server_close()
-        self._thread.join(timeout=5)
 
     def script(self, *behaviours: Behaviour) -> None:
         """Queue what the next POST requests answer, one behaviour each, in order."""

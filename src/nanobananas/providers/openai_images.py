@@ -207,7 +207,8 @@ class OpenAIImageProvider(ImageProvider):
         self.quality = str(options.get("quality") or "auto")
         self.background = str(options.get("background") or "auto")
         self.backoff_seconds = float(options.get("backoff_seconds", 1.0))
-        self.sleep: Callable[[float], None] = options.get("sleep") or time.sleep
+        sleep = options.get("sleep")
+        self.sleep: Callable[[float], None] = time.sleep if sleep is None else sleep
         if self.timeout <= 0:
             raise ImproperlyConfigured(f"the openai provider's timeout must be positive, not {self.timeout}")
         if self.retries < 0:
