@@ -509,3 +509,19 @@ def test_deleting_twice_is_refused() -> None:
     with pytest.raises(InvalidInput):  # the password is gone with the account
         account_delete(user=user, password=PASSWORD, phrase=PHRASE)
     assert ClosedAccount.objects.filter(user_id=user.pk).count() == 1
+
+
+def test_a_key_made_again_after_the_shred_is_deleted_by_the_next_purge() -> None:
+    from nanobananas.vault.keyring import data_key_get_or_create
+
+    user = signup()
+    other = signup(username="bob", email="bob@example.org", display_name="Bob")
+    _seed(user)
+    _seed(other)
+    account_delete(user=user, password=PASSWORD, phrase=PHRASE)
+    retention_purge()
+    assert not DataKey.objects.filter(owner_key=f"u{user.pk}").exists()
+    data_key_get_or_create(owner_key=f"u{user.pk}")  # e.g. a job that was running when the account closed
+    retention_purge()
+    assert not DataKey.objects.filter(owner_key=f"u{user.pk}").exists()
+    assert DataKey.objects.filter(owner_key=f"u{other.pk}").count() == 1

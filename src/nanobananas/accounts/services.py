@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, ProtectedError, Q, RestrictedError
+from django.db.models import CharField, Exists, F, OuterRef, ProtectedError, Q, RestrictedError, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -634,7 +635,7 @@ def account_delete(*, user: User, password: str, phrase: str) -> AccountDeletion
         old_email, display_name = locked.email, profile.display_name
         queued = _content_queue(user_id=locked.pk, now=now)
         exports = _exports_delete(user_id=locked.pk, now=now)
-        sessions_ended, _ = UserSession.objects.filter(user_id=locked.pk).delete()
+        sessions_ended = sessions_revoke_others(user_id=locked.pk, keep_session_key=None)
         tokens_revoked, _ = ApiToken.objects.filter(user_id=locked.pk).delete()
         QuotaUsage.objects.filter(owner_user_id=locked.pk).delete()
         # Usage analytics are kept only anonymised: events linked to the person go now.
@@ -713,6 +714,7 @@ def closed_accounts_purge(*, now: datetime | None = None) -> int:
     (kind "account"). An owner under a legal hold, or with held content left, waits.
     """
     from nanobananas.privacy.models import LegalHold
+    from nanobananas.vault.models import DataKey
     from nanobananas.vault.services import owner_keys_shred
 
     now = now or timezone.now()
@@ -728,6 +730,13 @@ def closed_accounts_purge(*, now: datetime | None = None) -> int:
                     kind="account.keys_shredded", actor="system", owner_key=f"u{user_id}",
                     target_type="user", target_id=str(user_id),
                 )  # fmt: skip
+    # A job that was already running when the account closed may have written (and then dropped) one more
+    # blob, creating a fresh key; nothing of a shredded account can need a key, so any such key goes too.
+    DataKey.objects.filter(
+        owner_key__in=ClosedAccount.objects.filter(keys_shredded_at__isnull=False)
+        .annotate(owner_key=Concat(Value("u"), Cast("user_id", CharField())))
+        .values("owner_key")
+    ).delete()
     purged = 0
     for user_id in list(settled.filter(purge_after__lte=now).values_list("user_id", flat=True)):
         try:
