@@ -21,7 +21,7 @@ from nanobananas.providers.base import (
     ProviderTimeout,
     Turn,
 )
-from nanobananas.providers.gemini import GeminiProvider, model_label, nearest_aspect_ratio
+from nanobananas.providers.gemini import GeminiProvider, nearest_aspect_ratio
 from nanobananas.providers.handler import image_provider
 from tests.providers.gemini_server import (
     API_KEY,
@@ -773,13 +773,10 @@ def test_the_settings_alias_builds_it(gemini_server: GeminiServer) -> None:
 
 @pytest.mark.parametrize(
     ("model", "label"),
-    [
-        ("gemini-2.5-flash-image", "Gemini 2.5 Flash Image"),
-        ("models/gemini-3-pro-image-preview", "Gemini 3 Pro Image Preview"),
-    ],
+    [("gemini-2.5-flash-image", "Gemini 2.5 Flash Image"), ("models/gemini-3-pro-image", "Gemini 3 Pro Image")],
 )
-def test_model_label(model: str, label: str) -> None:
-    assert model_label(model) == label
+def test_the_label_follows_the_configured_model(model: str, label: str) -> None:
+    assert GeminiProvider(api_key="k", model=model).label == label
 
 
 @pytest.mark.parametrize(

@@ -46,13 +46,13 @@ from nanobananas.providers.base import (
     ProviderTimeout,
     Turn,
 )
+from nanobananas.providers.labels import model_label
 
 __all__ = [
     "DEFAULT_IMAGE_MODEL",
     "DEFAULT_VIDEO_MODEL",
     "SUPPORTED_ASPECT_RATIOS",
     "GeminiProvider",
-    "model_label",
     "nearest_aspect_ratio",
 ]
 
@@ -146,12 +146,6 @@ def _http_client_errors() -> tuple[tuple[type[Exception], ...], tuple[type[Excep
 
 
 _TIMEOUT_ERRORS, _TRANSPORT_ERRORS = _http_client_errors()
-
-
-def model_label(model: str) -> str:
-    """What the user reads under a result: "gemini-2.5-flash-image" -> "Gemini 2.5 Flash Image"."""
-    words = [word for word in re.split(r"[-_]", model.removeprefix("models/")) if word]
-    return " ".join(word if word[:1].isdigit() else word[:1].upper() + word[1:] for word in words)
 
 
 def _parse_ratio(text: str) -> float:
@@ -265,7 +259,7 @@ class GeminiProvider(ImageProvider):
 
     @property
     def label(self) -> str:  # type: ignore[override]  # per instance: the label follows the configured model
-        return model_label(self.model_id)
+        return model_label(self.model_id.removeprefix("models/"))
 
     @property
     def client(self) -> genai.Client:
