@@ -257,6 +257,28 @@ def test_single_edit_sends_the_image_then_the_instruction(gemini_server: GeminiS
     }
 
 
+def test_images_travel_without_their_metadata(gemini_server: GeminiServer, recorder: Recorder) -> None:
+    photo = picture(16, 12, seed=8)
+    exif = Image.Exif()
+    exif[0x010F] = "Camera Maker"  # Make
+    exif[0x8825] = {2: (52.0, 31.0, 12.0)}  # GPSInfo: latitude
+    buffer = io.BytesIO()
+    photo.save(buffer, format="JPEG", exif=exif.tobytes(), comment=b"taken at home")
+    uploaded = Image.open(buffer)
+    uploaded.load()
+    assert "exif" in uploaded.info
+    gemini_server.script(image_reply(photo))
+
+    make_provider(gemini_server, recorder).edit(image=uploaded, instruction="warmer", progress=recorder.progress)
+
+    sent = Image.open(
+        io.BytesIO(decode_base64(gemini_server.requests[0].json["contents"][0]["parts"][0]["inlineData"]["data"]))
+    )
+    assert sent.format == "PNG"
+    assert sent.info == {}
+    assert dict(sent.getexif()) == {}
+
+
 def test_a_mask_is_not_sent(gemini_server: GeminiServer, recorder: Recorder) -> None:
     photo = picture(20, 20, seed=3)
     mask = Image.new("RGBA", (20, 20), (0, 0, 0, 255))

@@ -1,7 +1,8 @@
 """The Gemini provider: images with Gemini 2.5 Flash Image ("nano banana") and videos with Veo, via google-genai.
 
 What leaves this server is only what the feature needs: the prompt or instruction text, the input images
-(re-encoded as PNG, so no file metadata travels), earlier turns of the same chat, and the wanted aspect ratio.
+(re-encoded as PNG: pixels and colour profile, no EXIF, GPS or text chunks), earlier turns of the same chat,
+and the wanted aspect ratio.
 Nothing about the user is sent. `GeneratedImage.details["sent"]` records it without the content.
 
 Retries are ours, not the SDK's (its own are switched off), so `retries` is exact: 429 and 5xx answers are
