@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import email.utils
 import hashlib
 import io
 import socket
@@ -26,6 +27,7 @@ from nanobananas.providers.handler import image_provider
 from tests.providers.gemini_server import (
     API_KEY,
     GeminiServer,
+    Reply,
     blocked_prompt,
     corrupt_image,
     decode_base64,
@@ -112,6 +114,13 @@ def inline_part(image: Image.Image) -> dict[str, Any]:
 
 def generation_config(aspect_ratio: str) -> dict[str, Any]:
     return {"responseModalities": ["TEXT", "IMAGE"], "imageConfig": {"aspectRatio": aspect_ratio}}
+
+
+def free_port() -> int:
+    """A port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def mp4_bytes() -> bytes:
@@ -454,6 +463,31 @@ def test_text_and_no_image_is_an_answer_in_words(gemini_server: GeminiServer, re
     assert (caught.value.provider, caught.value.model) == ("gemini", MODEL)
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"usageMetadata": {"promptTokenCount": 3}}, "Gemini answered with no result at all; trying again may work"),
+        (
+            {"candidates": [{"finishReason": "STOP", "index": 0}]},
+            "Gemini finished (STOP) without an image or any words; trying again may work",
+        ),
+        (
+            {"candidates": [{"finishReason": "MAX_TOKENS", "content": {"role": "model", "parts": []}, "index": 0}]},
+            "Gemini finished (MAX_TOKENS) without an image or any words; trying again may work",
+        ),
+    ],
+)
+def test_an_empty_answer_is_a_retryable_failure(
+    gemini_server: GeminiServer, recorder: Recorder, body: dict[str, Any], message: str
+) -> None:
+    gemini_server.script(Reply(body))
+    with pytest.raises(ProviderError) as caught:
+        make_provider(gemini_server, recorder).generate(prompt="a cat", progress=recorder.progress)
+    assert str(caught.value) == message
+    assert caught.value.retryable is True
+    assert len(gemini_server.requests) == 1
+
+
 def test_a_corrupt_image_is_a_clear_failure(gemini_server: GeminiServer, recorder: Recorder) -> None:
     gemini_server.script(corrupt_image())
     with pytest.raises(ProviderError) as caught:
@@ -479,6 +513,15 @@ def test_429_honours_the_retry_delay_in_the_error_body(gemini_server: GeminiServ
     gemini_server.script(rate_limited(retry_delay="26s"), image_reply(picture(8, 8)))
     make_provider(gemini_server, recorder).generate(prompt="a cat", progress=recorder.progress)
     assert recorder.sleeps == [26.0]
+    assert len(gemini_server.requests) == 2
+
+
+def test_retry_after_as_a_date_is_honoured(gemini_server: GeminiServer, recorder: Recorder) -> None:
+    when = email.utils.formatdate(time.time() + 30, usegmt=True)
+    gemini_server.script(rate_limited(retry_after=when), image_reply(picture(8, 8)))
+    make_provider(gemini_server, recorder).generate(prompt="a cat", progress=recorder.progress)
+    [slept] = recorder.sleeps
+    assert 27 <= slept <= 30
     assert len(gemini_server.requests) == 2
 
 
@@ -541,6 +584,20 @@ def test_a_rejected_request_is_not_retried(gemini_server: GeminiServer, recorder
     assert caught.value.retryable is False
     assert len(gemini_server.requests) == 1
     assert recorder.sleeps == []
+
+
+def test_an_unreachable_service_is_retried_then_named(recorder: Recorder) -> None:
+    port = free_port()
+    provider = GeminiProvider(
+        api_key="k", base_url=f"http://127.0.0.1:{port}", retries=2, sleep=recorder.sleep, random=lambda: 0.0
+    )
+    with pytest.raises(
+        ProviderError, match=rf"^could not reach Gemini at 127\.0\.0\.1:{port} \(ConnectError: "
+    ) as caught:
+        provider.generate(prompt="a cat", progress=recorder.progress)
+    assert str(caught.value).endswith(" after 3 tries")
+    assert caught.value.retryable is True
+    assert recorder.sleeps == [1.0, 2.0]
 
 
 def test_a_hang_is_a_timeout_after_the_configured_seconds(gemini_server: GeminiServer, recorder: Recorder) -> None:
@@ -749,9 +806,7 @@ def test_check_with_a_wrong_key_says_so(gemini_server: GeminiServer, recorder: R
 
 
 def test_check_against_nothing_listening_says_where_it_looked(recorder: Recorder) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     provider = GeminiProvider(api_key="k", base_url=f"http://127.0.0.1:{port}", timeout=5, sleep=recorder.sleep)
     with pytest.raises(
         ProviderError, match=rf"^could not reach Gemini at 127\.0\.0\.1:{port} \(ConnectError: "
@@ -766,6 +821,18 @@ def test_without_a_key_the_provider_says_what_to_set() -> None:
         ProviderError, match=r"^the Gemini provider needs an API key \(set NANOBANANAS_GEMINI_API_KEY\)$"
     ):
         GeminiProvider(api_key=None, base_url=None)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"timeout": 0}, "timeout must be a positive number of seconds, not 0"),
+        ({"retries": -1}, "retries must be 0 or more, not -1"),
+    ],
+)
+def test_bad_options_are_named(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(ProviderError, match=f"^{message}$"):
+        GeminiProvider(api_key="k", **options)
 
 
 def test_description_names_the_model_and_never_the_key(gemini_server: GeminiServer, recorder: Recorder) -> None:

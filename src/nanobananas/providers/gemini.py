@@ -236,12 +236,14 @@ class GeminiProvider(ImageProvider):
         self.base_url: str | None = options.get("base_url") or None
         self.model_id = str(options.get("model") or DEFAULT_IMAGE_MODEL)
         self.video_model_id = str(options.get("video_model") or DEFAULT_VIDEO_MODEL)
-        self.timeout = float(options.get("timeout") or 120)
-        self.retries = int(options.get("retries", 3))
+        timeout = options.get("timeout")
+        self.timeout = 120.0 if timeout is None else float(timeout)
+        if self.timeout <= 0:
+            raise ProviderError(f"timeout must be a positive number of seconds, not {timeout}")
+        retries = options.get("retries")
+        self.retries = 3 if retries is None else int(retries)
         if self.retries < 0:
             raise ProviderError(f"retries must be 0 or more, not {self.retries}")
-        if self.timeout <= 0:
-            raise ProviderError(f"timeout must be a positive number of seconds, not {options.get('timeout')}")
         self.api_version = str(options.get("api_version") or "v1beta")
         self.backoff_seconds = float(options.get("backoff_seconds", 1.0))
         self.max_backoff_seconds = float(options.get("max_backoff_seconds", 60.0))
