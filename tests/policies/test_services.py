@@ -140,3 +140,23 @@ def test_a_version_label_that_cannot_be_a_link_is_not_published() -> None:
     assert document.published_at is None
     assert not AuditEvent.objects.filter(kind="policy.publish").exists()
     assert mail.outbox == []
+
+
+def test_the_job_fails_while_emails_fail_so_huey_retries_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nanobananas.accounts import mail as mailer
+    from nanobananas.policies.tasks import NoticesIncomplete, send_policy_notices
+
+    member("unlucky")
+    document = draft()
+    PolicyDocument.objects.filter(pk=document.pk).update(published_at=document.created_at)
+    real = mailer.mail_send
+
+    def down(*, to: str, template: str, context: dict[str, Any]) -> None:
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(mailer, "mail_send", down)
+    with pytest.raises(NoticesIncomplete):
+        send_policy_notices.call_local(document.pk)
+    monkeypatch.setattr(mailer, "mail_send", real)
+    send_policy_notices.call_local(document.pk)
+    assert [m.to[0] for m in mail.outbox] == ["unlucky@example.org"]

@@ -7,7 +7,13 @@ from huey.contrib.djhuey import db_task
 from nanobananas.policies.services import policy_notices_send
 
 
-@db_task(retries=3, retry_delay=60)
+class NoticesIncomplete(Exception):
+    """Some notice emails failed; raising makes huey run the job again later (users already mailed are skipped)."""
+
+
+@db_task(retries=5, retry_delay=300)
 def send_policy_notices(document_id: int, link_base: str = "") -> None:
     """Mail every active user about a published version; users already mailed are skipped."""
-    policy_notices_send(document_id=document_id, link_base=link_base)
+    run = policy_notices_send(document_id=document_id, link_base=link_base)
+    if run.failed:
+        raise NoticesIncomplete(f"{run.failed} notice email(s) of policy {document_id} failed; {run.sent} sent")
