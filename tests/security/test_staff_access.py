@@ -179,7 +179,6 @@ def test_an_image_is_served_only_after_a_reason(staff: Client, content: dict) ->
     response = staff.get(image_url)
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
-    response.close()
     assert body == content["png"]
     assert response["Content-Type"] == "image/png"
     assert "private" in response["Cache-Control"]
@@ -204,7 +203,6 @@ def test_an_export_archive_is_downloadable_only_after_a_reason(staff: Client, co
     response = staff.get(archive_url)
     assert response.status_code == 200
     body = b"".join(response.streaming_content)
-    response.close()
     assert body == archive
     event = AuditEvent.objects.get(kind="staff.content_view")
     assert (event.owner_key, event.target_type) == (f"u{user.pk}", "privacy.dataexport")
