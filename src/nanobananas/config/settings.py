@@ -269,6 +269,7 @@ NANOBANANAS: dict[str, Any] = {
     "WORKER_STALE_SECONDS": ENV.worker_stale_seconds,
     "TEXT_RETENTION_DAYS": ENV.text_retention_days,
     "AUDIT_RETENTION_DAYS": ENV.audit_retention_days,
+    "CLOSED_ACCOUNT_RETENTION_DAYS": ENV.closed_account_retention_days,
     "RATE_LIMITS": ENV.rate_limits,
     "ASSET_URL_SECONDS": ENV.asset_url_seconds,
     "SWEEP_MINUTES": ENV.sweep_minutes,
@@ -276,7 +277,6 @@ NANOBANANAS: dict[str, Any] = {
     "ORPHAN_GRACE_HOURS": ENV.orphan_grace_hours,
     "ADMIN_OTP": ENV.admin_otp,
 }
-    "CLOSED_ACCOUNT_RETENTION_DAYS": ENV.closed_account_retention_days,
 
 # Payments: the offline test-mode provider unless Stripe is configured (or NANOBANANAS_BILLING_PROVIDER says).
 PAYMENT_PROVIDERS: dict[str, dict[str, Any]] = {

@@ -43,9 +43,8 @@ class BuiltinProvider(ImageProvider):
         size: tuple[int, int] | None = None,
         aspect_ratio: str | None = None,
     ) -> GeneratedImage:
-        from nanobananas.engine.render import render_design
-
         from nanobananas.engine.errors import EngineError, NeedsProviderError
+        from nanobananas.engine.render import render_design
 
         progress(20, "Reading your request")
         try:
