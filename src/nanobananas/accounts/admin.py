@@ -1,4 +1,4 @@
-"""Admin for identities: guests, plans (editable), profiles, and the staff "under 13" action."""
+"""Admin for identities: guests, plans (editable), profiles, closed accounts (read only), the "under 13" action."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from nanobananas.accounts.identity import request_account
-from nanobananas.accounts.models import Guest, Plan, Profile
+from nanobananas.accounts.models import ClosedAccount, Guest, Plan, Profile
 from nanobananas.accounts.services import account_delete_under_13
 from nanobananas.core.exceptions import DomainError
 
@@ -27,6 +27,25 @@ class PlanAdmin(admin.ModelAdmin):
 
     # The three plans are referenced by code; they are edited, never added or removed.
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
+        return False
+
+
+@admin.register(ClosedAccount)
+class ClosedAccountAdmin(admin.ModelAdmin):
+    """Tombstones of deleted accounts: when each was closed, when its data key went, when it is purged."""
+
+    list_display = ("user_id", "closed_at", "keys_shredded_at", "purge_after")
+    readonly_fields = ("user", "closed_at", "keys_shredded_at", "purge_after")
+    ordering = ("purge_after",)
+
+    # Written only by account deletion and removed only by the retention purge.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
