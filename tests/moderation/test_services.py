@@ -265,3 +265,20 @@ def test_audit_records_hold_no_prompt_text(guest_owner: Owner) -> None:
     assert MARKER.lower().encode() not in dump.lower()
     assert b"7946" not in dump
     assert b"muslims" not in dump
+
+
+def test_blocked_attempts_expire_after_a_year(guest_owner: Owner) -> None:
+    from nanobananas.moderation.services import blocked_attempts_purge
+    from nanobananas.moderation.tasks import purge_old_blocked_attempts
+
+    conversation = conversation_create(owner=guest_owner)
+    for moment in (START, START + timedelta(days=200)):
+        with time_machine.travel(moment, tick=False), pytest.raises(ContentBlocked):
+            message_send(owner=guest_owner, conversation_id=conversation.id, text="slit my wrists")
+    assert blocked_attempts_purge(now=START + timedelta(days=365)) == 0
+    assert blocked_attempts_purge(now=START + timedelta(days=365, seconds=1)) == 1
+    assert list(BlockedAttempt.objects.values_list("at", flat=True)) == [START + timedelta(days=200)]
+    with time_machine.travel(START + timedelta(days=566), tick=False):
+        purge_old_blocked_attempts()
+    assert BlockedAttempt.objects.count() == 0
+    assert AuditEvent.objects.filter(kind="moderation.blocked").count() == 2  # the audit trail stays

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +40,7 @@ __all__ = [
     "TurnReview",
     "account_suspend",
     "blocked_attempt_record",
+    "blocked_attempts_purge",
     "blocked_message",
     "evidence_release",
     "evidence_view",
@@ -60,6 +61,8 @@ __all__ = [
 EVIDENCE_KEY = "evidence"
 REPORT_REASON_MIN = 3
 REPORT_REASON_MAX = 1000
+# Blocked-attempt records (the abuse score) are kept this long, then deleted by a daily job.
+BLOCKED_ATTEMPT_RETENTION_DAYS = 365
 WHY_MIN = 10
 WHY_MAX = 500
 
@@ -134,6 +137,13 @@ def blocked_attempt_record(
             details={"attempt": attempt.id, "stage": stage, "review": verdict.as_dict()},
         )
     return attempt
+
+
+def blocked_attempts_purge(*, now: datetime | None = None) -> int:
+    """Delete blocked-attempt records older than BLOCKED_ATTEMPT_RETENTION_DAYS; returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=BLOCKED_ATTEMPT_RETENTION_DAYS)
+    deleted, _ = BlockedAttempt.objects.filter(at__lt=cutoff).delete()
+    return deleted
 
 
 def review_item_create(
