@@ -17,7 +17,6 @@ from nanobananas.providers.handler import image_provider
 from nanobananas.providers.openai_images import (
     MODERATION_MESSAGE,
     OpenAIImageProvider,
-    model_label,
     retry_after_seconds,
     retry_delay,
     supported_size,
@@ -594,18 +593,6 @@ def test_describe_names_the_model_and_never_the_key(openai_server: OpenAIServer)
         "base_url": openai_server.base_url,
     }
     assert API_KEY not in repr(description)
-
-
-@pytest.mark.parametrize(
-    ("model", "label"),
-    [
-        ("gpt-image-1", "OpenAI GPT Image 1"),
-        ("gpt-image-1-mini", "OpenAI GPT Image 1 Mini"),
-        ("dall-e-3", "OpenAI DALL E 3"),
-    ],
-)
-def test_model_label(model: str, label: str) -> None:
-    assert model_label(model) == label
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from nanobananas.providers.base import (
     ProviderTimeout,
     Turn,
 )
+from nanobananas.providers.labels import model_label
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 __all__ = [
     "MODERATION_MESSAGE",
     "OpenAIImageProvider",
-    "model_label",
     "retry_delay",
     "supported_size",
 ]
@@ -55,16 +55,6 @@ MODERATION_MESSAGE = (
     "OpenAI's safety system declined this request, so no image was made. "
     "Rephrasing the request or using a different picture may work."
 )
-
-
-def model_label(model: str) -> str:
-    """What the user reads under a result: "gpt-image-1" -> "OpenAI GPT Image 1"."""
-    words = []
-    for word in model.replace("_", "-").split("-"):
-        if not word:
-            continue
-        words.append(word.upper() if word.lower() in {"gpt", "dall", "e"} else word[:1].upper() + word[1:])
-    return " ".join(["OpenAI", *words])
 
 
 def supported_size(size: tuple[int, int] | None, aspect_ratio: str | None = None) -> str:
