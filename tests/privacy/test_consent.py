@@ -19,7 +19,7 @@ from nanobananas.core.exceptions import Conflict
 from nanobananas.policies.selectors import current_version
 from nanobananas.privacy.export import export_for_operator
 from nanobananas.privacy.models import CommercialImage, ConsentEvent, PrivacySettings
-from nanobananas.privacy.selectors import consent_events, privacy_settings_get
+from nanobananas.privacy.selectors import commercial_image_ids, consent_events, privacy_settings_get
 from nanobananas.privacy.services import (
     commercial_image_set,
     privacy_settings_carry_over,
@@ -167,6 +167,7 @@ def test_the_purge_deletes_the_commercial_mark_with_its_image() -> None:
     commercial_image_set(owner=owner, asset_id=asset.id, commercial=True)
     commercial_image_set(owner=owner, asset_id=kept.id, commercial=True)
     Asset.objects.filter(id=asset.id).update(state="queued", queued_at=AT)
+    assert commercial_image_ids(owner=owner) == [kept.id]  # hidden at once, like the image
     assert retention_purge().purged["asset"] == 1
     assert not Asset.objects.filter(id=asset.id).exists()
     assert list(CommercialImage.objects.values_list("asset_id", flat=True)) == [kept.id]

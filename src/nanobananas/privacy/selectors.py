@@ -180,8 +180,11 @@ def consent_events(*, owner: Owner) -> list[ConsentEvent]:
 
 
 def commercial_image_ids(*, owner: Owner) -> list[uuid.UUID]:
-    """The owner's images marked for commercial use, oldest mark first."""
-    rows = CommercialImage.objects.filter(owner_filter(owner, prefix="asset__")).order_by("marked_at")
+    """The owner's live images marked for commercial use, oldest mark first."""
+    from nanobananas.studio.models import Lifecycle
+
+    rows = CommercialImage.objects.filter(owner_filter(owner, prefix="asset__"), asset__state=Lifecycle.ACTIVE)
+    rows = rows.order_by("marked_at", "asset_id")
     return list(rows.values_list("asset_id", flat=True))
 
 
