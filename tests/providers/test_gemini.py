@@ -266,6 +266,26 @@ def test_single_edit_sends_the_image_then_the_instruction(gemini_server: GeminiS
     }
 
 
+def test_big_pictures_are_scaled_down_and_other_modes_converted(
+    gemini_server: GeminiServer, recorder: Recorder
+) -> None:
+    big = Image.new("RGB", (3000, 1500), (30, 60, 90))
+    cmyk = Image.new("CMYK", (40, 30), (0, 255, 255, 0))
+    gemini_server.script(image_reply(picture(64, 36)))
+
+    made = make_provider(gemini_server, recorder).edit(
+        image=big, images=[cmyk], instruction="put the logo on the wall", progress=recorder.progress
+    )
+
+    first, second, _ = gemini_server.requests[0].json["contents"][0]["parts"]
+    assert inline_image(first).size == (2048, 1024)
+    assert inline_image(first).getpixel((1000, 500)) == (30, 60, 90)
+    assert inline_image(second).size == (40, 30)
+    assert inline_image(second).getpixel((0, 0)) == (255, 0, 0)
+    assert big.size == (3000, 1500)
+    assert made.details["sent"]["aspect_ratio"] == "16:9"
+
+
 def test_images_travel_without_their_metadata(gemini_server: GeminiServer, recorder: Recorder) -> None:
     photo = picture(16, 12, seed=8)
     exif = Image.Exif()

@@ -52,6 +52,7 @@ from nanobananas.providers.labels import model_label
 __all__ = [
     "DEFAULT_IMAGE_MODEL",
     "DEFAULT_VIDEO_MODEL",
+    "MAX_INPUT_SIDE",
     "SUPPORTED_ASPECT_RATIOS",
     "GeminiProvider",
     "nearest_aspect_ratio",
@@ -62,6 +63,10 @@ DEFAULT_VIDEO_MODEL: Final = "veo-3.0-fast-generate-001"
 
 SUPPORTED_ASPECT_RATIOS: Final = ("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9")
 """The shapes Gemini 2.5 Flash Image makes; any other wanted shape is sent as the nearest of these."""
+
+MAX_INPUT_SIDE: Final = 2048
+"""Input pictures are scaled down to this long side before they are sent: Gemini reads pictures at far less
+than that, and a few full-size photos inline would pass the API's 20 MB request limit."""
 
 VIDEO_ASPECT_RATIOS: Final = ("16:9", "9:16")
 MAX_VIDEO_SECONDS: Final = 8
@@ -163,6 +168,12 @@ def nearest_aspect_ratio(ratio: float, choices: Sequence[str] = SUPPORTED_ASPECT
 
 
 def _png(image: Image.Image) -> bytes:
+    """The picture as it is sent: PNG, at most MAX_INPUT_SIDE pixels on its long side, in a mode PNG holds."""
+    if max(image.size) > MAX_INPUT_SIDE:
+        image = image.copy()
+        image.thumbnail((MAX_INPUT_SIDE, MAX_INPUT_SIDE), Image.Resampling.LANCZOS)
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
