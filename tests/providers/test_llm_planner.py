@@ -372,6 +372,18 @@ def test_retries_run_out_and_the_builtin_planner_decides(harness: Harness) -> No
     assert len(harness.sleeps) == 1
 
 
+def test_a_planner_asking_to_wait_more_than_a_minute_is_not_waited_for(harness: Harness) -> None:
+    harness.rate_limit("300")
+    harness.call("run_plan", BRIGHTER)
+
+    decision = harness.planner(retries=3).decide("make it brighter", image_size=SIZE)
+
+    assert decision.planner == "builtin"
+    assert decision.fallback.startswith("the planner answered 429: ")
+    assert len(harness.calls()) == 1
+    assert harness.sleeps == []
+
+
 def test_a_timeout_falls_back_at_once_without_retrying(harness: Harness) -> None:
     harness.hang()
     started = time.monotonic()

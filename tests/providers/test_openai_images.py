@@ -451,12 +451,35 @@ def test_a_hanging_server_is_a_timeout_quickly(openai_server: OpenAIServer) -> N
     assert len(openai_server.requests) == 1
 
 
-def test_a_timeout_is_retried_within_the_bound_then_reported(openai_server: OpenAIServer) -> None:
+def test_a_timeout_is_not_retried_as_the_image_may_still_be_in_the_making(openai_server: OpenAIServer) -> None:
     sleeps = Sleeps()
-    openai_server.script(hang(), hang())
+    openai_server.script(hang(), ok_image())
 
-    with pytest.raises(ProviderTimeout, match=r"within 0\.3 seconds \(after 2 tries\)"):
-        provider_for(openai_server, sleeps, retries=1, timeout=0.3).generate(prompt="a cat", progress=progress)
+    with pytest.raises(ProviderTimeout, match=r"^OpenAI did not answer within 0\.3 seconds$"):
+        provider_for(openai_server, sleeps, retries=2, timeout=0.3).generate(prompt="a cat", progress=progress)
+
+    assert len(openai_server.requests) == 1
+    assert sleeps == []
+
+
+def test_a_retry_after_longer_than_a_minute_ends_the_tries_at_once(openai_server: OpenAIServer) -> None:
+    sleeps = Sleeps()
+    openai_server.script(rate_limited(retry_after="120"), ok_image())
+
+    with pytest.raises(ProviderError, match=r"asks to wait 120 seconds before trying again\)$") as failed:
+        provider_for(openai_server, sleeps, retries=3).generate(prompt="a cat", progress=progress)
+
+    assert failed.value.retryable is True
+    assert len(openai_server.requests) == 1
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("status", [408, 409, 502, 503, 504])
+def test_other_passing_failures_are_retried(openai_server: OpenAIServer, status: int) -> None:
+    sleeps = Sleeps()
+    openai_server.script(server_error(status), ok_image())
+
+    provider_for(openai_server, sleeps, retries=1).generate(prompt="a cat", progress=progress)
 
     assert len(openai_server.requests) == 2
     assert len(sleeps) == 1

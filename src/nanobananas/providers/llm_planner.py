@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from nanobananas.providers.base import ProviderError, ProviderTimeout
-from nanobananas.providers.openai_images import retry_after_seconds, retry_delay
+from nanobananas.providers.openai_images import MAX_RETRY_AFTER_SECONDS, retry_after_seconds, retry_delay
 from nanobananas.providers.planning import BuiltinPlanner, PlanDecision, Planner
 
 if TYPE_CHECKING:
@@ -285,7 +285,8 @@ class _LLMPlanner(Planner):
                 if mapped is None:
                     raise
                 failure, wait_hint = mapped
-                if not failure.retryable or isinstance(failure, ProviderTimeout) or attempt >= allowed:
+                too_long = wait_hint is not None and wait_hint > MAX_RETRY_AFTER_SECONDS
+                if not failure.retryable or isinstance(failure, ProviderTimeout) or too_long or attempt >= allowed:
                     raise failure from None
             delay = retry_delay(attempt, retry_after=wait_hint, base_seconds=self.backoff_seconds)
             logger.warning("%s planner: %s; trying again in %.1f s", self.name, failure, delay)

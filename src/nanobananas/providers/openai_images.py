@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from openai import OpenAI
 
 __all__ = [
+    "MAX_RETRY_AFTER_SECONDS",
     "MODERATION_MESSAGE",
     "OpenAIImageProvider",
     "retry_delay",
@@ -175,7 +176,7 @@ class OpenAIImageProvider(ImageProvider):
     """gpt-image-1 through the OpenAI images API.
 
     OPTIONS: api_key, base_url (None = api.openai.com), model ("gpt-image-1"), timeout (seconds per
-    request), retries (extra tries after a 429, a 5xx, a timeout or a lost connection), quality
+    request), retries (extra tries after a 408, 409, 429, a 5xx or a lost connection), quality
     ("auto"), background ("auto"), backoff_seconds (1.0), and for tests `sleep` (how to wait between tries).
     """
 
@@ -350,7 +351,10 @@ class OpenAIImageProvider(ImageProvider):
         return image, f"image/{output_format}"
 
     def _call(self, request: Callable[[], T], *, retries: int | None = None) -> T:
-        """Run `request`, retrying 429s, 5xx, timeouts and lost connections with backoff; map SDK errors."""
+        """Run `request`, retrying 408, 409, 429, 5xx and lost connections with backoff; map SDK errors.
+
+        A timeout is not repeated: the image may still be in the making (and billed) at OpenAI, and the
+        person has already waited the whole timeout."""
         import openai
 
         allowed = self.retries if retries is None else retries
@@ -359,10 +363,9 @@ class OpenAIImageProvider(ImageProvider):
             try:
                 return request()
             except openai.APITimeoutError:
-                failure: ProviderError = ProviderTimeout(
+                raise ProviderTimeout(
                     f"OpenAI did not answer within {self.timeout:g} seconds", retryable=True
-                )
-                wait_hint = None
+                ) from None
             except openai.APIConnectionError as error:
                 failure = ProviderError(f"OpenAI could not be reached: {error.message}", retryable=True)
                 wait_hint = None
@@ -371,9 +374,13 @@ class OpenAIImageProvider(ImageProvider):
                 if not failure.retryable:
                     raise failure from None
                 wait_hint = retry_after_seconds(error.response.headers)
+            if wait_hint is not None and wait_hint > MAX_RETRY_AFTER_SECONDS:
+                raise ProviderError(
+                    f"{failure} (OpenAI asks to wait {wait_hint:.0f} seconds before trying again)", retryable=True
+                ) from None
             if attempt >= allowed:
                 if attempt:
-                    raise type(failure)(f"{failure} (after {attempt + 1} tries)", retryable=True) from None
+                    raise ProviderError(f"{failure} (after {attempt + 1} tries)", retryable=True) from None
                 raise failure from None
             delay = retry_delay(attempt, retry_after=wait_hint, base_seconds=self.backoff_seconds)
             logger.warning("openai: %s; trying again in %.1f s", failure, delay)
@@ -393,6 +400,8 @@ class OpenAIImageProvider(ImageProvider):
             return ProviderError(f"OpenAI does not offer the model {self.model_id!r} to this key: {message}")
         if status == 429:
             return ProviderError(f"OpenAI is rate limiting requests: {message}", retryable=True)
+        if status in {408, 409}:
+            return ProviderError(f"OpenAI could not finish the request ({status}): {message}", retryable=True)
         if status >= 500:
             return ProviderError(f"OpenAI had a server error ({status}): {message}", retryable=True)
         return ProviderError(f"OpenAI rejected the request: {message}")
