@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+from google.genai import types
 from PIL import Image
 
 from nanobananas.providers.base import (
@@ -718,6 +719,15 @@ def test_veo_video_is_polled_then_downloaded(gemini_server: GeminiServer, record
     assert recorder.steps[0] == (5, "Sending the request to Veo 3.0 Fast Generate 001")
     assert (95, "Downloading the video") in recorder.steps
     assert recorder.steps[-1] == (100, "Video ready")
+
+
+def test_the_sdk_still_builds_veo_requests_only_for_vertex(gemini_server: GeminiServer, recorder: Recorder) -> None:
+    """Why the job is started through the SDK's HTTP client: when a google-genai upgrade makes this pass
+    through, `generate_video` can use `models.generate_videos` instead."""
+    provider = make_provider(gemini_server, recorder)
+    with pytest.raises(ValueError, match="only supported in Gemini Enterprise Agent Platform mode"):
+        provider.client.models.generate_videos(model=VIDEO_MODEL, source=types.GenerateVideosSource(prompt="a cat"))
+    assert gemini_server.requests == []
 
 
 def test_veo_prompt_only_sends_only_the_prompt(gemini_server: GeminiServer, recorder: Recorder) -> None:
