@@ -55,6 +55,12 @@ def test_a_signed_in_user_opts_in_to_ai_training_and_sees_it_after_reload(studio
 
     consents = p.evaluate("fetch('/api/v1/me/consents').then((r) => r.json())")  # type: ignore[attr-defined]
     assert [(c["setting"], c["old"], c["new"]) for c in consents] == [("improve_ai", False, True)]
+    p.click("#privacy-history summary")  # type: ignore[attr-defined]
+    history = p.locator("#privacy-ledger li")  # type: ignore[attr-defined]
+    history.first.wait_for()
+    assert history.count() == 1
+    assert "“Use my images to improve AI” off → on (privacy policy version 1)" in history.first.inner_text()
+    assert not p.locator("#privacy-ledger-empty").is_visible()  # type: ignore[attr-defined]
 
 
 def test_a_guest_turns_off_third_party_ai_and_it_stays_off(studio_server: Server, page: object) -> None:
@@ -73,5 +79,12 @@ def test_a_guest_turns_off_third_party_ai_and_it_stays_off(studio_server: Server
     p.locator("#privacy-form input[name=third_party_ai]:enabled").wait_for()  # type: ignore[attr-defined]
     assert _box(p, "third_party_ai").is_checked()  # type: ignore[attr-defined]
     assert _state(p, "third_party_ai") == "On"
+    p.click("#privacy-history summary")  # type: ignore[attr-defined]
+    assert (
+        "“Never send my content to third-party AI services” off → on"
+        in p.locator(  # type: ignore[attr-defined]
+            "#privacy-ledger li"
+        ).first.inner_text()
+    )
     settings = p.evaluate("fetch('/api/v1/me/privacy').then((r) => r.json())")  # type: ignore[attr-defined]
     assert (settings["third_party_ai"], settings["is_guest"]) == (False, True)

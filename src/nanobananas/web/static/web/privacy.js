@@ -13,8 +13,8 @@
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  async function api(method, body) {
-    const response = await fetch("/api/v1/me/privacy", {
+  async function api(method, body, path = "/me/privacy") {
+    const response = await fetch(`/api/v1${path}`, {
       method,
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
@@ -37,6 +37,35 @@
     }
   }
 
+  const ledger = document.getElementById("privacy-ledger");
+  const ledgerEmpty = document.getElementById("privacy-ledger-empty");
+  const names = Object.fromEntries(boxes.map((box) => [box.name, label(box)]));
+  names.commercial_image = "Commercial use of one image";
+
+  const inverted = new Set(boxes.filter((box) => box.hasAttribute("data-inverted")).map((box) => box.name));
+
+  function describe(event) {
+    const when = new Date(event.at).toLocaleString();
+    const what = names[event.setting] || event.setting;
+    // Shown as the switch reads: "Never send ..." on is the setting third_party_ai going false.
+    const [from, to] = inverted.has(event.setting) ? [!event.old, !event.new] : [event.old, event.new];
+    const subject = event.subject ? ` ${event.subject}` : "";
+    const policy = event.policy_version ? ` (privacy policy version ${event.policy_version})` : "";
+    const carried = event.source === "carried_over" ? ", chosen as a guest" : "";
+    return `${when}: “${what}”${subject} ${from ? "on" : "off"} → ${to ? "on" : "off"}${policy}${carried}`;
+  }
+
+  async function showLedger() {
+    if (!ledger) return;
+    const events = await api("GET", undefined, "/me/consents");
+    ledger.replaceChildren(...events.map((event) => {
+      const item = document.createElement("li");
+      item.textContent = describe(event);
+      return item;
+    }));
+    ledgerEmpty.hidden = events.length > 0;
+  }
+
   function fail(error) {
     problem.textContent = error.message;
     problem.hidden = false;
@@ -53,6 +82,7 @@
         const settings = await api("PATCH", { [box.name]: checkedFor(box, wanted) });
         show(settings);
         status.textContent = `Saved: “${label(box)}” is ${wanted ? "on" : "off"}.`;
+        showLedger().catch(fail);
       } catch (error) {
         box.checked = !wanted;
         fail(error);
@@ -64,6 +94,6 @@
 
   boxes.forEach((box) => { box.disabled = true; });
   api("GET")
-    .then((settings) => { show(settings); boxes.forEach((box) => { box.disabled = false; }); })
+    .then((settings) => { show(settings); boxes.forEach((box) => { box.disabled = false; }); return showLedger(); })
     .catch(fail);
 })();
