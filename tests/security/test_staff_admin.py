@@ -42,6 +42,19 @@ def _login(client: Client, **extra: str) -> Any:
     return client.post("/admin/login/?next=/admin/", {"username": "ops", "password": PASSWORD, **extra})
 
 
+def test_the_sign_in_page_asks_for_a_code_only_with_the_flag(settings: Any) -> None:
+    page = Client().get("/admin/login/")
+    assert page.status_code == 200
+    assert 'name="otp_token"' not in page.content.decode()
+    settings.NANOBANANAS = {**settings.NANOBANANAS, "ADMIN_OTP": True}
+    page = Client().get("/admin/login/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="otp_token"' in html
+    assert "<script>" not in html
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+
+
 def test_without_the_flag_the_admin_takes_a_staff_password(staff_user: Any) -> None:
     client = Client()
     response = _login(client)
