@@ -527,6 +527,13 @@ def test_a_planner_on_this_machine_is_not_a_third_party(
     }
 
 
+def test_describe_never_shows_credentials_in_the_endpoint() -> None:
+    instance = OpenAIChatPlanner(api_key="sk-secret", base_url="https://user:pass@llm.example.com/v1?key=k")
+
+    assert instance.describe()["base_url"] == "https://llm.example.com/v1"
+    assert "secret" not in repr(instance.describe())
+
+
 def test_check_is_a_cheap_model_lookup(harness: Harness) -> None:
     assert harness.planner().check() == f"ok: {harness.model}"
 

@@ -17,6 +17,7 @@ from nanobananas.providers.handler import image_provider
 from nanobananas.providers.openai_images import (
     MODERATION_MESSAGE,
     OpenAIImageProvider,
+    public_url,
     retry_after_seconds,
     retry_delay,
     supported_size,
@@ -207,6 +208,16 @@ def test_generate_with_only_an_aspect_ratio_crops_to_that_ratio_without_scaling(
     [request] = openai_server.requests
     assert request.json["size"] == "1536x1024"
     assert result.image.size == (1536, 864)
+
+
+@pytest.mark.parametrize("size", [(0, 100), (100, -1)])
+def test_a_size_that_is_not_positive_is_a_clear_error_and_nothing_is_sent(
+    openai_server: OpenAIServer, size: tuple[int, int]
+) -> None:
+    with pytest.raises(ProviderError, match="an image size must be positive"):
+        provider_for(openai_server).generate(prompt="a cat", progress=progress, size=size)
+
+    assert openai_server.requests == []
 
 
 @pytest.mark.parametrize("aspect_ratio", ["wide", "16x9", "0:9", "16:"])
@@ -616,6 +627,14 @@ def test_describe_names_the_model_and_never_the_key(openai_server: OpenAIServer)
         "base_url": openai_server.base_url,
     }
     assert API_KEY not in repr(description)
+
+
+def test_listings_show_the_endpoint_without_credentials() -> None:
+    provider = OpenAIImageProvider(api_key=API_KEY, base_url="http://user:secret@proxy.example:8080/v1?token=abc")
+
+    assert provider.describe()["base_url"] == "http://proxy.example:8080/v1"
+    assert public_url("http://[::1]:8000/v1") == "http://[::1]:8000/v1"
+    assert public_url("https://api.openai.com/v1") == "https://api.openai.com/v1"
 
 
 @pytest.mark.parametrize(

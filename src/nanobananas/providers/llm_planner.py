@@ -22,7 +22,12 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from nanobananas.providers.base import ProviderError, ProviderTimeout
-from nanobananas.providers.openai_images import MAX_RETRY_AFTER_SECONDS, retry_after_seconds, retry_delay
+from nanobananas.providers.openai_images import (
+    MAX_RETRY_AFTER_SECONDS,
+    public_url,
+    retry_after_seconds,
+    retry_delay,
+)
 from nanobananas.providers.planning import BuiltinPlanner, PlanDecision, Planner
 
 if TYPE_CHECKING:
@@ -242,7 +247,7 @@ class _LLMPlanner(Planner):
             "name": self.name,
             "model": self.model_id,
             "third_party": self.third_party,
-            "base_url": self.base_url or "",
+            "base_url": public_url(self.base_url) if self.base_url else "",
         }
 
     def decide(self, instruction: str, *, image_size: tuple[int, int] | None = None) -> PlanDecision:

@@ -12,6 +12,7 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from PIL import Image, ImageOps
@@ -34,6 +35,7 @@ __all__ = [
     "MAX_RETRY_AFTER_SECONDS",
     "MODERATION_MESSAGE",
     "OpenAIImageProvider",
+    "public_url",
     "retry_delay",
     "supported_size",
 ]
@@ -89,6 +91,16 @@ def retry_delay(
     if retry_after is not None and retry_after >= 0:
         return min(retry_after, MAX_RETRY_AFTER_SECONDS)
     return min(base_seconds * (2**attempt) + base_seconds * jitter(), MAX_BACKOFF_SECONDS)
+
+
+def public_url(url: str) -> str:
+    """`url` without credentials or query, for listings and logs (a proxy URL may carry a password)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
@@ -308,7 +320,7 @@ class OpenAIImageProvider(ImageProvider):
 
     def describe(self) -> dict[str, Any]:
         description = super().describe()
-        description["base_url"] = self.base_url
+        description["base_url"] = public_url(self.base_url)
         return description
 
     def _result(
