@@ -93,6 +93,7 @@ def test_third_party_opt_out_is_read_by_the_provider_check(user: Owner, guest: O
 
 def test_setting_a_value_it_already_has_writes_no_ledger_entry(user: Owner) -> None:
     privacy_settings_update(user, improve_ai=False, third_party_ai=True)
+    assert (PrivacySettings.objects.count(), ConsentEvent.objects.count()) == (0, 0)
     privacy_settings_update(user, analytics=True)
     privacy_settings_update(user, analytics=True, improve_ai=False)
     assert [(e.setting, e.old_value, e.new_value) for e in consent_events(owner=user)] == [("analytics", False, True)]

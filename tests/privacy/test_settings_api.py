@@ -109,6 +109,13 @@ def test_bad_input_is_a_400_in_the_error_shape_and_changes_nothing(body: object,
     assert ConsentEvent.objects.count() == 1
 
 
+def test_a_visitor_choosing_only_defaults_stores_nothing() -> None:
+    client = Client()
+    status, body = _patch(client, {"improve_ai": False, "third_party_ai": True})
+    assert (status, _settings(body)) == (200, DEFAULTS)
+    assert (PrivacySettings.objects.count(), ConsentEvent.objects.count()) == (0, 0)
+
+
 def test_a_visitor_asking_for_email_preferences_gets_a_400_and_no_guest_is_made() -> None:
     client = Client()
     status, answer = _patch(client, {"email_tips": True, "analytics": True})

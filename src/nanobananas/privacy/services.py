@@ -527,7 +527,8 @@ def legal_hold_release(*, hold_id: uuid.UUID, released_by_id: int | None) -> Non
 
 # Privacy settings and the consent ledger.
 
-GUEST_ONLY_FOR_ACCOUNTS = ("email_product_news", "email_tips")
+# Marketing email: guests have no address, so only accounts choose these.
+ACCOUNT_ONLY_SETTINGS = ("email_product_news", "email_tips")
 
 
 def _policy_version() -> str:
@@ -550,11 +551,15 @@ def _actor(owner: Owner) -> str:
     return f"user:{owner.user_id}" if owner.user_id is not None else f"guest:{owner.guest_id}"
 
 
-def _settings_row_locked(owner: Owner) -> PrivacySettings:
-    """The owner's settings row, created with the defaults if missing, locked for this transaction."""
+def _settings_row_locked(owner: Owner, changes: dict[str, bool]) -> PrivacySettings:
+    """The owner's settings row locked for this transaction; created with the defaults when missing and
+    `changes` differ from them (choosing a default changes nothing, so it stores nothing)."""
     row = PrivacySettings.objects.select_for_update().filter(owner_filter(owner)).first()
     if row is not None:
         return row
+    defaults = PrivacySettings(**_owner_fields(owner))
+    if all(getattr(defaults, name) == value for name, value in changes.items()):
+        return defaults
     try:
         with transaction.atomic():
             PrivacySettings.objects.create(**_owner_fields(owner))
@@ -571,7 +576,7 @@ def privacy_settings_check(*, owner: Owner, changes: dict[str, Any]) -> None:
     for name, value in changes.items():
         if not isinstance(value, bool):
             raise InvalidInput(f"{name}: must be true or false.", code="invalid_setting")
-    if owner.is_guest and any(name in GUEST_ONLY_FOR_ACCOUNTS for name in changes):
+    if owner.is_guest and any(name in ACCOUNT_ONLY_SETTINGS for name in changes):
         raise InvalidInput("Guests get no email; sign up to choose email preferences.", code="guest_no_email")
 
 
@@ -581,7 +586,7 @@ def privacy_settings_update(owner: Owner, **changes: bool) -> PrivacySettings:
     privacy_settings_check(owner=owner, changes=changes)
     now = timezone.now()
     with transaction.atomic():
-        row = _settings_row_locked(owner)
+        row = _settings_row_locked(owner, changes)
         changed = [name for name in SETTING_NAMES if name in changes and getattr(row, name) != changes[name]]
         if not changed:
             return row
