@@ -613,6 +613,29 @@ def test_check_with_nothing_listening_is_a_retryable_error_without_retries() -> 
     assert sleeps == []
 
 
+def test_check_gives_up_after_the_check_timeout(openai_server: OpenAIServer) -> None:
+    provider = provider_for(openai_server, timeout=60, check_timeout=0.3)
+    openai_server.answer = lambda request: Reply(hang=True)  # type: ignore[method-assign]
+    started = time.monotonic()
+
+    with pytest.raises(ProviderTimeout, match="OpenAI did not answer"):
+        provider.check()
+
+    assert time.monotonic() - started < 5
+    assert len(openai_server.requests) == 1
+
+
+def test_more_than_sixteen_pictures_are_refused_before_anything_is_sent(openai_server: OpenAIServer) -> None:
+    pictures = [gradient((4, 4)) for _ in range(16)]
+
+    with pytest.raises(ProviderError, match="at most 16 pictures in one edit, not 17"):
+        provider_for(openai_server).edit(
+            image=gradient((4, 4)), instruction="a collage", progress=progress, images=pictures
+        )
+
+    assert openai_server.requests == []
+
+
 def test_describe_names_the_model_and_never_the_key(openai_server: OpenAIServer) -> None:
     provider = provider_for(openai_server)
 
@@ -643,7 +666,8 @@ def test_listings_show_the_endpoint_without_credentials() -> None:
         ({"api_key": ""}, "needs an API key"),
         ({"quality": "ultra"}, "quality must be one of low, medium, high, auto"),
         ({"background": "blue"}, "background must be one of transparent, opaque, auto"),
-        ({"timeout": 0}, "timeout must be positive"),
+        ({"timeout": 0}, "timeouts must be positive"),
+        ({"check_timeout": -1}, "timeouts must be positive"),
         ({"retries": -1}, "retries cannot be negative"),
     ],
 )

@@ -51,6 +51,7 @@ BACKGROUNDS = ("transparent", "opaque", "auto")
 # Inputs larger than this are scaled down before sending: the model works at most at 1536 px, and a
 # smaller upload sends no more of the person's picture than the edit needs.
 MAX_INPUT_SIDE = 2048
+MAX_EDIT_IMAGES = 16
 MAX_RETRY_AFTER_SECONDS = 60.0
 MAX_BACKOFF_SECONDS = 30.0
 
@@ -189,7 +190,8 @@ class OpenAIImageProvider(ImageProvider):
 
     OPTIONS: api_key, base_url (None = api.openai.com), model ("gpt-image-1"), timeout (seconds per
     request), retries (extra tries after a 408, 409, 429, a 5xx or a lost connection), quality
-    ("auto"), background ("auto"), backoff_seconds (1.0), and for tests `sleep` (how to wait between tries).
+    ("auto"), background ("auto"), backoff_seconds (1.0), check_timeout (15 seconds for `check()`), and for
+    tests `sleep` (how to wait between tries).
     """
 
     name = "openai"
@@ -210,10 +212,13 @@ class OpenAIImageProvider(ImageProvider):
         self.quality = str(options.get("quality") or "auto")
         self.background = str(options.get("background") or "auto")
         self.backoff_seconds = float(options.get("backoff_seconds", 1.0))
+        self.check_timeout = float(options.get("check_timeout", 15))
         sleep = options.get("sleep")
         self.sleep: Callable[[float], None] = time.sleep if sleep is None else sleep
-        if self.timeout <= 0:
-            raise ImproperlyConfigured(f"the openai provider's timeout must be positive, not {self.timeout}")
+        if self.timeout <= 0 or self.check_timeout <= 0:
+            raise ImproperlyConfigured(
+                f"the openai provider's timeouts must be positive, not {self.timeout} and {self.check_timeout}"
+            )
         if self.retries < 0:
             raise ImproperlyConfigured(f"the openai provider's retries cannot be negative, not {self.retries}")
         if self.quality not in QUALITIES:
@@ -288,6 +293,8 @@ class OpenAIImageProvider(ImageProvider):
         """The images API has no chat: `history` is not sent, and `plan` (a built-in engine plan) is unused."""
         if not instruction.strip():
             raise ProviderError("an instruction is needed to edit an image")
+        if 1 + len(images) > MAX_EDIT_IMAGES:
+            raise ProviderError(f"OpenAI takes at most {MAX_EDIT_IMAGES} pictures in one edit, not {1 + len(images)}")
         first = _for_upload(image)
         uploads = [first, *(_for_upload(extra) for extra in images)]
         files = [(f"image-{index}.png", _png(upload), "image/png") for index, upload in enumerate(uploads, start=1)]
@@ -315,7 +322,9 @@ class OpenAIImageProvider(ImageProvider):
         )
 
     def check(self) -> str:
-        found = self._call(lambda: self.client.models.retrieve(self.model_id), retries=0)
+        # Listing providers must not hang for a whole generation timeout on a dead endpoint.
+        timeout = min(self.timeout, self.check_timeout)
+        found = self._call(lambda: self.client.models.retrieve(self.model_id, timeout=timeout), retries=0)
         return f"ok: {found.id}"
 
     def describe(self) -> dict[str, Any]:
