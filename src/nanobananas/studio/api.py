@@ -262,6 +262,27 @@ def get_job(request: HttpRequest, job_id: uuid.UUID) -> JobOut:
     return job_out(selectors.job_get(owner=request_owner(request), job_id=job_id))
 
 
+# One event of the job's stream (the schema describes each event, as Open API 3.1 tools read it): its
+# name is the job's status (`gone` when the job was deleted) and its data the job as JSON.
+JOB_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": [*Job.Status.values, "gone"]},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {
+                "anyOf": [
+                    JobOut.model_json_schema(),
+                    {"type": "object", "required": ["id"], "properties": {"id": {"type": "string", "format": "uuid"}}},
+                ]
+            },
+        },
+    },
+}
+
+
 @router.get(
     "/jobs/{job_id}/events",
     response={200: None},
@@ -270,7 +291,7 @@ def get_job(request: HttpRequest, job_id: uuid.UUID) -> JobOut:
             "200": {
                 "description": "Server-Sent Events: `queued`/`running` while it works, then one of "
                 "`done` (with the reply message), `failed` or `refused`; data is JSON.",
-                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                "content": {"text/event-stream": {"schema": JOB_EVENT}},
             }
         }
     },
