@@ -274,6 +274,7 @@ class _VideoJob:
     mime_type: str
     filtered_reasons: list[str]
     error: dict[str, Any] | None
+    inline: bool = False
 
 
 class GeminiServer:
@@ -321,9 +322,11 @@ class GeminiServer:
         mime_type: str = "video/mp4",
         filtered_reasons: tuple[str, ...] = (),
         error: dict[str, Any] | None = None,
+        inline: bool = False,
     ) -> None:
         """Queue the next Veo job: it stays running for `polls` operation reads, then finishes with `video`
-        (served through the files download), with no samples and `filtered_reasons`, or with `error`."""
+        (served through the files download, or with `inline` as `encodedVideo` in the operation), with no
+        samples and `filtered_reasons`, or with `error`."""
         with self._lock:
             self._video_plans.append(
                 _VideoJob(
@@ -333,6 +336,7 @@ class GeminiServer:
                     mime_type=mime_type,
                     filtered_reasons=list(filtered_reasons),
                     error=error,
+                    inline=inline,
                 )
             )
 
@@ -457,7 +461,11 @@ class GeminiServer:
                 "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse",
                 "generateVideoResponse": {},
             }
-            if job.video is not None:
+            if job.video is not None and job.inline:
+                video_response["generateVideoResponse"]["generatedSamples"] = [
+                    {"video": {"encodedVideo": _b64(job.video), "encoding": job.mime_type}}
+                ]
+            elif job.video is not None:
                 file_id = uuid.uuid4().hex[:12]
                 self._files[file_id] = (job.video, job.mime_type)
                 video_response["generateVideoResponse"]["generatedSamples"] = [

@@ -737,6 +737,17 @@ def test_veo_prompt_only_sends_only_the_prompt(gemini_server: GeminiServer, reco
     assert recorder.sleeps == [10.0]
 
 
+def test_veo_video_sent_inline_needs_no_download(gemini_server: GeminiServer, recorder: Recorder) -> None:
+    video = mp4_bytes()
+    gemini_server.script_video(video=video, polls=1, inline=True, mime_type="video/mp4")
+    made = make_provider(gemini_server, recorder).generate_video(prompt="a cake", progress=recorder.progress)
+    assert made.data == video
+    assert made.content_type == "video/mp4"
+    assert [request.method for request in gemini_server.requests] == ["POST", "GET", "GET"]
+    assert not any(":download" in request.path for request in gemini_server.requests)
+    assert (95, "Downloading the video") not in recorder.steps
+
+
 def test_veo_taking_too_long_is_a_timeout(gemini_server: GeminiServer, recorder: Recorder) -> None:
     gemini_server.script_video(video=mp4_bytes(), polls=10)
     provider = make_provider(gemini_server, recorder, video_max_wait_seconds=20)

@@ -514,7 +514,7 @@ class GeminiProvider(ImageProvider):
             json.loads(started.body or "{}"), is_vertex_ai=False
         )
         if not operation.name:
-            raise ProviderError("Veo did not return a job to follow; trying again may work", retryable=True)
+            raise ProviderError(f"{video_label} did not return a job to follow; trying again may work", retryable=True)
         waited = 0.0
         polls = 0
         while not operation.done:
