@@ -543,6 +543,17 @@ def test_check_is_a_cheap_model_lookup(harness: Harness) -> None:
     assert request.path.endswith(f"/models/{harness.model}")
 
 
+def test_check_gives_up_after_the_check_timeout(openai_server: OpenAIServer) -> None:
+    instance = OpenAIHarness(openai_server).planner(timeout=60, check_timeout=0.3)
+    openai_server.answer = lambda request: Reply(hang=True)  # type: ignore[method-assign]
+    started = time.monotonic()
+
+    with pytest.raises(ProviderError, match=r"^the planner did not answer within 0\.3 seconds$"):
+        instance.check()
+
+    assert time.monotonic() - started < 5
+
+
 def test_check_with_a_bad_key_is_a_provider_error(harness: Harness) -> None:
     with pytest.raises(ProviderError, match="the planner did not accept the API key"):
         harness.planner(api_key="wrong-key").check()
@@ -551,7 +562,12 @@ def test_check_with_a_bad_key_is_a_provider_error(harness: Harness) -> None:
 @pytest.mark.parametrize("planner_class", [OpenAIChatPlanner, GeminiPlanner])
 @pytest.mark.parametrize(
     ("options", "message"),
-    [({"api_key": ""}, "needs an API key"), ({"timeout": -1}, "timeout must be positive"), ({"retries": -2}, "cannot")],
+    [
+        ({"api_key": ""}, "needs an API key"),
+        ({"timeout": -1}, "timeouts must be positive"),
+        ({"check_timeout": 0}, "timeouts must be positive"),
+        ({"retries": -2}, "cannot"),
+    ],
 )
 def test_bad_options_are_a_configuration_error(
     planner_class: type[Planner], options: dict[str, Any], message: str

@@ -211,7 +211,7 @@ class _LLMPlanner(Planner):
 
     OPTIONS: api_key, base_url, model, timeout (seconds), retries (extra tries after a 429, a 5xx or a
     lost connection; a timeout falls back at once, as the person has already waited), backoff_seconds
-    (1.0), and for tests `sleep`.
+    (1.0), check_timeout (15 seconds for `check()`), and for tests `sleep`.
     """
 
     default_model: ClassVar[str] = ""
@@ -228,10 +228,13 @@ class _LLMPlanner(Planner):
         self.timeout = float(options.get("timeout", 60))
         self.retries = int(options.get("retries", 2))
         self.backoff_seconds = float(options.get("backoff_seconds", 1.0))
+        self.check_timeout = float(options.get("check_timeout", 15))
         sleep = options.get("sleep")
         self.sleep: Callable[[float], None] = time.sleep if sleep is None else sleep
-        if self.timeout <= 0:
-            raise ImproperlyConfigured(f"the {self.name} planner's timeout must be positive, not {self.timeout}")
+        if self.timeout <= 0 or self.check_timeout <= 0:
+            raise ImproperlyConfigured(
+                f"the {self.name} planner's timeouts must be positive, not {self.timeout} and {self.check_timeout}"
+            )
         if self.retries < 0:
             raise ImproperlyConfigured(f"the {self.name} planner's retries cannot be negative, not {self.retries}")
 
@@ -266,7 +269,11 @@ class _LLMPlanner(Planner):
         return decision
 
     def check(self) -> str:
-        self._ping()
+        try:
+            self._ping()
+        except ProviderTimeout:
+            waited = min(self.timeout, self.check_timeout)
+            raise ProviderTimeout(f"the planner did not answer within {waited:g} seconds", retryable=True) from None
         return f"ok: {self.model_id}"
 
     def _ask(self, instruction: str, image_size: tuple[int, int] | None) -> PlanDecision:
@@ -347,7 +354,8 @@ class OpenAIChatPlanner(_LLMPlanner):
         return decision_from_tool_call(call.function.name, arguments, planner=self.name, model=self.model_id)
 
     def _ping(self) -> None:
-        self._with_retries(lambda: self.client.models.retrieve(self.model_id), retries=0)
+        timeout = min(self.timeout, self.check_timeout)
+        self._with_retries(lambda: self.client.models.retrieve(self.model_id, timeout=timeout), retries=0)
 
     def _failure(self, error: Exception) -> tuple[ProviderError, float | None] | None:
         import openai
@@ -427,7 +435,13 @@ class GeminiPlanner(_LLMPlanner):
         return decision_from_tool_call(call.name or "", call.args, planner=self.name, model=self.model_id)
 
     def _ping(self) -> None:
-        self._with_retries(lambda: self.client.models.get(model=self.model_id), retries=0)
+        from google.genai import types
+
+        # Unset fields (the base URL) keep the client's values.
+        config = types.GetModelConfig(
+            http_options=types.HttpOptions(timeout=round(min(self.timeout, self.check_timeout) * 1000))
+        )
+        self._with_retries(lambda: self.client.models.get(model=self.model_id, config=config), retries=0)
 
     def _failure(self, error: Exception) -> tuple[ProviderError, float | None] | None:
         import httpx2

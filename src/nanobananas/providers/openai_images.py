@@ -324,7 +324,10 @@ class OpenAIImageProvider(ImageProvider):
     def check(self) -> str:
         # Listing providers must not hang for a whole generation timeout on a dead endpoint.
         timeout = min(self.timeout, self.check_timeout)
-        found = self._call(lambda: self.client.models.retrieve(self.model_id, timeout=timeout), retries=0)
+        try:
+            found = self._call(lambda: self.client.models.retrieve(self.model_id, timeout=timeout), retries=0)
+        except ProviderTimeout:
+            raise ProviderTimeout(f"OpenAI did not answer within {timeout:g} seconds", retryable=True) from None
         return f"ok: {found.id}"
 
     def describe(self) -> dict[str, Any]:
