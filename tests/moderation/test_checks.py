@@ -122,6 +122,15 @@ FALSE_POSITIVE_SET = [
     "cartoon dynamite for a game logo",
     "my 10 year old son's football team photo",
     "a 13 year old's birthday cake",
+    "a naked cake for a kid's birthday",
+    "a comic strip about kids",
+    "nude color palette for a kids room",
+    "baby sex reveal party invitation",
+    "chicken breasts on a kids menu",
+    "photo strip of the baby shower",
+    "cut yourself a slice of cake",
+    "don't hurt yourself, a safety poster for the workshop",
+    "hang the women's portraits in the gallery",
 ]
 
 
@@ -145,8 +154,9 @@ def test_the_false_positive_set_is_big_enough() -> None:
     assert len(set(FALSE_POSITIVE_SET)) == len(FALSE_POSITIVE_SET)
 
 
-def test_a_self_harm_mention_is_flagged_not_blocked() -> None:
-    results = TermListCheck().review_text("a poster about suicide prevention", owner=None)
+@pytest.mark.parametrize("prompt", ["a poster about suicide prevention", "a drawing of me cutting myself"])
+def test_a_self_harm_mention_is_flagged_not_blocked(prompt: str) -> None:
+    results = TermListCheck().review_text(prompt, owner=None)
     assert [(r.action, r.category) for r in results] == [(Action.FLAG, "self_harm")]
 
 
