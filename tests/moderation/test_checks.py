@@ -4,6 +4,8 @@ the custom blocklist, known images, the moderation endpoint, and the verdict's a
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nanobananas.moderation.checks import PersonalDataCheck, TermListCheck
 from nanobananas.moderation.normalize import normalized_variants
@@ -239,3 +241,16 @@ def test_the_verdict_aggregates_block_over_flag_over_allow() -> None:
     assert verdict.category == "weapons"
     assert verdict.categories == ["personal_data", "weapons"]
     assert verdict.as_dict()["checks"] == [flag.as_dict(), block.as_dict()]
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_any_text_normalises_to_plain_lowercase_words(text: str) -> None:
+    readings = normalized_variants(text)
+    assert 1 <= len(readings) <= 4
+    for reading in readings:
+        assert reading == reading.strip()
+        assert all(c.isascii() and (c.islower() or c.isdigit() or c == " ") for c in reading), reading
+        assert "  " not in reading
+    TermListCheck().review_text(text, owner=None)
+    PersonalDataCheck().review_text(text, owner=None)
