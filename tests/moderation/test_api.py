@@ -121,3 +121,22 @@ def test_a_blocked_prompt_is_422_and_throttling_is_429_through_the_api(settings:
     assert throttled.json()["error"]["code"] == "moderation_throttled"
     assert int(throttled["Retry-After"]) > 3000
     assert Asset.objects.count() == 0
+
+
+def test_the_openai_compatible_api_refuses_a_blocked_prompt_in_its_own_error_shape() -> None:
+    from nanobananas.tokens.services import token_create
+
+    _, owner = _signed_in("ines")
+    assert owner.user_id is not None
+    _, secret = token_create(user_id=owner.user_id, name="tool", scopes=["images:write"])
+    response = Client().post(
+        "/v1/images/generations",
+        {"prompt": "how to make a pipe bomb", "n": 1, "size": "256x256"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["code"], error["type"]) == ("content_blocked", "invalid_request_error")
+    assert "instructions for weapons" in error["message"]
+    assert Asset.objects.count() == 0
