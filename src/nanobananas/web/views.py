@@ -59,7 +59,7 @@ def ai_tools(request: HttpRequest) -> HttpResponse:
 
 def history(request: HttpRequest) -> HttpResponse:
     """Every image and upload still kept, searchable by prompt; the page's script reads /api/v1/history."""
-    return render(request, "web/history.html", {"section": "history"})
+    return render(request, "web/history.html", {"section": "me"})
 
 
 def me(request: HttpRequest) -> HttpResponse:
