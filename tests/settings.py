@@ -12,7 +12,7 @@ os.environ.pop("NANOBANANAS_REDIS_URL", None)
 os.environ.pop("NANOBANANAS_S3_BUCKET", None)
 
 from nanobananas.config.settings import *  # noqa: F403
-from nanobananas.config.settings import HUEY, AI_PROVIDERS, NANOBANANAS
+from nanobananas.config.settings import AI_PROVIDERS, HUEY, NANOBANANAS
 
 TEST_DATABASE = os.environ.get("NANOBANANAS_TEST_DATABASE", "sqlite")
 POSTGRES_URL = os.environ.get("NANOBANANAS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/nanobananas")
