@@ -35,6 +35,7 @@ LEFT_OUT = {
     "moderation.ReviewItem": "the staff review queue: restricted to staff by the policy",
     "moderation.Evidence": "escalated_by/released_by: staff records; evidence access is restricted by the policy",
     "moderation.EvidenceAccess": "viewer: a staff member's audited access, the operator's own records",
+    "otp_totp.TOTPDevice": "a staff member's admin authenticator: a credential (its secret), never exported",
 }
 
 
