@@ -469,8 +469,6 @@ def account_delete_under_13(*, user_id: int, staff_user_id: int) -> None:
 
 
 DELETE_PHRASE = "delete my account"
-# DeletionReceipt.kind of a purged tombstone (the privacy app's Kind choices do not list it yet).
-ACCOUNT_RECEIPT_KIND = "account"
 
 
 @dataclass(frozen=True)
@@ -761,10 +759,10 @@ def _tombstone_purge(*, user_id: int, now: datetime) -> bool:
     Invoice.objects.filter(user_id=user_id).delete()
     LegalHold.objects.filter(owner_user_id=user_id, released_at__isnull=False).delete()
     DeletionReceipt.objects.create(
-        kind=ACCOUNT_RECEIPT_KIND,
+        kind=DeletionReceipt.Kind.ACCOUNT,
         item_id=str(user_id),
         owner_key=f"u{user_id}",
-        reason="retention",
+        reason=DeletionReceipt.Reason.RETENTION,
         created_at=user.date_joined,
         expires_at=closed.purge_after,
         queued_at=closed.closed_at,

@@ -31,6 +31,7 @@ from nanobananas.moderation.imagehash import fingerprint
 from nanobananas.moderation.models import BlockedAttempt, Evidence, EvidenceAccess, KnownImage, ReviewItem
 from nanobananas.moderation.review import review_image, review_text, verdict_from_provider_refusal
 from nanobananas.moderation.verdict import CATEGORIES, Verdict, category_label
+from nanobananas.privacy.models import DeletionReceipt
 from nanobananas.providers.base import ProviderRefused
 
 __all__ = [
@@ -309,7 +310,7 @@ def _hide(item: ReviewItem) -> int:
     from nanobananas.studio.models import Asset, Lifecycle, Message
 
     now = timezone.now()
-    changes = {"state": Lifecycle.QUEUED, "queued_at": now, "deletion_reason": "moderation"}
+    changes = {"state": Lifecycle.QUEUED, "queued_at": now, "deletion_reason": DeletionReceipt.Reason.MODERATION}
     if item.asset_id is not None:
         return Asset.objects.filter(id=item.asset_id, state=Lifecycle.ACTIVE).update(**changes)
     if item.message_id is not None:

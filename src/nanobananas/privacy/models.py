@@ -21,10 +21,12 @@ class DeletionReceipt(models.Model):
         CONVERSATION = "conversation"
         GUEST = "guest"
         EXPORT = "export"
+        ACCOUNT = "account"
 
     class Reason(models.TextChoices):
         RETENTION = "retention"
         USER_REQUEST = "user_request"
+        MODERATION = "moderation"
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
