@@ -212,6 +212,7 @@ def password_reset(request: HttpRequest, payload: PasswordResetIn) -> Status[Non
 @router.post("/me/email", response={202: None})
 def email_change(request: HttpRequest, payload: EmailChangeIn) -> Status[None]:
     """Ask to change the address: it changes when the link mailed to the new one is opened."""
+    request_rate_limit(request, scope="password")
     services.email_change_request(
         user=_user(request),
         new_email=payload.new_email,
@@ -231,7 +232,9 @@ def verification_resend(request: HttpRequest) -> Status[None]:
 def account_delete(request: HttpRequest, payload: AccountDeleteIn) -> AccountDeletedOut:
     """Delete the account (password and the typed phrase "delete my account"): content is queued for
     deletion, every session and API token ends at once, and this browser is signed out."""
-    deletion = services.account_delete(user=_user(request), password=payload.password, phrase=payload.phrase)
+    user = _user(request)
+    request_rate_limit(request, scope="password")
+    deletion = services.account_delete(user=user, password=payload.password, phrase=payload.phrase)
     logout(request)
     messages.success(request, "Your account has been deleted. A confirmation email is on its way.")
     return AccountDeletedOut(deleted=True, purge_after=deletion.purge_after)

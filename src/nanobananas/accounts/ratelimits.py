@@ -22,4 +22,7 @@ RATE_LIMITS: dict[str, RateLimit] = {
     "generate": RateLimit(per_owner=20, per_address=60, seconds=60, what="requests to make images"),
     # Sign-ups from one address: enough for a family or a classroom, not for a bot.
     "signup": RateLimit(per_owner=10, per_address=10, seconds=3600, what="sign-ups"),
+    # Actions confirmed by the password (deleting the account, changing the email) must not become a way
+    # to guess it from a stolen session: a few tries per quarter hour.
+    "password": RateLimit(per_owner=5, per_address=20, seconds=900, what="password confirmations"),
 }

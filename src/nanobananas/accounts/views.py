@@ -139,6 +139,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
     form = EmailChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            request_rate_limit(request, scope="password")
             services.email_change_request(
                 user=request_account(request),
                 new_email=form.cleaned_data["new_email"],
