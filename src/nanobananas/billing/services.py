@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from nanobananas.accounts.models import Plan
 from nanobananas.accounts.services import plan_change
-from nanobananas.billing.exceptions import PaymentProviderError
 from nanobananas.billing.handler import payment_provider
 from nanobananas.billing.models import Invoice, PaymentCustomer, Subscription, WebhookEvent
 from nanobananas.billing.providers.base import CheckoutStart
@@ -26,7 +25,6 @@ __all__ = [
     "portal_url",
     "stripe_event_apply",
     "stripe_webhook_receive",
-    "subscriptions_cancel_for_deletion",
     "subscriptions_expire",
 ]
 
@@ -134,27 +132,6 @@ def subscriptions_expire(*, now: datetime | None = None) -> int:
             ).update(status=Subscription.Status.EXPIRED, state_at=now)
             _plan_sync(user_id=user_id)
     return len(user_ids)
-
-
-def subscriptions_cancel_for_deletion(*, user_id: int) -> list[str]:
-    """Before an account is deleted: once the deletion commits, end its paid-up subscriptions at the provider
-    so nobody keeps paying for a deleted account. Returns the subscriptions' ids; a provider failure is logged
-    for staff to finish by hand (the account is gone either way)."""
-    due = list(
-        Subscription.objects.filter(user_id=user_id, status__in=Subscription.PAID_UP).values_list(
-            "provider", "external_id"
-        )
-    )
-
-    def cancel() -> None:
-        for provider, external_id in due:
-            try:
-                payment_provider(provider).subscription_cancel(external_id=external_id)
-            except PaymentProviderError:
-                logger.exception("could not cancel %s subscription %s of a deleted account", provider, external_id)
-
-    transaction.on_commit(cancel)
-    return [external_id for _, external_id in due]
 
 
 def _stamp(value: Any) -> datetime:
