@@ -43,7 +43,8 @@ class ProviderError(Exception):
 
 
 class ProviderTimeout(ProviderError):
-    """The provider did not answer in time (after the bounded retries)."""
+    """The provider did not answer in time. Not retried by the providers: the image may still be in the
+    making (and billed) at the provider, so the person decides whether to try again."""
 
 
 class ProviderRefused(Exception):
