@@ -83,7 +83,7 @@
         element("strong", "", asset.label),
         ` · ${asset.width}×${asset.height} · `,
         element("span", asset.sent_to_provider && asset.sent_to_provider.provider ? "made-with third-party" : "made-with", asset.made_with),
-        ` · deleted ${formatTime(asset.expires_at)} · `,
+        ` · to be deleted ${formatTime(asset.expires_at)} · `,
         downloadLink(asset, "original", "Download"), " ",
         downloadLink(asset, "jpeg", "JPEG"), " ",
         downloadLink(asset, "webp", "WebP"),
