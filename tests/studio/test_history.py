@@ -196,6 +196,7 @@ def test_the_api_is_owner_scoped_for_users_and_guests(ana: Owner, bo: Owner) -> 
     assert item["conversation_id"] == str(mine.conversation_id)
     assert item["conversation_title"].startswith("chat ")
     assert (item["kind"], item["version"], item["provider"], item["model"]) == ("result", 1, "builtin", "planner-1")
+    assert item["made_with"] == "made on this server"
     assert (item["created_at"], item["expires_at"]) == ("2026-11-28T09:00:00Z", "2026-11-30T09:00:00Z")
     assert item["prompt"] == "a poster for the tea shop"
     assert item["content_url"].startswith(f"/api/v1/assets/{mine.id}/content?token=")

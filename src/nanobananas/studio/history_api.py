@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from nanobananas.accounts.identity import Owner, request_owner
+from nanobananas.providers.labels import made_with
 from nanobananas.studio.api import asset_content_url
 from nanobananas.studio.history import MAX_LIMIT, HistoryItem, history_search
 from nanobananas.studio.models import Asset
@@ -39,6 +40,7 @@ class HistoryItemOut(Schema):
     expires_at: datetime
     provider: str
     model: str
+    made_with: str
     prompt: str
     width: int
     height: int
@@ -64,6 +66,7 @@ def _item_out(item: HistoryItem, owner: Owner) -> HistoryItemOut:
         expires_at=item.expires_at,
         provider=item.provider,
         model=item.model,
+        made_with=made_with(item.provider, item.model) if item.provider else "uploaded by you",
         prompt=item.prompt,
         width=item.width,
         height=item.height,

@@ -42,7 +42,7 @@
     const label = item.kind === "upload" ? "Upload " + item.version : "Version " + item.version;
     body.appendChild(text("span", " · " + label, "muted"));
     if (item.prompt) { body.appendChild(text("p", item.prompt, "history-prompt")); }
-    const engine = item.provider ? item.provider + (item.model ? " (" + item.model + ")" : "") : "uploaded by you";
+    const engine = item.made_with;
     body.appendChild(text("p",
       "Made " + when(item.created_at) + " · " + engine + " · will be deleted " + when(item.expires_at), "muted history-meta"));
     li.appendChild(body);
