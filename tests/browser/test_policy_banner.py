@@ -116,7 +116,7 @@ def test_banner_after_a_publish_until_accepted(studio_server: Server, page: obje
     row.first.wait_for()
     assert row.count() == 1
     assert "a poster for the Lighthouse Café" in row.first.inner_text()
-    assert "builtin" in row.first.inner_text()
+    assert "made on this server" in row.first.inner_text()
     assert not p.locator("#history-more").is_visible()  # type: ignore[attr-defined]
     p.fill("#history-q", "submarine")  # type: ignore[attr-defined]
     p.click("#history-form button[type=submit]")  # type: ignore[attr-defined]
