@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import urllib.error
 import urllib.request
 
+import pytest
 from PIL import Image
 
 from tests.browser.conftest import Server
@@ -81,3 +83,30 @@ def test_an_empty_message_is_explained_and_sends_nothing(studio_server: Server, 
     p.click("#send")  # type: ignore[attr-defined]
     assert p.locator("#error").inner_text() == "Type what you would like to make."  # type: ignore[attr-defined]
     assert p.locator(".turn").count() == 0  # type: ignore[attr-defined]
+
+
+def test_deleting_one_image_hides_it_at_once_and_its_link_stops_working(studio_server: Server, page: object) -> None:
+    p = page  # playwright.sync_api.Page
+    p.goto(f"{studio_server.url}/image/")  # type: ignore[attr-defined]
+    p.fill("#prompt", "a poster for a flower shop")  # type: ignore[attr-defined]
+    p.click("#send")  # type: ignore[attr-defined]
+    image = p.locator("img.result")  # type: ignore[attr-defined]
+    image.wait_for(state="visible", timeout=60_000)
+    src = image.get_attribute("src")
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in p.context.cookies())  # type: ignore[attr-defined]
+    p.once("dialog", lambda dialog: dialog.accept())  # type: ignore[attr-defined]
+    p.click("button.delete-image")  # type: ignore[attr-defined]
+    p.locator(".deleted-image").wait_for(state="visible", timeout=10_000)  # type: ignore[attr-defined]
+    assert p.locator("img.result").count() == 0  # type: ignore[attr-defined]
+    assert "Version 1 deleted just now" in p.locator(".deleted-image").inner_text()  # type: ignore[attr-defined]
+
+    request = urllib.request.Request(f"{studio_server.url}{src}", headers={"Cookie": cookies})
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        urllib.request.urlopen(request, timeout=10)
+    assert gone.value.code == 404
+
+    # After a reload the chat still has its text, and the image is a placeholder, not a picture.
+    p.reload()  # type: ignore[attr-defined]
+    p.locator(".deleted-image").wait_for(state="visible", timeout=10_000)  # type: ignore[attr-defined]
+    assert p.locator("img.result").count() == 0  # type: ignore[attr-defined]
+    assert "you deleted it" in p.locator(".deleted-image").inner_text()  # type: ignore[attr-defined]

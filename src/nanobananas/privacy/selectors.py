@@ -52,8 +52,25 @@ SETTING_NAMES = (
 
 
 def deleted_images_by_message(*, conversation_id: uuid.UUID) -> dict[uuid.UUID, list[dict[str, Any]]]:
-    """Receipts of the images deleted from a conversation, grouped by the message that showed them."""
+    """The images deleted from a conversation, grouped by the message that showed them: those already
+    purged (their receipts) and those waiting in the cleanup queue (hidden since they were queued)."""
+    from nanobananas.studio.models import Asset, Lifecycle
+
     grouped: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    waiting = (
+        Asset.objects.filter(conversation_id=conversation_id, state=Lifecycle.QUEUED)
+        .order_by("number")
+        .values_list("message_id", "number", "deletion_reason", "queued_at")
+    )
+    for message_id, number, reason, queued_at in waiting:
+        grouped[message_id].append(
+            {
+                "kind": "image",
+                "number": number,
+                "reason": reason or DeletionReceipt.Reason.RETENTION,
+                "deleted_at": queued_at,
+            }
+        )
     receipts = DeletionReceipt.objects.filter(
         conversation_id=conversation_id, kind=DeletionReceipt.Kind.ASSET, message_id__isnull=False
     ).order_by("number")

@@ -69,6 +69,20 @@
     return link;
   }
 
+  function deleteButton(asset, figure) {
+    const button = element("button", "link-button delete-image", "Delete");
+    button.type = "button";
+    button.setAttribute("aria-label", `Delete ${asset.label}`);
+    button.addEventListener("click", async () => {
+      if (!window.confirm(`Delete ${asset.label}? It is hidden at once and erased at the next cleanup.`)) return;
+      try {
+        await api("DELETE", `/assets/${asset.id}`);
+        figure.replaceWith(element("p", "deleted-image", `${asset.label} deleted just now (you deleted it).`));
+      } catch (error) { showError(error.message); }
+    });
+    return button;
+  }
+
   function renderAssets(container, assets) {
     for (const asset of assets) {
       const figure = element("figure");
@@ -86,7 +100,8 @@
         ` · to be deleted ${formatTime(asset.expires_at)} · `,
         downloadLink(asset, "original", "Download"), " ",
         downloadLink(asset, "jpeg", "JPEG"), " ",
-        downloadLink(asset, "webp", "WebP"),
+        downloadLink(asset, "webp", "WebP"), " ",
+        deleteButton(asset, figure),
       );
       figure.append(img, caption);
       container.appendChild(figure);
@@ -97,7 +112,7 @@
     const body = bubble(message.role, message.text);
     renderAssets(body, message.assets);
     for (const gone of message.deleted_images || []) {
-      const why = gone.reason === "retention" ? "retention" : "you deleted it";
+      const why = { retention: "retention", moderation: "removed after review" }[gone.reason] || "you deleted it";
       const label = gone.number ? `Image ${gone.number}` : "Image";
       body.appendChild(element("p", "deleted-image", `${label} deleted on ${formatTime(gone.deleted_at)} (${why}).`));
     }
