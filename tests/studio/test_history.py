@@ -197,6 +197,12 @@ def test_the_api_is_owner_scoped_for_users_and_guests(ana: Owner, bo: Owner) -> 
     assert item["conversation_title"].startswith("chat ")
     assert (item["kind"], item["version"], item["provider"], item["model"]) == ("result", 1, "builtin", "planner-1")
     assert item["made_with"] == "made on this server"
+    assert item["commercial"] is False
+    from nanobananas.privacy.services import commercial_image_set
+
+    commercial_image_set(owner=ana, asset_id=mine.id, commercial=True)
+    marked = client.get("/api/v1/history", {"q": "TEA shop"}).json()["items"]
+    assert [(i["asset_id"], i["commercial"]) for i in marked] == [(str(mine.id), True)]
     assert (item["created_at"], item["expires_at"]) == ("2026-11-28T09:00:00Z", "2026-11-30T09:00:00Z")
     assert item["prompt"] == "a poster for the tea shop"
     assert item["content_url"].startswith(f"/api/v1/assets/{mine.id}/content?token=")

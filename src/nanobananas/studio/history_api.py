@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from nanobananas.accounts.identity import Owner, request_owner
+from nanobananas.privacy.selectors import commercial_image_ids
 from nanobananas.providers.labels import made_with
 from nanobananas.studio.api import asset_content_url
 from nanobananas.studio.history import MAX_LIMIT, HistoryItem, history_search
@@ -41,6 +42,7 @@ class HistoryItemOut(Schema):
     provider: str
     model: str
     made_with: str
+    commercial: bool = Field(description="Marked for commercial use (kept out of AI training without consent).")
     prompt: str
     width: int
     height: int
@@ -52,7 +54,7 @@ class HistoryOut(Schema):
     next_cursor: str | None
 
 
-def _item_out(item: HistoryItem, owner: Owner) -> HistoryItemOut:
+def _item_out(item: HistoryItem, owner: Owner, commercial: set[uuid.UUID]) -> HistoryItemOut:
     # Only the ids the signed link is made of; nothing is read from the database here.
     link_for = Asset(id=item.asset_id, owner_user_id=owner.user_id, owner_guest_id=owner.guest_id)
     return HistoryItemOut(
@@ -67,6 +69,7 @@ def _item_out(item: HistoryItem, owner: Owner) -> HistoryItemOut:
         provider=item.provider,
         model=item.model,
         made_with=made_with(item.provider, item.model) if item.provider else "uploaded by you",
+        commercial=item.asset_id in commercial,
         prompt=item.prompt,
         width=item.width,
         height=item.height,
@@ -90,7 +93,10 @@ def history(request: HttpRequest, filters: Query[HistoryQuery]) -> HistoryOut:
         cursor=filters.cursor,
     )
     assert owner is not None or not page.items
+    if owner is None:
+        return HistoryOut(items=[], next_cursor=page.next_cursor)
+    commercial = set(commercial_image_ids(owner=owner)) if page.items else set()
     return HistoryOut(
-        items=[_item_out(item, owner) for item in page.items] if owner is not None else [],
+        items=[_item_out(item, owner, commercial) for item in page.items],
         next_cursor=page.next_cursor,
     )

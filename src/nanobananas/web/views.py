@@ -57,6 +57,7 @@ def ai_tools(request: HttpRequest) -> HttpResponse:
     )
 
 
+@ensure_csrf_cookie
 def history(request: HttpRequest) -> HttpResponse:
     """Every image and upload still kept, searchable by prompt; the page's script reads /api/v1/history."""
     return render(request, "web/history.html", {"section": "me"})

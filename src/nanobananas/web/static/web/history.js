@@ -45,8 +45,62 @@
     const engine = item.made_with;
     body.appendChild(text("p",
       "Made " + when(item.created_at) + " · " + engine + " · will be deleted " + when(item.expires_at), "muted history-meta"));
+    body.appendChild(actions(item, li));
     li.appendChild(body);
     return li;
+  }
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  async function send(method, path) {
+    const response = await fetch("/api/v1" + path, {
+      method: method, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() },
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(function () { return {}; });
+      throw new Error((body.error && body.error.message) || "Something went wrong.");
+    }
+  }
+
+  // Per image: the commercial-use mark (keeps it out of AI training without a separate consent) and Delete.
+  function actions(item, li) {
+    const bar = document.createElement("p");
+    bar.className = "history-actions";
+    const label = document.createElement("label");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.className = "commercial-toggle";
+    box.checked = item.commercial;
+    box.addEventListener("change", async function () {
+      box.disabled = true;
+      try {
+        await send(box.checked ? "PUT" : "DELETE", "/me/images/" + item.asset_id + "/commercial");
+      } catch (error) {
+        box.checked = !box.checked;
+        problem.textContent = error.message;
+        problem.hidden = false;
+      }
+      box.disabled = false;
+    });
+    label.append(box, " Commercial use");
+    const remove = text("button", "Delete", "link-button delete-image");
+    remove.type = "button";
+    remove.addEventListener("click", async function () {
+      if (!window.confirm("Delete this image? It is hidden at once and erased at the next cleanup.")) { return; }
+      try {
+        await send("DELETE", "/assets/" + item.asset_id);
+        li.remove();
+        empty.hidden = list.children.length > 0;
+      } catch (error) {
+        problem.textContent = error.message;
+        problem.hidden = false;
+      }
+    });
+    bar.append(label, " · ", remove);
+    return bar;
   }
 
   async function load(reset) {
