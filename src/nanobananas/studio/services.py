@@ -920,8 +920,15 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
             analytics_record(owner, "image_made", operation=str(outcome.operation), provider=outcome.provider)
             if screened is not None:
                 screened.queue(conversation_id=conversation.id, message_id=reply.id, asset_id=asset.id, job_id=job.id)
+        # The provider that answered (the engine, when a cloud model was available but not needed).
         Job.objects.filter(id=job.id).update(
-            status=Job.Status.DONE, result=reply, progress=100, stage="Done", finished_at=now, heartbeat_at=now
+            status=Job.Status.DONE,
+            result=reply,
+            progress=100,
+            stage="Done",
+            finished_at=now,
+            heartbeat_at=now,
+            provider=outcome.provider or locked.provider,
         )
         plan_json = json.dumps(outcome.plan, sort_keys=True, default=str) if outcome.plan is not None else ""
         audit_record(
