@@ -14,14 +14,8 @@ from PIL import Image
 
 from nanobananas.providers.base import ProviderError, ProviderRefused, ProviderTimeout
 from nanobananas.providers.handler import image_provider
-from nanobananas.providers.openai_images import (
-    MODERATION_MESSAGE,
-    OpenAIImageProvider,
-    public_url,
-    retry_after_seconds,
-    retry_delay,
-    supported_size,
-)
+from nanobananas.providers.http import public_url, retry_after_seconds, retry_delay
+from nanobananas.providers.openai_images import MODERATION_MESSAGE, OpenAIImageProvider, supported_size
 from tests.providers.openai_server import (
     API_KEY,
     BAND_COLOURS,

@@ -22,6 +22,7 @@ from nanobananas.providers.base import (
     ProviderError,
     ProviderRefused,
 )
+from nanobananas.providers.http import public_url
 
 __all__ = ["cloud_configured", "generative_functions", "providers_command"]
 
@@ -94,7 +95,7 @@ def _entries() -> list[dict[str, Any]]:
                 "role": role,
                 "alias": alias,
                 "default": alias == default,
-                "base_url": options.get("base_url") or "",
+                "base_url": public_url(options["base_url"]) if options.get("base_url") else "",
                 "key": "set" if options.get("api_key") else "",
             }
             try:

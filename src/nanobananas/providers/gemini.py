@@ -14,7 +14,6 @@ keep the person waiting several times as long for the same answer.
 from __future__ import annotations
 
 import base64
-import email.utils
 import functools
 import hashlib
 import importlib
@@ -25,7 +24,6 @@ import random
 import re
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
@@ -47,6 +45,7 @@ from nanobananas.providers.base import (
     ProviderTimeout,
     Turn,
 )
+from nanobananas.providers.http import retry_after_seconds
 from nanobananas.providers.labels import model_label
 
 __all__ = [
@@ -701,20 +700,9 @@ def _asked_delay(exc: genai_errors.APIError) -> float | None:
     """The wait the service asked for: the Retry-After header (seconds or a date), else the RetryInfo detail
     in the error body ("retryDelay": "26s"), which is how the Gemini API usually says it."""
     response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    header = headers.get("retry-after") if headers is not None else None
-    if header:
-        try:
-            return max(0.0, float(header))
-        except ValueError:
-            try:
-                when = email.utils.parsedate_to_datetime(header)
-            except (TypeError, ValueError):
-                when = None
-            if when is not None:
-                if when.tzinfo is None:
-                    when = when.replace(tzinfo=UTC)
-                return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    asked = retry_after_seconds(getattr(response, "headers", None))
+    if asked is not None:
+        return asked
     for detail in _error_details(exc):
         if str(detail.get("@type", "")).endswith("google.rpc.RetryInfo"):
             match = re.fullmatch(r"(\d+(?:\.\d+)?)s", str(detail.get("retryDelay", "")))

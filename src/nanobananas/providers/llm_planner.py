@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from nanobananas.providers.base import ProviderError, ProviderTimeout
-from nanobananas.providers.openai_images import (
+from nanobananas.providers.http import (
     MAX_RETRY_AFTER_SECONDS,
     public_url,
     retry_after_seconds,

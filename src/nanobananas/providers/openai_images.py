@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import email.utils
 import hashlib
 import io
 import logging
-import random
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from PIL import Image, ImageOps
@@ -26,19 +23,13 @@ from nanobananas.providers.base import (
     ProviderTimeout,
     Turn,
 )
+from nanobananas.providers.http import MAX_RETRY_AFTER_SECONDS, public_url, retry_after_seconds, retry_delay
 from nanobananas.providers.labels import model_label
 
 if TYPE_CHECKING:
     from openai import OpenAI
 
-__all__ = [
-    "MAX_RETRY_AFTER_SECONDS",
-    "MODERATION_MESSAGE",
-    "OpenAIImageProvider",
-    "public_url",
-    "retry_delay",
-    "supported_size",
-]
+__all__ = ["MODERATION_MESSAGE", "OpenAIImageProvider", "supported_size"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +43,6 @@ BACKGROUNDS = ("transparent", "opaque", "auto")
 # smaller upload sends no more of the person's picture than the edit needs.
 MAX_INPUT_SIDE = 2048
 MAX_EDIT_IMAGES = 16
-MAX_RETRY_AFTER_SECONDS = 60.0
-MAX_BACKOFF_SECONDS = 30.0
 
 MODERATION_MESSAGE = (
     "OpenAI's safety system declined this request, so no image was made. "
@@ -75,54 +64,6 @@ def supported_size(size: tuple[int, int] | None, aspect_ratio: str | None = None
     else:
         width, height = SUPPORTED_SIZES["square"]
     return f"{width}x{height}"
-
-
-def retry_delay(
-    attempt: int,
-    *,
-    retry_after: float | None,
-    base_seconds: float,
-    jitter: Callable[[], float] = random.random,
-) -> float:
-    """Seconds to wait before retry number `attempt` (0 for the first retry).
-
-    The server's Retry-After wins when it gives one (capped at a minute); otherwise exponential
-    backoff, base * 2**attempt plus up to one base of jitter so that many workers do not retry in step.
-    """
-    if retry_after is not None and retry_after >= 0:
-        return min(retry_after, MAX_RETRY_AFTER_SECONDS)
-    return min(base_seconds * (2**attempt) + base_seconds * jitter(), MAX_BACKOFF_SECONDS)
-
-
-def public_url(url: str) -> str:
-    """`url` without credentials or query, for listings and logs (a proxy URL may carry a password)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-
-
-def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
-    """Seconds from `retry-after-ms` or `retry-after` (a number or an HTTP date), None when absent or bad."""
-    if not headers:
-        return None
-    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        value = headers.get(name)
-        if value is None:
-            continue
-        try:
-            return max(0.0, float(value) / divisor)
-        except ValueError:
-            pass
-        if name == "retry-after":
-            try:
-                when = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError):
-                return None
-            return max(0.0, when.timestamp() - time.time())
-    return None
 
 
 def _ratio(size: tuple[int, int] | None, aspect_ratio: str | None) -> float | None:
