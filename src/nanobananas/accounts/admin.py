@@ -12,6 +12,7 @@ from nanobananas.accounts.identity import request_account
 from nanobananas.accounts.models import ClosedAccount, Guest, Plan, Profile
 from nanobananas.accounts.services import account_delete_under_13
 from nanobananas.core.exceptions import DomainError
+from nanobananas.core.staff import ReadOnlyAdmin
 
 
 @admin.register(Guest)
@@ -34,22 +35,13 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClosedAccount)
-class ClosedAccountAdmin(admin.ModelAdmin):
-    """Tombstones of deleted accounts: when each was closed, when its data key went, when it is purged."""
+class ClosedAccountAdmin(ReadOnlyAdmin):
+    """Tombstones of deleted accounts: when each was closed, when its data key went, when it is purged.
+    Read-only: written only by account deletion and removed only by the retention purge."""
 
     list_display = ("user_id", "closed_at", "keys_shredded_at", "purge_after")
     readonly_fields = ("user", "closed_at", "keys_shredded_at", "purge_after")
     ordering = ("purge_after",)
-
-    # Written only by account deletion and removed only by the retention purge.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object | None = None) -> bool:
-        return False
 
 
 class ProfileInline(admin.StackedInline):

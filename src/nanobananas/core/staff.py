@@ -122,7 +122,21 @@ def staff_content_view_granted(request: HttpRequest, obj: Any) -> bool:
     return _grant_key(obj) in _live_grants(request)
 
 
-class UserContentAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows staff may look at but never add, change or delete here: they are written and removed only by
+    the product's audited services (deletion, retention, the audit chain)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class UserContentAdmin(ReadOnlyAdmin):
     """Read-only admin for rows that hold users' content.
 
     Lists and pages show ids, owners, states and times. The content (`content_fields`, read through
@@ -140,15 +154,6 @@ class UserContentAdmin(admin.ModelAdmin):
     def content_html(self, request: HttpRequest, obj: Any) -> str:
         """The content, as safe HTML, for a granted object."""
         raise NotImplementedError
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # deletion goes through the product's audited services
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         fields = [name for name in super().get_fields(request, obj) if name not in self.content_fields]

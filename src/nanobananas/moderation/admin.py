@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from nanobananas.accounts.identity import Owner
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import DomainError, NotFound
-from nanobananas.core.staff import UserContentAdmin
+from nanobananas.core.staff import ReadOnlyAdmin, UserContentAdmin
 from nanobananas.moderation.models import BlockedTerm, Evidence, KnownImage, ReviewItem
 from nanobananas.moderation.selectors import abuse_score, review_item_prompt
 from nanobananas.moderation.services import (
@@ -241,21 +241,12 @@ class EvidenceWhyForm(forms.Form):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ("id", "category", "owner_key", "escalated_at", "escalated_by", "released_at", "open_link")
     list_filter = ("category",)
     search_fields = ("=id", "owner_key", "=asset_id", "=conversation_id")
     date_hierarchy = "escalated_at"
     actions = ("release",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_release_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("moderation.release_evidence"))

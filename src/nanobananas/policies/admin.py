@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from nanobananas.core.exceptions import DomainError
+from nanobananas.core.staff import ReadOnlyAdmin
 from nanobananas.policies.models import PolicyAcceptance, PolicyDocument, PolicyNotice
 from nanobananas.policies.services import policy_publish
 
@@ -49,17 +50,6 @@ class PolicyDocumentAdmin(admin.ModelAdmin):
                 self.message_user(request, problem.message, messages.WARNING)
             else:
                 self.message_user(request, f"Published {document}; the notice emails are on their way.")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(PolicyAcceptance)

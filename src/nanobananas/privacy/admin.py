@@ -15,20 +15,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from nanobananas.core.staff import UserContentAdmin, staff_content_view_granted
+from nanobananas.core.staff import ReadOnlyAdmin, UserContentAdmin, staff_content_view_granted
 from nanobananas.privacy.models import CleanupRun, DataExport, DeletionReceipt, LegalHold
 from nanobananas.privacy.services import legal_hold_place, legal_hold_release
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LegalHold)
