@@ -9,15 +9,19 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from PIL import Image
 
 from nanobananas.accounts.models import Guest, Profile
-from nanobananas.studio.models import Asset, Conversation
+from nanobananas.studio.models import Asset
 from tests.conftest import csrf_headers
 from tests.providers.gemini_server import API_KEY as GEMINI_KEY
 from tests.providers.gemini_server import GeminiServer, image_reply
@@ -31,24 +35,89 @@ NAME = "Zebulon Markerperson"
 ADDRESS = "203.0.113.77"
 
 
+@contextmanager
+def _cloud(alias: str, backend: str, options: dict[str, Any]) -> Iterator[None]:
+    """The deployment's image provider is `alias`, with the built-in engine beside it."""
+    providers = {
+        "builtin": {"BACKEND": "nanobananas.providers.builtin.BuiltinProvider", "OPTIONS": {}},
+        alias: {"BACKEND": backend, "OPTIONS": {"timeout": 10, "retries": 0, **options}},
+    }
+    with override_settings(AI_PROVIDERS=providers, NANOBANANAS={**settings.NANOBANANAS, "IMAGE_PROVIDER": alias}):
+        yield
+
+
 @pytest.fixture
 def openai_cloud() -> Iterator[OpenAIServer]:
     server = OpenAIServer()
     server.start()
-    providers = {
-        "builtin": {"BACKEND": "nanobananas.providers.builtin.BuiltinProvider", "OPTIONS": {}},
-        "openai": {
-            "BACKEND": "nanobananas.providers.openai_images.OpenAIImageProvider",
-            "OPTIONS": {"api_key": API_KEY, "base_url": server.base_url, "timeout": 10, "retries": 0},
-        },
-    }
     try:
-        with override_settings(
-            AI_PROVIDERS=providers, NANOBANANAS={**settings.NANOBANANAS, "IMAGE_PROVIDER": "openai"}
-        ):
+        backend = "nanobananas.providers.openai_images.OpenAIImageProvider"
+        with _cloud("openai", backend, {"api_key": API_KEY, "base_url": server.base_url}):
             yield server
     finally:
         server.close()
+
+
+@pytest.fixture
+def gemini_cloud() -> Iterator[GeminiServer]:
+    server = GeminiServer()
+    server.start()
+    try:
+        with _cloud(
+            "gemini", "nanobananas.providers.gemini.GeminiProvider", {"api_key": GEMINI_KEY, "base_url": server.url}
+        ):
+            yield server
+    finally:
+        server.stop()
+
+
+@dataclass
+class _Chat:
+    """A signed-in person with a name, an email and an address of their own, in one conversation."""
+
+    user: User
+    client: Client
+    headers: dict[str, str]
+    conversation_id: str
+
+    @classmethod
+    def start(cls) -> _Chat:
+        user = get_user_model().objects.create_user(username=USERNAME, email=EMAIL, password="x" * 12)
+        Profile.objects.update_or_create(user=user, defaults={"display_name": NAME})
+        client = Client(REMOTE_ADDR=ADDRESS)
+        client.force_login(user)
+        headers = csrf_headers(client)
+        response = client.post("/api/v1/conversations", data="{}", content_type="application/json", headers=headers)
+        return cls(user=user, client=client, headers=headers, conversation_id=response.json()["id"])
+
+    def send(self, text: str, capture: Any, photo: bytes | None = None) -> None:
+        path = f"/api/v1/conversations/{self.conversation_id}/messages"
+        with capture(execute=True):
+            if photo is not None:
+                body = {"text": text, "files": io.BytesIO(photo)}
+                response = self.client.post(path, data=body, headers=self.headers)
+            else:
+                body_json = json.dumps({"text": text})
+                response = self.client.post(path, data=body_json, content_type="application/json", headers=self.headers)
+        assert response.status_code == 202, response.content
+
+    def made(self) -> list[tuple[str, str]]:
+        results = Asset.objects.filter(conversation_id=self.conversation_id, kind="result").order_by("number")
+        return [(a.provider, a.operation) for a in results]
+
+    def secrets(self) -> list[str]:
+        """Everything about the person and their stored things that must never reach a provider."""
+        secrets = [EMAIL, USERNAME, NAME, ADDRESS, "Zebulon", "markerperson", self.conversation_id]
+        secrets += [f"assets/u{self.user.pk}/", f"uploads/u{self.user.pk}/"]
+        secrets += [str(asset.id) for asset in Asset.objects.filter(conversation_id=self.conversation_id)]
+        secrets += [str(guest.id) for guest in Guest.objects.all()]
+        secrets.append(self.client.cookies[settings.SESSION_COOKIE_NAME].value)
+        return secrets
+
+
+def _assert_absent(secrets: list[str], sent: str, where: str) -> None:
+    for secret in secrets:
+        assert secret not in sent, f"{secret!r} was sent to the provider in {where}"
 
 
 def _photo() -> bytes:
@@ -60,108 +129,31 @@ def _photo() -> bytes:
 def test_only_the_prompt_and_pictures_reach_the_provider(
     openai_cloud: OpenAIServer, django_capture_on_commit_callbacks: object
 ) -> None:
-    user = get_user_model().objects.create_user(username=USERNAME, email=EMAIL, password="x" * 12)
-    Profile.objects.update_or_create(user=user, defaults={"display_name": NAME})
-    client = Client(REMOTE_ADDR=ADDRESS)
-    client.force_login(user)
-    headers = csrf_headers(client)
-    conversation_id = client.post(
-        "/api/v1/conversations", data="{}", content_type="application/json", headers=headers
-    ).json()["id"]
-    turns = [
-        {"text": "a photo of a red fox in the snow"},
-        {"text": "replace the dog with a cat", "files": [("photo.png", _photo())]},
-    ]
-    for turn in turns:
-        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-            if "files" in turn:
-                _, data = turn["files"][0]
-                response = client.post(
-                    f"/api/v1/conversations/{conversation_id}/messages",
-                    data={"text": turn["text"], "files": io.BytesIO(data)},
-                    headers=headers,
-                )
-            else:
-                response = client.post(
-                    f"/api/v1/conversations/{conversation_id}/messages",
-                    data=json.dumps(turn),
-                    content_type="application/json",
-                    headers=headers,
-                )
-        assert response.status_code == 202, response.content
+    chat = _Chat.start()
+    chat.send("a photo of a red fox in the snow", django_capture_on_commit_callbacks)
+    chat.send("replace the dog with a cat", django_capture_on_commit_callbacks, photo=_photo())
 
-    made = list(Asset.objects.filter(conversation_id=conversation_id, kind="result").order_by("number"))
-    assert [(a.provider, a.operation) for a in made] == [("openai", "generate"), ("openai", "edit")]
+    assert chat.made() == [("openai", "generate"), ("openai", "edit")]
     assert [r.path for r in openai_cloud.requests] == ["/v1/images/generations", "/v1/images/edits"]
     assert openai_cloud.requests[0].json["prompt"] == "a photo of a red fox in the snow"
     assert openai_cloud.requests[1].field_value("prompt") == "replace the dog with a cat"
-
-    conversation = Conversation.objects.get(id=conversation_id)
-    secrets = [
-        EMAIL,
-        USERNAME,
-        NAME,
-        ADDRESS,
-        "Zebulon",
-        "markerperson",
-        f"assets/u{user.pk}/",
-        f"uploads/u{user.pk}/",
-        str(conversation.id),
-    ]
-    secrets += [str(asset.id) for asset in Asset.objects.filter(conversation=conversation)]
-    secrets += [str(guest.id) for guest in Guest.objects.all()]
-    secrets.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    secrets = chat.secrets()
     for request in openai_cloud.requests:
-        everything = (json.dumps(request.headers) + request.path).encode() + request.body
-        for secret in secrets:
-            assert secret.encode() not in everything, f"{secret!r} was sent to the provider in {request.path}"
-
-
-@pytest.fixture
-def gemini_cloud() -> Iterator[GeminiServer]:
-    server = GeminiServer()
-    server.start()
-    providers = {
-        "builtin": {"BACKEND": "nanobananas.providers.builtin.BuiltinProvider", "OPTIONS": {}},
-        "gemini": {
-            "BACKEND": "nanobananas.providers.gemini.GeminiProvider",
-            "OPTIONS": {"api_key": GEMINI_KEY, "base_url": server.url, "timeout": 10, "retries": 0},
-        },
-    }
-    try:
-        with override_settings(
-            AI_PROVIDERS=providers, NANOBANANAS={**settings.NANOBANANAS, "IMAGE_PROVIDER": "gemini"}
-        ):
-            yield server
-    finally:
-        server.stop()
+        # Multipart bodies hold PNG bytes: searched as bytes, decoded leniently.
+        sent = json.dumps(request.headers) + request.path + request.body.decode("latin-1")
+        _assert_absent(secrets, sent, request.path)
 
 
 def test_a_three_turn_gemini_chat_sends_prompts_pictures_and_its_own_turns_only(
     gemini_cloud: GeminiServer, django_capture_on_commit_callbacks: object
 ) -> None:
-    user = get_user_model().objects.create_user(username=USERNAME, email=EMAIL, password="x" * 12)
-    Profile.objects.update_or_create(user=user, defaults={"display_name": NAME})
-    client = Client(REMOTE_ADDR=ADDRESS)
-    client.force_login(user)
-    headers = csrf_headers(client)
-    conversation_id = client.post(
-        "/api/v1/conversations", data="{}", content_type="application/json", headers=headers
-    ).json()["id"]
+    chat = _Chat.start()
     colours = [(200, 40, 40), (40, 200, 40), (40, 40, 200)]
     gemini_cloud.script(*(image_reply(Image.new("RGB", (64, 48), colour)) for colour in colours))
     for text in ("a photo of a cabin by a snowy lake", "add a red canoe on the water", "make it night with stars"):
-        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
-            response = client.post(
-                f"/api/v1/conversations/{conversation_id}/messages",
-                data=json.dumps({"text": text}),
-                content_type="application/json",
-                headers=headers,
-            )
-        assert response.status_code == 202, response.content
+        chat.send(text, django_capture_on_commit_callbacks)
 
-    made = list(Asset.objects.filter(conversation_id=conversation_id, kind="result").order_by("number"))
-    assert [(a.provider, a.operation) for a in made] == [("gemini", "generate"), ("gemini", "edit"), ("gemini", "edit")]
+    assert chat.made() == [("gemini", "generate"), ("gemini", "edit"), ("gemini", "edit")]
     calls = gemini_cloud.calls(":generateContent")
     assert len(calls) == 3
     third = calls[2].json["contents"]
@@ -170,12 +162,6 @@ def test_a_three_turn_gemini_chat_sends_prompts_pictures_and_its_own_turns_only(
     assert third[0]["parts"] == [{"text": "a photo of a cabin by a snowy lake"}]
     assert third[2]["parts"] == [{"text": "add a red canoe on the water"}]
     assert third[-1]["parts"][-1] == {"text": "make it night with stars"}
-
-    conversation = Conversation.objects.get(id=conversation_id)
-    secrets = [EMAIL, USERNAME, NAME, ADDRESS, "Zebulon", "markerperson", f"assets/u{user.pk}/", str(conversation.id)]
-    secrets += [str(asset.id) for asset in Asset.objects.filter(conversation=conversation)]
-    secrets.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    secrets = chat.secrets()
     for request in gemini_cloud.requests:
-        everything = json.dumps([request.path, request.query, request.headers, request.json])
-        for secret in secrets:
-            assert secret not in everything, f"{secret!r} was sent to the provider in {request.path}"
+        _assert_absent(secrets, json.dumps([request.path, request.query, request.headers, request.json]), request.path)
