@@ -41,7 +41,8 @@ def test_the_listing_names_each_provider_and_never_the_key(capsys: pytest.Captur
     lines = out.splitlines()
     assert lines[0] == "  image   builtin    nanobananas-engine, this server, generate+edit"
     assert lines[1] == (
-        "* image   fakecloud  fake-cloud-2, third-party, generate+edit+edit-many, at http://127.0.0.1:9/v1, key set"
+        "* image   fakecloud  fake-cloud-2, third-party, generate+edit+edit-many+chat, "
+        "at http://127.0.0.1:9/v1, key set"
     )
     assert lines[2] == "* planner builtin    -, this server"
 

@@ -883,7 +883,7 @@ def test_description_names_the_model_and_never_the_key(gemini_server: GeminiServ
         "label": "Gemini 2.5 Flash Image",
         "model": MODEL,
         "third_party": True,
-        "capabilities": ["generate", "edit", "edit-many", "video"],
+        "capabilities": ["generate", "edit", "edit-many", "chat", "video"],
     }
     assert API_KEY not in repr(provider.describe())
 

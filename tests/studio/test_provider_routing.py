@@ -256,3 +256,24 @@ def test_each_image_says_where_it_was_made(
     ]
     assert assets[0]["sent_to_provider"]["prompt_message_id"] == detail["messages"][0]["id"]
     assert assets[1]["sent_to_provider"] == {}
+
+
+class NoChatCloudProvider(FakeCloudProvider):
+    """A service without chat editing (like the OpenAI images API)."""
+
+    name = "nochat"
+    can_chat = False
+
+
+def test_a_service_without_chat_is_not_sent_earlier_turns(guest_owner: Owner, conversation: Conversation) -> None:
+    providers = {
+        "builtin": CLOUD["builtin"],
+        "nochat": {"BACKEND": "tests.studio.test_provider_routing.NoChatCloudProvider", "OPTIONS": {}},
+    }
+    with override_settings(AI_PROVIDERS=providers, NANOBANANAS={**_nanobananas(), "IMAGE_PROVIDER": "nochat"}):
+        provider = image_provider()
+        _turn(guest_owner, conversation, "a photo of a cabin by a lake")
+        _turn(guest_owner, conversation, "add a canoe on the water")
+    assert [call["kind"] for call in provider.calls] == ["generate", "edit"]  # type: ignore[attr-defined]
+    assert provider.calls[1]["history"] == []  # type: ignore[attr-defined]
+    assert Asset.objects.get(conversation=conversation, kind="result", number=2).sent["history_turns"] == 0

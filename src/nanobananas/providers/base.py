@@ -128,6 +128,8 @@ class ImageProvider:
     can_edit: ClassVar[bool] = False
     can_edit_many: ClassVar[bool] = False
     """Accepts several input images in one edit (`images=`)."""
+    can_chat: ClassVar[bool] = False
+    """Uses the earlier turns of a conversation (`history=`); others are not sent them."""
     can_video: ClassVar[bool] = False
 
     def __init__(self, **options: Any) -> None:
@@ -200,6 +202,7 @@ class ImageProvider:
                     ("generate", self.can_generate),
                     ("edit", self.can_edit),
                     ("edit-many", self.can_edit_many),
+                    ("chat", self.can_chat),
                     ("video", self.can_video),
                 )
                 if flag

@@ -89,6 +89,7 @@ class FakeCloudProvider(ImageProvider):
     can_generate = True
     can_edit = True
     can_edit_many = True
+    can_chat = True
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)

@@ -235,6 +235,7 @@ class GeminiProvider(ImageProvider):
     can_generate = True
     can_edit = True
     can_edit_many = True
+    can_chat = True
     can_video = True
 
     def __init__(self, **options: Any) -> None:

@@ -683,7 +683,8 @@ def _edit_generative(
     [base] = intent.bases[:1]
     # The other pictures sent with this turn go along ("put this product in that scene").
     extras = [ref for ref in state.attachments if ref.id != base.id] if provider.can_edit_many else []
-    history = _history(job, provider.name)
+    # Earlier turns are read (and their pictures decoded) only for a provider that uses them.
+    history = _history(job, provider.name) if provider.can_chat else []
     progress(30, f"Asking {provider.label}")
     made = provider.edit(
         image=original,
