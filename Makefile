@@ -30,9 +30,12 @@ browser-deps:
 	  else echo "note: chromium/tesseract/faketime missing and not root: those tests will skip"; fi; \
 	fi
 
+# Both runs always run (a failing SQLite run must not hide the PostgreSQL one); either failing fails the target.
 test: $(VENV)/.installed-dev browser-deps
-	$(PY) -m pytest
-	NANOBANANAS_TEST_DATABASE=postgresql $(PY) -m pytest -m database
+	@status=0; \
+	$(PY) -m pytest || status=1; \
+	NANOBANANAS_TEST_DATABASE=postgresql $(PY) -m pytest -m database || status=1; \
+	exit $$status
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check src tests benchmarks

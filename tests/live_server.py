@@ -10,6 +10,7 @@ import ssl
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,9 @@ def start_server(
             with urllib.request.urlopen(f"{server.url}/api/v1/health", timeout=2, context=_unverified()) as response:
                 if json.load(response)["status"] == "ok":
                     return server
+        except urllib.error.HTTPError as answered:  # 503 while starting: its socket must be closed, not left to GC
+            answered.close()
+            time.sleep(0.2)
         except OSError:
             time.sleep(0.2)
     server.stop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import Server
 
 
@@ -18,7 +20,7 @@ def test_mark_an_image_commercial_then_delete_it_from_history(studio_server: Ser
     box = row.locator("input.commercial-toggle")
     assert not box.is_checked()
     box.check()
-    p.wait_for_function("!document.querySelector('input.commercial-toggle').disabled")  # type: ignore[attr-defined]
+    expect(box).to_be_enabled()  # the switch is disabled while its request is in flight
     asset_id = row.get_attribute("data-asset-id")
     marks = p.evaluate("fetch('/api/v1/history').then((r) => r.json())")  # type: ignore[attr-defined]
     assert [(i["asset_id"], i["commercial"]) for i in marks["items"]] == [(asset_id, True)]

@@ -8,6 +8,7 @@ import urllib.request
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.conftest import Server
 
@@ -37,7 +38,7 @@ def test_guest_sends_a_prompt_and_sees_the_generated_image(studio_server: Server
     assert p.evaluate("window.__sawProgress") is True  # type: ignore[attr-defined]
     assert p.evaluate("performance.getEntriesByType('navigation').length") == loads_before  # type: ignore[attr-defined]
     assert p.locator(".turn.user .bubble").inner_text() == "a poster for a bakery grand opening"  # type: ignore[attr-defined]
-    p.wait_for_function("document.querySelector('img.result').complete")  # type: ignore[attr-defined]
+    expect(image).to_have_js_property("complete", True)
     assert p.evaluate("document.querySelector('img.result').naturalWidth") > 0  # type: ignore[attr-defined]
     assert "deleted" in p.locator("figcaption").inner_text()  # type: ignore[attr-defined]
 
@@ -103,6 +104,7 @@ def test_deleting_one_image_hides_it_at_once_and_its_link_stops_working(studio_s
     request = urllib.request.Request(f"{studio_server.url}{src}", headers={"Cookie": cookies})
     with pytest.raises(urllib.error.HTTPError) as gone:
         urllib.request.urlopen(request, timeout=10)
+    gone.value.close()
     assert gone.value.code == 404
 
     # After a reload the chat still has its text, and the image is a placeholder, not a picture.

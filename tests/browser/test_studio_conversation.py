@@ -8,6 +8,7 @@ import zipfile
 
 import numpy as np
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.conftest import Server
 
@@ -15,11 +16,10 @@ from tests.browser.conftest import Server
 def _send(page: object, text: str, expected_versions: int) -> None:
     page.fill("#prompt", text)  # type: ignore[attr-defined]
     page.click("#send")  # type: ignore[attr-defined]
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "n => document.querySelectorAll('img.result').length >= n && !document.querySelector('.turn.pending')",
-        arg=expected_versions,
-        timeout=60_000,
-    )
+    # Locator waits poll from Playwright's own script: a function given as a string would be
+    # evaluated in the page, which its CSP (no 'unsafe-eval') refuses.
+    page.locator("img.result").nth(expected_versions - 1).wait_for(state="attached", timeout=60_000)  # type: ignore[attr-defined]
+    expect(page.locator(".turn.pending")).to_have_count(0, timeout=60_000)  # type: ignore[attr-defined]
     assert page.locator(".problem").count() == 0, page.locator(".problem").all_inner_texts()  # type: ignore[attr-defined]
 
 
