@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
+from itertools import combinations
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
+from django.db.models import Q
 from django.utils.module_loading import import_string
 from PIL import Image
 
@@ -29,6 +31,7 @@ __all__ = [
     "ModerationEndpointCheck",
     "PersonalDataCheck",
     "TermListCheck",
+    "known_image_candidates",
     "moderation_checks",
 ]
 
@@ -158,10 +161,55 @@ class PersonalDataCheck(Check):
                             rule="personal_data:" + ",".join(kinds))]  # fmt: skip
 
 
+# Values per IN (...) list of one probe: far under SQLite's and PostgreSQL's bound-parameter limits.
+_PROBE_CHUNK = 2000
+
+
+def _within(value: int, *, bits: int, radius: int) -> list[int]:
+    """Every `bits`-bit value within Hamming distance `radius` of `value` (value itself first)."""
+    found = [value]
+    for flips in range(1, min(radius, bits) + 1):
+        for positions in combinations(range(bits), flips):
+            mask = 0
+            for position in positions:
+                mask |= 1 << position
+            found.append(value ^ mask)
+    return found
+
+
+def known_image_candidates(phash: str, dhash: str, *, distance: int) -> list[tuple[int, str, str, str]]:
+    """Known images whose hashes may both be within `distance`, found through the pHash-part indexes.
+
+    Within distance d, at least one of the four 16-bit parts differs by at most d // 4 bits, so the rows
+    with some pHash part and some dHash part within that radius are a superset of the matches; the
+    caller measures them. Returns (pk, category, phash, dhash) rows, each once.
+    """
+    from nanobananas.moderation.models import HASH_PART_BITS, KnownImage, hash_parts
+
+    radius = max(distance, 0) // len(hash_parts(phash))
+    dhash_values = [_within(part, bits=HASH_PART_BITS, radius=radius) for part in hash_parts(dhash)]
+    dhash_near = Q()
+    # A very wide distance setting would need more values than one query may carry: the dHash is then
+    # measured only by the caller.
+    if sum(len(values) for values in dhash_values) <= 2 * _PROBE_CHUNK:
+        for index, values in enumerate(dhash_values):
+            dhash_near |= Q(**{f"dhash_{index}__in": values})
+    rows: dict[int, tuple[int, str, str, str]] = {}
+    for index, part in enumerate(hash_parts(phash)):
+        values = _within(part, bits=HASH_PART_BITS, radius=radius)
+        for start in range(0, len(values), _PROBE_CHUNK):
+            chunk = values[start : start + _PROBE_CHUNK]
+            probe = KnownImage.objects.filter(dhash_near, **{f"phash_{index}__in": chunk})
+            for row in probe.values_list("pk", "category", "phash", "dhash"):
+                rows[row[0]] = row
+    return list(rows.values())
+
+
 class KnownImageCheck(Check):
     """Exact (pixel SHA-256) and perceptual (pHash and dHash within a Hamming distance) matches against
     staff-listed KnownImage fingerprints. Both perceptual hashes must agree, which keeps look-alikes
-    that share only a rough layout from matching."""
+    that share only a rough layout from matching. Both look-ups go through indexes (the SHA-256 and the
+    pHash parts), so the check stays fast with a million listed images."""
 
     name = "known_images"
 
@@ -175,9 +223,9 @@ class KnownImageCheck(Check):
                                 rule=f"known_image:{exact.pk}:exact")]  # fmt: skip
         limit = int(settings.NANOBANANAS["MODERATION_HASH_DISTANCE"])
         best: tuple[int, Any] | None = None
-        for pk, category, phash, dhash in KnownImage.objects.values_list("pk", "category", "phash", "dhash"):
+        for pk, category, phash, dhash in known_image_candidates(print_.phash, print_.dhash, distance=limit):
             distance = max(hamming(phash, print_.phash), hamming(dhash, print_.dhash))
-            if distance <= limit and (best is None or distance < best[0]):
+            if distance <= limit and (best is None or (distance, pk) < (best[0], best[1][0])):
                 best = (distance, (pk, category))
         if best is None:
             return []

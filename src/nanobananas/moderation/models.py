@@ -8,6 +8,7 @@ Evidence does not: it names the owner only by key and is kept until staff releas
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -38,12 +39,28 @@ class BlockedTerm(models.Model):
         return self.term
 
 
+# The 64-bit pHash and dHash are also stored as four 16-bit parts each; the pHash parts are indexed.
+# Two hashes within Hamming distance d differ by at most d // 4 bits in at least one part (pigeonhole),
+# so a near look-up probes the four pHash-part indexes for the parts within that radius, and the
+# database drops the rows whose dHash has no part within it, instead of every row being read.
+HASH_PARTS = 4
+HASH_PART_BITS = 16
+
+
 class KnownImage(models.Model):
     """The fingerprints of a prohibited image (never the image): pixel SHA-256, pHash and dHash."""
 
     sha256 = models.CharField(max_length=64, unique=True)
     phash = models.CharField(max_length=16)
     dhash = models.CharField(max_length=16)
+    phash_0 = models.PositiveIntegerField(db_index=True, editable=False, help_text="pHash bits 63-48")
+    phash_1 = models.PositiveIntegerField(db_index=True, editable=False, help_text="pHash bits 47-32")
+    phash_2 = models.PositiveIntegerField(db_index=True, editable=False, help_text="pHash bits 31-16")
+    phash_3 = models.PositiveIntegerField(db_index=True, editable=False, help_text="pHash bits 15-0")
+    dhash_0 = models.PositiveIntegerField(editable=False, help_text="dHash bits 63-48")
+    dhash_1 = models.PositiveIntegerField(editable=False, help_text="dHash bits 47-32")
+    dhash_2 = models.PositiveIntegerField(editable=False, help_text="dHash bits 31-16")
+    dhash_3 = models.PositiveIntegerField(editable=False, help_text="dHash bits 15-0")
     category = models.CharField(max_length=40)
     note = models.CharField(max_length=300, blank=True)
     added_by = models.ForeignKey(
@@ -53,6 +70,19 @@ class KnownImage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} {self.sha256[:12]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.phash_0, self.phash_1, self.phash_2, self.phash_3 = hash_parts(self.phash)
+        self.dhash_0, self.dhash_1, self.dhash_2, self.dhash_3 = hash_parts(self.dhash)
+        super().save(*args, **kwargs)
+
+
+def hash_parts(hex_hash: str) -> tuple[int, int, int, int]:
+    """The four 16-bit parts of a 64-bit hex hash, most significant first."""
+    value = int(hex_hash, 16)
+    mask = (1 << HASH_PART_BITS) - 1
+    a, b, c, d = (value >> (HASH_PART_BITS * (HASH_PARTS - 1 - i)) & mask for i in range(HASH_PARTS))
+    return a, b, c, d
 
 
 class OwnedByUserOrGuest(models.Model):
@@ -103,6 +133,22 @@ class BlockedAttempt(OwnedByUserOrGuest):
         return f"blocked {self.stage} ({self.category}) of {self.owner_key}"
 
 
+class BlockedAddress(models.Model):
+    """One blocked request counted against the network address it came from, so a guest who drops the
+    session cookie stays throttled. The address is kept only as a keyed hash (HMAC with the server's
+    secret key), and the row is deleted once it leaves the throttle window."""
+
+    id = models.BigAutoField(primary_key=True)
+    address_hmac = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["address_hmac", "at"], name="blocked_address_time")]
+
+    def __str__(self) -> str:
+        return f"blocked request from {self.address_hmac[:12]} at {self.at:%Y-%m-%d %H:%M}"
+
+
 class ReviewItem(OwnedByUserOrGuest):
     """An item in the staff review queue: flagged automatically, or reported by a user."""
 
@@ -131,7 +177,7 @@ class ReviewItem(OwnedByUserOrGuest):
     asset_id = models.UUIDField(null=True, blank=True, db_index=True)
     job_id = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField(db_index=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, db_index=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

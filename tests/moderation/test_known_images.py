@@ -1,0 +1,100 @@
+"""The known-image look-up goes through indexes: the exact match by the pixel SHA-256, the near match by
+the four pHash parts (pigeonhole on the Hamming distance), and it still finds every listed image within
+the configured distance."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nanobananas.accounts.identity import Owner
+from nanobananas.moderation.checks import KnownImageCheck, known_image_candidates
+from nanobananas.moderation.imagehash import fingerprint, hamming
+from nanobananas.moderation.models import KnownImage, hash_parts
+from nanobananas.moderation.services import known_image_add
+from nanobananas.moderation.verdict import Action
+from tests.moderation.conftest import encoded, picture
+
+pytestmark = [pytest.mark.django_db, pytest.mark.database]
+
+
+def _flip(value: int, bits: list[int]) -> int:
+    for bit in bits:
+        value ^= 1 << bit
+    return value
+
+
+def _list(phash: int, dhash: int, *, sha: str) -> KnownImage:
+    return KnownImage.objects.create(sha256=sha, phash=f"{phash:016x}", dhash=f"{dhash:016x}", category="hate")
+
+
+def test_hash_parts_are_the_four_16_bit_words_most_significant_first() -> None:
+    assert hash_parts("0123456789abcdef") == (0x0123, 0x4567, 0x89AB, 0xCDEF)
+    listed = _list(0xFFFF00000000FFFF, 0, sha="a" * 64)
+    listed.refresh_from_db()
+    assert (listed.phash_0, listed.phash_1, listed.phash_2, listed.phash_3) == (0xFFFF, 0, 0, 0xFFFF)
+    assert (listed.dhash_0, listed.dhash_1, listed.dhash_2, listed.dhash_3) == (0, 0, 0, 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    base=st.integers(min_value=0, max_value=2**64 - 1),
+    flips=st.lists(st.integers(min_value=0, max_value=63), unique=True, max_size=10),
+)
+def test_every_listed_hash_within_the_distance_is_a_candidate(base: int, flips: list[int]) -> None:
+    """The pigeonhole bound holds for any spread of the differing bits (here all 10 in one part, too)."""
+    KnownImage.objects.all().delete()
+    near = _list(_flip(base, flips), _flip(~base & (2**64 - 1), flips[::2]), sha="b" * 64)
+    found = known_image_candidates(f"{base:016x}", f"{~base & (2**64 - 1):016x}", distance=10)
+    assert near.pk in [row[0] for row in found]
+
+
+def test_a_hash_just_past_the_distance_in_every_part_is_not_fetched() -> None:
+    """Three differing bits in each part (12 in all), of the pHash or of the dHash, are past the radius
+    10 // 4 = 2 of every probe: such a row is not even read."""
+    base = 0x0123456789ABCDEF
+    spread = [0, 1, 2, 16, 17, 18, 32, 33, 34, 48, 49, 50]
+    far = _list(_flip(base, spread), base, sha="c" * 64)
+    far_dhash = _list(base, _flip(base, spread), sha="d" * 64)
+    near = _list(_flip(base, spread[:-1]), _flip(base, spread[:-1]), sha="e" * 64)
+    found = known_image_candidates(f"{base:016x}", f"{base:016x}", distance=10)
+    assert [row[0] for row in found] == [near.pk]
+    assert hamming(far.phash, f"{base:016x}") == hamming(far_dhash.dhash, f"{base:016x}") == 12
+
+
+def test_the_check_finds_a_resized_copy_among_many_listed_images(guest_owner: Owner) -> None:
+    original = picture(4)
+    prints = fingerprint(original)
+    rng = random.Random(7)
+    for i in range(300):
+        _list(rng.getrandbits(64), rng.getrandbits(64), sha=f"{i:064x}")
+    known_image_add(data=encoded(original), category="sexual_minors", note="", added_by_id=None)
+    listed = KnownImage.objects.get(sha256=prints.sha256)
+    resized = original.resize((original.width // 2, original.height // 2))
+    results = KnownImageCheck().review_image(resized, owner=guest_owner)
+    assert [(r.category, r.action, r.rule.rsplit(":", 1)[0]) for r in results] == [
+        ("sexual_minors", Action.BLOCK, f"known_image:{listed.pk}")
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plans")
+def test_the_check_reads_known_images_only_through_indexes(guest_owner: Owner) -> None:
+    """No query of the check may scan the table: each must be a SEARCH on an index."""
+    rng = random.Random(11)
+    for i in range(50):
+        _list(rng.getrandbits(64), rng.getrandbits(64), sha=f"{i:064x}")
+    with CaptureQueriesContext(connection) as captured:
+        assert KnownImageCheck().review_image(picture(5), owner=guest_owner) == []
+    selects = [q["sql"] for q in captured.captured_queries if "moderation_knownimage" in q["sql"]]
+    with connection.cursor() as cursor:
+        for sql in selects:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "SCAN moderation_knownimage" not in plan, (sql, plan)
+            assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, (sql, plan)
+    assert len(selects) >= 5  # the exact look-up and at least one probe per pHash part
