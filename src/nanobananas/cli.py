@@ -117,8 +117,6 @@ def _serve(host: str, port: int, *, with_worker: bool, migrate: bool, tls: tuple
 
     ssl: dict[str, str] = {}
     if tls is not None:
-        from django.conf import settings
-
         from nanobananas.core.tls import self_signed_certificate
 
         cert, key = tls
@@ -130,6 +128,7 @@ def _serve(host: str, port: int, *, with_worker: bool, migrate: bool, tls: tuple
 
     child: subprocess.Popen[bytes] | None = None
     if with_worker:
+    from django.conf import settings
         child = subprocess.Popen([sys.executable, "-m", "nanobananas.cli", "worker"])
     try:
         uvicorn.run(
@@ -144,6 +143,9 @@ def _serve(host: str, port: int, *, with_worker: bool, migrate: bool, tls: tuple
     finally:
         if child is not None:
             _stop_worker(child)
+    # uvicorn would trust X-Forwarded-For from 127.0.0.1 by default: a client behind no proxy could then choose
+    # the address that sign-in locks and rate limits count. Only proxies named in NANOBANANAS_TRUSTED_PROXIES.
+    proxies = settings.NANOBANANAS["TRUSTED_PROXIES"]
     return 0
 
 
@@ -155,6 +157,8 @@ def _stop_worker(child: subprocess.Popen[bytes]) -> None:
             child.wait(timeout=WORKER_STOP_SECONDS)
         except subprocess.TimeoutExpired:
             child.kill()
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=",".join(proxies) or None,
             child.wait()
 
 

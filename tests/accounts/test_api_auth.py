@@ -88,8 +88,7 @@ def test_an_api_lockout_is_a_json_429_with_the_unlock_time(user: User) -> None:
     assert locked.json() == {
         "error": {
             "code": "login_locked",
-            "message": "Sign-in is paused after too many failed attempts for this account or from this network. "
-            "Try again at 10:15 UTC.",
+            "message": "Sign-in from this network is paused after too many failed attempts. Try again at 10:15 UTC.",
             "resets_at": "2026-11-30T10:15:00+00:00",
         }
     }

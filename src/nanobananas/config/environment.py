@@ -27,6 +27,7 @@ class Environment:
     worker_stale_seconds: int
     https: bool
     proxy_ssl_header: str | None
+    trusted_proxies: list[str]
     csrf_trusted_origins: list[str]
     image_provider: str
     planner: str
@@ -146,6 +147,9 @@ def read_environment() -> Environment:
         worker_stale_seconds=_int("NANOBANANAS_WORKER_STALE_SECONDS", 120),
         https=_flag("NANOBANANAS_HTTPS", False),
         proxy_ssl_header=os.environ.get("NANOBANANAS_PROXY_SSL_HEADER") or None,
+        trusted_proxies=[
+            p.strip() for p in os.environ.get("NANOBANANAS_TRUSTED_PROXIES", "").split(",") if p.strip()
+        ],
         csrf_trusted_origins=[
             o.strip() for o in os.environ.get("NANOBANANAS_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
         ],

@@ -168,11 +168,16 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "me"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling: 5 failures lock the account (by any of its names) and, separately, the client
-# address for 15 minutes; the cool-off restarts on a failure while locked. A success resets the count.
+# Login throttling: 5 failures lock the account (by any of its names) from that client address, and 20
+# failures on any accounts lock the address, for 15 minutes; the cool-off restarts on a failure while locked.
+# A stranger's failures never lock the owner out from another address. A success resets the pair's count.
+# The address is REMOTE_ADDR, taken from a proxy's X-Forwarded-For only when NANOBANANAS_TRUSTED_PROXIES
+# names that proxy (`nanobananas serve`).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "nanobananas.accounts.lockout.AddressLockoutHandler"
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 20
 AXES_USERNAME_CALLABLE = "nanobananas.accounts.backends.lockout_username"
 AXES_LOCKOUT_CALLABLE = "nanobananas.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
@@ -280,6 +285,9 @@ NANOBANANAS: dict[str, Any] = {
 
 # Payments: the offline test-mode provider unless Stripe is configured (or NANOBANANAS_BILLING_PROVIDER says).
 PAYMENT_PROVIDERS: dict[str, dict[str, Any]] = {
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For names the client; none by default, so
+    # the address counted by sign-in locks and rate limits is the connecting one and cannot be chosen by a client.
+    "TRUSTED_PROXIES": ENV.trusted_proxies,
     "offline": {"BACKEND": "nanobananas.billing.providers.offline.OfflineProvider", "OPTIONS": {}},
 }
 if ENV.stripe_secret_key:
