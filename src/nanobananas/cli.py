@@ -109,8 +109,24 @@ def _manage(*args: str) -> None:
     call_command(*args)
 
 
+def _blob_storage_ready() -> bool:
+    """Refuse to start when a purge could not delete every copy of a blob (say, an unreadable S3 versioning)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from nanobananas.vault.storage import blob_storage_ready
+
+    try:
+        blob_storage_ready()
+    except ImproperlyConfigured as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
 def _serve(host: str, port: int, *, with_worker: bool, migrate: bool, tls: tuple[str | None, str | None] | None) -> int:
     _setup_django()
+    if not _blob_storage_ready():
+        return 2
     if migrate:
         _manage("migrate", "--no-input", "--verbosity", "0")
     import uvicorn
@@ -164,6 +180,8 @@ def _stop_worker(child: subprocess.Popen[bytes]) -> None:
 
 def _worker(workers: int | None) -> int:
     _setup_django()
+    if not _blob_storage_ready():
+        return 2
     from nanobananas.studio.services import jobs_rescue_stale
 
     jobs_rescue_stale()

@@ -57,7 +57,29 @@ def bucket(s3_endpoint: str) -> dict[str, Any]:
 def _storage(bucket: dict[str, Any]) -> Any:
     from nanobananas.vault.storage import EncryptedStorage
 
-    return EncryptedStorage(inner={"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": bucket["options"]})
+    return EncryptedStorage(inner={"BACKEND": "nanobananas.vault.s3.S3BlobStorage", "OPTIONS": bucket["options"]})
+
+
+def _versioning(bucket: dict[str, Any], status: str) -> None:
+    bucket["client"].put_bucket_versioning(Bucket=bucket["name"], VersioningConfiguration={"Status": status})
+
+
+def _versions(bucket: dict[str, Any]) -> list[tuple[str, str]]:
+    """Everything the bucket still holds: every object version and delete marker, by key."""
+    answer = bucket["client"].list_object_versions(Bucket=bucket["name"])
+    held = [("version", entry["Key"]) for entry in answer.get("Versions", [])]
+    held += [("delete marker", entry["Key"]) for entry in answer.get("DeleteMarkers", [])]
+    return sorted(held)
+
+
+def _use_bucket(settings: Any, bucket: dict[str, Any]) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "nanobananas.vault.storage.EncryptedStorage",
+            "OPTIONS": {"inner": {"BACKEND": "nanobananas.vault.s3.S3BlobStorage", "OPTIONS": bucket["options"]}},
+        },
+    }
 
 
 def test_blobs_round_trip_through_s3_as_ciphertext(bucket: dict[str, Any]) -> None:
@@ -89,13 +111,7 @@ def test_a_chat_turn_stores_on_s3_and_the_purge_removes_it(bucket: dict[str, Any
     from nanobananas.studio.models import Asset
     from nanobananas.studio.services import conversation_create, job_run, message_send
 
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "nanobananas.vault.storage.EncryptedStorage",
-            "OPTIONS": {"inner": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": bucket["options"]}},
-        },
-    }
+    _use_bucket(settings, bucket)
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         owner = Owner(guest_id=guest_create().id)
@@ -125,3 +141,138 @@ def test_the_environment_selects_s3(monkeypatch: pytest.MonkeyPatch, tmp_path: A
     }
     monkeypatch.delenv("NANOBANANAS_S3_BUCKET")
     assert read_environment().s3 is None
+
+
+def _chat_turn_stored() -> str:
+    """A guest's chat turn stored through the default storage; returns the image's blob name."""
+    from nanobananas.accounts.identity import Owner
+    from nanobananas.accounts.services import guest_create
+    from nanobananas.studio.models import Asset
+    from nanobananas.studio.services import conversation_create, job_run, message_send
+
+    owner = Owner(guest_id=guest_create().id)
+    conversation = conversation_create(owner=owner)
+    _, job = message_send(owner=owner, conversation_id=conversation.id, text="a poster")
+    assert job is not None
+    job_run(job_id=job.id)
+    return str(Asset.objects.get(job=job).blob_name)
+
+
+@pytest.mark.parametrize("versioning", ["never", "Enabled", "Suspended"])
+def test_the_purge_leaves_no_version_of_an_image_in_the_bucket(
+    bucket: dict[str, Any], settings: Any, versioning: str
+) -> None:
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from nanobananas.privacy.services import cleanup_run
+    from nanobananas.vault.storage import blob_storage_ready
+
+    if versioning != "never":
+        _versioning(bucket, "Enabled")
+    _use_bucket(settings, bucket)
+    blob_storage_ready()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        name = _chat_turn_stored()
+    # An earlier copy of the same object, as a rewrite (a retried job) leaves in a versioned bucket.
+    bucket["client"].put_object(Bucket=bucket["name"], Key=name, Body=b"an earlier copy")
+    if versioning == "Suspended":
+        _versioning(bucket, "Suspended")
+    copies = 1 if versioning == "never" else 2
+    assert _versions(bucket) == [("version", name)] * copies
+    with time_machine.travel(start + timedelta(hours=25), tick=False):
+        cleanup_run()
+    assert _versions(bucket) == []
+
+
+def test_the_pending_deletion_queue_deletes_every_version(bucket: dict[str, Any], settings: Any) -> None:
+    from django.core.files.storage import default_storage
+
+    from nanobananas.privacy.models import PendingBlobDeletion
+    from nanobananas.privacy.services import blobs_delete_pending
+
+    _versioning(bucket, "Enabled")
+    _use_bucket(settings, bucket)
+    name = "exports/u7/archive.zip"
+    default_storage.save(name, ContentFile(b"an archive"))
+    bucket["client"].put_object(Bucket=bucket["name"], Key=name, Body=b"a later copy")
+    assert _versions(bucket) == [("version", name)] * 2
+    PendingBlobDeletion.objects.create(blob_name=name)
+    assert blobs_delete_pending() == (1, 0)
+    assert _versions(bucket) == []
+    assert not PendingBlobDeletion.objects.exists()
+
+
+def test_only_the_deleted_key_loses_its_versions(bucket: dict[str, Any]) -> None:
+    storage = _storage(bucket)
+    _versioning(bucket, "Enabled")
+    client, name = bucket["client"], bucket["name"]
+    for key in ("assets/u7/one.png", "assets/u7/one.png.old", "assets/u7/one.png"):
+        client.put_object(Bucket=name, Key=key, Body=b"ciphertext")
+    storage.delete("assets/u7/one.png")
+    assert _versions(bucket) == [("version", "assets/u7/one.png.old")]
+
+
+def test_versioning_switched_on_after_start_up_is_noticed_at_the_next_delete(bucket: dict[str, Any]) -> None:
+    storage = _storage(bucket)
+    assert storage.inner.versioning_detect() is False
+    _versioning(bucket, "Enabled")
+    client, name = bucket["client"], bucket["name"]
+    for body in (b"first", b"second"):
+        client.put_object(Bucket=name, Key="assets/u7/one.png", Body=body)
+    storage.delete("assets/u7/one.png")
+    assert _versions(bucket) == []
+    assert storage.inner.versioned is True
+
+
+def test_an_object_lock_bucket_is_refused(bucket: dict[str, Any]) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    locked = f"{bucket['name']}-locked"
+    bucket["client"].create_bucket(Bucket=locked, ObjectLockEnabledForBucket=True)
+    storage = _storage({**bucket, "options": {**bucket["options"], "bucket_name": locked}})
+    with pytest.raises(ImproperlyConfigured, match=rf"S3 bucket '{locked}' has Object Lock enabled: purged images"):
+        storage.inner.versioning_detect()
+    assert storage.inner.versioned is None
+
+
+def _worker_start(tmp_path: Any, endpoint: str, bucket_name: str) -> Any:
+    import subprocess
+    import sys
+
+    from tests.live_server import server_environment
+
+    env = server_environment(tmp_path / "home")
+    env.update({
+        "NANOBANANAS_S3_BUCKET": bucket_name, "NANOBANANAS_S3_ENDPOINT_URL": endpoint,
+        "NANOBANANAS_S3_REGION": "us-east-1", "NANOBANANAS_S3_ACCESS_KEY_ID": "testing",
+        "NANOBANANAS_S3_SECRET_ACCESS_KEY": "testing",
+    })  # fmt: skip
+    command = [sys.executable, "-m", "nanobananas.cli", "worker"]
+    # A worker that started would consume jobs until stopped: the timeout fails the test then.
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_the_worker_refuses_to_start_when_the_bucket_versioning_cannot_be_read(s3_endpoint: str, tmp_path: Any) -> None:
+    result = _worker_start(tmp_path, s3_endpoint, "nanobananas-no-such-bucket")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: cannot read the versioning setting of S3 bucket 'nanobananas-no-such-bucket' (NoSuchBucket): "
+        "the purge must know it to delete old object versions; allow s3:GetBucketVersioning for these credentials"
+    )
+
+
+def test_the_settings_keep_s3_blobs_in_the_version_aware_storage(tmp_path: Any) -> None:
+    import subprocess
+    import sys
+
+    from tests.live_server import server_environment
+
+    env = server_environment(tmp_path / "home")
+    env["NANOBANANAS_S3_BUCKET"] = "studio-blobs"
+    script = "from nanobananas.config.settings import STORAGES as s; print(s['default']['OPTIONS']['inner']['BACKEND'])"
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "nanobananas.vault.s3.S3BlobStorage"

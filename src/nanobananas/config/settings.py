@@ -148,7 +148,8 @@ _BLOBS: dict[str, Any] = {"location": str(DATA_DIR / "blobs")}
 if ENV.s3 is not None:
     # Names are exact (a retried job rewrites its own blob); objects stay private.
     _s3_options = {**ENV.s3, "file_overwrite": True, "default_acl": None, "querystring_auth": True}
-    _BLOBS = {"inner": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}}
+    # S3BlobStorage: in a versioned bucket a delete removes every version (read at start-up).
+    _BLOBS = {"inner": {"BACKEND": "nanobananas.vault.s3.S3BlobStorage", "OPTIONS": _s3_options}}
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "nanobananas.vault.storage.EncryptedStorage", "OPTIONS": _BLOBS},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

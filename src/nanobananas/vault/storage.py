@@ -26,7 +26,7 @@ from nanobananas.vault.crypto import (
 from nanobananas.vault.exceptions import BlobExists, DecryptionError, InvalidBlobName
 from nanobananas.vault.keyring import data_key_get, data_key_get_or_create
 
-__all__ = ["EncryptedStorage", "VaultFile", "blob_owner_key"]
+__all__ = ["EncryptedStorage", "VaultFile", "blob_owner_key", "blob_storage_ready"]
 
 # Owner.key: "u<user id>" or "g<guest uuid>".
 _OWNER_KEY = re.compile(r"u[1-9][0-9]*|g[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -38,6 +38,19 @@ def blob_owner_key(name: str) -> str:
     if len(parts) < 3 or any(part in {"", ".", ".."} for part in parts) or not _OWNER_KEY.fullmatch(parts[1]):
         raise InvalidBlobName(f"blob name {name!r} is not <kind>/<owner key>/<file> (owner key u<id> or g<uuid>)")
     return parts[1]
+
+
+def blob_storage_ready() -> None:
+    """At start-up, let the blob storage read what its deletes depend on (on S3: the bucket's versioning).
+
+    Raises `ImproperlyConfigured` when a purge could not delete every copy of a blob; the storage is the
+    default one, set up here if it was not yet.
+    """
+    from django.core.files.storage import default_storage
+
+    detect = getattr(getattr(default_storage, "inner", None), "versioning_detect", None)
+    if callable(detect):
+        detect()
 
 
 if TYPE_CHECKING:
