@@ -150,7 +150,7 @@ class ReviewItemAdmin(UserContentAdmin):
               "owner_guest", "reported_by", "conversation_id", "message_id", "asset_id", "job_id", "created_at",
               "decided_at", "decided_by")  # fmt: skip
     readonly_fields = fields
-    content_fields = ("reason",)
+    content_fields = ("sealed_reason",)
     actions = ("allow_items", "remove_items", "escalate_items", "suspend_owners")
 
     def owner_key_of(self, obj: ReviewItem) -> str:

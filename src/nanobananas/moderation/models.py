@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from nanobananas.vault.fields import SealedTextField
+
 ACTION_CHOICES = [("flag", "flag for review"), ("block", "block")]
 
 
@@ -170,7 +172,10 @@ class ReviewItem(OwnedByUserOrGuest):
     categories = models.JSONField(default=list)
     score = models.FloatField(default=0.0)
     verdict = models.JSONField(default=dict, help_text="every check's action, category, score and rule")
-    reason = models.TextField(blank=True, help_text="the reporter's words")
+    # The reporter's words, sealed with the reporter's data key: `reason` reads and writes the text,
+    # which becomes unreadable once the reporter's account or guest session is deleted.
+    sealed_reason = SealedTextField(plain="reason", context="report", key_owner="reported_by")
+    reason: str
     reported_by = models.CharField(max_length=64, blank=True, help_text="owner key of the reporter")
     conversation_id = models.UUIDField(null=True, blank=True)
     message_id = models.UUIDField(null=True, blank=True)
@@ -206,7 +211,9 @@ class Evidence(models.Model):
     message_id = models.UUIDField(null=True, blank=True)
     asset_id = models.UUIDField(null=True, blank=True)
     context = models.JSONField(default=dict)
-    sealed_prompt = models.TextField(blank=True)
+    # Sealed with the deployment's evidence key (`sealing_key`), not the owner's: `prompt` reads it.
+    sealed_prompt = SealedTextField(plain="prompt", context="evidence", key_owner="sealing_key")
+    prompt: str
     holds = models.JSONField(default=list, help_text="ids of the legal holds placed for this evidence")
     escalated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -221,6 +228,8 @@ class Evidence(models.Model):
         ordering = ["-escalated_at"]
         verbose_name_plural = "evidence"
         permissions = [("release_evidence", "Can release moderation evidence")]
+
+    sealing_key = "evidence"
 
     def __str__(self) -> str:
         return f"evidence {self.id} ({self.category})"

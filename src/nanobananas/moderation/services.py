@@ -59,7 +59,7 @@ __all__ = [
 
 # Evidence text is sealed with this deployment-wide data key, not the owner's, so destroying the
 # owner's key (account deletion, guest expiry) leaves evidence readable.
-EVIDENCE_KEY = "evidence"
+EVIDENCE_KEY = Evidence.sealing_key
 REPORT_REASON_MIN = 3
 REPORT_REASON_MAX = 1000
 # Blocked-attempt records (the abuse score) are kept this long, then deleted by a daily job.
@@ -162,14 +162,13 @@ def review_item_create(
 ) -> ReviewItem:
     """Put an item in the staff review queue (in the caller's transaction)."""
     verdict = verdict or Verdict()
-    item = ReviewItem.objects.create(
+    item = ReviewItem(
         source=source,
         stage=stage,
         category=verdict.category or ("reported" if source == ReviewItem.Source.REPORT else ""),
         categories=verdict.categories,
         score=verdict.score,
         verdict=verdict.as_dict(),
-        reason=reason,
         reported_by=reported_by,
         conversation_id=conversation_id,
         message_id=message_id,
@@ -178,6 +177,8 @@ def review_item_create(
         created_at=timezone.now(),
         **_fields(owner),
     )
+    item.reason = reason  # sealed with the reporter's key, so set once the row knows the reporter
+    item.save(force_insert=True)
     audit_record(
         kind="moderation.reported" if source == ReviewItem.Source.REPORT else "moderation.flagged",
         actor=_actor(owner) if source == ReviewItem.Source.REPORT else "system",
@@ -375,7 +376,6 @@ def review_item_escalate(*, item_id: uuid.UUID, staff_id: int) -> Evidence:
     """Keep the item as evidence: legal holds on the image and its conversation, the item hidden from
     its owner, and its context (with a sealed copy of the prompt) kept for staff with view_evidence."""
     from nanobananas.privacy.services import legal_hold_place
-    from nanobananas.studio.sealing import seal
 
     with transaction.atomic():
         item = _decide(item_id, staff_id, ReviewItem.Status.ESCALATED)
@@ -385,7 +385,7 @@ def review_item_escalate(*, item_id: uuid.UUID, staff_id: int) -> Evidence:
             conversation_id=conversation_id, message_id=item.message_id or None, asset_id=item.asset_id,
             context=context, escalated_by_id=staff_id, escalated_at=timezone.now(),
         )  # fmt: skip
-        evidence.sealed_prompt = seal(prompt_text, owner_key=EVIDENCE_KEY, context=f"evidence:{evidence.id}")
+        evidence.prompt = prompt_text
         why = f"moderation evidence {evidence.id} ({evidence.category})"
         holds = []
         if item.asset_id is not None:
@@ -420,7 +420,6 @@ def evidence_view(*, evidence_id: uuid.UUID, viewer: Any, why: str) -> EvidenceC
     """Open evidence for a staff member with `moderation.view_evidence` who says why; the view is
     recorded and audited (viewer, time, why). Others: NotFound (not staff) or PermissionDenied."""
     from nanobananas.studio.models import Asset
-    from nanobananas.studio.sealing import unseal
 
     _require(viewer, "moderation.view_evidence")
     why = clean_text(why or "")
@@ -435,7 +434,7 @@ def evidence_view(*, evidence_id: uuid.UUID, viewer: Any, why: str) -> EvidenceC
             kind="evidence.viewed", actor=f"staff:{viewer.pk}", owner_key=evidence.owner_key,
             target_type="evidence", target_id=str(evidence.id), details={"access": access.id, "why": why},
         )  # fmt: skip
-    prompt = unseal(evidence.sealed_prompt, owner_key=EVIDENCE_KEY, context=f"evidence:{evidence.id}")
+    prompt = evidence.prompt
     image, image_type = None, ""
     asset = Asset.objects.filter(id=evidence.asset_id).first() if evidence.asset_id else None
     if asset is not None:
