@@ -17,6 +17,7 @@ NAMES = [
     "NANOBANANAS_MODERATION_API_KEY",
     "NANOBANANAS_MODERATION_MODEL",
     "NANOBANANAS_MODERATION_APPEAL_CONTACT",
+    "NANOBANANAS_REVIEW_RETENTION_DAYS",
 ]
 
 
@@ -35,6 +36,7 @@ def test_defaults(clean_env: None) -> None:
     assert (env.moderation_url, env.moderation_api_key) == (None, None)
     assert env.moderation_model == "omni-moderation-latest"
     assert env.moderation_appeal_contact == ""
+    assert env.review_retention_days == 365
 
 
 def test_overrides(clean_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -46,6 +48,7 @@ def test_overrides(clean_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
         "NANOBANANAS_MODERATION_API_KEY": "sk-test",
         "NANOBANANAS_MODERATION_MODEL": "text-moderation-stable",
         "NANOBANANAS_MODERATION_APPEAL_CONTACT": "appeals@example.org",
+        "NANOBANANAS_REVIEW_RETENTION_DAYS": "90",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -53,6 +56,7 @@ def test_overrides(clean_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
     assert (env.moderation_throttle_blocks, env.moderation_throttle_minutes, env.moderation_hash_distance) == (3, 15, 6)
     assert (env.moderation_url, env.moderation_api_key) == ("http://127.0.0.1:9/v1", "sk-test")
     assert (env.moderation_model, env.moderation_appeal_contact) == ("text-moderation-stable", "appeals@example.org")
+    assert env.review_retention_days == 90
 
 
 def test_a_bad_number_names_the_variable(clean_env: None, monkeypatch: pytest.MonkeyPatch) -> None:

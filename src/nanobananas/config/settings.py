@@ -389,4 +389,5 @@ if ENV.moderation_url:
 NANOBANANAS["MODERATION_THROTTLE_BLOCKS"] = ENV.moderation_throttle_blocks
 NANOBANANAS["MODERATION_THROTTLE_MINUTES"] = ENV.moderation_throttle_minutes
 NANOBANANAS["MODERATION_HASH_DISTANCE"] = ENV.moderation_hash_distance
+NANOBANANAS["REVIEW_RETENTION_DAYS"] = ENV.review_retention_days
 NANOBANANAS["MODERATION_APPEAL_CONTACT"] = ENV.moderation_appeal_contact

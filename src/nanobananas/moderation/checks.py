@@ -178,7 +178,8 @@ def _within(value: int, *, bits: int, radius: int) -> list[int]:
 
 
 def known_image_candidates(phash: str, dhash: str, *, distance: int) -> list[tuple[int, str, str, str]]:
-    """Known images whose hashes may both be within `distance`, found through the pHash-part indexes.
+    """Known images whose hashes may both be within `distance`, found through the pHash-part indexes
+    (answered from the index alone), then read by primary key.
 
     Within distance d, at least one of the four 16-bit parts differs by at most d // 4 bits, so the rows
     with some pHash part and some dHash part within that radius are a superset of the matches; the
@@ -194,15 +195,19 @@ def known_image_candidates(phash: str, dhash: str, *, distance: int) -> list[tup
     if sum(len(values) for values in dhash_values) <= 2 * _PROBE_CHUNK:
         for index, values in enumerate(dhash_values):
             dhash_near |= Q(**{f"dhash_{index}__in": values})
-    rows: dict[int, tuple[int, str, str, str]] = {}
+    found: set[int] = set()
     for index, part in enumerate(hash_parts(phash)):
         values = _within(part, bits=HASH_PART_BITS, radius=radius)
         for start in range(0, len(values), _PROBE_CHUNK):
             chunk = values[start : start + _PROBE_CHUNK]
             probe = KnownImage.objects.filter(dhash_near, **{f"phash_{index}__in": chunk})
-            for row in probe.values_list("pk", "category", "phash", "dhash"):
-                rows[row[0]] = row
-    return list(rows.values())
+            found.update(probe.values_list("pk", flat=True))
+    rows: list[tuple[int, str, str, str]] = []
+    pks = sorted(found)
+    for start in range(0, len(pks), _PROBE_CHUNK):
+        chosen = KnownImage.objects.filter(pk__in=pks[start : start + _PROBE_CHUNK])
+        rows.extend(chosen.values_list("pk", "category", "phash", "dhash"))
+    return rows
 
 
 class KnownImageCheck(Check):

@@ -41,10 +41,10 @@ class BlockedTerm(models.Model):
         return self.term
 
 
-# The 64-bit pHash and dHash are also stored as four 16-bit parts each; the pHash parts are indexed.
+# The 64-bit pHash and dHash are also stored as four 16-bit parts each, in four indexes (below).
 # Two hashes within Hamming distance d differ by at most d // 4 bits in at least one part (pigeonhole),
-# so a near look-up probes the four pHash-part indexes for the parts within that radius, and the
-# database drops the rows whose dHash has no part within it, instead of every row being read.
+# so a near look-up probes the four pHash-part indexes for the parts within that radius, and drops the
+# entries whose dHash has no part within it while still in the index, instead of reading every row.
 HASH_PARTS = 4
 HASH_PART_BITS = 16
 
@@ -55,10 +55,10 @@ class KnownImage(models.Model):
     sha256 = models.CharField(max_length=64, unique=True)
     phash = models.CharField(max_length=16)
     dhash = models.CharField(max_length=16)
-    phash_0 = models.PositiveIntegerField(db_index=True, editable=False, help_text="pHash bits 63-48")
-    phash_1 = models.PositiveIntegerField(db_index=True, editable=False, help_text="pHash bits 47-32")
-    phash_2 = models.PositiveIntegerField(db_index=True, editable=False, help_text="pHash bits 31-16")
-    phash_3 = models.PositiveIntegerField(db_index=True, editable=False, help_text="pHash bits 15-0")
+    phash_0 = models.PositiveIntegerField(editable=False, help_text="pHash bits 63-48")
+    phash_1 = models.PositiveIntegerField(editable=False, help_text="pHash bits 47-32")
+    phash_2 = models.PositiveIntegerField(editable=False, help_text="pHash bits 31-16")
+    phash_3 = models.PositiveIntegerField(editable=False, help_text="pHash bits 15-0")
     dhash_0 = models.PositiveIntegerField(editable=False, help_text="dHash bits 63-48")
     dhash_1 = models.PositiveIntegerField(editable=False, help_text="dHash bits 47-32")
     dhash_2 = models.PositiveIntegerField(editable=False, help_text="dHash bits 31-16")
@@ -69,6 +69,15 @@ class KnownImage(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # One index per pHash part, carrying the dHash parts: a probe is answered from the index alone.
+        indexes = [
+            models.Index(
+                fields=[f"phash_{i}", "dhash_0", "dhash_1", "dhash_2", "dhash_3"], name=f"known_image_part_{i}"
+            )
+            for i in range(HASH_PARTS)
+        ]
 
     def __str__(self) -> str:
         return f"{self.category} {self.sha256[:12]}"
@@ -137,18 +146,18 @@ class BlockedAttempt(OwnedByUserOrGuest):
 
 class BlockedAddress(models.Model):
     """One blocked request counted against the network address it came from, so a guest who drops the
-    session cookie stays throttled. The address is kept only as a keyed hash (HMAC with the server's
-    secret key), and the row is deleted once it leaves the throttle window."""
+    session cookie stays throttled. The address is kept only as its pseudonym (`address_key`: a keyed
+    hash, HMAC with the server's secret key), and the row is deleted once it leaves the throttle window."""
 
     id = models.BigAutoField(primary_key=True)
-    address_hmac = models.CharField(max_length=64)
+    address_key = models.CharField(max_length=64)
     at = models.DateTimeField(db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["address_hmac", "at"], name="blocked_address_time")]
+        indexes = [models.Index(fields=["address_key", "at"], name="blocked_address_time")]
 
     def __str__(self) -> str:
-        return f"blocked request from {self.address_hmac[:12]} at {self.at:%Y-%m-%d %H:%M}"
+        return f"blocked request from {self.address_key[:12]} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class ReviewItem(OwnedByUserOrGuest):

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from PIL import Image
 
@@ -28,7 +29,14 @@ from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
 from nanobananas.core.text import clean_text
 from nanobananas.moderation.exceptions import ContentBlocked, ModerationThrottled
 from nanobananas.moderation.imagehash import fingerprint
-from nanobananas.moderation.models import BlockedAttempt, Evidence, EvidenceAccess, KnownImage, ReviewItem
+from nanobananas.moderation.models import (
+    BlockedAddress,
+    BlockedAttempt,
+    Evidence,
+    EvidenceAccess,
+    KnownImage,
+    ReviewItem,
+)
 from nanobananas.moderation.review import review_image, review_text, verdict_from_provider_refusal
 from nanobananas.moderation.verdict import CATEGORIES, Verdict, category_label
 from nanobananas.privacy.models import DeletionReceipt
@@ -40,6 +48,7 @@ __all__ = [
     "ResultReview",
     "TurnReview",
     "account_suspend",
+    "blocked_addresses_purge",
     "blocked_attempt_record",
     "blocked_attempts_purge",
     "blocked_message",
@@ -54,6 +63,7 @@ __all__ = [
     "review_item_create",
     "review_item_escalate",
     "review_item_remove",
+    "review_items_purge",
     "turn_screen",
 ]
 
@@ -98,21 +108,30 @@ def blocked_message(verdict: Verdict, *, reference: str) -> str:
     )
 
 
-def moderation_gate(*, owner: Owner) -> None:
-    """Refuse (429) an owner whose requests were blocked NANOBANANAS_MODERATION_THROTTLE_BLOCKS times
-    within NANOBANANAS_MODERATION_THROTTLE_MINUTES, until the oldest of those blocks leaves the window."""
+def _throttle_window() -> timedelta:
+    return timedelta(minutes=int(settings.NANOBANANAS["MODERATION_THROTTLE_MINUTES"]))
+
+
+def moderation_gate(*, owner: Owner, address_key: str | None = None) -> None:
+    """Refuse (429) an owner, or a network address, whose requests were blocked
+    NANOBANANAS_MODERATION_THROTTLE_BLOCKS times within NANOBANANAS_MODERATION_THROTTLE_MINUTES, until
+    the oldest of those blocks leaves the window. The address counts too (`address_key`, its keyed-hash
+    pseudonym from `request_address_key`), so a guest who drops the session cookie stays paused."""
     limit = int(settings.NANOBANANAS["MODERATION_THROTTLE_BLOCKS"])
-    window = timedelta(minutes=int(settings.NANOBANANAS["MODERATION_THROTTLE_MINUTES"]))
+    window = _throttle_window()
     if limit <= 0:
         return
-    now = timezone.now()
-    recent = list(
-        BlockedAttempt.objects.filter(owner_filter(owner), at__gt=now - window)
-        .order_by("-at")
-        .values_list("at", flat=True)[:limit]
-    )
-    if len(recent) >= limit:
-        resets_at = recent[-1] + window
+    since = timezone.now() - window
+    series = [BlockedAttempt.objects.filter(owner_filter(owner), at__gt=since)]
+    if address_key:
+        series.append(BlockedAddress.objects.filter(address_key=address_key, at__gt=since))
+    oldest: list[datetime] = []
+    for rows in series:
+        recent = list(rows.order_by("-at").values_list("at", flat=True)[:limit])
+        if len(recent) >= limit:
+            oldest.append(recent[-1])
+    if oldest:
+        resets_at = max(oldest) + window
         raise ModerationThrottled(
             f"Several recent requests could not be done because of this site's content rules, so new "
             f"requests are paused until {resets_at:%H:%M} UTC. If you think this is a mistake, contact "
@@ -122,13 +141,16 @@ def moderation_gate(*, owner: Owner) -> None:
 
 
 def blocked_attempt_record(
-    *, owner: Owner, stage: str, verdict: Verdict, job_id: uuid.UUID | None = None
+    *, owner: Owner, stage: str, verdict: Verdict, job_id: uuid.UUID | None = None, address_key: str | None = None
 ) -> BlockedAttempt:
-    """Count a blocked request toward the owner's abuse score and write it to the audit log."""
+    """Count a blocked request toward the owner's abuse score (and, with the request's address pseudonym,
+    toward that address's throttle) and write it to the audit log."""
     with transaction.atomic():
         attempt = BlockedAttempt.objects.create(
             at=timezone.now(), stage=stage, category=verdict.category, verdict=verdict.as_dict(), **_fields(owner)
         )
+        if address_key:
+            BlockedAddress.objects.create(address_key=address_key, at=attempt.at)
         audit_record(
             kind="moderation.blocked",
             actor=_actor(owner),
@@ -140,10 +162,48 @@ def blocked_attempt_record(
     return attempt
 
 
+def blocked_addresses_purge(*, now: datetime | None = None) -> int:
+    """Delete the address counts that have left the throttle window; returns how many went."""
+    deleted, _ = BlockedAddress.objects.filter(at__lte=(now or timezone.now()) - _throttle_window()).delete()
+    return deleted
+
+
 def blocked_attempts_purge(*, now: datetime | None = None) -> int:
     """Delete blocked-attempt records older than BLOCKED_ATTEMPT_RETENTION_DAYS; returns how many went."""
     cutoff = (now or timezone.now()) - timedelta(days=BLOCKED_ATTEMPT_RETENTION_DAYS)
     deleted, _ = BlockedAttempt.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
+def _unheld_review_items(items: QuerySet[ReviewItem]) -> QuerySet[ReviewItem]:
+    """Leave out items under an active legal hold (on the image, the conversation or the owner) and items
+    whose evidence has not been released."""
+    from nanobananas.privacy.models import LegalHold
+
+    holds = LegalHold.objects.filter(released_at__isnull=True)
+    held = (
+        Q(Exists(holds.filter(asset_id=OuterRef("asset_id"))))
+        | Q(Exists(holds.filter(conversation_id=OuterRef("conversation_id"))))
+        | Q(Exists(holds.filter(owner_user_id=OuterRef("owner_user_id"))))
+        | Q(Exists(holds.filter(owner_guest_id=OuterRef("owner_guest_id"))))
+        | Q(Exists(Evidence.objects.filter(review_item_id=OuterRef("pk"), released_at__isnull=True)))
+    )
+    return items.exclude(held)
+
+
+def review_items_purge(*, now: datetime | None = None) -> int:
+    """Delete decided review items older than NANOBANANAS_REVIEW_RETENTION_DAYS (by decision time) that
+    no legal hold or unreleased evidence keeps; open items stay. Returns how many went."""
+    cutoff = (now or timezone.now()) - timedelta(days=int(settings.NANOBANANAS["REVIEW_RETENTION_DAYS"]))
+    decided = ReviewItem.objects.exclude(status=ReviewItem.Status.OPEN).filter(decided_at__lt=cutoff)
+    with transaction.atomic():
+        ids = list(_unheld_review_items(decided).values_list("id", flat=True))
+        deleted, _ = ReviewItem.objects.filter(id__in=ids).delete()
+        if deleted:
+            audit_record(
+                kind="moderation.review_items_purged", actor="system", target_type="review_item",
+                details={"count": deleted, "decided_before": cutoff.isoformat()},
+            )  # fmt: skip
     return deleted
 
 
@@ -226,15 +286,17 @@ class TurnReview:
         return items
 
 
-def turn_screen(*, owner: Owner, text: str, images: list[Image.Image]) -> TurnReview:
+def turn_screen(
+    *, owner: Owner, text: str, images: list[Image.Image], address_key: str | None = None
+) -> TurnReview:
     """Before a turn is stored: the throttle, then the text and every picture. A block is recorded
     (abuse score, audit) and raised as ContentBlocked; nothing of the turn is stored."""
-    moderation_gate(owner=owner)
+    moderation_gate(owner=owner, address_key=address_key)
     text_verdict = review_text(text, owner=owner)
     upload_verdicts = [review_image(image, owner=owner) for image in images]
     for stage, verdict in [("prompt", text_verdict), *(("upload", v) for v in upload_verdicts)]:
         if verdict.blocked:
-            attempt = blocked_attempt_record(owner=owner, stage=stage, verdict=verdict)
+            attempt = blocked_attempt_record(owner=owner, stage=stage, verdict=verdict, address_key=address_key)
             raise ContentBlocked(blocked_message(verdict, reference=f"B{attempt.id}"), category=verdict.category)
     return TurnReview(owner=owner, text=text_verdict, uploads=upload_verdicts)
 

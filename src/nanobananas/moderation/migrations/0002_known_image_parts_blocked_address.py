@@ -1,4 +1,4 @@
-"""Known images get their hashes in 16-bit parts, the pHash parts indexed (an indexed near look-up); blocked requests are also
+"""Known images get their hashes in 16-bit parts, in four indexes (an indexed near look-up); blocked requests are also
 counted by a keyed hash of the network address; decided review items are found by decision time."""
 
 from typing import Any
@@ -29,25 +29,25 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="knownimage",
             name="phash_0",
-            field=models.PositiveIntegerField(db_index=True, default=0, editable=False, help_text="pHash bits 63-48"),
+            field=models.PositiveIntegerField(default=0, editable=False, help_text="pHash bits 63-48"),
             preserve_default=False,
         ),
         migrations.AddField(
             model_name="knownimage",
             name="phash_1",
-            field=models.PositiveIntegerField(db_index=True, default=0, editable=False, help_text="pHash bits 47-32"),
+            field=models.PositiveIntegerField(default=0, editable=False, help_text="pHash bits 47-32"),
             preserve_default=False,
         ),
         migrations.AddField(
             model_name="knownimage",
             name="phash_2",
-            field=models.PositiveIntegerField(db_index=True, default=0, editable=False, help_text="pHash bits 31-16"),
+            field=models.PositiveIntegerField(default=0, editable=False, help_text="pHash bits 31-16"),
             preserve_default=False,
         ),
         migrations.AddField(
             model_name="knownimage",
             name="phash_3",
-            field=models.PositiveIntegerField(db_index=True, default=0, editable=False, help_text="pHash bits 15-0"),
+            field=models.PositiveIntegerField(default=0, editable=False, help_text="pHash bits 15-0"),
             preserve_default=False,
         ),
         migrations.AddField(
@@ -75,6 +75,30 @@ class Migration(migrations.Migration):
             preserve_default=False,
         ),
         migrations.RunPython(fill_parts, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="knownimage",
+            index=models.Index(
+                fields=["phash_0", "dhash_0", "dhash_1", "dhash_2", "dhash_3"], name="known_image_part_0"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="knownimage",
+            index=models.Index(
+                fields=["phash_1", "dhash_0", "dhash_1", "dhash_2", "dhash_3"], name="known_image_part_1"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="knownimage",
+            index=models.Index(
+                fields=["phash_2", "dhash_0", "dhash_1", "dhash_2", "dhash_3"], name="known_image_part_2"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="knownimage",
+            index=models.Index(
+                fields=["phash_3", "dhash_0", "dhash_1", "dhash_2", "dhash_3"], name="known_image_part_3"
+            ),
+        ),
         migrations.AlterField(
             model_name="reviewitem",
             name="decided_at",
@@ -84,11 +108,11 @@ class Migration(migrations.Migration):
             name="BlockedAddress",
             fields=[
                 ("id", models.BigAutoField(primary_key=True, serialize=False)),
-                ("address_hmac", models.CharField(max_length=64)),
+                ("address_key", models.CharField(max_length=64)),
                 ("at", models.DateTimeField(db_index=True)),
             ],
             options={
-                "indexes": [models.Index(fields=["address_hmac", "at"], name="blocked_address_time")],
+                "indexes": [models.Index(fields=["address_key", "at"], name="blocked_address_time")],
             },
         ),
     ]
