@@ -19,6 +19,7 @@ IN_ARCHIVE = {
     "privacy.PrivacySettings": "account.json: privacy_settings",
     "privacy.ConsentEvent": "account.json: consents (the whole ledger, oldest first)",
     "privacy.AnalyticsEvent": "analytics.json",
+    "moderation.ReviewItem": "reports.json: the reports the person made, with their words",
 }
 LEFT_OUT = {
     "auth.User_groups": "staff permission groups: how the service is run, not the person's data",
@@ -32,7 +33,6 @@ LEFT_OUT = {
     "moderation.BlockedTerm": "added_by: the staff member who listed a term, not that person's data",
     "moderation.KnownImage": "added_by: the staff member who listed an image, not that person's data",
     "moderation.BlockedAttempt": "content-review records (category, time, rule ids) for abuse prevention",
-    "moderation.ReviewItem": "the staff review queue: restricted to staff by the policy",
     "moderation.Evidence": "escalated_by/released_by: staff records; evidence access is restricted by the policy",
     "moderation.EvidenceAccess": "viewer: a staff member's audited access, the operator's own records",
     "otp_totp.TOTPDevice": "a staff member's admin authenticator: a credential (its secret), never exported",

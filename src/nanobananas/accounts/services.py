@@ -611,6 +611,7 @@ def account_delete(*, user: User, password: str, phrase: str) -> AccountDeletion
     (retried), and a confirmation goes to the old address. The retention purge deletes the content,
     then the data key, then, 3 years later, the tombstone.
     """
+    from nanobananas.moderation.services import review_items_erase
     from nanobananas.privacy.models import AnalyticsEvent
     from nanobananas.tokens.models import ApiToken
 
@@ -638,6 +639,8 @@ def account_delete(*, user: User, password: str, phrase: str) -> AccountDeletion
         QuotaUsage.objects.filter(owner_user_id=locked.pk).delete()
         # Usage analytics are kept only anonymised: events linked to the person go now.
         analytics, _ = AnalyticsEvent.objects.filter(owner_user_id=locked.pk).delete()
+        # Reports and review items keep only what a decided review needs (unless held).
+        reviews = review_items_erase(owner=Owner(user_id=locked.pk))
         User.objects.filter(pk=locked.pk).update(
             username=f"deleted:{locked.pk}",  # a colon is never in a chosen username, so it cannot collide
             email="",
@@ -665,6 +668,7 @@ def account_delete(*, user: User, password: str, phrase: str) -> AccountDeletion
                 **queued,
                 "exports": exports,
                 "analytics_events": analytics,
+                **reviews,
                 "sessions": sessions_ended,
                 "tokens": tokens_revoked,
                 "purge_after": purge_after.isoformat(),

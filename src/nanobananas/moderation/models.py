@@ -186,6 +186,8 @@ class ReviewItem(OwnedByUserOrGuest):
     sealed_reason = SealedTextField(plain="reason", context="report", key_owner="reported_by")
     reason: str
     reported_by = models.CharField(max_length=64, blank=True, help_text="owner key of the reporter")
+    # Set when the reporter's or the owner's account is deleted: the words go, their SHA-256 stays.
+    reason_sha256 = models.CharField(max_length=64, blank=True)
     conversation_id = models.UUIDField(null=True, blank=True)
     message_id = models.UUIDField(null=True, blank=True)
     asset_id = models.UUIDField(null=True, blank=True, db_index=True)

@@ -1,4 +1,4 @@
-"""Reads for content review: the prompt behind a review item, an owner's abuse score."""
+"""Reads for content review: the prompt behind a review item, an owner's abuse score, a person's reports."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.moderation.models import BlockedAttempt, ReviewItem
 
-__all__ = ["abuse_score", "review_item_prompt"]
+__all__ = ["abuse_score", "reports_of", "review_item_prompt"]
 
 
 def review_item_prompt(*, item: ReviewItem) -> Any:
@@ -25,3 +25,19 @@ def review_item_prompt(*, item: ReviewItem) -> Any:
 def abuse_score(*, owner: Owner) -> int:
     """How many of the owner's requests were blocked (all that are kept)."""
     return BlockedAttempt.objects.filter(owner_filter(owner)).count()
+
+
+def reports_of(*, owner: Owner) -> list[dict[str, Any]]:
+    """The reports the person made, oldest first, with their words, for the data export."""
+    reports = ReviewItem.objects.filter(source=ReviewItem.Source.REPORT, reported_by=owner.key).order_by("created_at")
+    return [
+        {
+            "id": str(item.id),
+            "image_id": str(item.asset_id) if item.asset_id else None,
+            "reason": item.reason if item.sealed_reason else "",
+            "status": item.status,
+            "reported_at": item.created_at,
+            "decided_at": item.decided_at,
+        }
+        for item in reports
+    ]

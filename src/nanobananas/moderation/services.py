@@ -63,6 +63,7 @@ __all__ = [
     "review_item_create",
     "review_item_escalate",
     "review_item_remove",
+    "review_items_erase",
     "review_items_purge",
     "turn_screen",
 ]
@@ -205,6 +206,27 @@ def review_items_purge(*, now: datetime | None = None) -> int:
                 details={"count": deleted, "decided_before": cutoff.isoformat()},
             )  # fmt: skip
     return deleted
+
+
+def review_items_erase(*, owner: Owner) -> dict[str, int]:
+    """At account deletion (in its transaction): of the review items the person owns or reported, open
+    ones go (what they point at is being deleted), decided ones keep only what the decision needs (the
+    decision, its time, category and rule ids, and the SHA-256 of the reporter's words); items under a
+    legal hold or unreleased evidence stay whole. Returns how many were deleted and redacted."""
+    mine = ReviewItem.objects.filter(owner_filter(owner)) | ReviewItem.objects.filter(reported_by=owner.key)
+    free = _unheld_review_items(mine)
+    deleted, _ = free.filter(status=ReviewItem.Status.OPEN).delete()
+    redacted = 0
+    for item in free.exclude(status=ReviewItem.Status.OPEN).iterator():
+        reason = item.reason if item.sealed_reason else ""
+        rules = [check["rule"] for check in item.verdict.get("checks", []) if check.get("rule")]
+        ReviewItem.objects.filter(id=item.id).update(
+            sealed_reason="", reason_sha256=_sha256(reason) if reason else item.reason_sha256,
+            verdict={"action": item.verdict.get("action", ""), "rules": rules},
+            conversation_id=None, message_id=None, job_id=None,
+        )  # fmt: skip
+        redacted += 1
+    return {"review_items_deleted": deleted, "review_items_redacted": redacted}
 
 
 def review_item_create(

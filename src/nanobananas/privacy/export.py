@@ -352,6 +352,8 @@ class _Archive:
 
 def _archive_write(*, user: User, handle: IO[bytes], progress: Callable[[int, str], None]) -> None:
     """Write the whole archive of `user` into `handle`; only live items, only theirs, no secrets."""
+    from nanobananas.accounts.identity import Owner
+    from nanobananas.moderation.selectors import reports_of
     from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle
 
     written_at = timezone.now()
@@ -386,6 +388,7 @@ def _archive_write(*, user: User, handle: IO[bytes], progress: Callable[[int, st
     archive.write_json("account.json", _account(user))
     archive.write_json("billing.json", billing)
     archive.write_json("analytics.json", _analytics(user))
+    archive.write_json("reports.json", reports_of(owner=Owner(user_id=user.pk)))
     for conversation in conversations.iterator():
         record, images = _conversation(conversation)
         for image in images:
