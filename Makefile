@@ -46,6 +46,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_vault.py
 	$(PY) benchmarks/bench_studio.py
 	$(PY) benchmarks/bench_retention.py
+	$(PY) benchmarks/bench_known_images.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

@@ -1,0 +1,136 @@
+"""Benchmark: the known-image check's indexed look-up against the full scan it replaced, on SQLite.
+
+Run with `.venv/bin/python benchmarks/bench_known_images.py [--rows N] [--lookups K]` (what `make bench`
+runs; default 1,000,000 listed images). It uses the embedded default in a throwaway data dir.
+
+N known images with random pHash/dHash values are inserted with raw SQL, plus one image the probes are
+near (a few bits away, spread over the parts). Then K look-ups, half random hashes (no match) and half
+near copies of the listed image, are run twice over the same table:
+
+- indexed: the product's `KnownImageCheck` path (`known_image_candidates` through the four pHash-part
+  indexes, rows without a near dHash part dropped by the database, then the Hamming distance on the
+  few candidates left);
+- full scan: the check as it was, reading every row's hashes and measuring each one.
+
+Printed: milliseconds per look-up for each, the ratio scan/indexed, and the candidates read per look-up.
+Target: the indexed look-up at least 100 times faster than the scan at 1,000,000 rows, and every near
+copy found by both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DISTANCE = 10
+NEAR_FLIPS = (3, 19, 35, 51, 60, 8, 44)  # seven differing bits spread over all four parts
+
+
+def _setup(home: Path) -> None:
+    os.environ["NANOBANANAS_HOME"] = str(home)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "nanobananas.config.settings"
+    sys.path.insert(0, str(REPO / "src"))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def _fill(count: int, rng: random.Random) -> int:
+    """Insert `count` random known images with raw SQL in batches; returns the listed target's pHash."""
+    from django.db import connection, transaction
+
+    from nanobananas.moderation.models import hash_parts
+
+    target = rng.getrandbits(64)
+    batch: list[tuple[object, ...]] = []
+    sql = (
+        "INSERT INTO moderation_knownimage (sha256, phash, dhash, phash_0, phash_1, phash_2, phash_3, dhash_0,"
+        " dhash_1, dhash_2, dhash_3, category, note, added_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', CURRENT_TIMESTAMP)"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        for i in range(count):
+            phash = f"{target if i == count // 2 else rng.getrandbits(64):016x}"
+            dhash = f"{target if i == count // 2 else rng.getrandbits(64):016x}"
+            batch.append((f"{i:064x}", phash, dhash, *hash_parts(phash), *hash_parts(dhash), "hate"))
+            if len(batch) == 10_000:
+                cursor.executemany(sql, batch)
+                batch.clear()
+        cursor.executemany(sql, batch)
+    return target
+
+
+def _scan(phash: str, dhash: str) -> int | None:
+    """The check as it was: every row read and measured."""
+    from nanobananas.moderation.imagehash import hamming
+    from nanobananas.moderation.models import KnownImage
+
+    best: tuple[int, int] | None = None
+    for pk, phash_b, dhash_b in KnownImage.objects.values_list("pk", "phash", "dhash"):
+        distance = max(hamming(phash_b, phash), hamming(dhash_b, dhash))
+        if distance <= DISTANCE and (best is None or distance < best[0]):
+            best = (distance, pk)
+    return None if best is None else best[1]
+
+
+def _indexed(phash: str, dhash: str) -> tuple[int | None, int]:
+    """The product's path: candidates through the part indexes, then the distance on each."""
+    from nanobananas.moderation.checks import known_image_candidates
+    from nanobananas.moderation.imagehash import hamming
+
+    best: tuple[int, int] | None = None
+    candidates = known_image_candidates(phash, dhash, distance=DISTANCE)
+    for pk, _category, phash_b, dhash_b in candidates:
+        distance = max(hamming(phash_b, phash), hamming(dhash_b, dhash))
+        if distance <= DISTANCE and (best is None or distance < best[0]):
+            best = (distance, pk)
+    return (None if best is None else best[1]), len(candidates)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="known images listed (default 1,000,000)")
+    parser.add_argument("--lookups", type=int, default=6, help="look-ups per method (default 6)")
+    args = parser.parse_args()
+    rng = random.Random(20261205)
+    with tempfile.TemporaryDirectory(prefix="nanobananas-bench-") as home:
+        _setup(Path(home))
+        started = time.perf_counter()
+        target = _fill(args.rows, rng)
+        print(f"known images: {args.rows:,} listed in {time.perf_counter() - started:.1f} s")
+        near = target
+        for bit in NEAR_FLIPS:
+            near ^= 1 << bit
+        probes = [
+            (f"{near:016x}", f"{near:016x}")
+            if i % 2
+            else (f"{rng.getrandbits(64):016x}", f"{rng.getrandbits(64):016x}")
+            for i in range(args.lookups)
+        ]
+        started = time.perf_counter()
+        indexed = [_indexed(p, d) for p, d in probes]
+        indexed_ms = (time.perf_counter() - started) * 1000 / len(probes)
+        started = time.perf_counter()
+        scanned = [_scan(p, d) for p, d in probes]
+        scan_ms = (time.perf_counter() - started) * 1000 / len(probes)
+        agree = [match for match, _ in indexed] == scanned
+        found = all(scanned[i] is not None for i in range(1, len(probes), 2))
+        candidates = sum(count for _, count in indexed) / len(indexed)
+        ratio = scan_ms / indexed_ms
+        print(f"  indexed look-up : {indexed_ms:10.2f} ms per look-up ({candidates:,.0f} candidates read)")
+        print(f"  full scan       : {scan_ms:10.2f} ms per look-up ({args.rows:,} rows read)")
+        print(f"  ratio scan/index: {ratio:10.1f}  (target >= 100){'' if ratio >= 100 else '  MISSED'}")
+        print(f"  same answers    : {'yes' if agree else 'NO  MISSED'}; near copies found: {'yes' if found else 'NO'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
