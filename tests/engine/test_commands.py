@@ -284,3 +284,14 @@ def test_create_with_a_generative_function_uses_it_at_the_requested_size(tmp_pat
     assert (code, asked) == (0, [("a photo of a fox", (300, 200))])
     with Image.open(out) as result:
         assert result.size == (300, 200)
+
+
+def test_an_area_edit_of_a_big_photo_does_not_take_the_whole_picture_fast_path(tmp_path: Path) -> None:
+    source = tmp_path / "big.png"
+    Image.new("RGB", (3000, 2700), (100, 150, 200)).save(source)
+    out = tmp_path / "out.png"
+    code = edit_command(input_path=str(source), instruction="darken the top half", output=str(out), show_plan=False)
+    assert code == 0
+    with Image.open(out) as result:
+        assert result.getpixel((1500, 2600)) == (100, 150, 200)
+        assert result.getpixel((1500, 100)) == (80, 120, 160)

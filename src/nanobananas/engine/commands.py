@@ -134,7 +134,7 @@ def _fast(data: bytes, plan: Plan, fmt: str, pixels: int) -> bytes | None:
     spec = plan.output or OutputSpec()
     if pixels < _FAST_PATH_PIXELS or spec.max_bytes is not None or not spec.strip_metadata or not plan.steps:
         return None
-    if any(step.op not in FAST_OPS for step in plan.steps):
+    if any(step.op not in FAST_OPS or step.region is not None for step in plan.steps):
         return None
     quality = spec.quality if spec.quality is not None else DEFAULT_QUALITY.get(fmt, 90)
     validated = validate_plan(plan)

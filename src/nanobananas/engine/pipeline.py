@@ -10,19 +10,21 @@ from PIL import Image
 
 from nanobananas.engine.errors import EngineError, OperationError, PlanError
 from nanobananas.engine.ops import Operation, OpParams, get_operation, validate_params
-from nanobananas.engine.plan import Plan
+from nanobananas.engine.ops._region import apply_in_region
+from nanobananas.engine.plan import Plan, Region
 
 __all__ = ["PipelineResult", "StepRecord", "run_plan", "validate_plan"]
 
 
 @dataclass(frozen=True)
 class StepRecord:
-    """What ran: op name and version, the validated params, and how long it took."""
+    """What ran: op name and version, the validated params, where (None: everywhere), and how long it took."""
 
     op: str
     version: int
     params: dict[str, Any]
     milliseconds: float
+    region: dict[str, Any] | None = None
 
 
 @dataclass
@@ -38,9 +40,12 @@ def validate_plan(plan: Plan) -> list[tuple[Operation[Any], OpParams]]:
     resolved: list[tuple[Operation[Any], OpParams]] = []
     for index, step in enumerate(plan.steps, start=1):
         try:
-            resolved.append((get_operation(step.op), validate_params(step.op, step.params)))
+            operation = get_operation(step.op)
+            resolved.append((operation, validate_params(step.op, step.params)))
         except PlanError as error:
             raise PlanError(f"step {index}: {error}") from None
+        if step.region is not None and not operation.regional:
+            raise PlanError(f"step {index}: {step.op!r} changes the whole picture and cannot apply to one area")
     return resolved
 
 
@@ -48,10 +53,10 @@ def run_plan(image: Image.Image, plan: Plan) -> PipelineResult:
     """Validate the whole plan first, then apply each step and record it."""
     resolved = validate_plan(plan)
     result = PipelineResult(image=image)
-    for operation, params in resolved:
+    for step, (operation, params) in zip(plan.steps, resolved, strict=True):
         started = time.perf_counter()
         try:
-            output = operation.apply(result.image, params)
+            output = _apply(operation, params, result.image, step.region)
         except EngineError:
             raise
         except MemoryError:
@@ -66,6 +71,12 @@ def run_plan(image: Image.Image, plan: Plan) -> PipelineResult:
                 version=operation.version,
                 params=params.model_dump(mode="json"),
                 milliseconds=round((time.perf_counter() - started) * 1000, 3),
+                region=step.region.model_dump(mode="json") if step.region is not None else None,
             )
         )
     return result
+
+
+def _apply(operation: Operation[Any], params: OpParams, image: Image.Image, region: Region | None) -> Image.Image:
+    output = operation.apply(image, params)
+    return output if region is None else apply_in_region(image, output, region)

@@ -4,18 +4,48 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
 
-__all__ = ["Clarification", "OpCall", "OutputSpec", "Plan", "PlanOutcome", "Refusal"]
+__all__ = ["Box", "Clarification", "OpCall", "OutputSpec", "Plan", "PlanOutcome", "Refusal", "Region"]
+
+Box = tuple[float, float, float, float]
+"""Left, top, right, bottom as fractions of the picture's width and height."""
+
+
+class Region(BaseModel):
+    """Where a step applies: the union of boxes, or everything outside them; the edge is feathered inward."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    boxes: list[Box] = Field(min_length=1, max_length=8)
+    exclude: bool = False
+    feather: float = Field(default=0.03, ge=0, le=0.25, description="width of the soft edge, share of the shorter side")
+
+    @field_validator("boxes")
+    @classmethod
+    def _inside_the_picture(cls, boxes: list[Box]) -> list[Box]:
+        for left, top, right, bottom in boxes:
+            if not (0 <= left < right <= 1 and 0 <= top < bottom <= 1):
+                raise ValueError(f"box {[left, top, right, bottom]} is not inside the picture (0..1, left < right)")
+        return boxes
 
 
 class OpCall(BaseModel):
-    """One step of a plan: an op name from the registry and its parameters."""
+    """One step of a plan: an op name from the registry, its parameters and, for adjustments, a region."""
 
     model_config = ConfigDict(extra="forbid")
 
     op: str
     params: dict[str, Any] = Field(default_factory=dict)
+    region: Region | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_region(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A whole-picture step is written as it always was, so stored plans and their readers stay the same.
+        data = handler(self)
+        if isinstance(data, dict) and data.get("region") is None:
+            data.pop("region", None)
+        return data
 
 
 class OutputSpec(BaseModel):

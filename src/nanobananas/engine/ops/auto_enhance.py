@@ -22,6 +22,7 @@ class AutoEnhanceParams(OpParams):
     version=1,
     params=AutoEnhanceParams,
     summary="automatic levels and local contrast",
+    regional=True,
 )
 def auto_enhance(image: Image.Image, params: AutoEnhanceParams) -> Image.Image:
     import cv2

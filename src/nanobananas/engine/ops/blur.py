@@ -22,6 +22,7 @@ class BlurParams(OpParams):
     version=1,
     params=BlurParams,
     summary="gaussian blur, optionally background only",
+    regional=True,
 )
 def blur(image: Image.Image, params: BlurParams) -> Image.Image:
     image = normalize_mode(image)

@@ -15,7 +15,7 @@ class BrightnessParams(OpParams):
     amount: float = Field(ge=-1, le=5)
 
 
-@register("brightness", version=1, params=BrightnessParams, summary="brighten or darken")
+@register("brightness", version=1, params=BrightnessParams, summary="brighten or darken", regional=True)
 def brightness(image: Image.Image, params: BrightnessParams) -> Image.Image:
     factor = 1 + params.amount
     table = [min(255, max(0, round(v * factor))) for v in range(256)]

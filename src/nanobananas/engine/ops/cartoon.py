@@ -11,7 +11,7 @@ from nanobananas.engine.ops.registry import NoParams, register
 __all__ = ["cartoon"]
 
 
-@register("cartoon", version=1, params=NoParams, summary="cartoon look")
+@register("cartoon", version=1, params=NoParams, summary="cartoon look", regional=True)
 def cartoon(image: Image.Image, params: NoParams) -> Image.Image:
     import cv2
 

@@ -11,7 +11,7 @@ from nanobananas.engine.ops.registry import NoParams, register
 __all__ = ["charcoal"]
 
 
-@register("charcoal", version=1, params=NoParams, summary="charcoal drawing")
+@register("charcoal", version=1, params=NoParams, summary="charcoal drawing", regional=True)
 def charcoal(image: Image.Image, params: NoParams) -> Image.Image:
     def apply(rgb: Image.Image) -> Image.Image:
         sketch = dodge_sketch(rgb, 3.0)

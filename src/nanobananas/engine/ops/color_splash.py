@@ -31,7 +31,7 @@ class ColorSplashParams(OpParams):
     keep: Hue = "red"
 
 
-@register("color_splash", version=1, params=ColorSplashParams, summary="keep one colour, grey the rest")
+@register("color_splash", version=1, params=ColorSplashParams, summary="keep one colour, grey the rest", regional=True)
 def color_splash(image: Image.Image, params: ColorSplashParams) -> Image.Image:
     def apply(rgb: Image.Image) -> Image.Image:
         pixels = to_float(rgb)

@@ -15,6 +15,6 @@ class ContrastParams(OpParams):
     amount: float = Field(ge=-1, le=5)
 
 
-@register("contrast", version=1, params=ContrastParams, summary="more or less contrast")
+@register("contrast", version=1, params=ContrastParams, summary="more or less contrast", regional=True)
 def contrast(image: Image.Image, params: ContrastParams) -> Image.Image:
     return on_rgb(image, lambda rgb: ImageEnhance.Contrast(rgb).enhance(1 + params.amount))

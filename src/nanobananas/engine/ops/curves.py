@@ -62,7 +62,7 @@ class CurvesParams(OpParams):
     strength: float = Field(default=1.0, gt=0, le=1)
 
 
-@register("curves", version=1, params=CurvesParams, summary="a named colour look")
+@register("curves", version=1, params=CurvesParams, summary="a named colour look", regional=True)
 def curves(image: Image.Image, params: CurvesParams) -> Image.Image:
     red, green, blue, factor = CURVE_PRESETS[params.preset]
 

@@ -16,7 +16,7 @@ class DenoiseParams(OpParams):
     strength: float = Field(default=10.0, gt=0, le=50)
 
 
-@register("denoise", version=1, params=DenoiseParams, summary="remove noise (non-local means)")
+@register("denoise", version=1, params=DenoiseParams, summary="remove noise (non-local means)", regional=True)
 def denoise(image: Image.Image, params: DenoiseParams) -> Image.Image:
     import cv2
 

@@ -10,6 +10,6 @@ from nanobananas.engine.ops.registry import NoParams, register
 __all__ = ["emboss"]
 
 
-@register("emboss", version=1, params=NoParams, summary="raised relief")
+@register("emboss", version=1, params=NoParams, summary="raised relief", regional=True)
 def emboss(image: Image.Image, params: NoParams) -> Image.Image:
     return on_rgb(image, lambda rgb: rgb.convert("L").filter(ImageFilter.EMBOSS).convert("RGB"))

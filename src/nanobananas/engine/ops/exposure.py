@@ -24,7 +24,7 @@ def _table(stops: float) -> list[int]:
     return table
 
 
-@register("exposure", version=1, params=ExposureParams, summary="exposure in stops")
+@register("exposure", version=1, params=ExposureParams, summary="exposure in stops", regional=True)
 def exposure(image: Image.Image, params: ExposureParams) -> Image.Image:
     table = _table(params.stops)
     return on_rgb(image, lambda rgb: rgb.point(table * 3))

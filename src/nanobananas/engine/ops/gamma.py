@@ -15,7 +15,7 @@ class GammaParams(OpParams):
     gamma: float = Field(gt=0.05, le=10)
 
 
-@register("gamma", version=1, params=GammaParams, summary="gamma correction")
+@register("gamma", version=1, params=GammaParams, summary="gamma correction", regional=True)
 def gamma(image: Image.Image, params: GammaParams) -> Image.Image:
     table = [round(255 * (v / 255) ** (1 / params.gamma)) for v in range(256)]
     return on_rgb(image, lambda rgb: rgb.point(table * 3))

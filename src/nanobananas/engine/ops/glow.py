@@ -16,7 +16,7 @@ class GlowParams(OpParams):
     radius: float = Field(default=12.0, gt=0, le=200)
 
 
-@register("glow", version=1, params=GlowParams, summary="soft glow")
+@register("glow", version=1, params=GlowParams, summary="soft glow", regional=True)
 def glow(image: Image.Image, params: GlowParams) -> Image.Image:
     def apply(rgb: Image.Image) -> Image.Image:
         bloom = ImageChops.screen(rgb, rgb.filter(ImageFilter.GaussianBlur(params.radius)))

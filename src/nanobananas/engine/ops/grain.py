@@ -17,7 +17,7 @@ class GrainParams(OpParams):
     seed: int = 0
 
 
-@register("grain", version=1, params=GrainParams, summary="film grain")
+@register("grain", version=1, params=GrainParams, summary="film grain", regional=True)
 def grain(image: Image.Image, params: GrainParams) -> Image.Image:
     def apply(rgb: Image.Image) -> Image.Image:
         rng = np.random.default_rng(params.seed)

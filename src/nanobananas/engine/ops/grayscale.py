@@ -10,6 +10,6 @@ from nanobananas.engine.ops.registry import NoParams, register
 __all__ = ["grayscale"]
 
 
-@register("grayscale", version=1, params=NoParams, summary="black and white")
+@register("grayscale", version=1, params=NoParams, summary="black and white", regional=True)
 def grayscale(image: Image.Image, params: NoParams) -> Image.Image:
     return on_rgb(image, lambda rgb: rgb.convert("L").convert("RGB"))

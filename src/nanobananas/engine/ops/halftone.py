@@ -17,7 +17,7 @@ class HalftoneParams(OpParams):
     color: bool = False
 
 
-@register("halftone", version=1, params=HalftoneParams, summary="halftone dots")
+@register("halftone", version=1, params=HalftoneParams, summary="halftone dots", regional=True)
 def halftone(image: Image.Image, params: HalftoneParams) -> Image.Image:
     def apply(rgb: Image.Image) -> Image.Image:
         cell = params.cell if params.cell is not None else max(4, round(max(rgb.size) / 100))

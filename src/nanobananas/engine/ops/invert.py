@@ -10,6 +10,6 @@ from nanobananas.engine.ops.registry import NoParams, register
 __all__ = ["invert"]
 
 
-@register("invert", version=1, params=NoParams, summary="negative")
+@register("invert", version=1, params=NoParams, summary="negative", regional=True)
 def invert(image: Image.Image, params: NoParams) -> Image.Image:
     return on_rgb(image, ImageOps.invert)

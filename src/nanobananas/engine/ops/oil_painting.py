@@ -16,7 +16,7 @@ class OilPaintingParams(OpParams):
     brush: int = Field(default=5, ge=1, le=30)
 
 
-@register("oil_painting", version=1, params=OilPaintingParams, summary="oil painting look")
+@register("oil_painting", version=1, params=OilPaintingParams, summary="oil painting look", regional=True)
 def oil_painting(image: Image.Image, params: OilPaintingParams) -> Image.Image:
     import cv2
 

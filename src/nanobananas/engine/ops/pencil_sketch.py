@@ -25,6 +25,6 @@ def dodge_sketch(rgb: Image.Image, radius: float) -> Image.Image:
     return from_float(dodge)
 
 
-@register("pencil_sketch", version=1, params=PencilSketchParams, summary="pencil drawing")
+@register("pencil_sketch", version=1, params=PencilSketchParams, summary="pencil drawing", regional=True)
 def pencil_sketch(image: Image.Image, params: PencilSketchParams) -> Image.Image:
     return on_rgb(image, lambda rgb: dodge_sketch(rgb, params.radius).convert("RGB"))

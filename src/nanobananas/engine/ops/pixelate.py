@@ -16,7 +16,7 @@ class PixelateParams(OpParams):
     blocks: int | None = Field(default=None, ge=2, le=1000, description="blocks across the long side")
 
 
-@register("pixelate", version=1, params=PixelateParams, summary="mosaic of square blocks")
+@register("pixelate", version=1, params=PixelateParams, summary="mosaic of square blocks", regional=True)
 def pixelate(image: Image.Image, params: PixelateParams) -> Image.Image:
     image = normalize_mode(image)
     block = params.block if params.block is not None else max(2, round(max(image.size) / (params.blocks or 64)))

@@ -15,7 +15,7 @@ class PosterizeParams(OpParams):
     levels: int = Field(default=4, ge=2, le=64)
 
 
-@register("posterize", version=1, params=PosterizeParams, summary="few flat colour levels")
+@register("posterize", version=1, params=PosterizeParams, summary="few flat colour levels", regional=True)
 def posterize(image: Image.Image, params: PosterizeParams) -> Image.Image:
     steps = params.levels - 1
     table = [round(round(v * steps / 255) * 255 / steps) for v in range(256)]

@@ -37,13 +37,16 @@ P = TypeVar("P", bound=OpParams)
 
 @dataclass(frozen=True)
 class Operation(Generic[P]):
-    """A registered op: `apply` takes a PIL image and validated params and returns a new image."""
+    """A registered op: `apply` takes a PIL image and validated params and returns a new image.
+
+    `regional` ops keep the picture's size and change pixels where they are, so they can apply to a region."""
 
     name: str
     version: int
     params_model: type[P]
     function: Callable[[Image.Image, P], Image.Image]
     summary: str
+    regional: bool = False
 
     def apply(self, image: Image.Image, params: P) -> Image.Image:
         return self.function(image, params)
@@ -53,7 +56,7 @@ _REGISTRY: dict[str, Operation[Any]] = {}
 
 
 def register(
-    name: str, *, version: int, params: type[P], summary: str
+    name: str, *, version: int, params: type[P], summary: str, regional: bool = False
 ) -> Callable[[Callable[[Image.Image, P], Image.Image]], Callable[[Image.Image, P], Image.Image]]:
     """Register the decorated function as the op `name`; names are unique."""
 
@@ -68,6 +71,7 @@ def register(
             params_model=params,
             function=function,
             summary=summary,
+            regional=regional,
         )
         return function
 

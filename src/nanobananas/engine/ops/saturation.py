@@ -15,6 +15,6 @@ class SaturationParams(OpParams):
     amount: float = Field(ge=-1, le=5)
 
 
-@register("saturation", version=1, params=SaturationParams, summary="more or less colour")
+@register("saturation", version=1, params=SaturationParams, summary="more or less colour", regional=True)
 def saturation(image: Image.Image, params: SaturationParams) -> Image.Image:
     return on_rgb(image, lambda rgb: ImageEnhance.Color(rgb).enhance(1 + params.amount))

@@ -21,7 +21,7 @@ class SepiaParams(OpParams):
     amount: float = Field(default=1.0, gt=0, le=1)
 
 
-@register("sepia", version=1, params=SepiaParams, summary="sepia tone")
+@register("sepia", version=1, params=SepiaParams, summary="sepia tone", regional=True)
 def sepia(image: Image.Image, params: SepiaParams) -> Image.Image:
     def apply(rgb: Image.Image) -> Image.Image:
         pixels = to_float(rgb)

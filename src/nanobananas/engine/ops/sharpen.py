@@ -16,7 +16,7 @@ class SharpenParams(OpParams):
     radius: float = Field(default=1.0, gt=0, le=50)
 
 
-@register("sharpen", version=1, params=SharpenParams, summary="unsharp-mask sharpening")
+@register("sharpen", version=1, params=SharpenParams, summary="unsharp-mask sharpening", regional=True)
 def sharpen(image: Image.Image, params: SharpenParams) -> Image.Image:
     unsharp = ImageFilter.UnsharpMask(radius=params.radius, percent=round(params.amount * 100), threshold=0)
     return on_rgb(image, lambda rgb: rgb.filter(unsharp))

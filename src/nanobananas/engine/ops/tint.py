@@ -19,7 +19,7 @@ def _gain(factor: float) -> list[int]:
     return [min(255, max(0, round(v * factor))) for v in range(256)]
 
 
-@register("tint", version=1, params=TintParams, summary="green or magenta tint")
+@register("tint", version=1, params=TintParams, summary="green or magenta tint", regional=True)
 def tint(image: Image.Image, params: TintParams) -> Image.Image:
     a = params.amount
     table = _gain(1 + 0.06 * a) + _gain(1 - 0.12 * a) + _gain(1 + 0.06 * a)

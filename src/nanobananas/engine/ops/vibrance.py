@@ -17,7 +17,7 @@ class VibranceParams(OpParams):
     amount: float = Field(default=0.5, ge=-1, le=3)
 
 
-@register("vibrance", version=1, params=VibranceParams, summary="boost muted colours")
+@register("vibrance", version=1, params=VibranceParams, summary="boost muted colours", regional=True)
 def vibrance(image: Image.Image, params: VibranceParams) -> Image.Image:
     def apply(rgb: Image.Image) -> Image.Image:
         pixels = to_float(rgb)

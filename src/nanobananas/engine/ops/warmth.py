@@ -24,6 +24,7 @@ def _gain(factor: float) -> list[int]:
     version=1,
     params=WarmthParams,
     summary="warmer or cooler colour temperature",
+    regional=True,
 )
 def warmth(image: Image.Image, params: WarmthParams) -> Image.Image:
     a = params.amount

@@ -11,7 +11,7 @@ from nanobananas.engine.ops.registry import NoParams, register
 __all__ = ["watercolor"]
 
 
-@register("watercolor", version=1, params=NoParams, summary="watercolour look")
+@register("watercolor", version=1, params=NoParams, summary="watercolour look", regional=True)
 def watercolor(image: Image.Image, params: NoParams) -> Image.Image:
     import cv2
 

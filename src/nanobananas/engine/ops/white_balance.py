@@ -16,6 +16,7 @@ __all__ = ["white_balance"]
     version=1,
     params=NoParams,
     summary="remove a colour cast automatically",
+    regional=True,
 )
 def white_balance(image: Image.Image, params: NoParams) -> Image.Image:
     def apply(rgb: Image.Image) -> Image.Image:

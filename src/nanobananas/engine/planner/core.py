@@ -9,8 +9,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from nanobananas.engine.errors import PlanError
-from nanobananas.engine.ops import validate_params
+from nanobananas.engine.ops import get_operation, validate_params
 from nanobananas.engine.plan import Clarification, OpCall, OutputSpec, Plan, PlanOutcome, Refusal
+from nanobananas.engine.planner.areas import find_area
+from nanobananas.engine.planner.constraints import apply_constraint
 from nanobananas.engine.planner.output import extract_output
 from nanobananas.engine.planner.refusals import generative_refusal, needs_details, refusal_for_unmatched
 from nanobananas.engine.planner.rules import Clause, RuleOutcome, match_clause
@@ -159,6 +161,31 @@ def _match(text: str, normalized: Normalized, size: tuple[int, int] | None = Non
     return match_clause(Clause(text, normalized.quotes, normalized.links, size))
 
 
+# Ops that change the whole canvas: asked for in one area, they would silently change everything.
+_WHOLE_PICTURE_OPS = frozenset(
+    {"flip", "rotate", "resize", "upscale", "resize_preset", "border", "round_corners", "polaroid", "pad", "trim"}
+)
+
+
+def _match_in_area(text: str, normalized: Normalized, size: tuple[int, int] | None) -> RuleOutcome | None:
+    """ "darken the top half": the adjustment without the area, applied only there. None when the clause names
+    no area or the rest is not an adjustment ("crop the left half" is a crop, "text in the center" a place)."""
+    area = find_area(text)
+    if area is None or not area.rest:
+        return None
+    outcome = _match(area.rest, normalized, size)
+    if not isinstance(outcome, list) or not outcome:
+        return None
+    if all(call.op in _WHOLE_PICTURE_OPS for call in outcome):
+        return Clarification(
+            question=f"I can {outcome[0].op.replace('_', ' ')} only the whole picture, not one area of it.",
+            suggestions=["darken the top half", "blur the bottom right corner", "make the middle black and white"],
+        )
+    if not all(get_operation(call.op).regional for call in outcome):
+        return None
+    return [call.model_copy(update={"region": area.region}) for call in outcome]
+
+
 def plan_instruction(text: str, *, context: PlannerContext | None = None) -> PlanOutcome:
     """Plan an English instruction. Unknown words never raise: the result is then a Clarification."""
     normalized = normalize(text)
@@ -182,11 +209,13 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
             continue
         if _FIX_IT.match(clause) and previous is not None and steps:
             continue
+        if steps and apply_constraint(clause, steps):
+            continue
         if _AGAIN.match(clause) and context is not None and context.previous_plan and context.previous_plan.steps:
             steps.append(context.previous_plan.steps[-1].model_copy(deep=True))
             previous, previous_count = clause, 1
             continue
-        outcome = _match(clause, normalized, size)
+        outcome = _match_in_area(clause, normalized, size) or _match(clause, normalized, size)
         verb = _leading_verb(previous) if previous is not None else None
         if outcome is None and verb is not None:
             # "increase the brightness and contrast": the second clause borrows the first one's verb.

@@ -24,7 +24,14 @@ _NOT_WHOLE = (
     r"(?!(?:image|photo|picture|pic|whole|entire|overall|colors?|text|letters|words|font|title|caption|border"
     r"|frame|background|edges|corners|shadows|highlights|midtones|contrast|brightness|file|output|result|lighting"
     r"|tones?|details?|quality|resolution|size|dimensions|everything|exposure|saturation|mood|look|vibe"
-    r"|atmosphere|scene|print|version|it)\b)"
+    r"|atmosphere|scene|print|version|it|top|bottom|upper|lower|left|right|middle|center|half|third|quarter)\b)"
+)
+# Qualities of the picture that "remove the ..." can name; a word ending in s is not a plural to erase.
+_NOT_ERASABLE = (
+    r"(?!background|noise|grain|graininess|noisiness|color|colors|saturation|blur|metadata|exif|location|border|frame"
+    r"|borders|vignette|tint|cast|color\s+cast|shadows?\b(?!\s+of)|contrast|it\b|everything\b|softness|fuzziness"
+    r"|blurriness|darkness|dullness|flatness|harshness|blockiness|haziness|brightness|sharpness|artifacts|speckles"
+    r"|(?:black\s+|white\s+)?bars\b|margins\b|letterbox\w*)"
 )
 _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), reason)
@@ -58,9 +65,7 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (
             r"\b(?:remove|erase|delete|get\s+rid\s+of|take\s+out|clean\s+up|eliminate|hide)\s+(?:the\s+|that\s+|this\s+|all\s+(?:the\s+)?|those\s+|these\s+|my\s+|his\s+|her\s+)?"
-            r"(?!background|noise|grain|graininess|noisiness|color|colors|saturation|blur|metadata|exif|location|border|frame"
-            r"|borders|vignette|tint|cast|color\s+cast|shadows?\b(?!\s+of)|contrast|it\b|everything\b)"
-            r"(?:[a-z]+\s+){0,2}(?:person|people|man|woman|guy|girl|boy|kid|child|dog|cat|car|cars|bird|birds|ball|tree|trees"
+            rf"{_NOT_ERASABLE}(?:[a-z]+\s+){{0,2}}{_NOT_ERASABLE}(?:person|people|man|woman|guy|girl|boy|kid|child|dog|cat|car|cars|bird|birds|ball|tree|trees"
             r"|object|objects|thing|stuff|wires?|power\s+lines?|lines|pole|poles|sign|signs|text|words|logo|watermark"
             r"|tourists?|crowd|photobomber|stranger|trash|rubbish|litter|spot|spots|pimples?|blemish(?:es)?|wrinkles"
             r"|scratches|red\s+eye|glasses|hat|building|buildings|chair|table|cup|bottle|phone|bag|[a-z]+s)\b",

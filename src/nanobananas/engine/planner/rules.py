@@ -19,6 +19,8 @@ from nanobananas.engine.planner.amounts import (
     px_in,
     size_word_in,
 )
+from nanobananas.engine.planner.complaints import complaint_fix
+from nanobananas.engine.planner.constraints import NO_CROP_FIT
 
 __all__ = ["Clause", "RuleOutcome", "match_clause"]
 
@@ -231,7 +233,7 @@ def _ratio(clause: Clause) -> str | None:
 def _pad(clause: Clause) -> RuleOutcome | None:
     if not clause.has(
         r"\b(?:pad|padding|letterbox|letterboxing)\b|\bwithout\s+cropping\b|\bno\s+crop|\bdo\s+not\s+crop|\bwithout\s+crop"
-    ):
+    ) and not (NO_CROP_FIT.search(clause.text) and _ratio(clause) is not None):
         return None
     colors = colors_in(clause.text)
     ratio = _ratio(clause)
@@ -394,7 +396,7 @@ def _denoise(clause: Clause) -> RuleOutcome | None:
 def _grayscale(clause: Clause) -> RuleOutcome | None:
     if clause.has(
         r"\b(?:bw|grayscale|monochrome|monochromatic|mono|colorless|noir|gray|grayed)\b"
-        r"|\b(?:remove|drop|strip|take\s+out|take\s+away|no|without|get\s+rid\s+of|lose)\s+(?:the\s+|any\s+|all\s+(?:the\s+)?)?colors?\b"
+        r"|\b(?:remove|drop|strip|drain|take\s+out|take\s+away|no|without|get\s+rid\s+of|lose)\s+(?:the\s+|any\s+|all\s+(?:the\s+)?)?colors?\b"
         r"|\bdesaturate\w*\s+(?:it\s+)?(?:completely|fully|entirely|totally|all\s+the\s+way)|\b(?:completely|fully|totally)\s+desaturate"
         r"|\bshades\s+of\s+gray\b"
     ):
@@ -671,30 +673,8 @@ def _resize(clause: Clause) -> RuleOutcome | None:
 # ---------------------------------------------------------------- tone
 
 
-def _problems(clause: Clause) -> RuleOutcome | None:
-    text = clause.text
-    if re.search(
-        r"\b(?:too\s+dark|underexposed|under\s+exposed|not\s+bright\s+enough|hard\s+to\s+see|gloomy|murky)\b",
-        text,
-    ):
-        return _call("exposure", stops=round(0.5 * intensity(text) if "bit" in text else 1.0, 2))
-    if re.search(r"\b(?:too\s+bright|overexposed|over\s+exposed|blown\s+out|too\s+light)\b", text):
-        return _call("exposure", stops=-0.7)
-    if re.search(r"\b(?:washed\s+out|too\s+flat|looks\s+flat|hazy|foggy|dull)\b", text) and not is_decrease(text):
-        return _call("auto_enhance")
-    if re.search(r"\btoo\s+(?:saturated|colorful|vivid|intense)\b", text):
-        return _call("saturation", amount=-0.35)
-    if re.search(r"\btoo\s+(?:blue|cold|cool)\b", text):
-        return _call("warmth", amount=0.4)
-    if re.search(r"\btoo\s+(?:yellow|orange|warm)\b", text):
-        return _call("warmth", amount=-0.4)
-    if re.search(r"\btoo\s+(?:green)\b", text):
-        return _call("tint", amount=0.3)
-    if re.search(r"\btoo\s+(?:contrasty|harsh)\b", text):
-        return _call("contrast", amount=-0.25)
-    if re.search(r"\btoo\s+(?:soft|blurry)\b", text):
-        return _call("sharpen", amount=1.0)
-    return None
+def _complaint(clause: Clause) -> RuleOutcome | None:
+    return complaint_fix(clause.text)
 
 
 def _exposure(clause: Clause) -> RuleOutcome | None:
@@ -842,7 +822,7 @@ def _sharpness(clause: Clause) -> RuleOutcome | None:
 def _blur(clause: Clause) -> RuleOutcome | None:
     text = clause.text
     if not re.search(
-        r"\b(?:blur|blurred|blurry|blurrier|blurring|soften|softer|soft\s+focus|defocus|out\s+of\s+focus|gaussian|smooth|smoothen|smoother|fuzzy|hazy\s+effect|dreamy)\b",
+        r"\b(?:blur|blurred|blurry|blurrier|blurring|soften|softer|soft|soft\s+focus|defocus|out\s+of\s+focus|gaussian|smooth|smoothen|smoother|fuzzy|hazy\s+effect|dreamy)\b",
         text,
     ):
         return None
@@ -879,6 +859,7 @@ _RULES: tuple[Rule, ...] = (
     _watermark,
     _caption_bar,
     _add_text,
+    _complaint,
     _round_corners,
     _polaroid,
     _pad,
@@ -892,7 +873,6 @@ _RULES: tuple[Rule, ...] = (
     _preset,
     _crop,
     _rotate,
-    _problems,
     _exposure,
     _gamma,
     _temperature,

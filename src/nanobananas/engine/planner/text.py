@@ -168,8 +168,24 @@ def correct_word(word: str) -> str | None:
     cutoff = 0.8 if len(word) < 7 else 0.75
     # Typos rarely change the first letter; comparing only those words keeps planning fast.
     candidates = [key for key in _KEYWORDS_BY_INITIAL.get(word[0], ()) if abs(len(key) - len(word)) <= 2]
-    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
-    return matches[0] if matches else None
+    matches = difflib.get_close_matches(word, candidates, n=3, cutoff=cutoff)
+    # A typo is one slip (two in a long word); more than that is another word ("soft" is not "softer",
+    # "drain" is not "drawing"), and turning it into a request word would plan something not asked for.
+    allowed = 1 if len(word) <= 5 else 2
+    return next((match for match in matches if _edits(word, match) <= allowed), None)
+
+
+def _edits(first: str, second: str) -> int:
+    """Letters inserted, deleted, replaced or swapped with a neighbour to turn one word into the other."""
+    previous: list[int] = []
+    row = list(range(len(second) + 1))
+    for i, letter in enumerate(first, start=1):
+        before, previous, row = previous, row, [i] + [0] * len(second)
+        for j, other in enumerate(second, start=1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (letter != other))
+            if i > 1 and j > 1 and letter == second[j - 2] and first[i - 2] == other:
+                row[j] = min(row[j], before[j - 2] + 1)
+    return row[-1]
 
 
 def _set_aside(text: str, pattern: re.Pattern[str], store: list[str], tag: str) -> str:

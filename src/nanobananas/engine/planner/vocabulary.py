@@ -44,6 +44,8 @@ KEYWORDS: frozenset[str] = _words(
     quarters thirds halves subtle subtly gentle gently
     increase decrease lower raise boost reduce more less add make give apply turn into percent kb mb
     erase delete smile
+    soft fuzzy unfocused murky gloomy washed hazy foggy muddy drab bland lifeless garish gaudy harsh
+    oversaturated speckled smudged drain drawn
     """
 )
 

@@ -1,0 +1,44 @@
+"""Regions of a picture as feathered masks, and applying an op's result only inside one."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from nanobananas.engine.ops._pixels import normalize_mode
+from nanobananas.engine.plan import Region
+
+__all__ = ["apply_in_region", "region_mask"]
+
+
+def region_mask(size: tuple[int, int], region: Region) -> Image.Image:
+    """An 8-bit mask: 255 well inside the region, ramping to 0 at its edge, 0 everywhere outside.
+
+    The ramp lies inside the region, so the picture outside it is never touched."""
+    import cv2
+
+    width, height = size
+    chosen = np.zeros((height, width), dtype=np.uint8)
+    for left, top, right, bottom in region.boxes:
+        x0, x1 = round(left * width), round(right * width)
+        y0, y1 = round(top * height), round(bottom * height)
+        chosen[y0:y1, x0:x1] = 1
+    if region.exclude:
+        chosen = 1 - chosen
+    feather = region.feather * min(width, height)
+    if feather < 1:
+        return Image.fromarray(chosen * 255)
+    # Distance to the nearest pixel outside; the picture's own border is no edge of the region.
+    padded = cv2.copyMakeBorder(chosen, 1, 1, 1, 1, cv2.BORDER_REPLICATE)
+    distance = cv2.distanceTransform(padded, cv2.DIST_L2, 5)[1:-1, 1:-1]
+    ramp = np.clip(np.rint(distance * (255 / feather)), 0, 255).astype(np.uint8)
+    return Image.fromarray(ramp)
+
+
+def apply_in_region(before: Image.Image, after: Image.Image, region: Region) -> Image.Image:
+    """`after` inside the region, `before` outside it, blended along the feathered edge."""
+    before, after = normalize_mode(before), normalize_mode(after)
+    if before.size != after.size:
+        raise ValueError(f"an op applied to a region changed the size from {before.size} to {after.size}")
+    mode = "RGBA" if "RGBA" in (before.mode, after.mode) else "RGB"
+    return Image.composite(after.convert(mode), before.convert(mode), region_mask(before.size, region))
