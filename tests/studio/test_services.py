@@ -206,7 +206,7 @@ def test_a_guest_signing_up_keeps_their_work_under_the_new_owner(
     asset.refresh_from_db()
     assert (conversation.owner_user_id, conversation.owner_guest_id) == (user_owner.user_id, None)
     assert (asset.owner_user_id, asset.owner_guest_id) == (user_owner.user_id, None)
-    assert asset.blob_name == f"assets/{user_owner.key}/{job.id}.png"
+    assert asset.blob_name == f"assets/{user_owner.key}/{job.id}-1.png"
     assert asset.expires_at - asset.created_at == timedelta(hours=48)
     assert not old_path.exists()
     with default_storage.open(asset.blob_name, "rb") as handle:

@@ -1,4 +1,4 @@
-"""A deterministic provider for tests: instant generation, scriptable refusals and failures.
+"""A deterministic provider for tests: instant (or slow on request) generation, scriptable refusals and failures.
 
 Edits are the built-in engine's (offline and fast), so tests check real pixels.
 """
@@ -6,6 +6,7 @@ Edits are the built-in engine's (offline and fast), so tests check real pixels.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +27,8 @@ __all__ = ["FakeCloudProvider", "FakeProvider"]
 
 
 class FakeProvider(BuiltinProvider):
-    """Draws a colour derived from the prompt. OPTIONS: size, refuse_words, fail_words."""
+    """Draws a colour derived from the prompt. OPTIONS: size, refuse_words, fail_words, and sleep_seconds
+    (every generate and edit call first waits this long, like a slow remote model)."""
 
     name = "fake"
 
@@ -36,8 +38,11 @@ class FakeProvider(BuiltinProvider):
         self.size = (int(width), int(height))
         self.refuse_words: list[str] = list(options.get("refuse_words", []))
         self.fail_words: list[str] = list(options.get("fail_words", []))
+        self.sleep_seconds = float(options.get("sleep_seconds", 0))
 
     def _check(self, text: str) -> None:
+        if self.sleep_seconds:
+            time.sleep(self.sleep_seconds)
         lowered = text.lower()
         if any(word in lowered for word in self.refuse_words):
             raise ProviderRefused("the fake provider refuses this request")

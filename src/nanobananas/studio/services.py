@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 from PIL import Image, ImageOps
@@ -389,11 +390,59 @@ def message_send(
     return message, job
 
 
-def job_progress(*, job_id: uuid.UUID, percent: int, stage: str) -> None:
-    """Record progress and prove the worker is alive (the heartbeat keeps the job from being rescued)."""
-    Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(
+def job_progress(*, job_id: uuid.UUID, percent: int, stage: str, attempt: int | None = None) -> None:
+    """Record progress of a running job; with `attempt`, only while that run still holds the job, so a
+    run that lost its lease cannot overwrite what the run that replaced it reports."""
+    holder = {} if attempt is None else {"attempts": attempt}
+    Job.objects.filter(id=job_id, status=Job.Status.RUNNING, **holder).update(
         progress=max(0, min(100, percent)), stage=stage[:200], heartbeat_at=timezone.now()
     )
+
+
+def _lease_renew(job_id: uuid.UUID, attempt: int) -> bool:
+    """Renew the lease of run `attempt` (its heartbeat); False once the job is no longer that run's."""
+    return bool(
+        Job.objects.filter(id=job_id, status=Job.Status.RUNNING, attempts=attempt).update(heartbeat_at=timezone.now())
+    )
+
+
+def _holds(job_id: uuid.UUID, attempt: int) -> bool:
+    return Job.objects.filter(id=job_id, status=Job.Status.RUNNING, attempts=attempt).exists()
+
+
+class _Lease:
+    """Keeps a running job's lease alive from a background thread for as long as the run lasts.
+
+    Progress steps alone leave long gaps: one planner or provider call can outlast the stale timeout,
+    and the rescue would then hand a live job to a second worker. The thread renews the heartbeat
+    every fifth of the timeout, so only a job whose worker is really gone goes stale.
+    """
+
+    def __init__(self, job_id: uuid.UUID, attempt: int) -> None:
+        self.job_id, self.attempt = job_id, attempt
+        self.every = settings.NANOBANANAS["WORKER_STALE_SECONDS"] / 5
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name=f"job-lease-{job_id}", daemon=True)
+
+    def __enter__(self) -> _Lease:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self._stopped.wait(self.every):
+                try:
+                    if not _lease_renew(self.job_id, self.attempt):
+                        return
+                except DatabaseError:
+                    # A missed beat is not fatal (the lease outlasts several); the next one tries again.
+                    logger.warning("job %s: could not renew the lease", self.job_id, exc_info=True)
+        finally:
+            connections.close_all()
 
 
 def job_retry(*, owner: Owner, job_id: uuid.UUID) -> Job:
@@ -417,41 +466,54 @@ def job_retry(*, owner: Owner, job_id: uuid.UUID) -> Job:
     return job
 
 
-def _claim(job_id: uuid.UUID) -> bool:
-    """Move a queued job to running. Exactly one caller wins, and only once every earlier job of the
-    same conversation has finished, so turns are answered in the order they were sent."""
+def _claim(job_id: uuid.UUID) -> int | None:
+    """Move a queued job to running and return this run's attempt number, or None if it was not won.
+
+    Exactly one caller wins, and only once every earlier job of the same conversation has finished, so
+    turns are answered in the order they were sent. The attempt number is the run's token: every write
+    the run makes later checks that the job still carries it, so a run that was given up on (its lease
+    expired and another worker claimed the job) changes nothing.
+    """
     earlier_unfinished = Job.objects.filter(
         conversation=OuterRef("conversation"), number__lt=OuterRef("number"), status__in=UNFINISHED
     )
     now = timezone.now()
-    claimed = (
-        Job.objects.filter(id=job_id, status=Job.Status.QUEUED)
-        .exclude(Exists(earlier_unfinished))
-        .update(
-            status=Job.Status.RUNNING,
-            attempts=F("attempts") + 1,
-            started_at=now,
-            heartbeat_at=now,
-            progress=5,
-            stage="Starting",
+    with transaction.atomic():
+        claimed = (
+            Job.objects.filter(id=job_id, status=Job.Status.QUEUED)
+            .exclude(Exists(earlier_unfinished))
+            .update(
+                status=Job.Status.RUNNING,
+                attempts=F("attempts") + 1,
+                started_at=now,
+                heartbeat_at=now,
+                progress=5,
+                stage="Starting",
+            )
         )
-    )
-    return claimed == 1
+        if claimed != 1:
+            return None
+        # Read inside the claiming transaction: the row stays locked by the update until commit.
+        return int(Job.objects.values_list("attempts", flat=True).get(id=job_id))
 
 
 def _finish(
     job_id: uuid.UUID,
     *,
+    attempt: int,
     status: str,
     code: str = "",
     message: str = "",
     reason: str = "",
     review: dict[str, Any] | None = None,
 ) -> None:
-    """End a job that made nothing; `reason` is the provider's refusal code and `review` the content
-    review's verdict (categories and rules, no content), for the audit log."""
+    """End run `attempt` of a job that made nothing; `reason` is the provider's refusal code and `review`
+    the content review's verdict (categories and rules, no content), for the audit log. A run that no
+    longer holds the job records nothing."""
     with transaction.atomic():
-        job = Job.objects.select_related("conversation").get(id=job_id)
+        job = Job.objects.select_for_update().get(id=job_id)
+        if job.status != Job.Status.RUNNING or job.attempts != attempt:
+            return
         owner = _owner_of(job.conversation)
         details: dict[str, Any] = {"provider": job.provider, "error_code": code, "attempt": job.attempts}
         if reason:
@@ -466,7 +528,7 @@ def _finish(
             target_id=str(job_id),
             details=details,
         )
-        finished = Job.objects.filter(id=job_id, status=Job.Status.RUNNING).update(
+        finished = Job.objects.filter(id=job_id, status=Job.Status.RUNNING, attempts=attempt).update(
             status=status,
             error_code=code,
             error_message=message,
@@ -715,7 +777,7 @@ def _edit_generative(
 
 def _carry_out(intent: Intent, route: Providers, job: Job, state: ConversationState) -> _Outcome:
     def progress(percent: int, stage: str) -> None:
-        job_progress(job_id=job.id, percent=percent, stage=stage)
+        job_progress(job_id=job.id, percent=percent, stage=stage, attempt=job.attempts)
 
     if intent.kind == "clarify":
         return _Outcome(reply=intent.question)
@@ -813,17 +875,27 @@ def _with_base_version(intent: Intent, job: Job, state: ConversationState) -> In
 
 
 def job_run(*, job_id: uuid.UUID) -> None:
-    """Run a job to the end. Safe to call twice: only a queued job is claimed, and a result is stored once."""
-    if not _claim(job_id):
+    """Run a job to the end. Safe to call twice: only a queued job is claimed, the claiming run keeps its
+    lease alive for as long as it works (planner and provider calls included), and only the run that
+    holds the job stores a result, once."""
+    attempt = _claim(job_id)
+    if attempt is None:
         return
+    with _Lease(job_id, attempt):
+        _job_work(job_id, attempt)
+
+
+def _job_work(job_id: uuid.UUID, attempt: int) -> None:
     started = time.perf_counter()
     job = Job.objects.select_related("conversation", "request").get(id=job_id)
+    # The attempt this run claimed, whatever the row says by now: every later write is checked against it.
+    job.attempts = attempt
     route = providers_for(_owner_of(job.conversation))
     provider = route.generative or route.local
-    Job.objects.filter(id=job_id).update(provider=provider.name)
-    state = _conversation_state(job)
-    intent = _with_base_version(resolve_intent(job.request.text, state), job, state)
+    Job.objects.filter(id=job_id, attempts=attempt).update(provider=provider.name)
     try:
+        state = _conversation_state(job)
+        intent = _with_base_version(resolve_intent(job.request.text, state), job, state)
         outcome = _carry_out(intent, route, job, state)
     except ClarificationNeeded as exc:
         tips = "; ".join(f"“{s}”" for s in exc.suggestions[:3])
@@ -832,17 +904,20 @@ def job_run(*, job_id: uuid.UUID) -> None:
         # The model answered in words and made no picture: its words are the reply.
         outcome = _Outcome(reply=exc.text, provider=exc.provider, model=exc.model)
     except ProviderRefused as exc:
+        if not _holds(job_id, attempt):
+            return
         verdict = provider_refusal_review(owner=_owner_of(job.conversation), job_id=job_id, exc=exc)
-        _finish(job_id, status=Job.Status.REFUSED, code="refused", message=str(exc), reason=exc.code,
-                review=verdict.as_dict() if verdict.blocked else None)  # fmt: skip
+        _finish(job_id, attempt=attempt, status=Job.Status.REFUSED, code="refused", message=str(exc),
+                reason=exc.code, review=verdict.as_dict() if verdict.blocked else None)  # fmt: skip
         return
     except ProviderError as exc:
         logger.warning("job %s: provider %s failed: %s", job_id, provider.name, exc)
-        _finish(job_id, status=Job.Status.FAILED, code="provider_error", message=str(exc))
+        _finish(job_id, attempt=attempt, status=Job.Status.FAILED, code="provider_error", message=str(exc))
         return
     except Exception:
         logger.exception("job %s: unexpected failure", job_id)
-        _finish(job_id, status=Job.Status.FAILED, code="internal_error", message=INTERNAL_ERROR_MESSAGE)
+        _finish(job_id, attempt=attempt, status=Job.Status.FAILED, code="internal_error",
+                message=INTERNAL_ERROR_MESSAGE)  # fmt: skip
         return
     _store_outcome(job, outcome, duration_ms=round((time.perf_counter() - started) * 1000))
 
@@ -855,13 +930,22 @@ def _stored_png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+def _result_blob_name(owner: Owner, job_id: uuid.UUID, attempt: int) -> str:
+    return f"assets/{owner.key}/{job_id}-{attempt}.png"
+
+
 def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
+    """Store what run `job.attempts` made, unless the job is no longer that run's (then nothing at all)."""
+    attempt = job.attempts
+    if not _holds(job.id, attempt):
+        logger.warning("job %s: attempt %d lost its lease; its result is dropped", job.id, attempt)
+        return
     owner = _owner_of(job.conversation)
     stored_name = ""
     data = b""
     screened = None
     if outcome.image is not None:
-        job_progress(job_id=job.id, percent=90, stage="Saving the image")
+        job_progress(job_id=job.id, percent=90, stage="Saving the image", attempt=attempt)
         longest = plan_for(owner=owner).max_resolution
         if max(outcome.image.size) > longest:
             # The plan's resolution limit: keep the aspect, shrink the longest side to the limit.
@@ -869,21 +953,23 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
             outcome.image.thumbnail((longest, longest), Image.Resampling.LANCZOS)
         screened = result_screen(owner=owner, job_id=job.id, image=outcome.image)
         if screened.blocked:
-            _finish(job.id, status=Job.Status.REFUSED, code="content_blocked", message=screened.message,
-                    review=screened.audit_details())  # fmt: skip
+            _finish(job.id, attempt=attempt, status=Job.Status.REFUSED, code="content_blocked",
+                    message=screened.message, review=screened.audit_details())  # fmt: skip
             return
         data = _stored_png(outcome.image)
-        # The blob name derives from the job, so a retried job overwrites its own bytes instead of
-        # leaving a second copy behind.
-        stored_name = _write_blob(f"assets/{owner.key}/{job.id}.png", data)
+        # One name per attempt: a run that lost the job can never overwrite or delete the bytes of the
+        # run that replaced it. The winner removes what earlier attempts of its job may have left.
+        stored_name = _write_blob(_result_blob_name(owner, job.id, attempt), data)
 
     now = timezone.now()
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(id=job.id)
-        if locked.status != Job.Status.RUNNING:
+        if locked.status != Job.Status.RUNNING or locked.attempts != attempt:
             if stored_name:
                 default_storage.delete(stored_name)
             return
+        if attempt > 1:
+            _delete_blobs_on_commit([_result_blob_name(owner, job.id, earlier) for earlier in range(1, attempt)])
         conversation = Conversation.objects.select_for_update().get(id=job.conversation_id)
         number = _next_number(conversation, Asset.Kind.RESULT)
         reply_text = outcome.reply
@@ -956,9 +1042,13 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
 
 
 def jobs_rescue_stale(*, stale_after: timedelta | None = None) -> list[uuid.UUID]:
-    """Requeue jobs whose worker died: running with a stale heartbeat, or queued and never picked up.
+    """Requeue jobs whose worker is gone: running with an expired lease, or queued and never picked up.
 
-    Returns the ids it requeued; each is enqueued again once the change is committed.
+    A running job's lease is its heartbeat, renewed by the worker's lease thread every fifth of the
+    stale timeout for as long as the run lasts, so a job is only taken from a worker that stopped
+    renewing it (killed, or hung for the whole timeout). If such a worker wakes up after all, its writes
+    are refused: the next claim raised the attempt number it carries. Returns the ids it requeued;
+    each is enqueued again once the change is committed.
     """
     if stale_after is None:
         stale_after = timedelta(seconds=settings.NANOBANANAS["WORKER_STALE_SECONDS"])
