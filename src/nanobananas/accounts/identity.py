@@ -5,16 +5,20 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
+
+from nanobananas.accounts.ratelimits import address_key
 
 __all__ = [
     "GUEST_SESSION_KEY",
     "Owner",
     "owner_filter",
     "request_account",
+    "request_address_key",
     "request_owner",
     "request_owner_for_write",
     "request_rate_limit",
@@ -77,6 +81,8 @@ def request_owner_for_write(request: HttpRequest) -> Owner:
     owner = request_owner(request)
     if owner is not None:
         return owner
+    # A new cookie must not be a new quota: guests made per address are counted.
+    request_rate_limit(request, scope="guest")
     guest = guest_create()
     request.session[GUEST_SESSION_KEY] = str(guest.id)
     return Owner(guest_id=guest.id)
@@ -90,15 +96,21 @@ def request_account(request: HttpRequest) -> User:
     return user
 
 
-def request_rate_limit(request: HttpRequest, *, scope: str) -> None:
-    """Count this request against the `scope` rate limit of its owner and its address (429 when over).
+def request_address_key(request: HttpRequest) -> str | None:
+    """The pseudonym (keyed hash) of the request's client address for per-address limits; None when limits are off.
 
     The address is REMOTE_ADDR: behind a proxy, have the proxy set it (uvicorn --forwarded-allow-ips).
     """
-    from django.conf import settings
+    if not settings.NANOBANANAS["RATE_LIMITS"]:
+        return None  # switched off for a trusted single-user install or a benchmark (NANOBANANAS_RATE_LIMITS)
+    address = request.META.get("REMOTE_ADDR")
+    return address_key(address) if address else None
 
+
+def request_rate_limit(request: HttpRequest, *, scope: str) -> None:
+    """Count this request against the `scope` rate limit of its owner and its address (429 when over)."""
     from nanobananas.accounts.services import rate_limit_hit
 
     if not settings.NANOBANANAS["RATE_LIMITS"]:
-        return  # switched off for a trusted single-user install or a benchmark (NANOBANANAS_RATE_LIMITS)
-    rate_limit_hit(scope=scope, owner=request_owner(request), address=request.META.get("REMOTE_ADDR"))
+        return
+    rate_limit_hit(scope=scope, owner=request_owner(request), address_key=request_address_key(request))

@@ -110,15 +110,19 @@ class QuotaUsage(models.Model):
 
 
 class RateWindow(models.Model):
-    """Requests counted for one key (scope and owner or address) in one fixed window; rows go after a day."""
+    """Requests (or a guest address's images) counted for one key in one fixed window; rows go once it ends.
+
+    The key names the scope and the owner or the address's pseudonym (a keyed hash), never the address.
+    """
 
     key = models.CharField(max_length=200)
     window_start = models.DateTimeField()
+    expires_at = models.DateTimeField(help_text="The window's end; the hourly purge deletes the row after it.")
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_window_key_start")]
-        indexes = [models.Index(fields=["window_start"], name="rate_window_start")]
+        indexes = [models.Index(fields=["expires_at"], name="rate_window_expires")]
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.window_start:%H:%M:%S}: {self.count}"
@@ -127,6 +131,8 @@ class RateWindow(models.Model):
 class UserSession(AbstractBaseSession):
     """Django's database session plus who it belongs to, so a user can see and end their sessions."""
 
+    # Not the cookie's key: its keyed hash (`sessions.session_key_digest`), so a copy of the table signs no one in.
+    session_key = models.CharField("session key digest", max_length=64, primary_key=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="sessions"
     )

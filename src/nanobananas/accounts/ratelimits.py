@@ -1,10 +1,22 @@
-"""Rate limits on expensive endpoints, per owner (user or guest) and per client address."""
+"""Rate limits per owner (user or guest) and per client address: the scopes, and which scope each write uses."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-__all__ = ["RATE_LIMITS", "RateLimit"]
+from django.utils.crypto import salted_hmac
+
+__all__ = [
+    "DEFAULT_WRITE_SCOPE",
+    "GUEST_ADDRESS_ALLOWANCE",
+    "RATE_LIMITS",
+    "WRITE_METHODS",
+    "WRITE_SCOPES",
+    "RateLimit",
+    "address_key",
+    "write_scope",
+]
 
 
 @dataclass(frozen=True)
@@ -25,4 +37,109 @@ RATE_LIMITS: dict[str, RateLimit] = {
     # Actions confirmed by the password (deleting the account, changing the email) must not become a way
     # to guess it from a stolen session: a few tries per quarter hour.
     "password": RateLimit(per_owner=5, per_address=20, seconds=900, what="password confirmations"),
+    # A visitor's first write makes a guest (a new cookie): a family or an office makes a few an hour, a
+    # script that drops its cookie to get a fresh quota makes one per request.
+    "guest": RateLimit(per_owner=30, per_address=30, seconds=3600, what="new guest sessions"),
+    # New things that cost storage or work: conversations, API tokens, data exports.
+    "create": RateLimit(per_owner=30, per_address=60, seconds=60, what="new conversations or items"),
+    # Any other change (delete, settings, consent): a person clicking fast, not a loop.
+    "write": RateLimit(per_owner=60, per_address=240, seconds=60, what="changes"),
+    # Sign-in forms and everything that checks a password or a reset link (django-axes locks an account
+    # after failures; this bounds the attempts an address makes across accounts).
+    "sign_in": RateLimit(per_owner=10, per_address=30, seconds=300, what="sign-in attempts"),
+    # Each of these sends an email: keep the product from becoming a mail cannon.
+    "email": RateLimit(per_owner=5, per_address=20, seconds=3600, what="emails"),
+    # Reports of content go to people: plenty for honest use, not enough to bury the moderators.
+    "report": RateLimit(per_owner=10, per_address=30, seconds=3600, what="reports"),
+    # Checkout and the billing portal call the payment provider.
+    "payment": RateLimit(per_owner=10, per_address=30, seconds=600, what="payment requests"),
+    # The payment provider's webhooks come from a few addresses in bursts; it retries what we refuse.
+    "webhook": RateLimit(per_owner=600, per_address=600, seconds=60, what="webhook deliveries"),
+    # Staff work in the admin: bulk edits are many requests, still not a flood.
+    "staff": RateLimit(per_owner=300, per_address=600, seconds=60, what="admin changes"),
 }
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+DEFAULT_WRITE_SCOPE = "write"
+"""The scope of a write to a path not in WRITE_SCOPES: no write is ever unlimited."""
+
+WRITE_SCOPES: dict[str, str] = {
+    # "METHOD /path/{param}" (path parameters as in the OpenAPI document) -> scope.
+    "POST /api/v1/conversations": "create",
+    "DELETE /api/v1/conversations/{conversation_id}": "write",
+    # The view also counts "generate" once the conversation is known to be the sender's.
+    "POST /api/v1/conversations/{conversation_id}/messages": "write",
+    "POST /api/v1/jobs/{job_id}/retry": "generate",
+    "DELETE /api/v1/assets/{asset_id}": "write",
+    "PATCH /api/v1/me": "write",
+    "PUT /api/v1/me/retention": "write",
+    "POST /api/v1/me/sessions/end-others": "write",
+    "POST /api/v1/auth/signup": "sign_in",
+    "POST /api/v1/auth/login": "sign_in",
+    "POST /api/v1/auth/logout": "write",
+    "POST /api/v1/auth/password-reset": "email",
+    "POST /api/v1/me/email": "email",
+    "POST /api/v1/me/verification": "email",
+    "POST /api/v1/me/delete": "sign_in",
+    "POST /api/v1/tokens": "create",
+    "DELETE /api/v1/tokens/{token_id}": "write",
+    "POST /api/v1/me/exports": "create",
+    "PATCH /api/v1/me/privacy": "write",
+    "PUT /api/v1/me/images/{asset_id}/commercial": "write",
+    "DELETE /api/v1/me/images/{asset_id}/commercial": "write",
+    "POST /api/v1/reports": "report",
+    "POST /api/v1/me/policy-acceptances": "write",
+    "POST /api/v1/me/policy-notices/close": "write",
+    # The OpenAI-compatible API: the views count "generate" too, per token owner and address.
+    "POST /v1/images/generations": "write",
+    "POST /v1/images/edits": "write",
+    # Form pages.
+    "POST /accounts/signup/": "sign_in",
+    "POST /accounts/login/": "sign_in",
+    "POST /accounts/logout/": "write",
+    "POST /accounts/verify/resend/": "email",
+    "POST /accounts/email/": "email",
+    "POST /accounts/password/": "sign_in",
+    "POST /accounts/password/reset/": "email",
+    "POST /accounts/password/reset/{uidb64}/{token}/": "sign_in",
+    "POST /accounts/profile/": "write",
+    "POST /accounts/retention/": "write",
+    "POST /accounts/sessions/end-others/": "write",
+    "POST /billing/upgrade/": "payment",
+    "POST /billing/portal/": "payment",
+    "POST /billing/test-mode/cancel/": "payment",
+    "POST /billing/webhooks/stripe/": "webhook",
+    "POST /policies/notice/": "write",
+}
+
+# Every write under the admin is staff work.
+WRITE_SCOPE_PREFIXES: dict[str, str] = {"/admin/": "staff"}
+
+# How many guests' daily quota one address may use in a day, across all its guest cookies: a household or
+# a small office behind one router shares an address; more people than that sign up (each account has its
+# own quota, counted per account, not per address).
+GUEST_ADDRESS_ALLOWANCE = 5
+
+_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def write_scope(*, method: str, route: str) -> str:
+    """The rate-limit scope of a write to a URL pattern (`route` as Django resolved it, e.g. "api/v1/x/<id>")."""
+    path = "/" + _PARAMETER.sub(r"{\1}", route)
+    scope = WRITE_SCOPES.get(f"{method} {path}")
+    if scope is not None:
+        return scope
+    for prefix, prefixed_scope in WRITE_SCOPE_PREFIXES.items():
+        if path.startswith(prefix):
+            return prefixed_scope
+    return DEFAULT_WRITE_SCOPE
+
+
+def address_key(address: str) -> str:
+    """A pseudonym of a client address for counters: a keyed hash (HMAC with the server secret), never the address.
+
+    The same address gives the same pseudonym while SECRET_KEY stays; without the key it cannot be reversed
+    by hashing the four billion IPv4 addresses.
+    """
+    return salted_hmac("nanobananas.rate-limit-address", address, algorithm="sha256").hexdigest()[:32]

@@ -29,8 +29,8 @@ from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.accounts.mail import mail_send
 from nanobananas.accounts.models import ClosedAccount, Guest, Plan, Profile, QuotaUsage, RateWindow, UserSession
 from nanobananas.accounts.plans import QUOTA_KINDS
-from nanobananas.accounts.ratelimits import RATE_LIMITS
-from nanobananas.accounts.selectors import plan_for, plan_get, quota_windows
+from nanobananas.accounts.ratelimits import GUEST_ADDRESS_ALLOWANCE, RATE_LIMITS
+from nanobananas.accounts.selectors import QuotaWindow, plan_for, plan_get, quota_windows
 from nanobananas.accounts.tokens import email_verification_token
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
@@ -345,11 +345,13 @@ def _exhausted_message(*, kind: str, limit: int, window: str, resets_at: Any) ->
     return f"You have used all {limit} {noun} for this month. More on {resets_at.day} {resets_at:%B} at 00:00 UTC."
 
 
-def quota_consume(*, owner: Owner, kind: str = "image") -> None:
+def quota_consume(*, owner: Owner, kind: str = "image", address_key: str | None = None) -> None:
     """Count one generation against the owner's daily and monthly limits, or raise `QuotaExceeded` (429).
 
     Each window is one row incremented by a single UPDATE guarded by `used < limit`, so parallel requests
-    at the limit never overshoot; if the month is full the day's increment is rolled back with it.
+    at the limit never overshoot; if the month is full the day's increment is rolled back with it. A guest's
+    generation also counts against its address (`address_key`, the pseudonym from `request_address_key`):
+    GUEST_ADDRESS_ALLOWANCE guests' daily quota per address per day, whatever cookies it sends.
     """
     plan = plan_for(owner=owner)
     windows = quota_windows(plan=plan, kind=kind)
@@ -372,12 +374,40 @@ def quota_consume(*, owner: Owner, kind: str = "image") -> None:
                     kind=kind, limit=window.limit, window=window.window, resets_at=window.resets_at
                 )
                 raise QuotaExceeded(message, resets_at=window.resets_at)
+        if owner.is_guest and address_key:
+            _guest_address_quota_consume(kind=kind, address_key=address_key, windows=windows)
 
 
-def rate_limit_hit(*, scope: str, owner: Owner | None, address: str | None, now: datetime | None = None) -> None:
+def _guest_address_quota_consume(*, kind: str, address_key: str, windows: list[QuotaWindow]) -> None:
+    [day] = [w for w in windows if w.window == QuotaUsage.Window.DAY]
+    limit = day.limit * GUEST_ADDRESS_ALLOWANCE
+    window_start = datetime.combine(day.period_start, datetime.min.time(), tzinfo=UTC)
+    key = f"quota:{kind}:{address_key}"
+    if not _window_count(key=key, window_start=window_start, expires_at=day.resets_at, allowed=limit):
+        _, _, _, many = QUOTA_KINDS[kind]
+        raise QuotaExceeded(
+            f"Guests on your network have used all {limit} {many} for today. More at {day.resets_at:%H:%M} UTC, "
+            "or sign up for a free account with its own quota.",
+            resets_at=day.resets_at,
+        )
+
+
+def _window_count(*, key: str, window_start: datetime, expires_at: datetime, allowed: int) -> bool:
+    """Count one for `key` in the window starting at `window_start`; False (nothing counted) when it is full."""
+    RateWindow.objects.bulk_create(
+        [RateWindow(key=key, window_start=window_start, expires_at=expires_at)], ignore_conflicts=True
+    )
+    counted = RateWindow.objects.filter(key=key, window_start=window_start, count__lt=allowed).update(
+        count=F("count") + 1
+    )
+    return bool(counted)
+
+
+def rate_limit_hit(*, scope: str, owner: Owner | None, address_key: str | None, now: datetime | None = None) -> None:
     """Count one request of `scope` for the owner and for the address, or raise `RateLimited` (429).
 
-    Fixed windows, one guarded UPDATE per key like the quotas; a refused request is not counted.
+    `address_key` is the address's pseudonym (`ratelimits.address_key`), never the address itself. Fixed
+    windows, one guarded UPDATE per key like the quotas; a refused request is not counted.
     """
     limit = RATE_LIMITS[scope]
     epoch = int((now or timezone.now()).timestamp())
@@ -386,24 +416,20 @@ def rate_limit_hit(*, scope: str, owner: Owner | None, address: str | None, now:
     keys = []
     if owner is not None:
         keys.append((f"{scope}:{owner.key}", limit.per_owner))
-    if address:
-        keys.append((f"{scope}:ip:{address}", limit.per_address))
+    if address_key:
+        keys.append((f"{scope}:a:{address_key}", limit.per_address))
     with transaction.atomic():
         for key, allowed in keys:
-            RateWindow.objects.bulk_create([RateWindow(key=key, window_start=window_start)], ignore_conflicts=True)
-            counted = RateWindow.objects.filter(key=key, window_start=window_start, count__lt=allowed).update(
-                count=F("count") + 1
-            )
-            if not counted:
+            if not _window_count(key=key, window_start=window_start, expires_at=resets_at, allowed=allowed):
                 raise RateLimited(
                     f"Too many {limit.what} in a short time. Try again at {resets_at:%H:%M:%S} UTC.",
                     resets_at=resets_at,
                 )
 
 
-def rate_windows_purge(*, older_than: timedelta = timedelta(days=1)) -> int:
-    """Delete rate-limit counters whose window started before `older_than` ago; returns rows deleted."""
-    deleted, _ = RateWindow.objects.filter(window_start__lt=timezone.now() - older_than).delete()
+def rate_windows_purge(*, now: datetime | None = None) -> int:
+    """Delete the counters of rate windows (and guest address days) that have ended; returns rows deleted."""
+    deleted, _ = RateWindow.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted
 
 

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: marks a user verified by a one-time password (NANOBANANAS_ADMIN_OTP).
     "django_otp.middleware.OTPMiddleware",
+    # After authentication (it counts per user or guest): every POST/PUT/PATCH/DELETE has a rate limit.
+    "nanobananas.accounts.middleware.WriteRateLimitMiddleware",
     "nanobananas.studio.sealing.TextKeyMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication: the new-policy banner, and continued use recorded as acceptance.

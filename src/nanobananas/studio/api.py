@@ -16,7 +16,12 @@ from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from nanobananas.accounts.identity import request_owner, request_owner_for_write, request_rate_limit
+from nanobananas.accounts.identity import (
+    request_address_key,
+    request_owner,
+    request_owner_for_write,
+    request_rate_limit,
+)
 from nanobananas.core.exceptions import DomainError, NotFound
 from nanobananas.core.pagination import BoundedLimitOffsetPagination
 from nanobananas.core.streaming import aiter_file
@@ -243,7 +248,12 @@ def send_message(request: HttpRequest, conversation_id: uuid.UUID) -> Status[Mes
     request_rate_limit(request, scope="generate")
     turn = parse_message_request(request)
     message, job = services.message_send(
-        owner=owner, conversation_id=conversation_id, text=turn.text, files=turn.files, base_version=turn.base_version
+        owner=owner,
+        conversation_id=conversation_id,
+        text=turn.text,
+        files=turn.files,
+        base_version=turn.base_version,
+        address_key=request_address_key(request),
     )
     message = Message.objects.select_related("conversation").prefetch_related(live_assets()).get(id=message.id)
     return Status(202, MessageSentOut(message=message_out(message), job=job_out(job) if job else None))

@@ -278,11 +278,13 @@ def message_send(
     base_version: int | None = None,
     mask: IncomingFile | None = None,
     size: tuple[int, int] | None = None,
+    address_key: str | None = None,
 ) -> tuple[Message, Job | None]:
     """Store the user's turn (with its uploads) and queue the job that answers it.
 
     Every file is checked before anything is written, so a bad file changes nothing. The job is
     enqueued once the rows are committed. A turn with pictures and no text gets a reply at once.
+    `address_key` (the sender's address pseudonym) counts a guest's image against its address too.
     """
     text = clean_text(text)
     if not text and not files:
@@ -342,7 +344,7 @@ def message_send(
             job: Job | None = None
             if text:
                 # Counted in the same transaction: a turn that is not stored costs nothing.
-                quota_consume(owner=owner, kind="image")
+                quota_consume(owner=owner, kind="image", address_key=address_key)
                 number = (Job.objects.filter(conversation=conversation).aggregate(top=Max("number"))["top"] or 0) + 1
                 options: dict[str, Any] = {}
                 if size is not None:
