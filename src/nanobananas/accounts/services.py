@@ -590,7 +590,7 @@ def _content_queue(*, user_id: int, now: datetime) -> dict[str, int]:
     ).update(
         status=Job.Status.FAILED,
         error_code="account_deleted",
-        error_message="The account was deleted.",
+        sealed_error_message="",  # no message: the error code says it, and the text would need the shredded key
         stage="Stopped",
         finished_at=now,
     )

@@ -69,7 +69,7 @@ class AssetAdmin(UserContentAdmin):
         *OWNER_FIELDS, *LIFECYCLE_FIELDS,
     )  # fmt: skip
     readonly_fields = fields
-    content_fields = ("original_name", "plan", "steps")
+    content_fields = ("sealed_original_name", "sealed_plan", "sealed_steps")
 
     def owner_key_of(self, obj: Asset) -> str:
         return _owner_key(obj)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from nanobananas.studio.sealing import seal, unseal
+from nanobananas.vault.fields import SealedJSONField, SealedTextField
 
 
 class Owned(models.Model):
@@ -30,6 +31,11 @@ class Owned(models.Model):
                 name="%(app_label)s_%(class)s_exactly_one_owner",
             )
         ]
+
+    @property
+    def owner_key(self) -> str:
+        """Whose data key seals this row's text: "u<id>" or "g<id>"."""
+        return _owner_key(self)
 
 
 class Lifecycle(models.TextChoices):
@@ -63,7 +69,8 @@ class Conversation(Owned, Expiring):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    sealed_title = models.TextField(blank=True)
+    sealed_title = SealedTextField(plain="title", context="conversation")
+    title: str
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -77,20 +84,6 @@ class Conversation(Owned, Expiring):
     def __str__(self) -> str:
         return str(self.id)
 
-    @property
-    def title(self) -> str:
-        # Opened once per stored value: a refresh that brings a new sealed title opens it again.
-        cached = getattr(self, "_title", None)
-        if cached is None or cached[0] != self.sealed_title:
-            plain = unseal(self.sealed_title, owner_key=_owner_key(self), context=f"conversation:{self.id}")
-            cached = self._title = (self.sealed_title, plain)
-        return cached[1]
-
-    @title.setter
-    def title(self, value: str) -> None:
-        self.sealed_title = seal(value, owner_key=_owner_key(self), context=f"conversation:{self.id}")
-        self._title = (self.sealed_title, value)
-
 
 class Message(Expiring):
     class Role(models.TextChoices):
@@ -101,7 +94,8 @@ class Message(Expiring):
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     role = models.CharField(max_length=16, choices=Role.choices)
     # Sealed with the conversation owner's data key; `text` reads and writes the plain text.
-    sealed_text = models.TextField()
+    sealed_text = SealedTextField(plain="text", context="message", blank=False)
+    text: str
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -115,17 +109,8 @@ class Message(Expiring):
         return f"{self.role} message {self.id}"
 
     @property
-    def text(self) -> str:
-        cached = getattr(self, "_text", None)
-        if cached is None or cached[0] != self.sealed_text:
-            plain = unseal(self.sealed_text, owner_key=_owner_key(self.conversation), context=f"message:{self.id}")
-            cached = self._text = (self.sealed_text, plain)
-        return cached[1]
-
-    @text.setter
-    def text(self, value: str) -> None:
-        self.sealed_text = seal(value, owner_key=_owner_key(self.conversation), context=f"message:{self.id}")
-        self._text = (self.sealed_text, value)
+    def owner_key(self) -> str:
+        return _owner_key(self.conversation)
 
 
 class Job(models.Model):
@@ -155,7 +140,9 @@ class Job(models.Model):
     progress = models.PositiveSmallIntegerField(default=0)
     stage = models.CharField(max_length=200, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
-    error_message = models.TextField(blank=True)
+    # Failure messages can quote the request ("not a colour: ..."): sealed with the owner's data key.
+    sealed_error_message = SealedTextField(plain="error_message", context="job.error")
+    error_message: str
     attempts = models.PositiveIntegerField(default=0)
     provider = models.CharField(max_length=64, blank=True)
     queued_at = models.DateTimeField()
@@ -169,6 +156,10 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"job {self.id} ({self.status})"
+
+    @property
+    def owner_key(self) -> str:
+        return _owner_key(self.conversation)
 
 
 class Asset(Owned, Expiring):
@@ -203,10 +194,15 @@ class Asset(Owned, Expiring):
     operation = models.CharField(max_length=16, choices=Operation.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
     inputs = models.JSONField(default=list, blank=True)
-    plan = models.JSONField(null=True, blank=True)
-    steps = models.JSONField(default=list, blank=True)
+    # The plan and the op records quote the request (a poster's title, the words of a text step): sealed.
+    sealed_plan = SealedJSONField(plain="plan", context="asset.plan")
+    plan: dict[str, Any] | None
+    sealed_steps = SealedJSONField(plain="steps", context="asset.steps", empty=list)
+    steps: list[dict[str, Any]]
     duration_ms = models.PositiveIntegerField(default=0)
-    original_name = models.CharField(max_length=255, blank=True)
+    # An upload's file name as the person's device named it: sealed.
+    sealed_original_name = SealedTextField(plain="original_name", context="asset.name")
+    original_name: str
     blob_name = models.CharField(max_length=300, unique=True)
     content_type = models.CharField(max_length=100)
     width = models.PositiveIntegerField()

@@ -42,8 +42,8 @@ from nanobananas.providers.base import (
 from nanobananas.providers.routing import Providers, providers_for
 from nanobananas.studio.intent import ConversationState, ImageRef, Intent, resolve_intent
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
-from nanobananas.studio.sealing import seal
 from nanobananas.studio.selectors import asset_get, conversation_get, job_get
+from nanobananas.vault.fields import sealed_columns_for, sealed_token
 
 __all__ = [
     "IncomingFile",
@@ -200,20 +200,22 @@ def conversations_transfer_owner(*, source: Owner, target: Owner) -> int:
                 Asset.objects.filter(id=asset.id).update(
                     blob_name=written[-1],
                     expires_at=retention_deadline(owner=target, created_at=asset.created_at),
+                    **sealed_columns_for(asset, owner_key=target.key),
                     **_owner_fields(target),
                 )
             # Text is sealed for its owner: open it with the guest's key, seal it again with the account's.
             for message in Message.objects.filter(conversation_id__in=conversation_ids).select_related("conversation"):
                 Message.objects.filter(id=message.id).update(
                     expires_at=text_deadline(owner=target, created_at=message.created_at),
-                    sealed_text=seal(message.text, owner_key=target.key, context=f"message:{message.id}"),
+                    **sealed_columns_for(message, owner_key=target.key),
                 )
+            for job in Job.objects.filter(conversation_id__in=conversation_ids).select_related("conversation"):
+                if sealed := sealed_columns_for(job, owner_key=target.key):
+                    Job.objects.filter(id=job.id).update(**sealed)
             for conversation in Conversation.objects.filter(id__in=conversation_ids):
                 Conversation.objects.filter(id=conversation.id).update(
                     expires_at=text_deadline(owner=target, created_at=conversation.updated_at),
-                    sealed_title=seal(
-                        conversation.title, owner_key=target.key, context=f"conversation:{conversation.id}"
-                    ),
+                    **sealed_columns_for(conversation, owner_key=target.key),
                     **_owner_fields(target),
                 )
             audit_record(
@@ -323,14 +325,13 @@ def message_send(
                 upload_ids.append(asset_id)
                 blob = _write_blob(f"uploads/{owner.key}/{asset_id}.{upload.extension}", upload.data)
                 written.append(blob)
-                Asset.objects.create(
+                stored = Asset(
                     id=asset_id,
                     conversation=conversation,
                     message=message,
                     kind=Asset.Kind.UPLOAD,
                     number=first_upload + offset,
                     operation=Asset.Operation.UPLOAD,
-                    original_name=upload.original_name,
                     blob_name=blob,
                     content_type=upload.content_type,
                     width=upload.image.width,
@@ -341,6 +342,8 @@ def message_send(
                     expires_at=retention_deadline(owner=owner, created_at=now),
                     **_owner_fields(owner),
                 )
+                stored.original_name = upload.original_name
+                stored.save(force_insert=True)
             job: Job | None = None
             if text:
                 # Counted in the same transaction: a turn that is not stored costs nothing.
@@ -383,7 +386,7 @@ def message_send(
             update: dict[str, object] = {"updated_at": now, "expires_at": text_expiry}
             if not conversation.sealed_title:
                 title = (text or prepared[0].original_name or "Pictures")[:TITLE_CHARS]
-                update["sealed_title"] = seal(title, owner_key=owner.key, context=f"conversation:{conversation.id}")
+                update["sealed_title"] = sealed_token(conversation, "title", title)
             Conversation.objects.filter(id=conversation.id).update(**update)
     except BaseException:
         for blob in written:
@@ -456,7 +459,7 @@ def job_retry(*, owner: Owner, job_id: uuid.UUID) -> Job:
             progress=0,
             stage="Waiting in line (retrying)",
             error_code="",
-            error_message="",
+            sealed_error_message="",
             queued_at=timezone.now(),
             started_at=None,
             finished_at=None,
@@ -533,7 +536,7 @@ def _finish(
         finished = Job.objects.filter(id=job_id, status=Job.Status.RUNNING, attempts=attempt).update(
             status=status,
             error_code=code,
-            error_message=message,
+            sealed_error_message=sealed_token(job, "error_message", message),
             stage={"failed": "Failed", "refused": "Could not do this"}.get(status, "Done"),
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
@@ -562,7 +565,9 @@ def _ref(asset: Asset) -> ImageRef:
 
 def _conversation_state(job: Job) -> ConversationState:
     """The images this turn can see: versions made by earlier turns, uploads sent up to this turn."""
-    fields = ("id", "kind", "number", "parent_id", "message_id", "operation", "plan")
+    # The owner columns too: opening the sealed plan needs the owner's key.
+    fields = ("id", "kind", "number", "parent_id", "message_id", "operation", "sealed_plan", "owner_user",
+              "owner_guest")  # fmt: skip
     versions = list(
         Asset.objects.filter(
             conversation_id=job.conversation_id,
@@ -981,7 +986,7 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
             conversation, Message.Role.ASSISTANT, reply_text, expires_at=text_deadline(owner=owner, created_at=now)
         )
         if outcome.image is not None:
-            asset = Asset.objects.create(
+            asset = Asset(
                 conversation=conversation,
                 message=reply,
                 job=locked,
@@ -990,8 +995,6 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
                 operation=outcome.operation,
                 parent_id=outcome.parent_id,
                 inputs=[str(i) for i in outcome.inputs],
-                plan=outcome.plan,
-                steps=outcome.steps,
                 duration_ms=duration_ms,
                 blob_name=stored_name,
                 content_type="image/png",
@@ -1006,6 +1009,8 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
                 expires_at=retention_deadline(owner=owner, created_at=now),
                 **_owner_fields(owner),
             )
+            asset.plan, asset.steps = outcome.plan, outcome.steps
+            asset.save(force_insert=True)
             analytics_record(owner, "image_made", operation=str(outcome.operation), provider=outcome.provider)
             if screened is not None:
                 screened.queue(conversation_id=conversation.id, message_id=reply.id, asset_id=asset.id, job_id=job.id)

@@ -22,7 +22,7 @@ from django.db import models
 
 from nanobananas.vault.sealing import PREFIX, UNREADABLE, seal, unseal
 
-__all__ = ["SealedField", "SealedJSONField", "SealedTextField"]
+__all__ = ["SealedField", "SealedJSONField", "SealedTextField", "sealed_columns_for", "sealed_token"]
 
 
 class SealedField(models.TextField):
@@ -52,7 +52,8 @@ class SealedField(models.TextField):
             kwargs["key_owner"] = self.key_owner
         if not self.bind_pk:
             kwargs["bind_pk"] = False
-        kwargs.pop("blank", None)
+        if kwargs.pop("blank", False) is not True:
+            kwargs["blank"] = False
         return name, path, args, kwargs
 
     def contribute_to_class(self, cls: Any, name: str, private_only: bool = False) -> None:
@@ -73,14 +74,17 @@ class SealedField(models.TextField):
         """The value of a stored plain text; None when the text can no longer be read."""
         raise NotImplementedError
 
-    def seal_value(self, instance: Any, value: Any) -> str:
-        """The token to store for `value` on `instance` ("" for an empty value)."""
-        return seal(self.encode(value), owner_key=self.owner_of(instance), context=self.context_of(instance))
+    def seal_value(self, instance: Any, value: Any, *, owner_key: str | None = None) -> str:
+        """The token to store for `value` on `instance` ("" for an empty value), for its owner or `owner_key`."""
+        owner = owner_key if owner_key is not None else self.owner_of(instance)
+        return seal(self.encode(value), owner_key=owner, context=self.context_of(instance))
 
     def open_value(self, instance: Any, stored: str) -> Any:
+        if not stored.startswith(PREFIX):
+            # Empty (nothing to open, so no owner lookup), or a row from before this column was sealed.
+            return self.decode(stored)
         plain = unseal(stored, owner_key=self.owner_of(instance), context=self.context_of(instance))
-        readable = not (stored.startswith(PREFIX) and plain == UNREADABLE)
-        return self.decode(plain if readable else None)
+        return self.decode(None if plain == UNREADABLE else plain)
 
     def _getter(self) -> Callable[[Any], Any]:
         cache = f"_{self.plain}_opened"
@@ -144,3 +148,26 @@ class SealedJSONField(SealedField):
             return json.loads(plain)
         except ValueError:
             return plain
+
+
+def _sealed_field(model: Any, plain: str) -> SealedField:
+    for field in model._meta.concrete_fields:
+        if isinstance(field, SealedField) and field.plain == plain:
+            return field
+    raise LookupError(f"{model._meta.label} has no sealed field named {plain!r}")
+
+
+def sealed_token(instance: Any, plain: str, value: Any) -> str:
+    """The token `instance.<plain> = value` would store: for a queryset `update()` of a sealed column."""
+    return _sealed_field(type(instance), plain).seal_value(instance, value)
+
+
+def sealed_columns_for(instance: Any, *, owner_key: str) -> dict[str, str]:
+    """Every sealed column of `instance` opened with its owner's key and sealed again for `owner_key`
+    (a guest's work moving to the account it signed up for), as `update()` keyword arguments."""
+    columns = {}
+    for field in type(instance)._meta.concrete_fields:
+        if isinstance(field, SealedField) and getattr(instance, field.attname):
+            value = getattr(instance, field.plain)
+            columns[field.attname] = field.seal_value(instance, value, owner_key=owner_key)
+    return columns
