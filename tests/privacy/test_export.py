@@ -297,18 +297,62 @@ def test_one_export_per_day_with_the_time_of_the_next(alice: Person) -> None:
     assert DataExport.objects.count() == 2
 
 
-def test_a_failed_build_is_reported_and_does_not_use_up_the_day(
-    alice: Person, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_a_failing_build_is_tried_three_times_then_reported_and_the_operator_alerted(
+    alice: Person, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, settings: Any
 ) -> None:
+    settings.ADMINS = [("Operator", "ops@example.org")]
+    builds: list[int] = []
+
     def broken(**kwargs: Any) -> None:
+        builds.append(1)
         raise OSError("disk full")
 
     monkeypatch.setattr(exports, "_archive_write", broken)
-    export = _build(alice)
-    assert (export.status, export.stage, export.blob_name) == ("failed", "Failed", "")
+    with time_machine.travel(START, tick=False):
+        export = _build(alice)
+    assert (export.status, export.stage, export.attempts, export.error) == ("queued", "Waiting to try again", 1, "")
+    assert mail.outbox == []
+    with time_machine.travel(START + timedelta(minutes=15), tick=False):
+        assert exports.exports_stalled() == [export.id]
+        rescue_stalled_exports()
+    export.refresh_from_db()
+    assert (export.status, export.attempts) == ("queued", 2)
+    assert mail.outbox == []
+    with time_machine.travel(START + timedelta(minutes=30), tick=False):
+        rescue_stalled_exports()
+    export.refresh_from_db()
+    assert (export.status, export.stage, export.blob_name, export.attempts) == ("failed", "Failed", "", 3)
     assert export.error == "The archive could not be built. Please ask for a new export."
     assert "disk full" in caplog.text
-    assert export_request(user=alice.user).status == "queued"
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["ops@example.org"], "[Django] Data export failed 3 times")]
+    assert f"Data export {export.id} of user {alice.user.pk} failed 3 times" in mail.outbox[0].body
+    assert "MARKERALICE" not in mail.outbox[0].body
+    alert = AuditEvent.objects.get(kind="export.failed")
+    assert (alert.target_id, alert.details) == (str(export.id), {"attempts": 3, "cause": "the build raised an error"})
+    with time_machine.travel(START + timedelta(hours=3), tick=False):
+        assert exports.exports_stalled() == []
+        rescue_stalled_exports()
+        export_build(export_id=export.id)  # a late duplicate job: the cap holds
+    assert len(builds) == 3
+    assert len(mail.outbox) == 1
+    assert export_request(user=alice.user).status == "queued"  # a failed export does not use up the day
+
+
+def test_a_build_whose_worker_keeps_dying_is_given_up_after_three_and_alerted(alice: Person, settings: Any) -> None:
+    settings.ADMINS = [("Operator", "ops@example.org")]
+    with time_machine.travel(START, tick=False):
+        export = export_request(user=alice.user)
+        DataExport.objects.filter(id=export.id).update(status="running", started_at=START, attempts=3)
+    with time_machine.travel(START + timedelta(minutes=59), tick=False):
+        rescue_stalled_exports()
+        assert DataExport.objects.get(id=export.id).status == "running"
+        assert mail.outbox == []
+    with time_machine.travel(START + timedelta(hours=1, seconds=1), tick=False):
+        rescue_stalled_exports()
+    export.refresh_from_db()
+    assert (export.status, export.attempts, export.error) == ("failed", 3, exports.FAILED_MESSAGE)
+    assert [m.subject for m in mail.outbox] == ["[Django] Data export failed 3 times"]
+    assert AuditEvent.objects.get(kind="export.failed").details == {"attempts": 3, "cause": "its worker stopped"}
 
 
 def test_building_twice_changes_nothing(alice: Person) -> None:
@@ -406,3 +450,16 @@ def test_the_operator_export_writes_the_same_archive_to_a_file(alice: Person, bo
     with pytest.raises(NotFound):
         export_for_operator(email="nobody@example.org", output=tmp_path / "nobody.zip")
     assert not (tmp_path / "nobody.zip").exists()
+
+
+def test_operator_alerts_go_to_the_addresses_in_nanobananas_operator_email(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from nanobananas.config.environment import read_environment
+
+    monkeypatch.setenv("NANOBANANAS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NANOBANANAS_SECRET_KEY", "k" * 50)
+    monkeypatch.delenv("NANOBANANAS_OPERATOR_EMAIL", raising=False)
+    assert read_environment().operator_emails == []
+    monkeypatch.setenv("NANOBANANAS_OPERATOR_EMAIL", " ops@example.org, oncall@example.org ,")
+    assert read_environment().operator_emails == ["ops@example.org", "oncall@example.org"]

@@ -57,6 +57,7 @@ class Environment:
     orphan_grace_hours: int
     smtp_url: str | None
     mail_from: str
+    operator_emails: list[str]
     billing_provider: str
     stripe_secret_key: str | None
     stripe_webhook_secret: str | None
@@ -183,6 +184,7 @@ def read_environment() -> Environment:
         orphan_grace_hours=_int("NANOBANANAS_ORPHAN_GRACE_HOURS", 6),
         smtp_url=os.environ.get("NANOBANANAS_SMTP_URL") or None,
         mail_from=os.environ.get("NANOBANANAS_MAIL_FROM") or "Nanobananas <no-reply@localhost>",
+        operator_emails=[a.strip() for a in os.environ.get("NANOBANANAS_OPERATOR_EMAIL", "").split(",") if a.strip()],
         billing_provider=os.environ.get("NANOBANANAS_BILLING_PROVIDER")
         or ("stripe" if os.environ.get("NANOBANANAS_STRIPE_SECRET_KEY") else "offline"),
         stripe_secret_key=os.environ.get("NANOBANANAS_STRIPE_SECRET_KEY") or None,

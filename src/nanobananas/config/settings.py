@@ -240,6 +240,8 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 # otherwise every message is written as an .eml file into the data dir's mail/ folder.
 DEFAULT_FROM_EMAIL = ENV.mail_from
 SERVER_EMAIL = ENV.mail_from
+# Who gets operator alerts (Django's mail_admins), e.g. a data export that keeps failing.
+ADMINS = [("Operator", address) for address in ENV.operator_emails]
 EMAIL_TIMEOUT = 20
 if ENV.smtp_url:
     _smtp = urlparse(ENV.smtp_url)

@@ -19,9 +19,10 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.core.files.base import File
 from django.core.files.storage import default_storage
+from django.core.mail import mail_admins
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,7 @@ from nanobananas.privacy.models import DataExport, DeletionReceipt, PendingBlobD
 
 __all__ = [
     "EXPORT_LIFETIME",
+    "EXPORT_MAX_ATTEMPTS",
     "LINK_MAX_AGE",
     "REQUEST_INTERVAL",
     "SCHEMA_VERSION",
@@ -44,6 +46,7 @@ __all__ = [
     "export_list",
     "export_request",
     "exports_expire",
+    "exports_give_up",
     "exports_stalled",
 ]
 
@@ -58,6 +61,10 @@ LINK_SALT = "nanobananas.privacy.export.download"
 STALE_AFTER = timedelta(hours=1)
 COPY_CHUNK_BYTES = 1024 * 1024
 FAILED_MESSAGE = "The archive could not be built. Please ask for a new export."
+# A build that fails is tried again by the next rescue (every 15 minutes), up to this many builds in all;
+# then the export fails for good and the operator is alerted (ADMINS, NANOBANANAS_OPERATOR_EMAIL).
+EXPORT_MAX_ATTEMPTS = 3
+RETRY_STAGE = "Waiting to try again"
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
 
 # Who processes what, for README.txt: provider aliases as stored on images and billing records.
@@ -157,20 +164,55 @@ def _claim(export_id: uuid.UUID, now: datetime) -> bool:
     claimable = Q(status=DataExport.Status.QUEUED) | Q(
         status=DataExport.Status.RUNNING, started_at__lt=now - STALE_AFTER
     )
-    claimed = DataExport.objects.filter(claimable, id=export_id).update(
-        status=DataExport.Status.RUNNING, started_at=now, progress=0, stage="Starting", error=""
-    )
+    claimed = DataExport.objects.filter(claimable, id=export_id, attempts__lt=EXPORT_MAX_ATTEMPTS).update(
+        status=DataExport.Status.RUNNING, started_at=now, progress=0, stage="Starting", error="",
+        attempts=F("attempts") + 1,
+    )  # fmt: skip
     return claimed == 1
 
 
 def exports_stalled(*, now: datetime | None = None) -> list[uuid.UUID]:
-    """Exports whose job was lost (queued) or whose worker died (running) over an hour ago: to enqueue again."""
+    """Exports to enqueue again: a failed build waiting for its next try, a job lost (queued) or a worker
+    that died (running) over an hour ago, while builds are left (EXPORT_MAX_ATTEMPTS)."""
     before = (now or timezone.now()) - STALE_AFTER
     stalled = DataExport.objects.filter(
         Q(status=DataExport.Status.QUEUED, requested_at__lt=before)
-        | Q(status=DataExport.Status.RUNNING, started_at__lt=before)
+        | Q(status=DataExport.Status.QUEUED, attempts__gt=0)
+        | Q(status=DataExport.Status.RUNNING, started_at__lt=before),
+        attempts__lt=EXPORT_MAX_ATTEMPTS,
     )
     return list(stalled.values_list("id", flat=True))
+
+
+def exports_give_up(*, now: datetime | None = None) -> list[uuid.UUID]:
+    """Exports whose last allowed build died with its worker over an hour ago: failed, operator alerted."""
+    before = (now or timezone.now()) - STALE_AFTER
+    dead = DataExport.objects.filter(
+        status=DataExport.Status.RUNNING, started_at__lt=before, attempts__gte=EXPORT_MAX_ATTEMPTS
+    )
+    given_up = []
+    for export_id, started_at in dead.values_list("id", "started_at"):
+        failed = DataExport.objects.filter(id=export_id, status=DataExport.Status.RUNNING, started_at=started_at)
+        if failed.update(status=DataExport.Status.FAILED, stage="Failed", error=FAILED_MESSAGE):
+            _operator_alert(export_id, cause="its worker stopped")
+            given_up.append(export_id)
+    return given_up
+
+
+def _operator_alert(export_id: uuid.UUID, *, cause: str) -> None:
+    """Tell the operator (log, audit and mail to ADMINS) that an export failed for good; ids only."""
+    export = DataExport.objects.get(id=export_id)
+    summary = f"Data export {export.id} of user {export.user_id} failed {export.attempts} times (last: {cause})"
+    logger.error("%s; it was given up and the user was told to ask again", summary)
+    audit_record(
+        kind="export.failed", actor="system", owner_key=f"u{export.user_id}", target_type="export",
+        target_id=str(export.id), details={"attempts": export.attempts, "cause": cause},
+    )  # fmt: skip
+    mail_admins(
+        f"Data export failed {export.attempts} times",
+        f"{summary}.\nIt was given up; the user sees: {FAILED_MESSAGE}\nThe worker logs have the error of each try.\n",
+        fail_silently=True,
+    )
 
 
 def export_build(*, export_id: uuid.UUID) -> None:
@@ -195,8 +237,12 @@ def export_build(*, export_id: uuid.UUID) -> None:
                 default_storage.delete(name)
             default_storage.save(name, File(handle, name))
     except Exception:
-        logger.exception("data export %s failed", export_id)
-        attempt.update(status=DataExport.Status.FAILED, stage="Failed", error=FAILED_MESSAGE)
+        tries = DataExport.objects.filter(id=export_id).values_list("attempts", flat=True).get()
+        logger.exception("data export %s failed (build %d of %d)", export_id, tries, EXPORT_MAX_ATTEMPTS)
+        if tries < EXPORT_MAX_ATTEMPTS:
+            attempt.update(status=DataExport.Status.QUEUED, stage=RETRY_STAGE, progress=0)
+        elif attempt.update(status=DataExport.Status.FAILED, stage="Failed", error=FAILED_MESSAGE):
+            _operator_alert(export_id, cause="the build raised an error")
         return
     with transaction.atomic():
         ready_at = timezone.now()

@@ -161,6 +161,8 @@ class DataExport(models.Model):
     ready_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # Builds started so far; after EXPORT_MAX_ATTEMPTS the export fails and the operator is alerted.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         indexes = [

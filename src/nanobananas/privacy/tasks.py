@@ -37,6 +37,8 @@ def build_export(export_id: str) -> None:
 
 @db_periodic_task(crontab(minute="*/15"))
 def rescue_stalled_exports() -> None:
-    """A lost or crashed build is enqueued again; building twice is harmless (the build claims its export)."""
+    """A failed, lost or crashed build is enqueued again while builds are left (building twice is harmless:
+    the build claims its export); one whose last build died is given up and the operator alerted."""
+    export.exports_give_up()
     for export_id in export.exports_stalled():
         build_export(str(export_id))
