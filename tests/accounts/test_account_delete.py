@@ -21,11 +21,11 @@ from nanobananas.accounts.models import ClosedAccount, Profile, QuotaUsage, User
 from nanobananas.accounts.services import (
     account_delete,
     account_signup,
-    closed_account_subscription_cancel,
     quota_consume,
 )
 from nanobananas.audit.models import AuditEvent
-from nanobananas.billing.models import Invoice, PaymentCustomer, Subscription
+from nanobananas.billing.models import Invoice, PaymentCustomer, PaymentErasure, Subscription
+from nanobananas.billing.services import payment_data_erase
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.privacy.models import (
     AnalyticsEvent,
@@ -464,16 +464,24 @@ def test_the_subscription_is_canceled_at_the_provider_after_commit(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     user = signup()
-    Subscription.objects.create(user=user, provider="stripe", external_id="sub_9", status="active", state_at=START)
+    stripe_settings.customer_add("cus_9", email="ada@example.org")
+    stripe_settings.subscription_add("sub_9", customer="cus_9")
+    PaymentCustomer.objects.create(user=user, provider="stripe", customer_id="cus_9")
+    Subscription.objects.create(
+        user=user, provider="stripe", external_id="sub_9", customer_id="cus_9", status="active", state_at=START
+    )
     Subscription.objects.create(user=user, provider="stripe", external_id="sub_old", status="canceled", state_at=START)
     with django_capture_on_commit_callbacks(execute=True):
         account_delete(user=user, password=PASSWORD, phrase=PHRASE)
     assert stripe_settings.requests == [("DELETE /v1/subscriptions/sub_9", {})]
     assert Subscription.objects.get(external_id="sub_9").status == Subscription.Status.CANCELED
-    assert AuditEvent.objects.filter(kind="account.subscription_canceled").count() == 1
-    # Safe to run again: an ended subscription is not sent to the provider twice.
-    assert closed_account_subscription_cancel(provider="stripe", external_id="sub_9") is False
-    assert len(stripe_settings.requests) == 1
+    assert sorted(AuditEvent.objects.filter(owner_key=f"u{user.pk}").values_list("kind", flat=True)) == [
+        "account.delete", "account.payment_customer_deleted", "account.subscription_canceled",
+    ]  # fmt: skip
+    assert not PaymentErasure.objects.filter(done_at__isnull=True).exists()
+    # Safe to run again: nothing done is sent to the provider twice.
+    assert payment_data_erase(user_id=user.pk) == 0
+    assert len(stripe_settings.requests) == 2
 
 
 def test_a_provider_failure_never_blocks_the_deletion_and_is_retried(
@@ -484,7 +492,11 @@ def test_a_provider_failure_never_blocks_the_deletion_and_is_retried(
     from huey.contrib.djhuey import HUEY
 
     user = signup()
-    Subscription.objects.create(user=user, provider="stripe", external_id="sub_9", status="active", state_at=START)
+    stripe_settings.customer_add("cus_9", email="ada@example.org")
+    stripe_settings.subscription_add("sub_9", customer="cus_9")
+    Subscription.objects.create(
+        user=user, provider="stripe", external_id="sub_9", customer_id="cus_9", status="active", state_at=START
+    )
     stripe_settings.fail_with = 400  # 5xx would also be retried inside the Stripe SDK, making more requests
     scheduled_before = len(HUEY.scheduled())
     with django_capture_on_commit_callbacks(execute=True):
@@ -496,9 +508,10 @@ def test_a_provider_failure_never_blocks_the_deletion_and_is_retried(
     assert retry.args == ("stripe", "sub_9")
     # The retry, once the provider answers again:
     stripe_settings.fail_with = None
-    assert closed_account_subscription_cancel(provider="stripe", external_id="sub_9") is True
+    assert payment_data_erase(user_id=user.pk) == 2
     assert Subscription.objects.get(external_id="sub_9").status == Subscription.Status.CANCELED
-    assert stripe_settings.requests == [("DELETE /v1/subscriptions/sub_9", {})] * 2
+    cancel, delete = ("DELETE /v1/subscriptions/sub_9", {}), ("DELETE /v1/customers/cus_9", {})
+    assert stripe_settings.requests == [cancel, cancel, delete]
     HUEY.flush()
 
 

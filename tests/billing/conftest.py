@@ -5,75 +5,30 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from tests.accounts.conftest import signup
+from tests.billing.stripe_server import API_KEY, StripeServer
 
 WEBHOOK_SECRET = "whsec_test_secret"
 
 
-@dataclass
-class FakeStripe:
-    """A local server that answers the two Stripe calls we make, recording what it was sent."""
-
-    url: str
-    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
-    fail_with: int | None = None
+# The fixtures' type, under the name the billing and account tests import.
+FakeStripe = StripeServer
 
 
 @pytest.fixture
-def fake_stripe() -> Iterator[FakeStripe]:
-    state = FakeStripe(url="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_DELETE(self) -> None:
-            self.do_POST()
-
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            params = dict(parse_qsl(self.rfile.read(length).decode()))
-            state.requests.append((f"{self.command} {self.path}" if self.command != "POST" else self.path, params))
-            if state.fail_with is not None:
-                body: dict[str, Any] = {"error": {"type": "invalid_request_error", "message": "No such price"}}
-                status = state.fail_with
-            elif self.path == "/v1/checkout/sessions":
-                body = {"id": "cs_test_1", "object": "checkout.session", "url": "https://checkout.example/cs_test_1"}
-                status = 200
-            elif self.path.startswith("/v1/subscriptions/"):
-                body = {"id": self.path.rsplit("/", 1)[-1], "object": "subscription", "status": "canceled"}
-                status = 200
-            elif self.path == "/v1/billing_portal/sessions":
-                body = {"id": "bps_1", "object": "billing_portal.session", "url": "https://portal.example/bps_1"}
-                status = 200
-            else:
-                body, status = {"error": {"type": "invalid_request_error", "message": "unknown"}}, 404
-            data = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+def fake_stripe() -> Iterator[StripeServer]:
+    server = StripeServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -83,7 +38,7 @@ def stripe_settings(settings: Any, fake_stripe: FakeStripe) -> FakeStripe:
         "stripe": {
             "BACKEND": "nanobananas.billing.providers.stripe.StripeProvider",
             "OPTIONS": {
-                "secret_key": "sk_test_123",
+                "secret_key": API_KEY,
                 "webhook_secret": WEBHOOK_SECRET,
                 "price_pro": "price_pro_monthly",
                 "api_base": fake_stripe.url,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -104,37 +103,3 @@ def test_the_portal_needs_a_stripe_customer(user: User, stripe_settings: FakeStr
     assert stripe_settings.requests == [
         ("/v1/billing_portal/sessions", {"customer": "cus_42", "return_url": "http://x/me/"})
     ]
-
-
-def test_deleting_a_childs_account_cancels_its_stripe_subscription(
-    user: User, stripe_settings: FakeStripe, django_capture_on_commit_callbacks: Any
-) -> None:
-    from nanobananas.accounts.services import account_delete_under_13
-
-    staff = User.objects.create_user(username="staff", password="x" * 12, is_staff=True)
-    Subscription.objects.create(
-        user=user, provider="stripe", external_id="sub_77", status="active", state_at=timezone.now()
-    )
-    Subscription.objects.create(
-        user=user, provider="stripe", external_id="sub_old", status="canceled", state_at=timezone.now()
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        account_delete_under_13(user_id=user.pk, staff_user_id=staff.pk)
-    assert stripe_settings.requests == [("DELETE /v1/subscriptions/sub_77", {})]
-    assert not Subscription.objects.exists()
-
-
-def test_a_failed_cancel_is_logged_and_the_deletion_stands(
-    user: User, stripe_settings: FakeStripe, django_capture_on_commit_callbacks: Any, caplog: pytest.LogCaptureFixture
-) -> None:
-    from nanobananas.accounts.services import account_delete_under_13
-
-    staff = User.objects.create_user(username="staff", password="x" * 12, is_staff=True)
-    Subscription.objects.create(
-        user=user, provider="stripe", external_id="sub_77", status="past_due", state_at=timezone.now()
-    )
-    stripe_settings.fail_with = 500
-    with django_capture_on_commit_callbacks(execute=True):
-        account_delete_under_13(user_id=user.pk, staff_user_id=staff.pk)
-    assert not User.objects.filter(pk=user.pk).exists()
-    assert "could not cancel stripe subscription sub_77 of a deleted account" in caplog.text

@@ -41,7 +41,6 @@ __all__ = [
     "account_delete",
     "account_delete_under_13",
     "account_signup",
-    "closed_account_subscription_cancel",
     "closed_accounts_purge",
     "email_change_request",
     "email_verification_send",
@@ -460,7 +459,7 @@ def _blobs_delete(names: list[str]) -> None:
 
 def account_delete_under_13(*, user_id: int, staff_user_id: int) -> None:
     """Hard-delete an account found to belong to a child: rows, blobs and data key at once, no export kept;
-    a paid subscription is canceled at the provider.
+    a paid subscription is canceled and the customer deleted at the payment provider (after commit, retried).
 
     The audit line names only the ids and the reason, never content.
     """
@@ -475,7 +474,7 @@ def account_delete_under_13(*, user_id: int, staff_user_id: int) -> None:
         if user.is_staff or user.is_superuser:
             raise Conflict("A staff account cannot be removed this way.", code="staff_account")
         blobs = list(Asset.objects.filter(owner_filter(owner)).values_list("blob_name", flat=True))
-        _subscriptions_cancel_on_commit(user_id=user_id)
+        _payment_records_erase_on_commit(user_id=user_id)
         try:
             user.delete()
         except ProtectedError:
@@ -510,61 +509,12 @@ class AccountDeletion:
     exports_deleted: int
 
 
-def _subscriptions_cancel_on_commit(*, user_id: int) -> list[str]:
-    """Once the deletion commits, end the account's paid-up subscriptions at the payment provider.
+def _payment_records_erase_on_commit(*, user_id: int) -> None:
+    """List what the payment providers must end for this account (paid subscriptions canceled, then its
+    customers deleted), done by a retried job once the deletion commits (`billing.services`)."""
+    from nanobananas.billing.services import payment_erasure_request
 
-    Each one is its own job (`accounts.tasks.cancel_closed_account_subscription`), retried on failure;
-    neither a provider failure nor a queue that cannot be reached undoes or blocks the deletion.
-    """
-    from nanobananas.billing.models import Subscription
-
-    due = list(
-        Subscription.objects.filter(user_id=user_id, status__in=Subscription.PAID_UP).values_list(
-            "provider", "external_id"
-        )
-    )
-
-    def enqueue() -> None:
-        from nanobananas.accounts.tasks import cancel_closed_account_subscription
-
-        for provider, external_id in due:
-            try:
-                cancel_closed_account_subscription(provider, external_id)
-            except Exception:  # the queue is down: staff finish it by hand from the log and the admin
-                logger.exception("could not queue the cancel of %s subscription %s", provider, external_id)
-
-    if due:
-        transaction.on_commit(enqueue)
-    return [external_id for _, external_id in due]
-
-
-def closed_account_subscription_cancel(*, provider: str, external_id: str) -> bool:
-    """End a deleted account's subscription at the provider; returns False when there was nothing to do.
-
-    Safe to run again: a subscription our records already show as ended is left alone. A provider failure
-    is logged and raised, so the job that called this is retried.
-    """
-    from nanobananas.billing.handler import payment_provider
-    from nanobananas.billing.models import Subscription
-
-    row = Subscription.objects.filter(provider=provider, external_id=external_id).first()
-    if row is not None and row.status not in Subscription.PAID_UP:
-        return False
-    try:
-        payment_provider(provider).subscription_cancel(external_id=external_id)
-    except Exception:
-        logger.exception("could not cancel %s subscription %s of a deleted account", provider, external_id)
-        raise
-    if row is not None:
-        with transaction.atomic():
-            Subscription.objects.filter(id=row.id, status__in=Subscription.PAID_UP).update(
-                status=Subscription.Status.CANCELED, state_at=timezone.now()
-            )
-            audit_record(
-                kind="account.subscription_canceled", actor="system", owner_key=f"u{row.user_id}",
-                target_type="subscription", target_id=str(row.id), details={"provider": provider},
-            )  # fmt: skip
-    return True
+    payment_erasure_request(user_id=user_id)
 
 
 def _content_queue(*, user_id: int, now: datetime) -> dict[str, int]:
@@ -633,9 +583,9 @@ def account_delete(*, user: User, password: str, phrase: str) -> AccountDeletion
     every session and API token ends, and the user row becomes a tombstone (no name, no email, no
     password, inactive, profile cleared) with a `ClosedAccount` row that keeps billing records and the
     consent log until `purge_after` (closed + NANOBANANAS_CLOSED_ACCOUNT_RETENTION_DAYS); the email can
-    be used for a new account at once. After commit: paid subscriptions are canceled at the provider
-    (retried), and a confirmation goes to the old address. The retention purge deletes the content,
-    then the data key, then, 3 years later, the tombstone.
+    be used for a new account at once. After commit: paid subscriptions are canceled and then the customer
+    deleted at the payment provider (retried), and a confirmation goes to the old address. The retention
+    purge deletes the content, then the data key, then, 3 years later, the tombstone.
     """
     from nanobananas.moderation.services import review_items_erase
     from nanobananas.privacy.models import AnalyticsEvent
@@ -683,7 +633,7 @@ def account_delete(*, user: User, password: str, phrase: str) -> AccountDeletion
             display_name="", email_key=None, email_verified_at=None, pending_email="", retention_hours=None
         )
         ClosedAccount.objects.create(user_id=locked.pk, closed_at=now, purge_after=purge_after)
-        _subscriptions_cancel_on_commit(user_id=locked.pk)
+        _payment_records_erase_on_commit(user_id=locked.pk)
         audit_record(
             kind="account.delete",
             actor=f"user:{locked.pk}",

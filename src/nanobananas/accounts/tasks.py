@@ -1,12 +1,12 @@
-"""Account jobs: old login records, expired sessions, old rate-limit counters; closed accounts' subscriptions."""
+"""Account jobs: old login records, expired sessions, old rate-limit counters."""
 
 from __future__ import annotations
 
 from django.core.management import call_command
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
-from nanobananas.accounts.services import closed_account_subscription_cancel, login_logs_purge, rate_windows_purge
+from nanobananas.accounts.services import login_logs_purge, rate_windows_purge
 
 LOGIN_LOG_DAYS = 30
 
@@ -27,9 +27,3 @@ def purge_expired_sessions() -> None:
 def purge_rate_windows() -> None:
     """Rate-limit counters (and guest address days) whose window has ended go, every hour."""
     rate_windows_purge()
-
-
-@db_task(retries=12, retry_delay=30 * 60)
-def cancel_closed_account_subscription(provider: str, external_id: str) -> None:
-    """A deleted account's subscription ends at the payment provider; a failure is retried for 6 hours."""
-    closed_account_subscription_cancel(provider=provider, external_id=external_id)

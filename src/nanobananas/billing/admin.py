@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from nanobananas.billing.models import Invoice, PaymentCustomer, Subscription, WebhookEvent
+from nanobananas.billing.models import Invoice, PaymentCustomer, PaymentErasure, Subscription, WebhookEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -35,3 +35,11 @@ class PaymentCustomerAdmin(ReadOnlyAdmin):
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(ReadOnlyAdmin):
     list_display = ("event_id", "type", "created_at", "received_at")
+
+
+@admin.register(PaymentErasure)
+class PaymentErasureAdmin(ReadOnlyAdmin):
+    """What a deleted account still has at a payment provider: pending rows show attempts and the last error."""
+
+    list_display = ("user_id", "provider", "kind", "external_id", "requested_at", "done_at", "attempts", "last_error")
+    list_filter = ("provider", "kind", ("done_at", admin.EmptyFieldListFilter))

@@ -1,4 +1,4 @@
-"""Billing tables, kept apart from content: subscriptions, payment customers, invoices, webhook receipts."""
+"""Billing tables, kept apart from content: subscriptions, payment customers, invoices, webhooks, erasures."""
 
 from __future__ import annotations
 
@@ -98,3 +98,35 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.type} {self.event_id}"
+
+
+class PaymentErasure(models.Model):
+    """One record to end at a payment provider because its account was deleted: a subscription to cancel,
+    then the customer to delete. Listed in the deletion's transaction, worked through by a retried job
+    (`billing.services.payment_data_erase`); `done_at` records when the provider confirmed it.
+
+    `user_id` is no foreign key: a child's account (under 13) is deleted at once, and this list must
+    outlive it until the provider has answered. Done rows are purged with the account's other billing
+    records, `NANOBANANAS_CLOSED_ACCOUNT_RETENTION_DAYS` after they were done.
+    """
+
+    class Kind(models.TextChoices):
+        SUBSCRIPTION_CANCEL = "subscription_cancel"
+        CUSTOMER_DELETE = "customer_delete"
+
+    user_id = models.PositiveBigIntegerField(db_index=True)
+    provider = models.CharField(max_length=32)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    external_id = models.CharField(max_length=255, help_text="The subscription or customer id at the provider.")
+    requested_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "kind", "external_id"], name="payment_erasure_provider_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.kind} {self.external_id}"

@@ -1,20 +1,26 @@
-"""Writes for billing: checkout, offline activation and cancel, provider events, expiry, and the plan they imply."""
+"""Writes for billing: checkout, offline activation and cancel, provider events, expiry, the plan they imply,
+and erasing a deleted account's records at the payment provider."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from nanobananas.accounts.models import Plan
 from nanobananas.accounts.services import plan_change
+from nanobananas.audit.services import audit_record
+from nanobananas.billing.exceptions import PaymentProviderError
 from nanobananas.billing.handler import payment_provider
-from nanobananas.billing.models import Invoice, PaymentCustomer, Subscription, WebhookEvent
+from nanobananas.billing.models import Invoice, PaymentCustomer, PaymentErasure, Subscription, WebhookEvent
 from nanobananas.billing.providers.base import CheckoutStart
 from nanobananas.core.exceptions import Conflict, InvalidInput
 
@@ -22,6 +28,9 @@ __all__ = [
     "checkout_start",
     "offline_subscription_activate",
     "offline_subscription_cancel",
+    "payment_data_erase",
+    "payment_erasure_request",
+    "payment_erasures_retry",
     "portal_url",
     "stripe_event_apply",
     "stripe_webhook_receive",
@@ -318,3 +327,125 @@ def stripe_webhook_receive(*, payload: bytes, signature: str) -> bool:
     """Verify a Stripe webhook with the signing secret and apply its event; False for a redelivery."""
     event = payment_provider("stripe").event_verify(payload=payload, signature=signature)
     return stripe_event_apply(event=event)
+
+
+def payment_erasure_request(*, user_id: int) -> int:
+    """In an account deletion's transaction: list what must end at the payment providers, and queue the
+    job that ends it once the deletion commits. Returns how many records were listed.
+
+    Listed: every paid-up subscription (canceled first), then every customer record the account has at
+    a provider (from its payment customers and its subscriptions, ended ones too). The list is durable
+    (`PaymentErasure`), so neither a provider failure nor a queue that cannot be reached undoes, blocks
+    or forgets the erasure: the job is retried, and `payment_erasures_retry` takes up what is left.
+    """
+    now = timezone.now()
+    subscriptions = Subscription.objects.filter(user_id=user_id)
+    wanted = {
+        (provider, PaymentErasure.Kind.SUBSCRIPTION_CANCEL, external_id)
+        for provider, external_id in subscriptions.filter(status__in=Subscription.PAID_UP).values_list(
+            "provider", "external_id"
+        )
+    }
+    customers = {*PaymentCustomer.objects.filter(user_id=user_id).values_list("provider", "customer_id")}
+    customers |= {*subscriptions.exclude(customer_id="").values_list("provider", "customer_id")}
+    wanted |= {(provider, PaymentErasure.Kind.CUSTOMER_DELETE, customer_id) for provider, customer_id in customers}
+    PaymentErasure.objects.bulk_create(
+        [
+            PaymentErasure(user_id=user_id, provider=provider, kind=kind, external_id=external_id, requested_at=now)
+            for provider, kind, external_id in sorted(wanted)
+        ],
+        ignore_conflicts=True,
+    )
+    if wanted:
+        transaction.on_commit(lambda: _erasure_enqueue(user_id=user_id))
+    return len(wanted)
+
+
+def _erasure_enqueue(*, user_id: int) -> None:
+    from nanobananas.billing.tasks import erase_closed_account_payments
+
+    try:
+        erase_closed_account_payments(user_id)
+    except Exception:  # the queue is down: the periodic retry finds the listed records
+        logger.exception("could not queue the payment erasure of deleted account %s", user_id)
+
+
+def _erasure_order(item: PaymentErasure) -> tuple[bool, int]:
+    return item.kind != PaymentErasure.Kind.SUBSCRIPTION_CANCEL, item.id
+
+
+def payment_data_erase(*, user_id: int) -> int:
+    """Cancel the deleted account's listed subscriptions, then delete its customers, at each provider.
+
+    Each record the provider confirms is marked done (with an audit record) in its own transaction, so
+    running this again sends only what is left. A customer waits while a subscription at the same provider
+    is not canceled yet. Failures are counted on their record, logged, and raised together as one
+    `PaymentProviderError` after the rest was tried, so the job calling this is retried. Returns how many
+    records were done by this call.
+    """
+    pending = sorted(PaymentErasure.objects.filter(user_id=user_id, done_at__isnull=True), key=_erasure_order)
+    blocked: set[str] = set()
+    failed: list[str] = []
+    done = 0
+    for item in pending:
+        if item.kind == PaymentErasure.Kind.CUSTOMER_DELETE and item.provider in blocked:
+            continue
+        try:
+            provider = payment_provider(item.provider)
+            if item.kind == PaymentErasure.Kind.SUBSCRIPTION_CANCEL:
+                provider.subscription_cancel(external_id=item.external_id)
+            else:
+                provider.customer_delete(customer_id=item.external_id)
+        except Exception as exc:  # any provider failure: keep the record and try again later
+            action = "cancel" if item.kind == PaymentErasure.Kind.SUBSCRIPTION_CANCEL else "delete"
+            noun = "subscription" if item.kind == PaymentErasure.Kind.SUBSCRIPTION_CANCEL else "customer"
+            logger.exception(
+                "could not %s %s %s %s of a deleted account", action, item.provider, noun, item.external_id
+            )
+            PaymentErasure.objects.filter(id=item.id).update(
+                attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:500]
+            )
+            blocked.add(item.provider)
+            failed.append(item.external_id)
+            continue
+        done += _erasure_done(item=item)
+    if failed:
+        raise PaymentProviderError(f"the payment provider did not end {', '.join(failed)}; the job tries again")
+    return done
+
+
+def _erasure_done(*, item: PaymentErasure) -> int:
+    now = timezone.now()
+    with transaction.atomic():
+        if not PaymentErasure.objects.filter(id=item.id, done_at__isnull=True).update(
+            done_at=now, attempts=F("attempts") + 1, last_error=""
+        ):
+            return 0  # another run marked it meanwhile
+        if item.kind == PaymentErasure.Kind.SUBSCRIPTION_CANCEL:
+            Subscription.objects.filter(
+                provider=item.provider, external_id=item.external_id, status__in=Subscription.PAID_UP
+            ).update(status=Subscription.Status.CANCELED, state_at=now)
+        audit_record(
+            kind="account.subscription_canceled"
+            if item.kind == PaymentErasure.Kind.SUBSCRIPTION_CANCEL
+            else "account.payment_customer_deleted",
+            actor="system",
+            owner_key=f"u{item.user_id}",
+            target_type="payment_erasure",
+            target_id=str(item.id),
+            details={"provider": item.provider},
+        )
+    return 1
+
+
+def payment_erasures_retry(*, now: datetime | None = None) -> tuple[int, int]:
+    """The periodic pass: erase what earlier jobs left (say, after their retries ran out or the queue was
+    down), and purge done records once the closed-account retention has passed. Returns (done, purged)."""
+    now = now or timezone.now()
+    done = 0
+    for user_id in sorted({*PaymentErasure.objects.filter(done_at__isnull=True).values_list("user_id", flat=True)}):
+        with contextlib.suppress(PaymentProviderError):  # logged per record; the next pass tries again
+            done += payment_data_erase(user_id=user_id)
+    kept = timedelta(days=settings.NANOBANANAS["CLOSED_ACCOUNT_RETENTION_DAYS"])
+    purged, _ = PaymentErasure.objects.filter(done_at__lt=now - kept).delete()
+    return done, purged

@@ -1,13 +1,25 @@
-"""Scheduled billing work: test-mode subscriptions past their period end expire."""
+"""Billing jobs: test-mode subscriptions expire; a deleted account's records end at the payment provider."""
 
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from nanobananas.billing.services import subscriptions_expire
+from nanobananas.billing.services import payment_data_erase, payment_erasures_retry, subscriptions_expire
 
 
 @db_periodic_task(crontab(minute="41"))
 def expire_subscriptions() -> None:
     subscriptions_expire()
+
+
+@db_task(retries=12, retry_delay=30 * 60)
+def erase_closed_account_payments(user_id: int) -> None:
+    """A deleted account's subscriptions are canceled, then its customers deleted; retried for 6 hours."""
+    payment_data_erase(user_id=user_id)
+
+
+@db_periodic_task(crontab(minute="53", hour="*/6"))
+def retry_payment_erasures() -> None:
+    """Every 6 hours: what the job could not finish is tried again, and old done records go."""
+    payment_erasures_retry()

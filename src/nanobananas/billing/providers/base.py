@@ -1,4 +1,4 @@
-"""The payment-provider interface: start a checkout, open the billing portal, verify webhook events."""
+"""The payment-provider interface: checkout, billing portal, webhook events, and ending a deleted account's records."""
 
 from __future__ import annotations
 
@@ -33,6 +33,10 @@ class PaymentProvider(ABC):
     @abstractmethod
     def subscription_cancel(self, *, external_id: str) -> None:
         """End a subscription at the provider now (the account is being deleted)."""
+
+    @abstractmethod
+    def customer_delete(self, *, customer_id: str) -> None:
+        """Delete the customer record at the provider (the account was deleted); one already gone is no error."""
 
     def portal_url(self, *, customer_id: str, return_url: str) -> str:
         """A link to the provider's page where the customer manages payment and cancels."""

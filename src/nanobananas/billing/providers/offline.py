@@ -19,3 +19,6 @@ class OfflineProvider(PaymentProvider):
 
     def subscription_cancel(self, *, external_id: str) -> None:
         """Nothing exists outside this server: the subscription row goes with the account."""
+
+    def customer_delete(self, *, customer_id: str) -> None:
+        """The offline provider keeps no customers."""

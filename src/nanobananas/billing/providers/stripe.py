@@ -1,4 +1,4 @@
-"""Stripe: Checkout Sessions for Pro, the Customer Portal, and webhooks verified with the signing secret."""
+"""Stripe: Checkout Sessions for Pro, the Customer Portal, signed webhooks, and deleting a closed account's customer."""
 
 from __future__ import annotations
 
@@ -74,12 +74,29 @@ class StripeProvider(PaymentProvider):
         return str(session.url)
 
     def subscription_cancel(self, *, external_id: str) -> None:
+        """DELETE /v1/subscriptions/{id}: ends it now, without proration; one Stripe no longer has is done."""
         import stripe
 
         try:
             self._client().v1.subscriptions.cancel(external_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.code != "resource_missing":
+                raise PaymentProviderError(f"Stripe did not cancel {external_id}: {exc.user_message or exc}") from None
         except stripe.StripeError as exc:
             raise PaymentProviderError(f"Stripe did not cancel {external_id}: {exc.user_message or exc}") from None
+
+    def customer_delete(self, *, customer_id: str) -> None:
+        """DELETE /v1/customers/{id}: Stripe removes the customer (name, email, address, saved payment
+        methods) and cancels what is left of its subscriptions; a customer it no longer has is done."""
+        import stripe
+
+        try:
+            self._client().v1.customers.delete(customer_id)
+        except stripe.InvalidRequestError as exc:
+            if exc.code != "resource_missing":
+                raise PaymentProviderError(f"Stripe did not delete {customer_id}: {exc.user_message or exc}") from None
+        except stripe.StripeError as exc:
+            raise PaymentProviderError(f"Stripe did not delete {customer_id}: {exc.user_message or exc}") from None
 
     def event_verify(self, *, payload: bytes, signature: str) -> dict[str, Any]:
         import stripe
