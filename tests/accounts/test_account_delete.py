@@ -459,7 +459,7 @@ def test_a_running_job_is_stopped_and_its_result_thrown_away() -> None:
     assert not Asset.objects.filter(owner_user_id=user.pk).exists()
 
 
-def test_the_subscription_is_canceled_at_the_provider_after_commit(
+def test_the_subscription_is_canceled_then_the_customer_deleted_at_the_provider_after_commit(
     stripe_settings: FakeStripe,  # noqa: F811
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -473,7 +473,8 @@ def test_the_subscription_is_canceled_at_the_provider_after_commit(
     Subscription.objects.create(user=user, provider="stripe", external_id="sub_old", status="canceled", state_at=START)
     with django_capture_on_commit_callbacks(execute=True):
         account_delete(user=user, password=PASSWORD, phrase=PHRASE)
-    assert stripe_settings.requests == [("DELETE /v1/subscriptions/sub_9", {})]
+    assert stripe_settings.requests == [("DELETE /v1/subscriptions/sub_9", {}), ("DELETE /v1/customers/cus_9", {})]
+    assert stripe_settings.customers["cus_9"] == {"id": "cus_9", "object": "customer", "deleted": True}
     assert Subscription.objects.get(external_id="sub_9").status == Subscription.Status.CANCELED
     assert sorted(AuditEvent.objects.filter(owner_key=f"u{user.pk}").values_list("kind", flat=True)) == [
         "account.delete", "account.payment_customer_deleted", "account.subscription_canceled",
@@ -504,8 +505,10 @@ def test_a_provider_failure_never_blocks_the_deletion_and_is_retried(
     assert ClosedAccount.objects.filter(user_id=user.pk).exists()
     assert "could not cancel stripe subscription sub_9 of a deleted account" in caplog.text
     assert Subscription.objects.get(external_id="sub_9").status == Subscription.Status.ACTIVE
+    # The customer is not deleted while its subscription is not canceled.
+    assert stripe_settings.requests == [("DELETE /v1/subscriptions/sub_9", {})]
     [retry] = HUEY.scheduled()[scheduled_before:]
-    assert retry.args == ("stripe", "sub_9")
+    assert retry.args == (user.pk,)
     # The retry, once the provider answers again:
     stripe_settings.fail_with = None
     assert payment_data_erase(user_id=user.pk) == 2
