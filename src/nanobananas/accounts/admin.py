@@ -48,7 +48,8 @@ class ProfileInline(admin.StackedInline):
     model = Profile
     can_delete = False
     fields = ("display_name", "email_verified_at", "pending_email", "plan", "retention_hours")
-    readonly_fields = ("email_verified_at", "pending_email")
+    # The display name is sealed: shown here, changed only by its owner.
+    readonly_fields = ("display_name", "email_verified_at", "pending_email")
 
 
 admin.site.unregister(User)

@@ -9,6 +9,8 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Q
 
+from nanobananas.vault.fields import SealedTextField
+
 
 class Guest(models.Model):
     """Created on a visitor's first write; its id lives only in their session."""
@@ -53,7 +55,10 @@ class Profile(models.Model):
     """What Django's user lacks: display name, verified email, plan, retention choice."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    display_name = models.CharField(max_length=80)
+    # What the person calls themselves: sealed with their data key (`display_name` reads and writes it).
+    # A profile's id is only known after the insert, so the token is bound to the owner alone.
+    sealed_display_name = SealedTextField(plain="display_name", context="profile.display_name", bind_pk=False)
+    display_name: str
     # Lower-cased email with a unique index: two accounts can never share an address, even in a race.
     email_key = models.CharField(max_length=254, unique=True, null=True, blank=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
@@ -66,6 +71,10 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def owner_key(self) -> str:
+        return f"u{self.user_id}"
 
 
 class QuotaUsage(models.Model):

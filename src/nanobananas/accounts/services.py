@@ -34,6 +34,7 @@ from nanobananas.accounts.selectors import QuotaWindow, plan_for, plan_get, quot
 from nanobananas.accounts.tokens import email_verification_token
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
+from nanobananas.vault.fields import sealed_token
 
 __all__ = [
     "DELETE_PHRASE",
@@ -157,9 +158,9 @@ def account_signup(
     try:
         with transaction.atomic():
             user = User.objects.create_user(username=username, email=email, password=password)
-            Profile.objects.create(
-                user=user, display_name=display_name, email_key=email.lower(), plan=_plan_row(Plan.FREE)
-            )
+            profile = Profile(user=user, email_key=email.lower(), plan=_plan_row(Plan.FREE))
+            profile.display_name = display_name
+            profile.save(force_insert=True)
             email_verification_send(user=user, link_base=link_base)
             if guest is not None and guest.is_guest:
                 conversations_transfer_owner(source=guest, target=Owner(user_id=user.pk))
@@ -269,7 +270,9 @@ def profile_update(*, user: User, display_name: str, username: str) -> Profile:
                 if before != after
             ]
             User.objects.filter(pk=user.pk).update(username=username)
-            Profile.objects.filter(pk=profile.pk).update(display_name=display_name)
+            Profile.objects.filter(pk=profile.pk).update(
+                sealed_display_name=sealed_token(profile, "display_name", display_name)
+            )
             if changed:
                 # Which fields changed, never their old or new values: the audit outlives the profile.
                 audit_record(
@@ -630,7 +633,7 @@ def account_delete(*, user: User, password: str, phrase: str) -> AccountDeletion
         locked.groups.clear()
         locked.user_permissions.clear()
         Profile.objects.filter(pk=profile.pk).update(
-            display_name="", email_key=None, email_verified_at=None, pending_email="", retention_hours=None
+            sealed_display_name="", email_key=None, email_verified_at=None, pending_email="", retention_hours=None
         )
         ClosedAccount.objects.create(user_id=locked.pk, closed_at=now, purge_after=purge_after)
         _payment_records_erase_on_commit(user_id=locked.pk)
