@@ -123,12 +123,12 @@ def moderation_gate(*, owner: Owner, address_key: str | None = None) -> None:
     if limit <= 0:
         return
     since = timezone.now() - window
-    series = [BlockedAttempt.objects.filter(owner_filter(owner), at__gt=since)]
+    series: list[QuerySet[Any]] = [BlockedAttempt.objects.filter(owner_filter(owner), at__gt=since)]
     if address_key:
         series.append(BlockedAddress.objects.filter(address_key=address_key, at__gt=since))
     oldest: list[datetime] = []
     for rows in series:
-        recent = list(rows.order_by("-at").values_list("at", flat=True)[:limit])
+        recent: list[datetime] = list(rows.order_by("-at").values_list("at", flat=True)[:limit])
         if len(recent) >= limit:
             oldest.append(recent[-1])
     if oldest:
