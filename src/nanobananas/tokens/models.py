@@ -7,6 +7,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from nanobananas.vault.fields import SealedTextField
+
 
 class ApiToken(models.Model):
     class Scope(models.TextChoices):
@@ -15,7 +17,9 @@ class ApiToken(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
+    # The label its owner typed ("my laptop"): sealed with their data key; `name` reads and writes it.
+    sealed_name = SealedTextField(plain="name", context="api-token")
+    name: str
     prefix = models.CharField(max_length=16, unique=True)
     digest = models.CharField(max_length=64, unique=True)
     scopes = models.JSONField(default=list)
@@ -25,3 +29,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def owner_key(self) -> str:
+        return f"u{self.user_id}"

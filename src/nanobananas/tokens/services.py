@@ -41,9 +41,9 @@ def token_create(*, user_id: int, name: str, scopes: list[str]) -> tuple[ApiToke
             )
         prefix = secrets.token_hex(4)
         raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-        token = ApiToken.objects.create(
-            user_id=user_id, name=name, prefix=prefix, digest=_digest(raw), scopes=sorted(set(scopes))
-        )
+        token = ApiToken(user_id=user_id, prefix=prefix, digest=_digest(raw), scopes=sorted(set(scopes)))
+        token.name = name
+        token.save(force_insert=True)
     return token, raw
 
 
