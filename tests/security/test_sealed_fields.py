@@ -262,11 +262,13 @@ def test_a_text_steps_words_and_an_uploads_name_are_sealed_and_unreadable_once_s
     result = Asset.objects.get(job=job)
     upload = Asset.objects.get(conversation=conversation, kind=Asset.Kind.UPLOAD)
     # The words really are in the plan and the op records, and the name is kept: only sealed.
-    assert MARKER in json.dumps(result.plan) and MARKER in json.dumps(result.steps)
+    assert MARKER in json.dumps(result.plan)
+    assert MARKER in json.dumps(result.steps)
     assert upload.original_name == f"{MARKER}-holiday.png"
     raw = _raw_table(Asset)
     assert MARKER not in raw
-    assert result.sealed_plan.startswith(PREFIX) and result.sealed_steps.startswith(PREFIX)
+    assert result.sealed_plan.startswith(PREFIX)
+    assert result.sealed_steps.startswith(PREFIX)
     assert upload.sealed_original_name.startswith(PREFIX)
 
     assert owner_keys_shred(owner_key=owner.key)
