@@ -286,7 +286,8 @@ def message_send(
 
     Every file is checked before anything is written, so a bad file changes nothing. The job is
     enqueued once the rows are committed. A turn with pictures and no text gets a reply at once.
-    `address_key` (the sender's address pseudonym) counts a guest's image against its address too.
+    `address_key` (the sender's address pseudonym) counts a guest's image against its address too, and
+    a blocked turn against the address's moderation throttle.
     """
     text = clean_text(text)
     if not text and not files:
@@ -309,7 +310,7 @@ def message_send(
     if size is not None and not all(16 <= side <= 8192 for side in size):
         raise InvalidInput("A size must be between 16 and 8192 pixels a side.", code="bad_size")
     # Content review before anything is stored: a block raises ContentBlocked and nothing is kept.
-    review = turn_screen(owner=owner, text=text, images=[p.image for p in prepared])
+    review = turn_screen(owner=owner, text=text, images=[p.image for p in prepared], address_key=address_key)
 
     now = timezone.now()
     written: list[str] = []
