@@ -1,0 +1,12 @@
+"""Settings of a real server whose image provider is slow: the fake provider sleeps in every call."""
+
+from nanobananas.config.settings import *  # noqa: F403
+from nanobananas.config.settings import AI_PROVIDERS, NANOBANANAS
+
+PROVIDER_SECONDS = 12
+
+AI_PROVIDERS["fake"] = {
+    "BACKEND": "nanobananas.providers.fake.FakeProvider",
+    "OPTIONS": {"sleep_seconds": PROVIDER_SECONDS},
+}
+NANOBANANAS["IMAGE_PROVIDER"] = "fake"
