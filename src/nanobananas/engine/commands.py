@@ -179,6 +179,8 @@ def edit_command(
         return EXIT_UNCLEAR
     if show_plan:
         print(outcome.model_dump_json(indent=2))
+    for note in outcome.notes:
+        print(f"note: {note}", file=sys.stderr)
     wanted = outcome.output.format if outcome.output is not None else None
     if wanted is not None and wanted != fmt:
         print(f"note: writing {fmt.upper()} as the output file's extension says, not {wanted.upper()}", file=sys.stderr)

@@ -68,6 +68,15 @@ class Plan(BaseModel):
     output: OutputSpec | None = None
     planner: str = "builtin"
     planner_version: str
+    notes: list[str] = Field(default_factory=list, description="what the planner assumed, to tell the person")
+
+    @model_serializer(mode="wrap")
+    def _without_empty_notes(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A plan without notes is written as it always was.
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("notes"):
+            data.pop("notes", None)
+        return data
 
 
 class Refusal(BaseModel):

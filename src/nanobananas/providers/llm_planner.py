@@ -83,12 +83,12 @@ def _self_contained(schema: dict[str, Any]) -> dict[str, Any]:
 @cache
 def plan_parameters_schema() -> dict[str, Any]:
     """The `run_plan` tool's parameters: the engine's Plan schema, self-contained, op names enumerated,
-    without `planner` and `planner_version` (the planner sets those itself)."""
+    without `planner`, `planner_version` and `notes` (the built-in planner's own assumptions)."""
     from nanobananas.engine.ops import all_operations
     from nanobananas.engine.plan import Plan
 
     schema = _self_contained(Plan.model_json_schema())
-    for key in ("planner", "planner_version"):
+    for key in ("planner", "planner_version", "notes"):
         schema["properties"].pop(key)
     schema["required"] = [name for name in schema.get("required", []) if name not in {"planner", "planner_version"}]
     schema["properties"]["steps"]["items"]["properties"]["op"]["enum"] = list(all_operations())

@@ -24,6 +24,7 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "exposure": {"stops": 0.5},
     "gamma": {"gamma": 1.2},
     "inpaint": {"boxes": [(2, 2, 6, 6)]},
+    "print_size": {"width": 1, "height": 1.5, "dpi": 40},
     "qr_code": {"data": "hello"},
     "resize": {"factor": 0.5},
     "resize_preset": {"preset": "instagram_post"},

@@ -14,6 +14,7 @@ from nanobananas.engine.plan import Clarification, OpCall, OutputSpec, Plan, Pla
 from nanobananas.engine.planner.areas import find_area
 from nanobananas.engine.planner.constraints import apply_constraint
 from nanobananas.engine.planner.output import extract_output
+from nanobananas.engine.planner.print_sizes import print_size_notes
 from nanobananas.engine.planner.refusals import generative_refusal, needs_details, refusal_for_unmatched
 from nanobananas.engine.planner.rules import Clause, RuleOutcome, match_clause
 from nanobananas.engine.planner.text import Normalized, normalize
@@ -259,7 +260,7 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
             question="I could not use that file format, quality or size limit.",
             suggestions=["save it as a jpeg under 200 KB", "convert to png", "save as webp at quality 80"],
         )
-    return Plan(steps=steps, output=output_spec, planner_version=PLANNER_VERSION)
+    return Plan(steps=steps, output=output_spec, planner_version=PLANNER_VERSION, notes=print_size_notes(steps))
 
 
 def _compile_patterns() -> None:

@@ -21,6 +21,7 @@ from nanobananas.engine.planner.amounts import (
 )
 from nanobananas.engine.planner.complaints import complaint_fix
 from nanobananas.engine.planner.constraints import NO_CROP_FIT
+from nanobananas.engine.planner.print_sizes import print_size_calls
 
 __all__ = ["Clause", "RuleOutcome", "match_clause"]
 
@@ -228,6 +229,10 @@ def _ratio(clause: Clause) -> str | None:
         if clause.has(pattern):
             return ratio
     return None
+
+
+def _print_size(clause: Clause) -> RuleOutcome | None:
+    return print_size_calls(clause.text)
 
 
 def _pad(clause: Clause) -> RuleOutcome | None:
@@ -862,6 +867,7 @@ _RULES: tuple[Rule, ...] = (
     _complaint,
     _round_corners,
     _polaroid,
+    _print_size,
     _pad,
     _trim,
     _faces,

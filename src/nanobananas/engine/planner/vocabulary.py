@@ -46,6 +46,7 @@ KEYWORDS: frozenset[str] = _words(
     erase delete smile
     soft fuzzy unfocused murky gloomy washed hazy foggy muddy drab bland lifeless garish gaudy harsh
     oversaturated speckled smudged drain drawn
+    inch inches centimeters centimetres millimeters millimetres dpi ppi print prints paper letter
     """
 )
 

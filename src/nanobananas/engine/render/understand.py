@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from nanobananas.engine.errors import EngineError, NeedsProviderError
 from nanobananas.engine.numbers import NUMBER_WORDS
+from nanobananas.engine.paper import PRINT_SIZE, print_size_of
 from nanobananas.engine.render.palettes import COLOUR_WORDS, MOOD_WORDS
 
 __all__ = [
@@ -671,6 +672,12 @@ def _take_mood(reader: _Reader, before_kind: int) -> str | None:
 
 
 def _take_size(reader: _Reader) -> tuple[int, int] | None:
+    # A print format first, so that "210 x 297 mm" is not read as pixels.
+    for m in reader.take(PRINT_SIZE):
+        width, height = print_size_of(m).pixels()
+        if re.search(r"\b(?:landscape|horizontal)\b", reader.text, re.IGNORECASE):
+            width, height = max(width, height), min(width, height)
+        return width, height
     for m in reader.take(r"\b(\d{2,5})\s*[x\u00d7]\s*(\d{2,5})(?:\s*(?:px|pixels))?\b"):
         return int(m.group(1)), int(m.group(2))
     return None
