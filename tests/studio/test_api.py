@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import uuid
 
 import pytest
@@ -290,3 +291,56 @@ def test_job_events_follow_a_job_from_queued_to_done() -> None:
         return seen
 
     assert async_to_sync(follow)() == ["queued", "done"]
+
+
+def _pictures(count: int) -> list[io.BytesIO]:
+    pictures = []
+    for number in range(count):
+        picture = io.BytesIO(b"not read: the body is refused while it is parsed")
+        picture.name = f"photo-{number}.png"
+        pictures.append(picture)
+    return pictures
+
+
+def test_eleven_files_get_the_json_too_many_files_and_no_error_in_the_log(
+    guest_client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    headers, conversation_id = _start(guest_client)
+    before = _counts()
+    with caplog.at_level(logging.INFO):
+        response = guest_client.post(
+            f"/api/v1/conversations/{conversation_id}/messages",
+            {"text": "put these together", "files[]": _pictures(11)},
+            headers=headers,
+        )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json() == {"error": {"code": "too_many_files", "message": "Send at most 10 pictures at once."}}
+    assert _counts() == before
+    # A client's mistake, not the server's: no error report, no traceback, no "suspicious operation" alarm.
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.name.startswith("django.security")] == []
+
+
+def test_eleven_files_to_the_openai_edits_endpoint_get_its_error_shape(caplog: pytest.LogCaptureFixture) -> None:
+    from nanobananas.tokens.services import token_create
+    from tests.accounts.conftest import signup
+
+    user = signup(username="edith", email="edith@example.org")
+    _, raw = token_create(user_id=user.pk, name="tool", scopes=["images:write"])
+    with caplog.at_level(logging.INFO):
+        response = Client().post(
+            "/v1/images/edits",
+            {"prompt": "brighter", "image[]": _pictures(11)},
+            headers={"Authorization": f"Bearer {raw}"},
+        )
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": {
+            "message": "Send at most 10 images at once.",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": "too_many_files",
+        }
+    }
+    assert Conversation.objects.count() == 0
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.name.startswith("django.security")] == []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Status
@@ -86,6 +87,14 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return _error(request, 413, "payload_too_large", "The request is too large.")
+
+
+@api.exception_handler(TooManyFilesSent)
+def _too_many_files(request: HttpRequest, exc: TooManyFilesSent) -> HttpResponse:
+    """Django refuses a body with more than DATA_UPLOAD_MAX_NUMBER_FILES files while parsing it (before the
+    view counts them): the same answer as the view's own count, and no error report in the log."""
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    return _error(request, 400, "too_many_files", f"Send at most {limit} pictures at once.")
 
 
 @api.exception_handler(AuthenticationError)

@@ -1,4 +1,4 @@
-"""Response headers Django has no setting for."""
+"""Response headers Django has no setting for: Permissions-Policy, and no-store on private API answers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
-__all__ = ["PermissionsPolicyMiddleware"]
+__all__ = ["PRIVATE_NO_STORE", "PermissionsPolicyMiddleware", "PrivateApiNoStoreMiddleware"]
 
 
 class PermissionsPolicyMiddleware:
@@ -37,4 +37,47 @@ class PermissionsPolicyMiddleware:
     @staticmethod
     def _add(response: HttpResponseBase) -> HttpResponseBase:
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+PRIVATE_NO_STORE = "private, no-store"
+
+# Answers that are the same for everyone and hold nothing of a person: caches may keep them.
+PUBLIC_API_PATHS = frozenset({"/api/v1/health", "/api/v1/openapi.json", "/api/v1/docs", "/v1/openapi.json", "/v1/docs"})
+API_PREFIXES = ("/api/", "/v1/")
+
+
+class PrivateApiNoStoreMiddleware:
+    """`Cache-Control: private, no-store` on every API answer but the public ones, unless it already says no-store.
+
+    API answers depend on the session, a token or a signed link (images, exports): no shared cache and no
+    browser cache may keep a copy that outlives a deletion or a sign-out.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]) -> None:
+        self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        if self.is_async:
+            return self._acall(request)
+        response = self.get_response(request)
+        assert isinstance(response, HttpResponseBase)
+        return self._mark(request, response)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
+        response = await self.get_response(request)  # type: ignore[misc]  # async chain returns an awaitable
+        return self._mark(request, response)
+
+    @staticmethod
+    def _mark(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if not request.path.startswith(API_PREFIXES) or request.path in PUBLIC_API_PATHS:
+            return response
+        if "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = PRIVATE_NO_STORE
         return response

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Prefetch
 from django.http import HttpRequest, StreamingHttpResponse
+from django.utils.crypto import constant_time_compare, salted_hmac
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -52,21 +53,24 @@ EVENT_STREAM_MAX_SECONDS = 600.0
 ASSET_URL_SALT = "nanobananas.asset-content"
 
 
-def _owner_key(asset: Asset) -> str:
-    return f"u{asset.owner_user_id}" if asset.owner_user_id is not None else f"g{asset.owner_guest_id}"
+def _owner_tag(asset: Asset) -> str:
+    """The owner in a link, opaque: a keyed hash of the owner's key, so the link's readable payload names no
+    account or guest, yet stops matching when the image changes owner."""
+    owner_key = f"u{asset.owner_user_id}" if asset.owner_user_id is not None else f"g{asset.owner_guest_id}"
+    return salted_hmac(ASSET_URL_SALT, owner_key, algorithm="sha256").hexdigest()[:24]
 
 
 def asset_content_url(asset: Asset) -> str:
     """A link to the image bytes, signed for this image and its owner, valid for
     NANOBANANAS_ASSET_URL_SECONDS: it works in an <img> without a session, and stops working when it
     expires, when the image is deleted or when it changes owner."""
-    token = signing.dumps([str(asset.id), _owner_key(asset)], salt=ASSET_URL_SALT)
+    token = signing.dumps([str(asset.id), _owner_tag(asset)], salt=ASSET_URL_SALT)
     return f"/api/v1/assets/{asset.id}/content?token={token}"
 
 
 def _asset_from_token(asset_id: uuid.UUID, token: str) -> Asset:
     try:
-        signed_id, owner_key = signing.loads(
+        signed_id, owner_tag = signing.loads(
             token, salt=ASSET_URL_SALT, max_age=settings.NANOBANANAS["ASSET_URL_SECONDS"]
         )
     except signing.SignatureExpired:
@@ -74,7 +78,7 @@ def _asset_from_token(asset_id: uuid.UUID, token: str) -> Asset:
     except (signing.BadSignature, ValueError):
         raise NotFound("No image with this id.") from None
     asset = Asset.objects.filter(id=asset_id, state=Lifecycle.ACTIVE, conversation__state=Lifecycle.ACTIVE).first()
-    if asset is None or signed_id != str(asset_id) or _owner_key(asset) != owner_key:
+    if asset is None or signed_id != str(asset_id) or not constant_time_compare(_owner_tag(asset), owner_tag):
         raise NotFound("No image with this id.")
     return asset
 
@@ -310,7 +314,6 @@ async def job_events(request: HttpRequest, job_id: uuid.UUID) -> StreamingHttpRe
     owner = await sync_to_async(request_owner)(request)
     job = await sync_to_async(selectors.job_get)(owner=owner, job_id=job_id)
     response = StreamingHttpResponse(_job_event_stream(job.id), content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
 
@@ -392,6 +395,5 @@ async def get_asset_content(
         asset = await sync_to_async(selectors.asset_get)(owner=owner, asset_id=asset_id)
     handle, content_type, extension = await sync_to_async(downloads.asset_content)(asset=asset, format=format)
     response = StreamingHttpResponse(aiter_file(handle), content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
     response["Content-Disposition"] = f'inline; filename="{downloads.asset_filename(asset)}.{extension}"'
     return response

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, ValidationError
@@ -96,6 +96,14 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 @openai_api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return _error(request, 413, "The request is too large.", "payload_too_large", "invalid_request_error")
+
+
+@openai_api.exception_handler(TooManyFilesSent)
+def _too_many_files(request: HttpRequest, exc: TooManyFilesSent) -> HttpResponse:
+    """More files than DATA_UPLOAD_MAX_NUMBER_FILES: refused while Django parses the body, answered in OpenAI's
+    error shape instead of an HTML 400 and an error report in the log."""
+    message = f"Send at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES} images at once."
+    return _error(request, 400, message, "too_many_files", "invalid_request_error")
 
 
 ResponseFormat = Literal["b64_json", "url"]
