@@ -166,6 +166,8 @@ def blob_encrypt(
     name, the chunk index and a final-chunk flag, so a blob that was altered, truncated, extended,
     reordered, renamed or moved to another owner fails to decrypt with a `DecryptionError` saying
     which. The nonce base is random per blob; XOR with the chunk index keeps nonces unique within it.
+    The construction, byte by byte, and its limits are written out in README.md ("The vault's
+    ciphertext formats"); tests/vault/test_format.py rebuilds it from there with AESGCM alone.
     """
     if len(key_id) != KEY_ID_SIZE:
         raise ValueError(f"a data key id is {KEY_ID_SIZE} bytes, got {len(key_id)}")
