@@ -287,13 +287,13 @@ NANOBANANAS: dict[str, Any] = {
     "PURGE_BATCH": ENV.purge_batch,
     "ORPHAN_GRACE_HOURS": ENV.orphan_grace_hours,
     "ADMIN_OTP": ENV.admin_otp,
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For names the client; none by default, so
+    # the address counted by sign-in locks and rate limits is the connecting one and cannot be chosen by a client.
+    "TRUSTED_PROXIES": ENV.trusted_proxies,
 }
 
 # Payments: the offline test-mode provider unless Stripe is configured (or NANOBANANAS_BILLING_PROVIDER says).
 PAYMENT_PROVIDERS: dict[str, dict[str, Any]] = {
-    # Addresses (or networks) of reverse proxies whose X-Forwarded-For names the client; none by default, so
-    # the address counted by sign-in locks and rate limits is the connecting one and cannot be chosen by a client.
-    "TRUSTED_PROXIES": ENV.trusted_proxies,
     "offline": {"BACKEND": "nanobananas.billing.providers.offline.OfflineProvider", "OPTIONS": {}},
 }
 if ENV.stripe_secret_key:
