@@ -426,7 +426,8 @@ class _Lease:
 
     def __init__(self, job_id: uuid.UUID, attempt: int) -> None:
         self.job_id, self.attempt = job_id, attempt
-        self.every = settings.NANOBANANAS["WORKER_STALE_SECONDS"] / 5
+        # A floor, so a timeout set to 0 (everything stale at once) cannot make the thread spin on the database.
+        self.every = max(settings.NANOBANANAS["WORKER_STALE_SECONDS"] / 5, 0.2)
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._beat, name=f"job-lease-{job_id}", daemon=True)
 
