@@ -99,8 +99,10 @@ def test_a_provider_call_longer_than_the_stale_timeout_keeps_the_job_and_the_res
     seen: dict[str, Any] = {}
 
     def another_worker_checks_for_stale_jobs() -> None:
+        beat_before = Job.objects.values_list("heartbeat_at", flat=True).get(id=job.id)
         # The call outlasts the stale timeout; meanwhile no progress step is written.
         time.sleep(STALE_SECONDS * 1.5)
+        seen["renewed"] = Job.objects.values_list("heartbeat_at", flat=True).get(id=job.id) > beat_before
         seen["rescued"] = jobs_rescue_stale()
         seen["job"] = Job.objects.values("status", "attempts", "stage").get(id=job.id)
         seen["pending"] = queue.pending_count()
@@ -108,6 +110,7 @@ def test_a_provider_call_longer_than_the_stale_timeout_keeps_the_job_and_the_res
     MID_CALL.append(another_worker_checks_for_stale_jobs)
     job_run(job_id=job.id)
 
+    assert seen["renewed"] is True
     assert seen["rescued"] == []
     assert seen["job"] == {"status": "running", "attempts": 1, "stage": "Starting"}
     assert seen["pending"] == 0
