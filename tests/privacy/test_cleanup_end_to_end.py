@@ -6,11 +6,13 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -75,7 +77,12 @@ def test_cleanup_a_day_later_deletes_a_guests_work_down_to_the_database_bytes(tm
     stored = _files(home)
     assert len(stored) == 1, stored
     database = home / "nanobananas.sqlite3"
-    assert marker.encode() in database.read_bytes() + _wal(database)
+    # The words are sealed at rest (not even in the WAL); their ciphertext is what must go.
+    assert marker.encode() not in database.read_bytes() + _wal(database)
+    with closing(sqlite3.connect(database)) as db:
+        sealed = [row[0].encode() for row in db.execute("SELECT sealed_text FROM studio_message")]
+    assert len(sealed) == 2
+    assert all(token in database.read_bytes() + _wal(database) for token in sealed)
 
     env = server_environment(home)
     now = subprocess.run(
@@ -93,8 +100,7 @@ def test_cleanup_a_day_later_deletes_a_guests_work_down_to_the_database_bytes(tm
     )
     assert "purged: asset: 1, message: 2, conversation: 1, guest: 1" in later.stdout, later.stdout
     assert _files(home) == []
-    assert marker.encode() not in database.read_bytes()
-    assert marker.encode() not in _wal(database)
+    assert not any(token in database.read_bytes() + _wal(database) for token in sealed)
 
     report = subprocess.run(
         [faketime, "-f", "+25h", sys.executable, "-m", "nanobananas.cli", "retention", "report", "--json"],

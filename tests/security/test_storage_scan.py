@@ -1,11 +1,14 @@
-"""After a whole journey through the API, the storage folder holds only ciphertext and the database
-holds no prompt text: no image, video or archive magic bytes at the start of any file, and no marker
-string (from prompts or from a photo's EXIF) anywhere in any file or message row."""
+"""After a whole journey through the API that uses every kind of input (prompts, a text step, a caption,
+an upload's file name, a report, a profile), the storage folder holds only ciphertext and the database
+holds none of the words: no image, video or archive magic bytes at the start of any file, and no marker
+string (from any input or from a photo's EXIF) anywhere in any file, in any column of any table, or (on
+SQLite) anywhere in the database's bytes, free pages included. Nor in any log line written meanwhile."""
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import uuid
 import zipfile
 from pathlib import Path
@@ -24,6 +27,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 PROMPT_MARKER = f"PROMPTMARK{uuid.uuid4().hex[:10]}"
 EXIF_MARKER = f"EXIFMARK{uuid.uuid4().hex[:10]}"
+# Upper case: the text step and the caption draw these words into the pictures as they are.
+TEXT_MARKER = f"TEXTMARK{uuid.uuid4().hex[:8].upper()}"
+CAPTION_MARKER = f"CAPTIONMARK{uuid.uuid4().hex[:8].upper()}"
+NAME_MARKER = f"namemark{uuid.uuid4().hex[:10]}"
+REPORT_MARKER = f"REPORTMARK{uuid.uuid4().hex[:10]}"
+PROFILE_MARKER = f"PROFILEMARK{uuid.uuid4().hex[:10]}"
+MARKERS = (PROMPT_MARKER, EXIF_MARKER, TEXT_MARKER, CAPTION_MARKER, NAME_MARKER, REPORT_MARKER, PROFILE_MARKER)
+# What the person wrote, which their export must give back (EXIF is stripped at upload, so it is not).
+WRITTEN = (PROMPT_MARKER, TEXT_MARKER, CAPTION_MARKER, NAME_MARKER, PROFILE_MARKER)
 GPS_IFD = 0x8825
 
 MAGIC = {
@@ -95,21 +107,50 @@ def _scan(root: Path) -> list[Path]:
         data = path.read_bytes()
         for kind, (offset, magic) in MAGIC.items():
             assert data[offset : offset + len(magic)] != magic, f"{path} starts like a {kind} file"
-        for marker in (PROMPT_MARKER, EXIF_MARKER):
-            for encoded in (marker.encode(), marker.encode("utf-16-le")):
-                assert encoded not in data, f"{path} holds the marker {marker}"
+        _assert_no_marker(data, str(path))
     return files
 
 
+def _assert_no_marker(data: bytes, where: str) -> None:
+    for marker in MARKERS:
+        for variant in (marker, marker.lower(), marker.upper()):
+            for encoded in (variant.encode(), variant.encode("utf-16-le")):
+                assert encoded not in data, f"{where} holds the marker {marker}"
+
+
+def _database_rows() -> bytes:
+    """Every row of every table (text, JSON and binary columns alike), as the database returns them."""
+    parts = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # names from the database itself
+            for row in cursor.fetchall():
+                for value in row:
+                    parts.append(bytes(value) if isinstance(value, (bytes, memoryview)) else str(value).encode())
+    return b"\n".join(parts)
+
+
+def _database_image() -> bytes:
+    """On SQLite, the database's bytes as a file would hold them, free pages included; elsewhere nothing
+    (PostgreSQL's files are the server's: the rows above are what it holds)."""
+    if connection.vendor != "sqlite":
+        return b""
+    connection.ensure_connection()
+    return bytes(connection.connection.serialize())  # type: ignore[union-attr]
+
+
 def test_after_a_full_journey_storage_holds_only_ciphertext_and_no_markers(
-    django_capture_on_commit_callbacks: Any,
+    django_capture_on_commit_callbacks: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     journey = Journey(django_capture_on_commit_callbacks)
-    # A guest uploads a GPS-tagged photo and edits it in a chat.
+    # A guest uploads a GPS-tagged photo (its file name carries a marker) and edits it in a chat.
     photo_chat = journey.new_conversation()
-    journey.send(photo_chat, f"make it black and white {PROMPT_MARKER}", {"holiday.jpg": _gps_jpeg()})
+    journey.send(photo_chat, f"make it black and white {PROMPT_MARKER}", {f"holiday-{NAME_MARKER}.jpg": _gps_jpeg()})
     journey.send(photo_chat, f"now make it brighter, {PROMPT_MARKER}")
     journey.send(photo_chat, "rotate it 90 degrees")
+    journey.send(photo_chat, f'add the text "{TEXT_MARKER}" at the top')
+    journey.send(photo_chat, f'add a caption "{CAPTION_MARKER}" at the bottom')
     # ...and makes a design.
     design_chat = journey.new_conversation()
     journey.send(design_chat, f"make a poster for the {PROMPT_MARKER} bakery grand opening")
@@ -120,7 +161,7 @@ def test_after_a_full_journey_storage_holds_only_ciphertext_and_no_markers(
     response = journey.post_json(
         "/api/v1/auth/signup",
         {
-            "email": "scan@example.org", "username": "scanner", "display_name": "Scanner",
+            "email": "scan@example.org", "username": "scanner", "display_name": f"Scanner {PROFILE_MARKER}",
             "password": "correct horse battery", "birth_month": 5, "birth_year": 1990,
         },
     )  # fmt: skip
@@ -128,6 +169,16 @@ def test_after_a_full_journey_storage_holds_only_ciphertext_and_no_markers(
     journey.headers = csrf_headers(journey.client)
     user_id = response.json()["user"]["id"]
     assert set(Conversation.objects.values_list("owner_user_id", flat=True)) == {user_id}
+    # The words really were used: the text step and the caption are in the plans, the name is kept.
+    plans = json.dumps([[a.plan, a.steps] for a in Asset.objects.filter(kind=Asset.Kind.RESULT)])
+    assert TEXT_MARKER in plans
+    assert CAPTION_MARKER in plans
+    assert Asset.objects.get(kind=Asset.Kind.UPLOAD).original_name == f"holiday-{NAME_MARKER}.jpg"
+    # The person reports one of their images.
+    reported = Asset.objects.filter(kind=Asset.Kind.RESULT).order_by("created_at").first()
+    assert reported is not None
+    response = journey.post_json("/api/v1/reports", {"asset_id": str(reported.id), "reason": f"wrong {REPORT_MARKER}"})
+    assert response.status_code == 201, response.content
     # Downloads: every image, and each conversation as a ZIP.
     downloaded = 0
     for conversation in (photo_chat, design_chat):
@@ -148,21 +199,21 @@ def test_after_a_full_journey_storage_holds_only_ciphertext_and_no_markers(
     assert export["status"] == "ready"
     exported = zipfile.ZipFile(io.BytesIO(_body(journey.get(export["download_url"]))))
     everything = b"".join(exported.read(name) for name in exported.namelist())
-    assert PROMPT_MARKER.encode() in everything
+    for marker in WRITTEN:
+        assert marker.encode() in everything, marker
     assert EXIF_MARKER.encode() not in everything
 
     files = _scan(blob_root())
     names = {str(p.relative_to(blob_root())) for p in files}
     assert len(files) >= 7  # one upload, at least four results, one export (and nothing is skipped)
     assert any(name.startswith("exports/") for name in names)
-    # The database: message and conversation rows hold sealed tokens, never the prompt.
-    with connection.cursor() as cursor:
-        for table in (Message._meta.db_table, Conversation._meta.db_table, Asset._meta.db_table):
-            cursor.execute(f"SELECT * FROM {table}")  # table names come from the models
-            rows = cursor.fetchall()
-            assert rows
-            dump = repr(rows)
-            assert PROMPT_MARKER not in dump, table
-            assert EXIF_MARKER not in dump, table
-    texts = [m.text for m in Message.objects.all()]
+    # The database: every column of every table holds sealed tokens, ids and codes, never the words.
+    rows = _database_rows()
+    assert Message.objects.exists()
+    _assert_no_marker(rows, "a database row")
+    _assert_no_marker(_database_image(), "the database's bytes")
+    texts = [m.text for m in Message.objects.select_related("conversation")]
     assert any(PROMPT_MARKER in text for text in texts)  # the marker is stored, just sealed
+    # And no log line quoted any of it.
+    logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    _assert_no_marker(logged.encode(), "a log line")
