@@ -174,3 +174,28 @@ def test_an_offline_subscription_ends_here_and_nothing_is_sent_anywhere(
     assert Subscription.objects.get().status == "canceled"
     assert _erasures() == [(user.pk, "subscription_cancel", Subscription.objects.get().external_id, True, 1)]
     assert stripe_settings.requests == []
+
+
+def test_accounts_deleted_before_this_release_are_listed_and_erased_by_the_periodic_pass(
+    user: User, stripe_settings: FakeStripe
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from nanobananas.accounts.models import ClosedAccount
+
+    backfill = importlib.import_module("nanobananas.billing.migrations.0003_payment_erasure_backfill").backfill
+    _paying(user, stripe_settings)
+    still_here = User.objects.create_user(username="still", email="still@example.org", password="x" * 12)
+    PaymentCustomer.objects.create(user=still_here, provider="stripe", customer_id="cus_88")
+    # Closed by the old code: the account is a tombstone, nothing was listed.
+    ClosedAccount.objects.create(user=user, closed_at=timezone.now(), purge_after=timezone.now() + timedelta(days=1095))
+    backfill(apps, None)
+    backfill(apps, None)  # a second run lists nothing twice
+    assert _erasures() == [
+        (user.pk, "customer_delete", "cus_77", False, 0),
+        (user.pk, "subscription_cancel", "sub_77", False, 0),
+    ]
+    assert payment_erasures_retry() == (2, 0)
+    assert stripe_settings.requests == [CANCEL, DELETE]
