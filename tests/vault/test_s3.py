@@ -239,7 +239,7 @@ def test_an_object_lock_bucket_is_refused(bucket: dict[str, Any]) -> None:
     assert storage.inner.versioned is None
 
 
-def _worker_start(tmp_path: Any, endpoint: str, bucket_name: str) -> Any:
+def _start(command: list[str], tmp_path: Any, endpoint: str, bucket_name: str) -> Any:
     import subprocess
     import sys
 
@@ -251,13 +251,18 @@ def _worker_start(tmp_path: Any, endpoint: str, bucket_name: str) -> Any:
         "NANOBANANAS_S3_REGION": "us-east-1", "NANOBANANAS_S3_ACCESS_KEY_ID": "testing",
         "NANOBANANAS_S3_SECRET_ACCESS_KEY": "testing",
     })  # fmt: skip
-    command = [sys.executable, "-m", "nanobananas.cli", "worker"]
-    # A worker that started would consume jobs until stopped: the timeout fails the test then.
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    # A server or worker that started would run until stopped: the timeout fails the test then.
+    return subprocess.run(
+        [sys.executable, "-m", "nanobananas.cli", *command], env=env, capture_output=True, text=True, timeout=60,
+        check=False,
+    )  # fmt: skip
 
 
-def test_the_worker_refuses_to_start_when_the_bucket_versioning_cannot_be_read(s3_endpoint: str, tmp_path: Any) -> None:
-    result = _worker_start(tmp_path, s3_endpoint, "nanobananas-no-such-bucket")
+@pytest.mark.parametrize("command", [["worker"], ["serve", "--no-worker", "--no-migrate", "--port", "0"]])
+def test_serve_and_worker_refuse_to_start_when_the_bucket_versioning_cannot_be_read(
+    s3_endpoint: str, tmp_path: Any, command: list[str]
+) -> None:
+    result = _start(command, tmp_path, s3_endpoint, "nanobananas-no-such-bucket")
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "error: cannot read the versioning setting of S3 bucket 'nanobananas-no-such-bucket' (NoSuchBucket): "
