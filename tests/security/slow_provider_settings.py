@@ -3,7 +3,7 @@
 from nanobananas.config.settings import *  # noqa: F403
 from nanobananas.config.settings import AI_PROVIDERS, NANOBANANAS
 
-PROVIDER_SECONDS = 12
+PROVIDER_SECONDS = 15
 
 AI_PROVIDERS["fake"] = {
     "BACKEND": "nanobananas.providers.fake.FakeProvider",
