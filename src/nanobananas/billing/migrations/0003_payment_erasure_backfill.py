@@ -5,18 +5,22 @@ still queued under the old task name would no longer run. Every closed account's
 customer ids are listed here, and `billing.tasks.retry_payment_erasures` cancels and deletes them.
 """
 
+from typing import Any
+
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.utils import timezone
 
 
-def backfill(apps, schema_editor):
+def backfill(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None) -> None:
     ClosedAccount = apps.get_model("accounts", "ClosedAccount")
     Subscription = apps.get_model("billing", "Subscription")
     PaymentCustomer = apps.get_model("billing", "PaymentCustomer")
     PaymentErasure = apps.get_model("billing", "PaymentErasure")
     now = timezone.now()
     closed = ClosedAccount.objects.values("user_id")
-    wanted = set()
+    wanted: set[tuple[Any, ...]] = set()
     for user_id, provider, external_id, status, customer_id in Subscription.objects.filter(
         user_id__in=closed
     ).values_list("user_id", "provider", "external_id", "status", "customer_id"):
