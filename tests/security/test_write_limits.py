@@ -6,6 +6,7 @@ new endpoint cannot be added without a limit (and without a scope chosen for it 
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -17,7 +18,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 
 from nanobananas.accounts.models import RateWindow
-from nanobananas.accounts.ratelimits import RATE_LIMITS, WRITE_METHODS, WRITE_SCOPES, RateLimit
+from nanobananas.accounts.ratelimits import (
+    COUNTED_BY_THE_SERVICE,
+    RATE_LIMITS,
+    WRITE_METHODS,
+    WRITE_SCOPES,
+    RateLimit,
+)
 from nanobananas.config.api import api
 from nanobananas.studio.openai_api import openai_api
 
@@ -92,8 +99,13 @@ def test_every_write_operation_answers_429_past_its_limit(
 ) -> None:
     client = Client(REMOTE_ADDR="198.51.100.23")
     url = _concrete(path, operation)
+    sent = iter(range(2))
 
     def send() -> Any:
+        if f"{method} {path}" in COUNTED_BY_THE_SERVICE:
+            # Counted past the age gate only: two grown-ups' sign-ups from one address, each a new browser.
+            body = json.dumps({**_signup(next(sent)), "birth_month": 6, "birth_year": 1985})
+            return Client(REMOTE_ADDR="198.51.100.23").generic(method, url, body, content_type="application/json")
         return client.generic(method, url, "{}", content_type="application/json")
 
     first = send()
@@ -123,7 +135,7 @@ def test_the_page_routes_include_every_form_listed() -> None:
     assert sorted(forms - set(PAGE_ROUTES)) == []
 
 
-@pytest.mark.parametrize("path", PAGE_ROUTES)
+@pytest.mark.parametrize("path", [p for p in PAGE_ROUTES if f"POST {p}" not in COUNTED_BY_THE_SERVICE])
 def test_every_page_write_answers_429_past_its_limit(one_per_window: None, path: str) -> None:
     client = Client(REMOTE_ADDR="198.51.100.24")
     first = client.post(path, {})
@@ -133,6 +145,30 @@ def test_every_page_write_answers_429_past_its_limit(one_per_window: None, path:
     assert refused["Content-Type"] == "text/plain; charset=utf-8"
     assert refused.content.decode().startswith("Too many ")
     assert int(refused["Retry-After"]) > 0
+
+
+def _signup(number: int) -> dict[str, Any]:
+    return {
+        "email": f"p{number}@example.org",
+        "username": f"person{number}",
+        "display_name": "P",
+        "password": "correct horse battery",
+    }
+
+
+def test_writes_counted_by_their_service_are_the_sign_ups() -> None:
+    # Each is limited all the same: the API's by the operation test above, the page's just below.
+    assert sorted(COUNTED_BY_THE_SERVICE) == ["POST /accounts/signup/", "POST /api/v1/auth/signup"]
+
+
+def test_the_sign_up_page_is_limited_past_the_age_gate_and_a_refusal_counts_nothing(one_per_window: None) -> None:
+    def attempt(number: int, birth_year: int) -> int:
+        form = {**_signup(number), "birth_month": "6", "birth_year": str(birth_year)}
+        return Client(REMOTE_ADDR="198.51.100.26").post("/accounts/signup/", form).status_code
+
+    assert attempt(0, 2020) == 200  # refused by the age gate: the kind page, and no counter at all
+    assert RateWindow.objects.count() == 0
+    assert [attempt(1, 1985), attempt(2, 1985)] == [302, 429]
 
 
 def test_reads_are_not_counted(one_per_window: None) -> None:

@@ -13,19 +13,21 @@ from nanobananas.accounts.exceptions import LimitReached
 from nanobananas.accounts.identity import request_rate_limit
 from nanobananas.accounts.ratelimits import WRITE_METHODS, write_scope
 
-__all__ = ["WriteRateLimitMiddleware"]
+__all__ = ["WriteRateLimitMiddleware", "limit_response"]
+
+JSON = "application/json; charset=utf-8"
 
 
 def limit_response(request: HttpRequest, exc: LimitReached) -> HttpResponse:
     """429 in the shape the caller reads: the JSON API's error, OpenAI's error, or plain text for a form page."""
-    if request.path.startswith("/api/"):
-        body: dict[str, Any] = {
-            "error": {"code": exc.code, "message": exc.message, "resets_at": exc.resets_at.isoformat()}
-        }
-        response: HttpResponse = JsonResponse(body, status=exc.status_code)
-    elif request.path.startswith("/v1/"):
-        error = {"message": exc.message, "type": "rate_limit_error", "param": None, "code": exc.code}
-        response = JsonResponse({"error": error}, status=exc.status_code)
+    response: HttpResponse
+    error: dict[str, str | None]
+    if request.path.startswith(("/api/", "/v1/")):
+        if request.path.startswith("/api/"):
+            error = {"code": exc.code, "message": exc.message, "resets_at": exc.resets_at.isoformat()}
+        else:
+            error = {"message": exc.message, "type": "rate_limit_error", "param": None, "code": exc.code}
+        response = JsonResponse({"error": error}, status=exc.status_code, content_type=JSON)
     else:
         response = HttpResponse(exc.message, status=exc.status_code, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(max(1, int((exc.resets_at - timezone.now()).total_seconds())))
@@ -56,8 +58,11 @@ class WriteRateLimitMiddleware:
     ) -> HttpResponse | None:
         if request.method not in WRITE_METHODS or request.resolver_match is None:
             return None
+        scope = write_scope(method=request.method, route=request.resolver_match.route)
+        if scope is None:
+            return None
         try:
-            request_rate_limit(request, scope=write_scope(method=request.method, route=request.resolver_match.route))
+            request_rate_limit(request, scope=scope)
         except LimitReached as exc:
             return limit_response(request, exc)
         return None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.crypto import salted_hmac
 
 __all__ = [
+    "COUNTED_BY_THE_SERVICE",
     "DEFAULT_WRITE_SCOPE",
     "GUEST_ADDRESS_ALLOWANCE",
     "RATE_LIMITS",
@@ -75,7 +76,7 @@ WRITE_SCOPES: dict[str, str] = {
     "PATCH /api/v1/me": "write",
     "PUT /api/v1/me/retention": "write",
     "POST /api/v1/me/sessions/end-others": "write",
-    "POST /api/v1/auth/signup": "sign_in",
+    "POST /api/v1/auth/signup": "signup",
     "POST /api/v1/auth/login": "sign_in",
     "POST /api/v1/auth/logout": "write",
     "POST /api/v1/auth/password-reset": "email",
@@ -95,7 +96,7 @@ WRITE_SCOPES: dict[str, str] = {
     "POST /v1/images/generations": "write",
     "POST /v1/images/edits": "write",
     # Form pages.
-    "POST /accounts/signup/": "sign_in",
+    "POST /accounts/signup/": "signup",
     "POST /accounts/login/": "sign_in",
     "POST /accounts/logout/": "write",
     "POST /accounts/verify/resend/": "email",
@@ -113,6 +114,10 @@ WRITE_SCOPES: dict[str, str] = {
     "POST /policies/notice/": "write",
 }
 
+# Writes counted where counting is allowed, not by the middleware: a sign-up refused by the age gate leaves
+# nothing behind, not even a counter, so a sign-up is counted (scope "signup") only once it has passed the gate.
+COUNTED_BY_THE_SERVICE = frozenset({"POST /api/v1/auth/signup", "POST /accounts/signup/"})
+
 # Every write under the admin is staff work.
 WRITE_SCOPE_PREFIXES: dict[str, str] = {"/admin/": "staff"}
 
@@ -124,9 +129,12 @@ GUEST_ADDRESS_ALLOWANCE = 5
 _PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
-def write_scope(*, method: str, route: str) -> str:
-    """The rate-limit scope of a write to a URL pattern (`route` as Django resolved it, e.g. "api/v1/x/<id>")."""
+def write_scope(*, method: str, route: str) -> str | None:
+    """The rate-limit scope the middleware counts for a write to a URL pattern (`route` as Django resolved it,
+    e.g. "api/v1/x/<id>"); None for a write its service counts (COUNTED_BY_THE_SERVICE)."""
     path = "/" + _PARAMETER.sub(r"{\1}", route)
+    if f"{method} {path}" in COUNTED_BY_THE_SERVICE:
+        return None
     scope = WRITE_SCOPES.get(f"{method} {path}")
     if scope is not None:
         return scope

@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie
@@ -15,6 +14,7 @@ from ninja.utils import check_csrf
 
 from nanobananas.accounts.api import router as accounts_router
 from nanobananas.accounts.exceptions import LimitReached
+from nanobananas.accounts.middleware import limit_response
 from nanobananas.core.exceptions import DomainError
 from nanobananas.core.health import HealthOut, health_report
 from nanobananas.moderation.api import router as moderation_router
@@ -68,11 +68,9 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(LimitReached)
 def _limit_reached(request: HttpRequest, exc: LimitReached) -> HttpResponse:
-    """429 with the reset time in the body and, for clients that honour it, in `Retry-After`."""
-    body = {"error": {"code": exc.code, "message": exc.message, "resets_at": exc.resets_at.isoformat()}}
-    response = api.create_response(request, body, status=exc.status_code)
-    response["Retry-After"] = str(max(1, int((exc.resets_at - timezone.now()).total_seconds())))
-    return response
+    """429 with the reset time in the body and, for clients that honour it, in `Retry-After` (the same answer
+    as a write refused by the rate-limit middleware)."""
+    return limit_response(request, exc)
 
 
 @api.exception_handler(ValidationError)
