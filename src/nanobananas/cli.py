@@ -182,12 +182,29 @@ def _worker(workers: int | None) -> int:
     _setup_django()
     if not _blob_storage_ready():
         return 2
+    from django.conf import settings
+    from huey.contrib.djhuey import HUEY
+
     from nanobananas.studio.services import jobs_rescue_stale
+    from nanobananas.studio.tasks import run_job
+    from nanobananas.studio.worker_memory import WorkerMemory
 
     jobs_rescue_stale()
     args = ["run_huey"]
     if workers is not None:
         args += ["--workers", str(workers)]
+    # After a large job that leaves the process big, SIGHUP asks huey for a graceful restart: running
+    # tasks finish, then huey re-executes `python *sys.argv`, so the memory goes back to the system and
+    # the fresh process starts as small as a new one. sys.argv is made the module form, which works
+    # however the worker was started (console script, `python -m`, or `serve`).
+    sys.argv = ["-m", "nanobananas.cli", "worker", *args[1:]]
+    memory = WorkerMemory(
+        task_class=run_job.task_class,
+        recycle_bytes=int(settings.NANOBANANAS["WORKER_RECYCLE_MB"]) * 1024 * 1024,
+        recycle=lambda: os.kill(os.getpid(), signal.SIGHUP),
+    )
+    HUEY.pre_execute(name="worker_memory")(memory.before)
+    HUEY.post_execute(name="worker_memory")(memory.after)
     _manage(*args)
     return 0
 

@@ -48,6 +48,9 @@ class Environment:
     max_upload_bytes: int
     text_retention_days: int
     audit_retention_days: int
+    upload_megapixels_per_request: int
+    upload_megapixels_per_hour: int
+    worker_recycle_mb: int
     closed_account_retention_days: int
     s3: dict[str, str] | None
     rate_limits: bool
@@ -174,6 +177,9 @@ def read_environment() -> Environment:
         master_key=os.environ.get("NANOBANANAS_MASTER_KEY") or None,
         max_upload_bytes=_int("NANOBANANAS_MAX_UPLOAD_BYTES", 25 * 1024 * 1024),
         text_retention_days=_int("NANOBANANAS_TEXT_RETENTION_DAYS", 365),
+        upload_megapixels_per_request=_int("NANOBANANAS_UPLOAD_MEGAPIXELS_PER_REQUEST", 100),
+        upload_megapixels_per_hour=_int("NANOBANANAS_UPLOAD_MEGAPIXELS_PER_HOUR", 500),
+        worker_recycle_mb=_int("NANOBANANAS_WORKER_RECYCLE_MB", 400),
         audit_retention_days=_int("NANOBANANAS_AUDIT_RETENTION_DAYS", 3 * 365),
         closed_account_retention_days=_int("NANOBANANAS_CLOSED_ACCOUNT_RETENTION_DAYS", 3 * 365),
         s3=_s3(),

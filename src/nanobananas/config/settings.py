@@ -282,6 +282,11 @@ LOGGING = {
 NANOBANANAS: dict[str, Any] = {
     "MAX_PROMPT_CHARS": ENV.max_prompt_chars,
     "MAX_UPLOAD_BYTES": ENV.max_upload_bytes,
+    # Pixels decoded for uploads, whatever their byte size (a one-colour 49 MP PNG is 150 KB): per request,
+    # and per owner per hour. A worker process that is this big after a large job is replaced by a fresh one.
+    "UPLOAD_MEGAPIXELS_PER_REQUEST": ENV.upload_megapixels_per_request,
+    "UPLOAD_MEGAPIXELS_PER_HOUR": ENV.upload_megapixels_per_hour,
+    "WORKER_RECYCLE_MB": ENV.worker_recycle_mb,
     "WORKER_STALE_SECONDS": ENV.worker_stale_seconds,
     "TEXT_RETENTION_DAYS": ENV.text_retention_days,
     "AUDIT_RETENTION_DAYS": ENV.audit_retention_days,

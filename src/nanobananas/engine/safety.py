@@ -107,6 +107,10 @@ def format_megapixels(pixels: int) -> str:
 def probe_image(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageInfo:
     """Read only the header and apply the same guards as decode_image (allowlist, pixel limit)."""
     image = _open_header(data, max_pixels)
+    if image.format == "PNG" and "exif" not in image.info:
+        # Pillow's PNG reader decodes every pixel to look for an eXIf chunk after the image data;
+        # walking the chunk headers finds it without decoding (a 49 MP PNG: 2 ms instead of 1 s and 150 MB).
+        image.info["exif"] = _png_exif(data)
     width, height = image.size
     if _orientation(image) in (5, 6, 7, 8) and not _reported_upright(image):
         width, height = height, width
@@ -159,6 +163,19 @@ def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
             f"the image is {width}x{height} ({format_megapixels(pixels)} MP), "
             f"above the {format_megapixels(max_pixels)} MP limit"
         )
+
+
+def _png_exif(data: bytes) -> bytes:
+    """The PNG's eXIf chunk, or b"" when it has none: chunk headers only, the pixel data is skipped."""
+    offset = 8  # after the signature
+    while offset + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[offset : offset + 8])
+        if kind == b"eXIf":
+            return data[offset + 8 : offset + 8 + length]
+        if kind == b"IEND":
+            break
+        offset += 12 + length  # length, type, data, CRC
+    return b""
 
 
 def _orientation(image: Image.Image) -> int:

@@ -29,14 +29,15 @@ def asset_content(*, asset: Asset, format: DownloadFormat) -> tuple[IO[bytes], s
     """An open file of the image in `format`, its content type and file extension."""
     if format == "original" or CONTENT_TYPES.get(format) == asset.content_type:
         return default_storage.open(asset.blob_name, "rb"), asset.content_type, EXTENSIONS[asset.content_type]
-    from nanobananas.engine.codecs import encode_image
-    from nanobananas.engine.safety import decode_image
+    from nanobananas.engine.streaming import image_convert
 
     with default_storage.open(asset.blob_name, "rb") as handle:
-        image = decode_image(handle.read())
+        stored = handle.read()
+    # Streamed through libvips, big images one at a time per process: a 49 MP picture is never decoded whole.
+    encoded = image_convert(stored, format=format, quality=92 if format != "png" else None)
     # The caller streams the file and closes it, so it outlives this function on purpose.
     converted = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
-    converted.write(encode_image(image, format=format, quality=92 if format != "png" else None))
+    converted.write(encoded)
     converted.seek(0)
     return converted, CONTENT_TYPES[format], "jpg" if format == "jpeg" else format
 

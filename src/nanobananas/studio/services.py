@@ -23,6 +23,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps
 
 from nanobananas.accounts.identity import Owner, owner_filter
+from nanobananas.accounts.pixelbudget import pixel_budget_spend, request_pixels_check
 from nanobananas.accounts.selectors import plan_for
 from nanobananas.accounts.services import quota_consume
 from nanobananas.audit.services import audit_record
@@ -76,11 +77,13 @@ class IncomingFile:
 
 @dataclass
 class _Prepared:
-    image: Image.Image
+    preview: Image.Image  # a small upright copy for content review, never the full decode
     data: bytes
     content_type: str
     extension: str
     original_name: str
+    width: int
+    height: int
 
 
 @dataclass
@@ -242,28 +245,40 @@ def asset_delete(*, owner: Owner, asset_id: uuid.UUID) -> None:
         _queue(Asset.objects.filter(id=asset.id), reason="user_request")
 
 
-def _prepare_upload(incoming: IncomingFile, *, limit: int) -> _Prepared:
-    """Decode with the guarded decoder and re-encode the pixels: metadata never reaches storage."""
-    from nanobananas.engine.codecs import encode_image
-    from nanobananas.engine.errors import ImageInputError
-    from nanobananas.engine.safety import decode_image, probe_image
+def _upload_name(incoming: IncomingFile) -> str:
+    return incoming.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
 
-    name = incoming.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+
+def _upload_pixels(incoming: IncomingFile, *, limit: int) -> int:
+    """Check the bytes and the header only (format allowlist, size, pixel limit); the pixel count."""
+    from nanobananas.engine.errors import ImageInputError
+    from nanobananas.engine.safety import probe_image
+
+    name = _upload_name(incoming)
     if len(incoming.data) > limit:
         raise InvalidInput(
             f"{name or 'The file'} is larger than the {limit // (1024 * 1024)} MB limit.", code="file_too_large"
         )
     try:
-        source_format = probe_image(incoming.data).format
-        image = decode_image(incoming.data)
+        info = probe_image(incoming.data)
     except ImageInputError as exc:
         raise InvalidInput(f"{name or 'The file'}: {exc}", code="bad_image") from None
-    lossless = image.mode == "RGBA" or source_format.lower() in {"png", "gif", "tiff", "bmp"}
-    if lossless:
-        data = encode_image(image, format="png")
-        return _Prepared(image, data, "image/png", "png", name)
-    data = encode_image(image.convert("RGB"), format="jpeg", quality=95)
-    return _Prepared(image, data, "image/jpeg", "jpg", name)
+    return info.width * info.height
+
+
+def _prepare_upload(incoming: IncomingFile) -> _Prepared:
+    """Re-encode the pixels (big pictures streamed through libvips, one at a time): metadata never
+    reaches storage, and the web process never holds a big picture decoded whole."""
+    from nanobananas.engine.errors import ImageInputError
+    from nanobananas.engine.streaming import upload_clean
+
+    name = _upload_name(incoming)
+    try:
+        clean = upload_clean(incoming.data)
+    except ImageInputError as exc:
+        raise InvalidInput(f"{name or 'The file'}: {exc}", code="bad_image") from None
+    content_type, extension = ("image/png", "png") if clean.format == "png" else ("image/jpeg", "jpg")
+    return _Prepared(clean.preview, clean.data, content_type, extension, name, clean.width, clean.height)
 
 
 def _next_number(conversation: Conversation, kind: str) -> int:
@@ -302,15 +317,20 @@ def message_send(
     conversation_get(owner=owner, conversation_id=conversation_id)
     plan = plan_for(owner=owner)
     limit = min(settings.NANOBANANAS["MAX_UPLOAD_BYTES"], plan.max_upload_bytes)
-    prepared = [_prepare_upload(f, limit=limit) for f in files]
+    pixels = sum(_upload_pixels(f, limit=limit) for f in files)
     if mask is not None:
         if not files or not text:
             raise InvalidInput("A mask goes with a picture and an instruction.", code="mask_without_image")
-        prepared.append(_prepare_upload(mask, limit=limit))
+        pixels += _upload_pixels(mask, limit=limit)
     if size is not None and not all(16 <= side <= 8192 for side in size):
         raise InvalidInput("A size must be between 16 and 8192 pixels a side.", code="bad_size")
+    # Budgets from the headers, before any decoding: pixels, not bytes, are what cost memory and time.
+    if pixels:
+        request_pixels_check(pixels=pixels)
+        pixel_budget_spend(owner=owner, pixels=pixels)
+    prepared = [_prepare_upload(f) for f in (*files, *([mask] if mask is not None else []))]
     # Content review before anything is stored: a block raises ContentBlocked and nothing is kept.
-    review = turn_screen(owner=owner, text=text, images=[p.image for p in prepared], address_key=address_key)
+    review = turn_screen(owner=owner, text=text, images=[p.preview for p in prepared], address_key=address_key)
 
     now = timezone.now()
     written: list[str] = []
@@ -335,8 +355,8 @@ def message_send(
                     operation=Asset.Operation.UPLOAD,
                     blob_name=blob,
                     content_type=upload.content_type,
-                    width=upload.image.width,
-                    height=upload.image.height,
+                    width=upload.width,
+                    height=upload.height,
                     byte_size=len(upload.data),
                     sha256=hashlib.sha256(upload.data).hexdigest(),
                     created_at=now,
