@@ -34,7 +34,7 @@ class Guest:
             page.read()
 
     def call(self, method: str, path: str, body: object | None = None) -> Any:
-        token = next(c.value for c in self.jar if c.name == "csrftoken")
+        token = next(c.value for c in self.jar if c.name == "csrftoken") or ""
         request = urllib.request.Request(
             f"{self.server.url}{path}",
             method=method,

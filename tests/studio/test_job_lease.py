@@ -8,7 +8,7 @@ import io
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -77,6 +77,7 @@ def _queued_job(owner: Owner, queue: Huey, text: str = "a poster") -> Job:
     # A worker takes the task off the queue; the test then runs it.
     assert queue.dequeue() is not None
     assert queue.pending_count() == 0
+    assert job is not None
     return job
 
 
@@ -99,10 +100,15 @@ def test_a_provider_call_longer_than_the_stale_timeout_keeps_the_job_and_the_res
     seen: dict[str, Any] = {}
 
     def another_worker_checks_for_stale_jobs() -> None:
-        beat_before = Job.objects.values_list("heartbeat_at", flat=True).get(id=job.id)
+        def beat() -> datetime:
+            at = Job.objects.values_list("heartbeat_at", flat=True).get(id=job.id)
+            assert at is not None
+            return at
+
+        beat_before = beat()
         # The call outlasts the stale timeout; meanwhile no progress step is written.
         time.sleep(STALE_SECONDS * 1.5)
-        seen["renewed"] = Job.objects.values_list("heartbeat_at", flat=True).get(id=job.id) > beat_before
+        seen["renewed"] = beat() > beat_before
         seen["rescued"] = jobs_rescue_stale()
         seen["job"] = Job.objects.values("status", "attempts", "stage").get(id=job.id)
         seen["pending"] = queue.pending_count()
