@@ -47,6 +47,24 @@ THIRD = 0.3333
         ("blur everything but the bottom third", [("blur", {"radius": 4.0}, [(0.0, 0.6667, 1.0, 1.0)], True)]),
         ("darken it but leave the top half alone", [("brightness", {"amount": -0.2}, TOP_HALF, True)]),
         ("make it black and white apart from the middle", [("grayscale", {}, [(0.25, 0.25, 0.75, 0.75)], True)]),
+        ("make the top of the picture darker", [("brightness", {"amount": -0.2}, TOP_HALF, False)]),
+        # an area named in its own clause, before or after the adjustment
+        ("in the top half, increase the contrast", [("contrast", {"amount": 0.3}, TOP_HALF, False)]),
+        ("increase the contrast, only in the top half", [("contrast", {"amount": 0.3}, TOP_HALF, False)]),
+        ("keep the middle as it is and blur the rest", [("blur", {"radius": 4.0}, [(0.25, 0.25, 0.75, 0.75)], True)]),
+        # several areas in one phrase
+        (
+            "blur the top left and bottom right corners",
+            [("blur", {"radius": 4.0}, [(0.0, 0.0, THIRD, THIRD), (0.6667, 0.6667, 1.0, 1.0)], False)],
+        ),
+        (
+            "blur the top and bottom thirds",
+            [("blur", {"radius": 4.0}, [(0.0, 0.0, 1.0, THIRD), (0.0, 0.6667, 1.0, 1.0)], False)],
+        ),
+        (
+            "darken the top half and the bottom third",
+            [("brightness", {"amount": -0.2}, [(0.0, 0.0, 1.0, 0.5), (0.0, 0.6667, 1.0, 1.0)], False)],
+        ),
     ],
 )
 def test_an_adjustment_in_an_area(text: str, expected: list[Step]) -> None:
@@ -68,7 +86,10 @@ def test_a_position_that_belongs_to_the_op_is_not_an_area(text: str, expected: l
     assert all(step.region is None for step in outcome.steps)
 
 
-@pytest.mark.parametrize("text", ["flip the top half", "rotate the left half", "add a border to the bottom half"])
+@pytest.mark.parametrize(
+    "text",
+    ["flip the top half", "rotate the left half", "add a border to the bottom half", "in the top half, rotate it"],
+)
 def test_an_op_that_changes_the_whole_canvas_asks_instead_of_changing_everything(text: str) -> None:
     outcome = plan_instruction(text)
     assert isinstance(outcome, Clarification)
@@ -84,6 +105,7 @@ def test_an_op_that_changes_the_whole_canvas_asks_instead_of_changing_everything
         ("crop it to a square, no cropping", [("pad", {"ratio": "1:1"})]),
         ("make it square, don't crop it", [("pad", {"ratio": "1:1"})]),
         ("remove the black bars", [("trim", {})]),
+        ("pad it to a square with a white background", [("pad", {"ratio": "1:1", "color": "white"})]),
         ("fit within 1000x1000", [("resize", {"width": 1000, "height": 1000, "mode": "fit"})]),
     ],
 )
@@ -93,6 +115,19 @@ def test_fitting_pads_with_the_named_colour_and_never_crops(text: str, expected:
     assert [(step.op, step.params) for step in outcome.steps] == expected
 
 
-@pytest.mark.parametrize("text", ["darken it", "add a red border", "the top of the picture", "make it brighter"])
+@pytest.mark.parametrize("text", ["darken it", "add a red border", "rotate it to the left", "make it brighter"])
 def test_no_area_named(text: str) -> None:
     assert find_area(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("crop the left half and rotate it", ["crop_box", "rotate"]),
+        ("blur the top half and darken the bottom half", ["blur", "brightness"]),
+    ],
+)
+def test_and_still_joins_two_requests(text: str, expected: list[str]) -> None:
+    outcome = plan_instruction(text)
+    assert isinstance(outcome, Plan)
+    assert [step.op for step in outcome.steps] == expected

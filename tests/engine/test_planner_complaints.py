@@ -112,6 +112,9 @@ COOL = [("warmth", {"amount": -0.4})]
         ("remove the haze", LIVEN),
         ("reduce the harshness", LESS_CONTRAST),
         ("make it not so dark", LIGHTEN),
+        ("why is it so blurry", [("sharpen", {"amount": 2.0})]),
+        ("the colors are too strong", MUTE),
+        ("the contrast is way too strong", [("contrast", {"amount": -0.5})]),
         ("this photo is too dark, fix it", LIGHTEN),
     ],
 )
@@ -157,3 +160,33 @@ def test_one_slip_is_still_corrected(typo: str, word: str) -> None:
 
 def test_draining_the_colour_is_black_and_white_not_a_drawing() -> None:
     assert _steps("drain the colour") == [("grayscale", {})]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("it's too dark, brighten it", [("brightness", {"amount": 0.25})]),
+        ("this looks fuzzy, sharpen it up", SHARPEN),
+        ("it's too grainy, remove the noise", DENOISE),
+        ("it's too dark, add a red border", [*LIGHTEN, ("border", {"width": 20, "color": "red"})]),
+    ],
+)
+def test_a_complaint_followed_by_its_fix_is_fixed_once(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
+    assert _steps(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("brighten it but not too much", [("brightness", {"amount": 0.125})]),
+        ("make it brighter, but not too much", [("brightness", {"amount": 0.125})]),
+        ("increase the contrast, not by much", [("contrast", {"amount": 0.15})]),
+    ],
+)
+def test_not_too_much_is_a_small_amount(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
+    assert _steps(text) == expected
+
+
+@pytest.mark.parametrize(("word", "not_into"), [("strong", "strongly"), ("soft", "softer")])
+def test_a_word_is_never_grown_into_a_longer_request_word(word: str, not_into: str) -> None:
+    assert correct_word(word) != not_into

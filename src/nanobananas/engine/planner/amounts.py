@@ -19,7 +19,8 @@ __all__ = [
 ]
 
 _SLIGHT = re.compile(
-    r"\b(?:slightly|slight|a\s+(?:little\s+)?bit|a\s+little|little|a\s+tad|tad|a\s+touch|touch|somewhat|subtly"
+    r"\b(?:not\s+(?:too|so|very)\s+much|not\s+by\s+much|not\s+a\s+lot"
+    r"|slightly|slight|a\s+(?:little\s+)?bit|a\s+little|little|a\s+tad|tad|a\s+touch|touch|somewhat|subtly"
     r"|subtle|gently|gentle|lightly|mildly|mild|a\s+hint|hint|marginally|faintly|faint|a\s+smidge|barely)\b"
 )
 _STRONG = re.compile(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nanobananas.engine.plan import Box, Region
+from nanobananas.engine.ops import get_operation
+from nanobananas.engine.plan import Box, OpCall, Region
 
-__all__ = ["AreaPhrase", "find_area"]
+__all__ = ["AreaPhrase", "area_only", "find_area", "in_region"]
 
 _SHARES = {"half": 1 / 2, "halves": 1 / 2, "third": 1 / 3, "thirds": 1 / 3, "quarter": 1 / 4, "quarters": 1 / 4}
 _SIDE = {"top": "top", "upper": "top", "bottom": "bottom", "lower": "bottom", "left": "left", "right": "right"}
@@ -28,8 +29,27 @@ _AREA = re.compile(
     r"|(?P<middle>middle|center)(?:\s+(?:part|area|section|portion))?"
     # "the left side", "the top edge"
     r"|(?P<part_side>top|upper|bottom|lower|left|right)\s+(?P<part>side|part|area|section|portion|edge|strip|band)"
+    # "the top of the picture"
+    r"|(?P<of_side>top|upper|bottom|lower|left|right)(?=\s+(?:of|in)\s+(?:the|this|my)\s+(?:picture|image|photo|pic|shot))"
     r")" + _OF_PICTURE + r"\b"
 )
+_PLACE = r"(?:(?:top|bottom|upper|lower)(?:\s+(?:left|right))?|left|right)"
+# "the top and bottom thirds" is "the top third and the bottom third".
+_SHARED_NOUN = re.compile(
+    rf"\b(?P<first>{_PLACE})\s+(?:and|&)\s+(?:the\s+)?(?P<second>{_PLACE})\s+"
+    r"(?P<noun>halves|thirds|quarters|corners|sides|edges|parts|strips)\b"
+)
+_SINGULAR = {
+    "halves": "half",
+    "thirds": "third",
+    "quarters": "quarter",
+    "corners": "corner",
+    "sides": "side",
+    "edges": "edge",
+    "parts": "part",
+    "strips": "strip",
+}
+_JOIN = re.compile(r"\s*(?:,|and|&|plus|or)\s+(?=(?:the\s+)?(?:top|bottom|upper|lower|left|right|middle|center)\b)")
 _EXCEPT = re.compile(
     r"(?:\b(?:everything|every\s+thing|all|the\s+rest|the\s+whole\s+(?:thing|picture|image|photo))\s+)?"
     r"\b(?:except|but|apart\s+from|other\s+than|outside|excluding|save\s+for|not)\s+(?:for\s+|of\s+)?$"
@@ -66,7 +86,7 @@ def _box(match: re.Match[str]) -> Box:
     elif match.group("band_side"):
         side, share = match.group("band_side"), float(match.group("percent")) / 100
     else:
-        side = match.group("part_side")
+        side = match.group("part_side") or match.group("of_side")
         share = _STRIP_SHARE if match.group("part") in ("edge", "strip", "band") else 0.5
     share = min(1.0, share)
     return {
@@ -77,15 +97,34 @@ def _box(match: re.Match[str]) -> Box:
     }[_SIDE[side]]
 
 
+def _areas(clause: str) -> tuple[list[Box], int, int] | None:
+    """The boxes of the first area phrase and of those joined to it by "and" or a comma, and their span."""
+    match = _AREA.search(clause)
+    if match is None:
+        return None
+    boxes: list[Box] = []
+    start, end = match.start(), match.end()
+    while match is not None:
+        box = _box(match)
+        boxes.append((round(box[0], 4), round(box[1], 4), round(box[2], 4), round(box[3], 4)))
+        end = match.end()
+        joint = _JOIN.match(clause, end)
+        match = _AREA.match(clause, joint.end()) if joint is not None else None
+    return boxes, start, end
+
+
 def find_area(clause: str) -> AreaPhrase | None:
     """The area a clause names by position, with "except"/"but"/"leave ... alone" read as everything else."""
-    match = _AREA.search(clause)
-    if match is None or not 0 < match.group(0).count(" ") + 1 <= 8:
+    clause = _SHARED_NOUN.sub(
+        lambda m: f"{m['first']} {_SINGULAR[m['noun']]} and the {m['second']} {_SINGULAR[m['noun']]}", clause
+    )
+    found = _areas(clause)
+    if found is None:
         return None
-    box = tuple(round(value, 4) for value in _box(match))
-    if not (box[0] < box[2] and box[1] < box[3]):
+    boxes, start, end = found
+    if any(not (box[0] < box[2] and box[1] < box[3]) for box in boxes):
         return None
-    before, after = clause[: match.start()], clause[match.end() :]
+    before, after = clause[:start], clause[end:]
     exclude = False
     if (cut := _EXCEPT.search(before)) is not None:
         before, exclude = before[: cut.start()], True
@@ -94,5 +133,24 @@ def find_area(clause: str) -> AreaPhrase | None:
     elif (only := _ONLY.search(before)) is not None:
         before = before[: only.start()]
     rest = _DANGLING.sub("", " ".join(f"{before} {after}".split()))
-    region = Region(boxes=[(box[0], box[1], box[2], box[3])], exclude=exclude)
-    return AreaPhrase(region=region, rest=rest)
+    return AreaPhrase(region=Region(boxes=boxes, exclude=exclude), rest=rest)
+
+
+_AREA_ONLY_WORDS = frozenset(
+    str.split("in on only just for at inside within across over it this that the to apply do everything rest but")
+)
+
+
+def area_only(clause: str) -> Region | None:
+    """The region of a clause that names only an area ("in the top half", "keep the middle as it is")."""
+    area = find_area(clause)
+    if area is None or not set(area.rest.split()) <= _AREA_ONLY_WORDS:
+        return None
+    return area.region
+
+
+def in_region(calls: list[OpCall], region: Region) -> list[OpCall] | None:
+    """The calls applied to `region`, or None when one of them cannot apply to an area or has one already."""
+    if not calls or any(call.region is not None or not get_operation(call.op).regional for call in calls):
+        return None
+    return [call.model_copy(update={"region": region}) for call in calls]

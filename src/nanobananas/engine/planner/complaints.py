@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from nanobananas.engine.plan import OpCall
 from nanobananas.engine.planner.amounts import intensity
 
-__all__ = ["complaint_fix"]
+__all__ = ["complaint_fix", "same_fix"]
 
 Fix = Callable[[float], list[OpCall]]
 
@@ -148,7 +148,7 @@ _COPULA = (
 )
 _TOO = (
     r"(?:(?:way|much|far|a\s+(?:little\s+)?bit|a\s+little|slightly|just|kind\s+of|rather)\s+)?"
-    r"(?:too|overly|excessively|not\s+so|not\s+as)"
+    r"(?:too|overly|excessively|not\s+so|not\s+as|so)"
 )
 _PICTURE = (
     r"(?:(?:the|this|that|my|these)\s+)?(?:photo|picture|image|pic|shot|photograph|result|it|this|that|everything"
@@ -224,7 +224,10 @@ _ANY_COMPLAINT = re.compile(
     rf"\b(?:too|overly|excessively|not\s+so|not\s+as|{_COPULA}|{_EXCESS_AMOUNT}|{_SHORT_AMOUNT}|{_FIX_VERB})\b"
     rf"|^(?:{_PICTURE}\s+)?{_DEGREES}\w+(?:\s+\w+){{0,2}}$"
 )
-_DEGREE_ONLY = re.compile(r"\btoo\s+much\b|\btoo\b|\bso\s+much\b|\bnot\s+so\b|\bnot\s+as\b")
+# The complaint's own words are no amount: "too strong" is as much a complaint as "too dark".
+_DEGREE_ONLY = re.compile(
+    r"\btoo\s+much\b|\btoo\b|\bso\s+much\b|\bnot\s+so\b|\bnot\s+as\b|\b(?:strong|heavy|intense)\b"
+)
 
 
 def _degree(clause: str) -> float:
@@ -253,3 +256,12 @@ def complaint_fix(clause: str) -> list[OpCall] | None:
         if pattern.search(clause):
             return fix(degree)
     return None
+
+
+_FAMILIES = {"brightness": "exposure", "gamma": "exposure", "vibrance": "saturation", "white_balance": "warmth"}
+
+
+def same_fix(complaint: list[OpCall], request: list[OpCall]) -> bool:
+    """True when a request repeats the fix a complaint already planned ("it's too dark, brighten it")."""
+    families = {_FAMILIES.get(call.op, call.op) for call in complaint}
+    return bool(request) and all(_FAMILIES.get(call.op, call.op) in families for call in request)

@@ -9,9 +9,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from nanobananas.engine.errors import PlanError
-from nanobananas.engine.ops import get_operation, validate_params
-from nanobananas.engine.plan import Clarification, OpCall, OutputSpec, Plan, PlanOutcome, Refusal
-from nanobananas.engine.planner.areas import find_area
+from nanobananas.engine.ops import validate_params
+from nanobananas.engine.plan import Clarification, OpCall, OutputSpec, Plan, PlanOutcome, Refusal, Region
+from nanobananas.engine.planner.areas import area_only, find_area, in_region
+from nanobananas.engine.planner.complaints import complaint_fix, same_fix
 from nanobananas.engine.planner.constraints import apply_constraint
 from nanobananas.engine.planner.output import extract_output
 from nanobananas.engine.planner.print_sizes import print_size_notes
@@ -57,7 +58,9 @@ EXAMPLES: tuple[str, ...] = (
 )
 
 _SEPARATORS = re.compile(
-    r"\s*(?:[,;:](?!\d)|\b(?:and\s+then|then|and|also|plus|afterwards|after\s+that|next|finally|lastly|followed\s+by"
+    # "the top and bottom thirds" and "the top half and the bottom third" are one area, not two clauses.
+    r"\s*(?:[,;:](?!\d)|\b(?:and\s+then|then|and(?!\s+(?:the\s+)?(?:top|bottom|upper|lower|left|right|middle|center)\b)"
+    r"|also|plus|afterwards|after\s+that|next|finally|lastly|followed\s+by"
     r"|as\s+well\s+as|firstly|secondly|thirdly|first|before)\b)\s*"
 )
 _FILLER = frozenset(
@@ -178,13 +181,15 @@ def _match_in_area(text: str, normalized: Normalized, size: tuple[int, int] | No
     if not isinstance(outcome, list) or not outcome:
         return None
     if all(call.op in _WHOLE_PICTURE_OPS for call in outcome):
-        return Clarification(
-            question=f"I can {outcome[0].op.replace('_', ' ')} only the whole picture, not one area of it.",
-            suggestions=["darken the top half", "blur the bottom right corner", "make the middle black and white"],
-        )
-    if not all(get_operation(call.op).regional for call in outcome):
-        return None
-    return [call.model_copy(update={"region": area.region}) for call in outcome]
+        return _whole_picture_only(outcome)
+    return in_region(outcome, area.region)
+
+
+def _whole_picture_only(calls: list[OpCall]) -> Clarification:
+    return Clarification(
+        question=f"I can {calls[0].op.replace('_', ' ')} only the whole picture, not one area of it.",
+        suggestions=["darken the top half", "blur the bottom right corner", "make the middle black and white"],
+    )
 
 
 def plan_instruction(text: str, *, context: PlannerContext | None = None) -> PlanOutcome:
@@ -202,6 +207,8 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
     index = 0
     previous: str | None = None
     previous_count = 0
+    pending: Region | None = None
+    complaint: tuple[int, int] | None = None
     while index < len(parts):
         spec, clause = extract_output(parts[index])
         output.update(spec)
@@ -211,6 +218,15 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
         if _FIX_IT.match(clause) and previous is not None and steps:
             continue
         if steps and apply_constraint(clause, steps):
+            continue
+        alone = area_only(clause)
+        if alone is not None:
+            # "in the top half, increase the contrast"; "increase the contrast, only in the top half".
+            placed = in_region(steps[len(steps) - previous_count :], alone) if index == len(parts) else None
+            if placed is None:
+                pending = alone
+            else:
+                steps[len(steps) - previous_count :] = placed
             continue
         if _AGAIN.match(clause) and context is not None and context.previous_plan and context.previous_plan.steps:
             steps.append(context.previous_plan.steps[-1].model_copy(deep=True))
@@ -246,9 +262,18 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
                 question=f"I understood {clause!r}, but {problem}. Could you give a different amount?",
                 suggestions=_suggestions(clause),
             )
+        if pending is not None:
+            placed = in_region(outcome, pending)
+            if placed is None:
+                return _whole_picture_only(outcome)
+            outcome, pending = placed, None
         if _refines_previous_size(steps, previous, outcome):
             # "make it smaller, 800px wide": the second clause says how much.
             steps.pop()
+        if complaint is not None and same_fix(steps[complaint[0] : complaint[0] + complaint[1]], outcome):
+            # "it's too dark, brighten it": the request says how to fix what the complaint named.
+            del steps[complaint[0] : complaint[0] + complaint[1]]
+        complaint = (len(steps), len(outcome)) if complaint_fix(clause) is not None else None
         steps.extend(outcome)
         previous, previous_count = clause, len(outcome)
     if not steps and not output:

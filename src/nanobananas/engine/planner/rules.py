@@ -70,6 +70,8 @@ def _signed(clause: Clause, base: float, *, positive: bool) -> float:
 
 
 def _background(clause: Clause) -> RuleOutcome | None:
+    if clause.has(r"\b(?:pad|padding|letterbox\w*|bars)\b"):
+        return None  # "pad it to a square with a white background" names the colour of the padding
     if not clause.has(
         r"\bbackground\b|\bcut\s*out\b|\bcut\s+(?:the\s+)?(?:\w+\s+)?out\b|\bisolate\b|\btransparent\b"
         r"|\bbokeh\b|\bportrait\s+mode\b"

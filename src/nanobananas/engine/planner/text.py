@@ -172,7 +172,14 @@ def correct_word(word: str) -> str | None:
     # A typo is one slip (two in a long word); more than that is another word ("soft" is not "softer",
     # "drain" is not "drawing"), and turning it into a request word would plan something not asked for.
     allowed = 1 if len(word) <= 5 else 2
-    return next((match for match in matches if _edits(word, match) <= allowed), None)
+    return next(
+        (
+            match
+            for match in matches
+            if _edits(word, match) <= allowed and not (match.startswith(word) and len(match) - len(word) >= 2)
+        ),
+        None,
+    )
 
 
 def _edits(first: str, second: str) -> int:
