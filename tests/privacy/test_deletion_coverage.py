@@ -74,7 +74,7 @@ DELETION: dict[str, tuple[How, str]] = {
     "moderation.KnownImage.added_by": (How.ANONYMISED, "the staff member who listed an image"),
     "moderation.BlockedAttempt.owner_user": (How.KEPT, "abuse-prevention records (rule ids, no content)"),
     "moderation.BlockedAttempt.owner_guest": (How.DELETED, "goes with the guest row"),
-    "moderation.ReviewItem.owner_user": (How.KEPT, "review records; evidence itself is kept by a legal hold"),
+    "moderation.ReviewItem.owner_user": (How.KEPT, "decided items redacted to the decision and rule ids"),
     "moderation.ReviewItem.owner_guest": (How.DELETED, "goes with the guest row"),
     "moderation.ReviewItem.decided_by": (How.ANONYMISED, "the staff member who decided"),
     "moderation.Evidence.escalated_by": (How.ANONYMISED, "the staff member who escalated"),
