@@ -74,6 +74,19 @@ def test_counters_hold_a_keyed_hash_of_the_address_never_the_address(settings: A
     assert address_key("203.0.113.9") != pseudonym
 
 
+def test_an_ipv6_client_is_counted_by_its_64_network() -> None:
+    # A home picks any of the 2**64 addresses of its network: one counter for all of them.
+    assert address_key("2001:db8:1:2::1") == address_key("2001:db8:1:2:ffff:ffff:ffff:ffff")
+    assert address_key("2001:db8:1:2::1") != address_key("2001:db8:1:3::1")
+    # An IPv4 client seen through an IPv6 socket is the IPv4 client.
+    assert address_key("::ffff:192.0.2.7") == address_key("192.0.2.7") != address_key("192.0.2.8")
+    with time_machine.travel(NOW, tick=False):
+        for number in range(GENERATE.per_address):
+            rate_limit_hit(scope="generate", owner=None, address_key=address_key(f"2001:db8:1:2::{number + 1:x}"))
+        with pytest.raises(RateLimited):
+            rate_limit_hit(scope="generate", owner=None, address_key=address_key("2001:db8:1:2:abcd::1"))
+
+
 def test_counters_go_once_their_window_has_ended() -> None:
     with time_machine.travel(NOW, tick=False):
         rate_limit_hit(scope="generate", owner=None, address_key=HOME)  # minute window: ends 10:01:00

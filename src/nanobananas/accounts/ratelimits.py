@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 
@@ -148,6 +149,15 @@ def address_key(address: str) -> str:
     """A pseudonym of a client address for counters: a keyed hash (HMAC with the server secret), never the address.
 
     The same address gives the same pseudonym while SECRET_KEY stays; without the key it cannot be reversed
-    by hashing the four billion IPv4 addresses.
+    by hashing the four billion IPv4 addresses. An IPv6 client is counted by its /64 network: one home or
+    office gets a /64 and may pick any address in it, so counting single addresses would count nothing.
     """
-    return salted_hmac("nanobananas.rate-limit-address", address, algorithm="sha256").hexdigest()[:32]
+    try:
+        ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address)
+    except ValueError:
+        network = address  # not an IP address (a test client's name): counted as it is
+    else:
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        network = str(ipaddress.IPv6Network((ip, 64), strict=False)) if ip.version == 6 else str(ip)
+    return salted_hmac("nanobananas.rate-limit-address", network, algorithm="sha256").hexdigest()[:32]
