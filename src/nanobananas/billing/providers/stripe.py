@@ -86,8 +86,8 @@ class StripeProvider(PaymentProvider):
             raise PaymentProviderError(f"Stripe did not cancel {external_id}: {exc.user_message or exc}") from None
 
     def customer_delete(self, *, customer_id: str) -> None:
-        """DELETE /v1/customers/{id}: Stripe removes the customer (name, email, address, saved payment
-        methods) and cancels what is left of its subscriptions; a customer it no longer has is done."""
+        """DELETE /v1/customers/{id}: cannot be undone; Stripe removes the customer's card details and cancels
+        what is left of its subscriptions; a customer it no longer has is done."""
         import stripe
 
         try:
