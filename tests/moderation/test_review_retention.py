@@ -34,7 +34,7 @@ def _left() -> set[uuid.UUID]:
 
 
 def test_decided_items_go_after_the_retention_period_and_open_ones_stay(guest_owner: Owner) -> None:
-    allowed = _item(guest_owner, ReviewItem.Status.ALLOWED)
+    _item(guest_owner, ReviewItem.Status.ALLOWED)  # decided first: the only one past the period below
     removed = _item(guest_owner, ReviewItem.Status.REMOVED, decided_at=DECIDED + timedelta(days=10))
     still_open = _item(guest_owner, ReviewItem.Status.OPEN, decided_at=None)
     assert review_items_purge(now=DECIDED + timedelta(days=365)) == 0
@@ -44,8 +44,8 @@ def test_decided_items_go_after_the_retention_period_and_open_ones_stay(guest_ow
         purge_old_review_items()
     assert _left() == {still_open.id}
     event = AuditEvent.objects.filter(kind="moderation.review_items_purged").order_by("id").first()
-    assert event is not None and event.details["count"] == 1
-    assert allowed.id not in _left()
+    assert event is not None
+    assert event.details["count"] == 1
 
 
 def test_the_retention_period_is_the_setting(guest_owner: Owner, settings: Any) -> None:
@@ -63,7 +63,7 @@ def test_held_items_and_items_with_unreleased_evidence_stay(guest_owner: Owner, 
     of_held_owner = _item(user_owner, ReviewItem.Status.ALLOWED)
     with_evidence = _item(guest_owner, ReviewItem.Status.ESCALATED)
     with_released_evidence = _item(guest_owner, ReviewItem.Status.ESCALATED)
-    unheld = _item(guest_owner, ReviewItem.Status.ALLOWED)
+    _item(guest_owner, ReviewItem.Status.ALLOWED)  # nothing keeps this one
     holds = [
         legal_hold_place(reason="case 9", placed_by_id=None, asset_id=asset_id),
         legal_hold_place(reason="case 9", placed_by_id=None, conversation_id=conversation_id),
@@ -75,7 +75,6 @@ def test_held_items_and_items_with_unreleased_evidence_stay(guest_owner: Owner, 
     later = DECIDED + timedelta(days=400)
     assert review_items_purge(now=later) == 2
     assert _left() == {on_held_image.id, in_held_chat.id, of_held_owner.id, with_evidence.id}
-    assert unheld.id not in _left() and with_released_evidence.id not in _left()
     for hold in holds:
         legal_hold_release(hold_id=hold.id, released_by_id=None)
     Evidence.objects.filter(review_item=with_evidence).update(released_at=later)
