@@ -37,7 +37,7 @@ from nanobananas.accounts.schemas import (
     UserOut,
 )
 from nanobananas.accounts.selectors import QuotaStatus
-from nanobananas.accounts.sessions import session_mark_signed_in
+from nanobananas.accounts.sessions import session_key_digest, session_mark_signed_in
 from nanobananas.core.exceptions import InvalidInput
 
 # Shown for an age-gate refusal: kind, and without a hint of the cutoff.
@@ -130,7 +130,7 @@ def retention(request: HttpRequest, payload: RetentionIn) -> MeOut:
 @router.get("/me/sessions", response=list[SessionOut])
 def sessions(request: HttpRequest) -> list[SessionOut]:
     user = _user(request)
-    current = request.session.session_key
+    current = session_key_digest(request.session.session_key or "")
     return [
         SessionOut(
             device=s.device or "A browser",

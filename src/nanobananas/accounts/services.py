@@ -32,6 +32,7 @@ from nanobananas.accounts.plans import QUOTA_KINDS
 from nanobananas.accounts.ratelimits import GUEST_ADDRESS_ALLOWANCE, RATE_LIMITS
 from nanobananas.accounts.selectors import QuotaWindow, plan_for, plan_get, quota_windows
 from nanobananas.accounts.tokens import email_verification_token
+from nanobananas.accounts.sessions import session_key_digest
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
 from nanobananas.vault.fields import sealed_token
@@ -437,7 +438,8 @@ def rate_windows_purge(*, now: datetime | None = None) -> int:
 
 def sessions_revoke_others(*, user_id: int, keep_session_key: str | None) -> int:
     """Sign the user out everywhere except the session `keep_session_key`; returns how many ended."""
-    deleted, _ = UserSession.objects.filter(user_id=user_id).exclude(session_key=keep_session_key or "").delete()
+    keep = session_key_digest(keep_session_key) if keep_session_key else ""
+    deleted, _ = UserSession.objects.filter(user_id=user_id).exclude(session_key=keep).delete()
     return deleted
 
 

@@ -12,6 +12,7 @@ from nanobananas.accounts.identity import Owner, request_account, request_owner
 from nanobananas.accounts.models import Plan
 from nanobananas.accounts.selectors import plan_for, plan_get, quota_status, retention_hours_for, session_list
 from nanobananas.accounts.services import profile_ensure
+from nanobananas.accounts.sessions import session_key_digest
 from nanobananas.billing.selectors import billing_offer, invoice_list, subscription_current
 from nanobananas.privacy.selectors import owner_retention
 from nanobananas.privacy.services import analytics_record
@@ -86,7 +87,7 @@ def me(request: HttpRequest) -> HttpResponse:
             retention_label=retention_label(hours),
             retention_form=RetentionForm(initial={"hours": hours}, options=list(plan.retention_hours_options)),
             sessions=session_list(user_id=account.pk),
-            current_session=request.session.session_key,
+            current_session=session_key_digest(request.session.session_key or ""),
             subscription=subscription_current(user_id=account.pk),
             offer=billing_offer(),
             pro_plan=plan_get(code=Plan.PRO),
