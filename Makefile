@@ -48,6 +48,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_retention.py
 	$(PY) benchmarks/bench_known_images.py
 	$(PY) benchmarks/bench_regions.py
+	$(PY) benchmarks/bench_memory.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

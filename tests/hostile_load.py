@@ -129,8 +129,13 @@ def _status_kb(pid: int, field_name: str) -> int | None:
 
 
 def _children(pid: int) -> list[int]:
+    """The process's children; none when it has just exited (a recycled worker re-executes in place)."""
     found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
         try:
             found += [int(child) for child in (task / "children").read_text().split()]
         except OSError:
