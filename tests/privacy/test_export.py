@@ -324,7 +324,7 @@ def test_a_failing_build_is_tried_three_times_then_reported_and_the_operator_ale
     assert (export.status, export.stage, export.blob_name, export.attempts) == ("failed", "Failed", "", 3)
     assert export.error == "The archive could not be built. Please ask for a new export."
     assert "disk full" in caplog.text
-    assert [(m.to, m.subject) for m in mail.outbox] == [(["ops@example.org"], "[Django] Data export failed 3 times")]
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["ops@example.org"], "[Nanobananas] Data export failed 3 times")]
     assert f"Data export {export.id} of user {alice.user.pk} failed 3 times" in mail.outbox[0].body
     assert "MARKERALICE" not in mail.outbox[0].body
     alert = AuditEvent.objects.get(kind="export.failed")
@@ -351,7 +351,7 @@ def test_a_build_whose_worker_keeps_dying_is_given_up_after_three_and_alerted(al
         rescue_stalled_exports()
     export.refresh_from_db()
     assert (export.status, export.attempts, export.error) == ("failed", 3, exports.FAILED_MESSAGE)
-    assert [m.subject for m in mail.outbox] == ["[Django] Data export failed 3 times"]
+    assert [m.subject for m in mail.outbox] == ["[Nanobananas] Data export failed 3 times"]
     assert AuditEvent.objects.get(kind="export.failed").details == {"attempts": 3, "cause": "its worker stopped"}
 
 

@@ -243,6 +243,7 @@ DEFAULT_FROM_EMAIL = ENV.mail_from
 SERVER_EMAIL = ENV.mail_from
 # Who gets operator alerts (Django's mail_admins), e.g. a data export that keeps failing.
 ADMINS = [("Operator", address) for address in ENV.operator_emails]
+EMAIL_SUBJECT_PREFIX = "[Nanobananas] "
 EMAIL_TIMEOUT = 20
 if ENV.smtp_url:
     _smtp = urlparse(ENV.smtp_url)
