@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from nanobananas.config.datadir import data_dir_prepare
+
 __all__ = ["Environment", "read_environment"]
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -138,8 +140,7 @@ def _s3() -> dict[str, str] | None:
 
 
 def read_environment() -> Environment:
-    home = Path(os.environ.get("NANOBANANAS_HOME") or "./var").expanduser().resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    home = data_dir_prepare(Path(os.environ.get("NANOBANANAS_HOME") or "./var").expanduser().resolve())
     hosts = os.environ.get("NANOBANANAS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
     return Environment(
         home=home,
