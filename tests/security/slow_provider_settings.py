@@ -1,7 +1,7 @@
 """Settings of a real server whose image provider is slow: the fake provider sleeps in every call."""
 
 from nanobananas.config.settings import *  # noqa: F403
-from nanobananas.config.settings import AI_PROVIDERS, NANOBANANAS
+from nanobananas.config.settings import AI_PROVIDERS, DATA_DIR, HUEY, NANOBANANAS
 
 PROVIDER_SECONDS = 15
 
@@ -10,3 +10,5 @@ AI_PROVIDERS["fake"] = {
     "OPTIONS": {"sleep_seconds": PROVIDER_SECONDS},
 }
 NANOBANANAS["IMAGE_PROVIDER"] = "fake"
+# One queue per server (named after its data dir): a Redis database shared by test runs holds no other run's tasks.
+HUEY["name"] = f"nanobananas-{DATA_DIR.name}"

@@ -1,5 +1,6 @@
 """On a real server and worker: a job whose provider call outlasts the stale timeout runs once and stores
-one result, even when a second worker starts (and looks for stale jobs) in the middle of the call."""
+one result, even when a second worker starts (and looks for stale jobs) in the middle of the call. Run on
+the embedded default (SQLite, SQLite queue) and on the scale-out one (PostgreSQL, Redis queue)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,17 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
+import pytest
+from django.conf import settings
+from huey import RedisHuey
+
+from tests.conftest import require_service
 from tests.live_server import Server, server_environment, start_server
 from tests.security.slow_provider_settings import PROVIDER_SECONDS
 
@@ -57,17 +66,61 @@ def _wait_for(what: str, check: Any, *, seconds: float) -> Any:
     return found
 
 
-def _rows(home: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(f"file:{home / 'nanobananas.sqlite3'}?mode=ro", uri=True) as database:
-        return database.execute(sql).fetchall()
+class Topology:
+    """Where the server keeps its rows and its queue, and how the test reads the rows afterwards."""
+
+    def __init__(self, home: Path, database_url: str | None = None, redis_url: str | None = None) -> None:
+        self.home, self.database_url, self.redis_url = home, database_url, redis_url
+
+    def env(self) -> dict[str, str]:
+        extra = {"NANOBANANAS_DATABASE_URL": self.database_url, "NANOBANANAS_REDIS_URL": self.redis_url}
+        return {name: value for name, value in extra.items() if value}
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        if self.database_url is None:
+            with sqlite3.connect(f"file:{self.home / 'nanobananas.sqlite3'}?mode=ro", uri=True) as database:
+                return database.execute(sql).fetchall()
+        import psycopg
+
+        with psycopg.connect(self.database_url) as database:
+            return [tuple(row) for row in database.execute(sql).fetchall()]
 
 
-def test_a_provider_call_longer_than_the_stale_timeout_runs_once_and_stores_one_result(tmp_path: Path) -> None:
-    home = tmp_path / "home"
+def _postgres_admin(url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(urlparse(url)._replace(path="/postgres").geturl(), autocommit=True) as admin:
+        admin.execute(statement)
+
+
+@pytest.fixture(params=["embedded", "postgresql-redis"])
+def topology(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Topology]:
+    home = tmp_path / f"home-{uuid.uuid4().hex[:12]}"
+    if request.param == "embedded":
+        yield Topology(home)
+        return
+    require_service("PostgreSQL", settings.POSTGRES_URL)
+    require_service("Redis", settings.REDIS_URL)
+    database = f"nb_hostile_jobs_{uuid.uuid4().hex[:12]}"
+    _postgres_admin(settings.POSTGRES_URL, f'CREATE DATABASE "{database}"')
+    try:
+        yield Topology(
+            home,
+            database_url=urlparse(settings.POSTGRES_URL)._replace(path=f"/{database}").geturl(),
+            redis_url=settings.REDIS_URL,
+        )
+    finally:
+        RedisHuey(name=f"nanobananas-{home.name}", url=settings.REDIS_URL).storage.flush_all()
+        _postgres_admin(settings.POSTGRES_URL, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def test_a_provider_call_longer_than_the_stale_timeout_runs_once_and_stores_one_result(topology: Topology) -> None:
+    home = topology.home
     env = {
         "DJANGO_SETTINGS_MODULE": "tests.security.slow_provider_settings",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")])),
         "NANOBANANAS_WORKER_STALE_SECONDS": str(STALE_SECONDS),
+        **topology.env(),
     }
     server = start_server(home, extra_env=env)
     second_worker: subprocess.Popen[bytes] | None = None
@@ -116,11 +169,11 @@ def test_a_provider_call_longer_than_the_stale_timeout_runs_once_and_stores_one_
         assert server.stop() == 0
 
     # Claimed once: the second worker found nothing stale, and the guest was charged one image.
-    assert _rows(home, f"SELECT status, attempts FROM studio_job WHERE id = '{job_id.replace('-', '')}'") == [
+    assert topology.rows(f"SELECT status, attempts FROM studio_job WHERE id = '{uuid.UUID(job_id).hex}'") == [
         ("done", 1)
     ]
-    assert _rows(home, "SELECT COUNT(*) FROM studio_asset WHERE kind = 'result'") == [(1,)]
-    assert sorted(_rows(home, "SELECT window, used FROM accounts_quotausage WHERE kind = 'image'")) == [
+    assert topology.rows("SELECT COUNT(*) FROM studio_asset WHERE kind = 'result'") == [(1,)]
+    assert sorted(topology.rows("SELECT \"window\", used FROM accounts_quotausage WHERE kind = 'image'")) == [
         ("day", 1),
         ("month", 1),
     ]
