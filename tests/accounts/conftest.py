@@ -19,11 +19,18 @@ from nanobananas.studio.models import Asset, Message
 from nanobananas.studio.services import conversation_create
 
 PASSWORD = "correct horse battery"
+# A birth month and year past the age gate, for callers of `account_signup`.
+ADULT = {"birth_month": 1, "birth_year": 1990}
 
 
 def signup(username: str = "ana", email: str = "ana@example.org", display_name: str = "Ana Lima") -> User:
     return account_signup(
-        email=email, username=username, display_name=display_name, password=PASSWORD, link_base="http://testserver/"
+        email=email,
+        username=username,
+        display_name=display_name,
+        password=PASSWORD,
+        link_base="http://testserver/",
+        **ADULT,
     )
 
 

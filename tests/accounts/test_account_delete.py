@@ -346,7 +346,7 @@ def test_the_email_and_username_can_be_used_for_a_new_account_at_once() -> None:
     with pytest.raises(InvalidInput):  # the tombstone's placeholder is not a name anyone can take
         account_signup(
             email="x@example.org", username=f"deleted:{user.pk}", display_name="X", password=PASSWORD,
-            link_base="http://testserver/",
+            link_base="http://testserver/", birth_month=1, birth_year=1990,
         )  # fmt: skip
 
 

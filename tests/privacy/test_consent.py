@@ -94,6 +94,8 @@ def test_a_guest_who_signs_up_keeps_their_choices_and_their_ledger() -> None:
         password=PASSWORD,
         link_base="http://t/",
         guest=guest,
+        birth_month=1,
+        birth_year=1990,
     )
     owner = Owner(user_id=account.pk)
     chosen = privacy_settings_get(owner)

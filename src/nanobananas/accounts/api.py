@@ -10,13 +10,13 @@ from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import AuthenticationError
 
 from nanobananas.accounts import selectors, services
-from nanobananas.accounts.age import age_gate_passes, retry_block_set, retry_blocked
-from nanobananas.accounts.identity import request_account, request_owner, request_rate_limit
+from nanobananas.accounts.age import retry_block_set, retry_blocked
+from nanobananas.accounts.exceptions import SignupUnavailable
+from nanobananas.accounts.identity import request_account, request_address_key, request_owner, request_rate_limit
 from nanobananas.accounts.models import Plan
 from nanobananas.accounts.schemas import (
     AccountDeletedOut,
@@ -39,9 +39,6 @@ from nanobananas.accounts.schemas import (
 from nanobananas.accounts.selectors import QuotaStatus
 from nanobananas.accounts.sessions import session_key_digest, session_mark_signed_in
 from nanobananas.core.exceptions import InvalidInput
-
-# Shown for an age-gate refusal: kind, and without a hint of the cutoff.
-SIGNUP_CLOSED = "We are not able to create an account with the information given. Nothing you sent has been saved."
 
 router = Router(tags=["accounts"])
 
@@ -158,21 +155,22 @@ def plans(request: HttpRequest) -> list[PlanOut]:
 def signup(request: HttpRequest, payload: SignupIn, response: HttpResponse) -> Status[Any]:
     """Create an account and sign in; a guest's work comes along. The age gate refuses with 403 and stores
     nothing but a cookie that refuses again for a day."""
-    today = timezone.now().date()
-    if retry_blocked(request) or not age_gate_passes(
-        birth_month=payload.birth_month, birth_year=payload.birth_year, today=today
-    ):
+    try:
+        user = services.account_signup(
+            email=payload.email,
+            username=payload.username,
+            display_name=payload.display_name,
+            password=payload.password,
+            birth_month=payload.birth_month,
+            birth_year=payload.birth_year,
+            link_base=request.build_absolute_uri("/"),
+            guest=request_owner(request),
+            address_key=request_address_key(request),
+            retry_blocked=retry_blocked(request),
+        )
+    except SignupUnavailable as exc:
         retry_block_set(response)
-        return Status(403, {"error": {"code": "signup_unavailable", "message": SIGNUP_CLOSED}})
-    request_rate_limit(request, scope="signup")
-    user = services.account_signup(
-        email=payload.email,
-        username=payload.username,
-        display_name=payload.display_name,
-        password=payload.password,
-        link_base=request.build_absolute_uri("/"),
-        guest=request_owner(request),
-    )
+        return Status(403, {"error": {"code": exc.code, "message": exc.message}})
     login(request, user, backend="nanobananas.accounts.backends.EmailOrUsernameBackend")
     session_mark_signed_in(request)
     return Status(201, me(request))

@@ -24,15 +24,16 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from nanobananas.accounts.exceptions import QuotaExceeded, RateLimited
+from nanobananas.accounts.age import age_gate_passes
+from nanobananas.accounts.exceptions import QuotaExceeded, RateLimited, SignupUnavailable
 from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.accounts.mail import mail_send
 from nanobananas.accounts.models import ClosedAccount, Guest, Plan, Profile, QuotaUsage, RateWindow, UserSession
 from nanobananas.accounts.plans import QUOTA_KINDS
 from nanobananas.accounts.ratelimits import GUEST_ADDRESS_ALLOWANCE, RATE_LIMITS
 from nanobananas.accounts.selectors import QuotaWindow, plan_for, plan_get, quota_windows
-from nanobananas.accounts.tokens import email_verification_token
 from nanobananas.accounts.sessions import session_key_digest
+from nanobananas.accounts.tokens import email_verification_token
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
 from nanobananas.vault.fields import sealed_token
@@ -139,13 +140,35 @@ def account_signup(
     username: str,
     display_name: str,
     password: str,
+    birth_month: int,
+    birth_year: int,
     link_base: str,
     guest: Owner | None = None,
+    address_key: str | None = None,
+    retry_blocked: bool = False,
 ) -> User:
     """Create an account on the Free plan, mail the verification link, and carry a guest's work over.
 
-    The age gate runs before this is called; nothing here knows a birth date.
+    Every caller (the sign-up page, the API, a command) passes the same gate in the same order: a browser
+    refused earlier today (`retry_blocked`, from the cookie) and anyone under 13 get `SignupUnavailable`
+    with nothing stored and nothing counted; then the sign-up rate limit counts the guest and the address
+    (`address_key`, the pseudonym from `request_address_key`); then the account's fields are checked.
+    The birth date decides and is forgotten.
     """
+    if retry_blocked or not age_gate_passes(
+        birth_month=birth_month, birth_year=birth_year, today=timezone.now().date()
+    ):
+        raise SignupUnavailable()
+    if settings.NANOBANANAS["RATE_LIMITS"]:
+        rate_limit_hit(scope="signup", owner=guest, address_key=address_key)
+    return _account_create(
+        email=email, username=username, display_name=display_name, password=password, link_base=link_base, guest=guest
+    )
+
+
+def _account_create(
+    *, email: str, username: str, display_name: str, password: str, link_base: str, guest: Owner | None
+) -> User:
     from nanobananas.studio.services import conversations_transfer_owner
 
     email = _clean_email(email)

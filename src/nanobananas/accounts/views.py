@@ -12,15 +12,16 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nanobananas.accounts import services
-from nanobananas.accounts.age import age_gate_passes, retry_block_set, retry_blocked
+from nanobananas.accounts.age import retry_block_set, retry_blocked
+from nanobananas.accounts.exceptions import LimitReached, SignupUnavailable
 from nanobananas.accounts.forms import EmailChangeForm, LoginForm, ProfileForm, RetentionForm, SignupForm
 from nanobananas.accounts.identity import (
     Owner,
     request_account,
+    request_address_key,
     request_owner,
     request_rate_limit,
 )
@@ -65,43 +66,43 @@ def _link_base(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
+def _signup_closed(request: HttpRequest) -> HttpResponse:
+    response = render(request, "accounts/signup_closed.html", {"section": "me"})
+    retry_block_set(response)
+    return response
+
+
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("me")
-    if retry_blocked(request):
+    if request.method != "POST" and retry_blocked(request):
         return render(request, "accounts/signup_closed.html", {"section": "me"})
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not age_gate_passes(
-            birth_month=data["birth_month"], birth_year=data["birth_year"], today=timezone.now().date()
-        ):
-            response = render(request, "accounts/signup_closed.html", {"section": "me"})
-            retry_block_set(response)
-            return response
-        # Counted only past the age gate: nothing about a refused attempt is stored.
-        try:
-            request_rate_limit(request, scope="signup")
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-            return render(request, "accounts/signup.html", {"form": form, "section": "me"}, status=exc.status_code)
-        owner = request_owner(request)
         try:
             user = services.account_signup(
                 email=data["email"],
                 username=data["username"],
                 display_name=data["display_name"],
                 password=data["password"],
+                birth_month=data["birth_month"],
+                birth_year=data["birth_year"],
                 link_base=_link_base(request),
-                guest=owner,
+                guest=request_owner(request),
+                address_key=request_address_key(request),
+                retry_blocked=retry_blocked(request),
             )
+        except SignupUnavailable:
+            return _signup_closed(request)
         except DomainError as exc:
             _add_error(form, exc)
-        else:
-            login(request, user, backend="nanobananas.accounts.backends.EmailOrUsernameBackend")
-            session_mark_signed_in(request)
-            messages.success(request, f"Welcome! We sent a link to {data['email']} to confirm your address.")
-            return redirect("me")
+            status = exc.status_code if isinstance(exc, LimitReached) else 200
+            return render(request, "accounts/signup.html", {"form": form, "section": "me"}, status=status)
+        login(request, user, backend="nanobananas.accounts.backends.EmailOrUsernameBackend")
+        session_mark_signed_in(request)
+        messages.success(request, f"Welcome! We sent a link to {data['email']} to confirm your address.")
+        return redirect("me")
     return render(request, "accounts/signup.html", {"form": form, "section": "me"})
 
 
