@@ -130,6 +130,7 @@ def _serve(host: str, port: int, *, with_worker: bool, migrate: bool, tls: tuple
     if migrate:
         _manage("migrate", "--no-input", "--verbosity", "0")
     import uvicorn
+    from django.conf import settings
 
     ssl: dict[str, str] = {}
     if tls is not None:
@@ -142,9 +143,11 @@ def _serve(host: str, port: int, *, with_worker: bool, migrate: bool, tls: tuple
             print(f"serving HTTPS with a self-signed certificate ({cert}); browsers will warn", file=sys.stderr)
         ssl = {"ssl_certfile": cert, "ssl_keyfile": key}
 
+    # uvicorn would trust X-Forwarded-For from 127.0.0.1 by default: a client behind no proxy could then choose
+    # the address that sign-in locks and rate limits count. Only proxies named in NANOBANANAS_TRUSTED_PROXIES.
+    proxies = settings.NANOBANANAS["TRUSTED_PROXIES"]
     child: subprocess.Popen[bytes] | None = None
     if with_worker:
-    from django.conf import settings
         child = subprocess.Popen([sys.executable, "-m", "nanobananas.cli", "worker"])
     try:
         uvicorn.run(
@@ -154,14 +157,13 @@ def _serve(host: str, port: int, *, with_worker: bool, migrate: bool, tls: tuple
             lifespan="off",
             log_level="info",
             timeout_graceful_shutdown=5,
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=",".join(proxies) or None,
             **ssl,  # type: ignore[arg-type]  # uvicorn.run's keyword types are narrower than a dict
         )
     finally:
         if child is not None:
             _stop_worker(child)
-    # uvicorn would trust X-Forwarded-For from 127.0.0.1 by default: a client behind no proxy could then choose
-    # the address that sign-in locks and rate limits count. Only proxies named in NANOBANANAS_TRUSTED_PROXIES.
-    proxies = settings.NANOBANANAS["TRUSTED_PROXIES"]
     return 0
 
 
@@ -173,8 +175,6 @@ def _stop_worker(child: subprocess.Popen[bytes]) -> None:
             child.wait(timeout=WORKER_STOP_SECONDS)
         except subprocess.TimeoutExpired:
             child.kill()
-            proxy_headers=bool(proxies),
-            forwarded_allow_ips=",".join(proxies) or None,
             child.wait()
 
 
