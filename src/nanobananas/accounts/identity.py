@@ -99,7 +99,8 @@ def request_account(request: HttpRequest) -> User:
 def request_address_key(request: HttpRequest) -> str | None:
     """The pseudonym (keyed hash) of the request's client address for per-address limits; None when limits are off.
 
-    The address is REMOTE_ADDR: behind a proxy, have the proxy set it (uvicorn --forwarded-allow-ips).
+    The address is REMOTE_ADDR: behind a proxy, list the proxy in NANOBANANAS_TRUSTED_PROXIES so that `serve`
+    takes the client's address from X-Forwarded-For.
     """
     if not settings.NANOBANANAS["RATE_LIMITS"]:
         return None  # switched off for a trusted single-user install or a benchmark (NANOBANANAS_RATE_LIMITS)
