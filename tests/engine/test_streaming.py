@@ -14,7 +14,7 @@ from PIL import Image, PngImagePlugin
 
 from nanobananas.engine.errors import ImageInputError
 from nanobananas.engine.safety import probe_image
-from nanobananas.engine.streaming import PREVIEW_SIDE, STREAM_PIXELS, image_convert, upload_clean
+from nanobananas.engine.streaming import PREVIEW_SIDE, STREAM_PIXELS, image_convert, image_load_within, upload_clean
 
 # Just above the streaming threshold: these take the libvips path.
 BIG = (2500, 1700)
@@ -97,6 +97,21 @@ def test_a_small_upload_keeps_the_exact_decoder() -> None:
     assert (clean.format, clean.width, clean.height, clean.preview.size) == ("png", 40, 30, (40, 30))
 
 
+def test_a_big_picture_is_loaded_within_the_longest_side_upright() -> None:
+    image = image_load_within(_jpeg_turned((2600, 1600)), longest=1000)
+    assert (image.size, image.mode) == ((615, 1000), "RGB")
+    red, green, _ = image.getpixel((615 - 20, 20))  # type: ignore[misc]
+    assert red > 200
+    assert green < 50
+
+
+def test_a_picture_within_the_longest_side_is_loaded_whole() -> None:
+    image = image_load_within(_png(BIG, (1, 2, 3)), longest=4096)
+    assert (image.size, image.getpixel((0, 0))) == (BIG, (1, 2, 3))
+    small = image_load_within(_png((1200, 900), (1, 2, 3)), longest=600)
+    assert small.size == (600, 450)
+
+
 @pytest.mark.parametrize(("fmt", "pillow_name"), [("webp", "WEBP"), ("jpeg", "JPEG"), ("png", "PNG")])
 def test_a_stored_big_picture_converts_through_libvips(fmt: str, pillow_name: str) -> None:
     converted = image_convert(_png(BIG, (30, 90, 160)), format=fmt, quality=92)
@@ -132,7 +147,7 @@ _MEASURE = """
     from pathlib import Path
     data = Path("big.png").read_bytes()
     from nanobananas.engine.safety import probe_image
-    from nanobananas.engine.streaming import upload_clean, image_convert
+    from nanobananas.engine.streaming import upload_clean, image_convert, image_load_within
     import pyvips
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     {call}
@@ -155,3 +170,8 @@ def test_probing_a_49mp_png_decodes_no_pixels(picture_49mp: Path) -> None:
 def test_cleaning_a_49mp_upload_never_holds_it_decoded(picture_49mp: Path) -> None:
     grown = _peak_mb_of(_MEASURE.format(call="upload_clean(data)"), picture_49mp)
     assert grown < 60, f"re-encoding grew the peak by {grown:.0f} MB (a full decode is 147 MB)"
+
+
+def test_loading_a_49mp_picture_within_2048_pixels_never_holds_it_whole(picture_49mp: Path) -> None:
+    grown = _peak_mb_of(_MEASURE.format(call="image_load_within(data, longest=2048)"), picture_49mp)
+    assert grown < 60, f"loading grew the peak by {grown:.0f} MB (a full decode is 147 MB)"

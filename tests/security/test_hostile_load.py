@@ -113,3 +113,21 @@ def test_concurrent_webp_downloads_of_a_49mp_picture_stay_within_the_bounds(
     assert [status for status, _ in results] == [200, 200]
     assert all(size > 0 for _, size in results)
     _assert_bounded(watch)
+
+
+def test_a_guest_combining_two_49mp_pictures_stays_within_the_bounds(
+    server: Server, big: bytes, watch: MemoryWatch
+) -> None:
+    guest = Client(server)
+    conversation = guest.conversation()
+    assert guest.upload(conversation, "", [("a.png", big), ("b.png", big)]).status == 202
+    sent = guest.json("POST", f"/api/v1/conversations/{conversation}/messages", {"text": "put them side by side"})
+    assert sent.status == 202
+    assert guest.wait_job(str(cast(dict[str, object], sent.body["job"])["id"])) == "done"
+    versions = cast(
+        list[dict[str, object]], guest.json("GET", f"/api/v1/conversations/{conversation}").body["versions"]
+    )
+    # Inputs are loaded no bigger than the guest plan's results (2048 pixels a side): 4096x2048 side by side,
+    # shrunk to the same limit when stored.
+    assert [(v["width"], v["height"]) for v in versions] == [(2048, 1024)]
+    _assert_bounded(watch)

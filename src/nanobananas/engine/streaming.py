@@ -25,6 +25,7 @@ __all__ = [
     "CleanUpload",
     "heavy_slot",
     "image_convert",
+    "image_load_within",
     "release_memory",
     "upload_clean",
 ]
@@ -79,6 +80,28 @@ def upload_clean(data: bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> CleanU
         if pixels <= STREAM_PIXELS:
             return _clean_with_pillow(data, info.format, max_pixels)
         return _clean_with_vips(data, info.format)
+
+
+def image_load_within(data: bytes, *, longest: int, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """Decode untrusted bytes upright (RGB or RGBA) with the longest side at most `longest`: a big
+    picture is shrunk while libvips loads it, so its full size is never held."""
+    info = probe_image(data, max_pixels=max_pixels)
+    pixels = info.width * info.height
+    if max(info.width, info.height) <= longest or pixels <= STREAM_PIXELS:
+        image = decode_image(data, max_pixels=max_pixels)
+        if max(image.size) > longest:
+            image.thumbnail((longest, longest), Image.Resampling.LANCZOS)
+        return image
+    with heavy_slot(pixels):
+        vips = _vips()
+        try:
+            # thumbnail's own fail_on does not reach the loader; the option string does.
+            small = _srgb(
+                vips.Image.thumbnail_buffer(data, longest, height=longest, size="down", option_string="fail_on=error")
+            )
+        except vips.Error as exc:
+            raise ImageInputError(_vips_message(info.format, exc)) from exc
+        return _to_pillow(small)
 
 
 def image_convert(data: bytes, *, format: str, quality: int | None = None) -> bytes:
@@ -175,9 +198,13 @@ def _save(image: pyvips.Image, format: str, quality: int | None) -> bytes:
 
 def _preview(vips: Any, encoded: bytes) -> Image.Image:
     """The upright copy for review, shrunk while loading the clean re-encode."""
-    small = vips.Image.thumbnail_buffer(encoded, PREVIEW_SIDE, height=PREVIEW_SIDE, size="down")
-    mode = "RGBA" if small.bands == 4 else "RGB"
-    return Image.frombytes(mode, (small.width, small.height), small.write_to_memory())
+    return _to_pillow(vips.Image.thumbnail_buffer(encoded, PREVIEW_SIDE, height=PREVIEW_SIDE, size="down"))
+
+
+def _to_pillow(image: pyvips.Image) -> Image.Image:
+    """An 8-bit sRGB libvips image (3 or 4 bands) as a Pillow image; this is where its pixels are computed."""
+    mode = "RGBA" if image.bands == 4 else "RGB"
+    return Image.frombytes(mode, (image.width, image.height), image.write_to_memory())
 
 
 def _vips_message(source_format: str, exc: Exception) -> str:

@@ -622,11 +622,18 @@ def _conversation_state(job: Job) -> ConversationState:
 
 
 def _load_image(asset_id: uuid.UUID) -> Image.Image:
-    from nanobananas.engine.safety import decode_image
+    """An input of a job, no bigger than the owner's plan lets a result be (results are shrunk to it
+    anyway): a guest's edit of a 49 MP upload works on 4 MP, shrunk while loading, not on 49."""
+    from nanobananas.engine.streaming import image_load_within
 
     asset = Asset.objects.get(id=asset_id)
+    if asset.owner_user_id is not None:
+        owner = Owner(user_id=asset.owner_user_id)
+    else:
+        owner = Owner(guest_id=asset.owner_guest_id)
+    longest = plan_for(owner=owner).max_resolution
     with default_storage.open(asset.blob_name, "rb") as handle:
-        return decode_image(handle.read())
+        return image_load_within(handle.read(), longest=longest)
 
 
 def _label(ref: ImageRef) -> str:
