@@ -8,7 +8,8 @@ Run with `.venv/bin/python benchmarks/bench_memory.py` (what `make bench` runs).
 - 4 guests x2: the same with two files each (within the per-request budget), so the pictures are processed;
 - one hour: one guest sends two such files six times (the sixth passes the hourly budget);
 - downloads: four WebP downloads at once of one stored 7000x7000 (49 MP) picture;
-- edit: one edit of a 49 MP picture ("make it brighter") in the worker.
+- edit: one edit of a 49 MP picture ("make it brighter") in the worker;
+- combine: a guest puts two 49 MP pictures side by side.
 
 For each it prints the HTTP statuses and the peak resident memory (VmHWM from /proc, reset
 between attacks) of the web process and of the worker processes, next to the idle figures.
@@ -119,6 +120,14 @@ def edit(server: Server, big: bytes) -> str:
     )
 
 
+def combine(server: Server, big: bytes) -> str:
+    guest = Client(server)
+    conversation = guest.conversation()
+    guest.upload(conversation, "", [("a.png", big), ("b.png", big)])
+    path = f"/api/v1/conversations/{conversation}/messages"
+    return _finish(guest, guest.json("POST", path, {"text": "put them side by side"}))
+
+
 def main() -> int:
     big = solid_png(7000, 7000)
     with tempfile.TemporaryDirectory(prefix="nanobananas-bench-memory-") as home:
@@ -140,6 +149,7 @@ def main() -> int:
                 _attack(watch, "one hour", lambda: one_hour(server, big))
                 _attack(watch, "downloads", lambda: downloads(server, big))
                 _attack(watch, "edit", lambda: edit(server, big))
+                _attack(watch, "combine", lambda: combine(server, big))
         finally:
             server.stop()
     return 0
