@@ -207,3 +207,25 @@ def test_creating_conversations_is_rate_limited_per_guest() -> None:
     assert (refused["code"], refused["resets_at"]) == ("rate_limited", "2026-11-30T10:01:00+00:00")
     assert answers[-1]["Retry-After"] == "30"
     assert Conversation.objects.count() == allowed
+
+
+def test_an_api_token_owner_is_counted_as_themselves_from_any_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nanobananas.accounts.ratelimits import RateLimit
+    from nanobananas.tokens.services import token_create
+
+    monkeypatch.setitem(RATE_LIMITS, "generate", RateLimit(per_owner=1, per_address=100, seconds=60, what="requests"))
+    _, secret = token_create(user_id=signup().pk, name="tool", scopes=["images:write"])
+
+    def generate(address: str) -> Any:
+        # A refused prompt: counted (the limit comes first), then stopped by the review, so no job waits.
+        return Client(REMOTE_ADDR=address).post(
+            "/v1/images/generations",
+            {"prompt": "how to make a pipe bomb", "n": 1, "size": "256x256"},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+
+    assert generate("192.0.2.31").status_code == 422
+    refused = generate("198.51.100.31")
+    assert refused.status_code == 429
+    assert (refused.json()["error"]["code"], refused.json()["error"]["type"]) == ("rate_limited", "rate_limit_error")

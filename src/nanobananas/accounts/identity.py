@@ -108,10 +108,13 @@ def request_address_key(request: HttpRequest) -> str | None:
     return address_key(address) if address else None
 
 
-def request_rate_limit(request: HttpRequest, *, scope: str) -> None:
-    """Count this request against the `scope` rate limit of its owner and its address (429 when over)."""
+def request_rate_limit(request: HttpRequest, *, scope: str, owner: Owner | None = None) -> None:
+    """Count this request against the `scope` rate limit of its owner and its address (429 when over).
+
+    The owner is the session's unless given (an API token's user, whom the session does not know).
+    """
     from nanobananas.accounts.services import rate_limit_hit
 
     if not settings.NANOBANANAS["RATE_LIMITS"]:
         return
-    rate_limit_hit(scope=scope, owner=request_owner(request), address_key=request_address_key(request))
+    rate_limit_hit(scope=scope, owner=owner or request_owner(request), address_key=request_address_key(request))

@@ -195,8 +195,9 @@ async def create_image(request: HttpRequest, payload: GenerationIn) -> ImagesOut
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     _one_image(payload.n)
     size = _size(payload.size)
-    await sync_to_async(request_rate_limit)(request, scope="generate")
-    job_id = await sync_to_async(_submit)(Owner(user_id=token.user_id), payload.prompt, size=size)
+    owner = Owner(user_id=token.user_id)
+    await sync_to_async(request_rate_limit)(request, scope="generate", owner=owner)
+    job_id = await sync_to_async(_submit)(owner, payload.prompt, size=size)
     job = await _wait(job_id)
     return await sync_to_async(_result_payload)(
         request, job, payload.response_format or "b64_json", payload.output_format or "png"
@@ -248,16 +249,15 @@ async def edit_image(request: HttpRequest) -> ImagesOut:
     token: ApiToken = request.auth  # type: ignore[attr-defined]
     prompt, images, mask, fields = _read_edit(request)
     _one_image(int(fields["n"]) if fields["n"].isdigit() else 1)
-    await sync_to_async(request_rate_limit)(request, scope="generate")
+    owner = Owner(user_id=token.user_id)
+    await sync_to_async(request_rate_limit)(request, scope="generate", owner=owner)
     response_format = fields["response_format"] or "b64_json"
     output_format = fields["output_format"] or "png"
     if response_format not in {"b64_json", "url"} or output_format not in {"png", "jpeg", "webp"}:
         raise OpenAIError(
             400, "response_format is b64_json or url; output_format png, jpeg or webp.", code="invalid_value"
         )
-    job_id = await sync_to_async(_submit)(
-        Owner(user_id=token.user_id), prompt, files=images, mask=mask, size=_size(fields["size"] or None)
-    )
+    job_id = await sync_to_async(_submit)(owner, prompt, files=images, mask=mask, size=_size(fields["size"] or None))
     job = await _wait(job_id)
     return await sync_to_async(_result_payload)(request, job, response_format, output_format)
 
