@@ -49,13 +49,14 @@ def test_an_owner_spends_the_hourly_budget_then_gets_429_and_nothing_more_is_cou
     assert (refused.value.status_code, refused.value.code) == (429, "pixel_budget_exceeded")
     assert refused.value.resets_at == datetime(2026, 12, 5, 13, 0, tzinfo=UTC)
     assert "Try again at 13:00 UTC" in refused.value.message
+    # Counted in thousands of pixels, rounded up.
     [window] = RateWindow.objects.filter(key=f"pixels:{owner.key}")
     assert (window.count, window.window_start, window.expires_at) == (
-        196_000_000, datetime(2026, 12, 5, 12, 0, tzinfo=UTC), datetime(2026, 12, 5, 13, 0, tzinfo=UTC)
+        196_000, datetime(2026, 12, 5, 12, 0, tzinfo=UTC), datetime(2026, 12, 5, 13, 0, tzinfo=UTC)
     )  # fmt: skip
     # What is left still fits exactly.
     pixel_budget_spend(owner=owner, pixels=4_000_000, now=NOON)
-    assert RateWindow.objects.get(key=f"pixels:{owner.key}").count == 200_000_000
+    assert RateWindow.objects.get(key=f"pixels:{owner.key}").count == 200_000
 
 
 @pytest.mark.usefixtures("budgets")
@@ -66,3 +67,13 @@ def test_the_budget_is_per_owner_and_per_hour() -> None:
     pixel_budget_spend(owner=spender, pixels=1, now=datetime(2026, 12, 5, 13, 0, tzinfo=UTC))
     with pytest.raises(PixelBudgetExceeded):
         pixel_budget_spend(owner=spender, pixels=1, now=datetime(2026, 12, 5, 12, 59, 59, tzinfo=UTC))
+
+
+@pytest.mark.usefixtures("budgets")
+def test_a_part_of_a_thousand_pixels_counts_as_a_whole_thousand() -> None:
+    owner = Owner(guest_id=uuid.uuid4())
+    pixel_budget_spend(owner=owner, pixels=1, now=NOON)
+    assert RateWindow.objects.get(key=f"pixels:{owner.key}").count == 1
+    pixel_budget_spend(owner=owner, pixels=199_999_000, now=NOON)
+    with pytest.raises(PixelBudgetExceeded):
+        pixel_budget_spend(owner=owner, pixels=1, now=NOON)

@@ -58,6 +58,8 @@ def pixel_budget_spend(*, owner: Owner, pixels: int, now: datetime | None = None
     """Count `pixels` against the owner's hourly budget (NANOBANANAS_UPLOAD_MEGAPIXELS_PER_HOUR), or raise
     PixelBudgetExceeded and count nothing. Spent before the pictures are decoded: decoding is the cost."""
     allowed = int(settings.NANOBANANAS["UPLOAD_MEGAPIXELS_PER_HOUR"]) * 1_000_000
+    # Counted in thousands of pixels (rounded up): the counter column is a 32-bit integer on PostgreSQL.
+    spend, room = -(-pixels // 1000), allowed // 1000
     epoch = int((now or timezone.now()).timestamp())
     window_start = datetime.fromtimestamp(epoch - epoch % BUDGET_WINDOW_SECONDS, tz=UTC)
     resets_at = window_start + timedelta(seconds=BUDGET_WINDOW_SECONDS)
@@ -67,8 +69,8 @@ def pixel_budget_spend(*, owner: Owner, pixels: int, now: datetime | None = None
             [RateWindow(key=key, window_start=window_start, expires_at=resets_at)], ignore_conflicts=True
         )
         # One guarded UPDATE, like the quotas: concurrent requests cannot both fit in the last room.
-        spent = RateWindow.objects.filter(key=key, window_start=window_start, count__lte=allowed - pixels).update(
-            count=F("count") + pixels
+        spent = RateWindow.objects.filter(key=key, window_start=window_start, count__lte=room - spend).update(
+            count=F("count") + spend
         )
     if not spent:
         raise PixelBudgetExceeded(
