@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 import requests
 
-from nanobananas.config.datadir import data_dir_prepare
 from tests.live_server import Server, start_server
 
 PASSWORD = "correct horse battery staple"
@@ -129,6 +128,8 @@ def test_every_path_in_the_data_dir_is_owner_only_and_no_session_key_is_stored(s
 
 
 def test_an_open_data_dir_from_an_older_version_is_tightened_at_start(tmp_path: Path) -> None:
+    from nanobananas.config.datadir import data_dir_prepare
+
     home = tmp_path / "old"
     previous = os.umask(0o022)
     try:
