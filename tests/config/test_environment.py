@@ -75,3 +75,16 @@ def test_bad_values_name_the_variable(
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=message):
         read_environment()
+
+
+def test_no_proxy_is_trusted_unless_named(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NANOBANANAS_TRUSTED_PROXIES", raising=False)
+    assert read_environment().trusted_proxies == []
+    monkeypatch.setenv("NANOBANANAS_TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8 ,")
+    assert read_environment().trusted_proxies == ["127.0.0.1", "10.0.0.0/8"]
+
+
+def test_the_data_dir_is_created_owner_only(clean_env: Path) -> None:
+    read_environment()
+    assert stat.S_IMODE(clean_env.stat().st_mode) == 0o700
+    assert stat.S_IMODE((clean_env / "secret_key").stat().st_mode) == 0o600
