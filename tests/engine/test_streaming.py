@@ -145,7 +145,7 @@ def _peak_mb_of(script: str, tmp_path: Path) -> float:
 _MEASURE = """
     import resource, sys
     from pathlib import Path
-    data = Path("big.png").read_bytes()
+    data = Path("picture").read_bytes()
     from nanobananas.engine.safety import probe_image
     from nanobananas.engine.streaming import upload_clean, image_convert, image_load_within
     import pyvips
@@ -158,7 +158,7 @@ _MEASURE = """
 @pytest.fixture
 def picture_49mp(tmp_path: Path) -> Path:
     """The issue's attack file: a 7000x7000 one-colour PNG of about 150 KB (147 MB once decoded as RGB)."""
-    (tmp_path / "big.png").write_bytes(_png((7000, 7000)))
+    (tmp_path / "picture").write_bytes(_png((7000, 7000)))
     return tmp_path
 
 
@@ -175,3 +175,11 @@ def test_cleaning_a_49mp_upload_never_holds_it_decoded(picture_49mp: Path) -> No
 def test_loading_a_49mp_picture_within_2048_pixels_never_holds_it_whole(picture_49mp: Path) -> None:
     grown = _peak_mb_of(_MEASURE.format(call="image_load_within(data, longest=2048)"), picture_49mp)
     assert grown < 60, f"loading grew the peak by {grown:.0f} MB (a full decode is 147 MB)"
+
+
+def test_cleaning_a_turned_49mp_jpeg_holds_it_at_most_once(tmp_path: Path) -> None:
+    # Turning needs the whole picture: one 8-bit copy (147 MB), and no second pass over every JPEG
+    # coefficient (optimized Huffman tables took this to 730 MB).
+    (tmp_path / "picture").write_bytes(_jpeg_turned((7000, 7000)))
+    grown = _peak_mb_of(_MEASURE.format(call="upload_clean(data)"), tmp_path)
+    assert grown < 260, f"re-encoding grew the peak by {grown:.0f} MB"
