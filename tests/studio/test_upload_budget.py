@@ -99,3 +99,10 @@ def test_a_big_picture_within_the_budgets_is_stored_with_its_size_and_no_metadat
         data = handle.read()
     assert b"PhoneMaker" not in data
     assert Image.open(io.BytesIO(data)).size == (5000, 3000)
+
+
+def test_a_big_upload_writes_no_libvips_chatter_to_the_log(chat: Chat, caplog: pytest.LogCaptureFixture) -> None:
+    # libvips reports every step of its work at INFO through pyvips: twenty lines per picture.
+    response = chat.send("", [("big.png", _png(2500, 2000))])
+    assert response.status_code == 202
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pyvips")] == []

@@ -277,6 +277,8 @@ LOGGING = {
         "huey": {"level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "PIL": {"level": "INFO"},
+        # libvips reports every step of its work at INFO (twenty lines for one big upload).
+        "pyvips": {"level": "WARNING"},
     },
 }
 
