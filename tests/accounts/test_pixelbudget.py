@@ -77,3 +77,19 @@ def test_a_part_of_a_thousand_pixels_counts_as_a_whole_thousand() -> None:
     pixel_budget_spend(owner=owner, pixels=199_999_000, now=NOON)
     with pytest.raises(PixelBudgetExceeded):
         pixel_budget_spend(owner=owner, pixels=1, now=NOON)
+
+
+@pytest.mark.usefixtures("budgets")
+def test_guests_behind_one_address_share_a_few_budgets_and_a_refusal_counts_nowhere() -> None:
+    # Five guests' budgets (GUEST_ADDRESS_ALLOWANCE) per address: new cookies do not bring new budgets.
+    for _ in range(5):
+        pixel_budget_spend(owner=Owner(guest_id=uuid.uuid4()), pixels=200_000_000, address_key="addr", now=NOON)
+    sixth = Owner(guest_id=uuid.uuid4())
+    with pytest.raises(PixelBudgetExceeded):
+        pixel_budget_spend(owner=sixth, pixels=1, address_key="addr", now=NOON)
+    # The refusal came from the address counter; the guest's own counter passed, and was rolled back.
+    assert not RateWindow.objects.filter(key=f"pixels:{sixth.key}", count__gt=0).exists()
+    assert RateWindow.objects.get(key="pixels:a:addr").count == 1_000_000
+    # Another address, and a signed-in user behind the same one, are not held back.
+    pixel_budget_spend(owner=Owner(guest_id=uuid.uuid4()), pixels=1, address_key="other", now=NOON)
+    pixel_budget_spend(owner=Owner(user_id=3), pixels=200_000_000, address_key="addr", now=NOON)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from nanobananas.accounts.exceptions import LimitReached
 from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.models import RateWindow
+from nanobananas.accounts.ratelimits import GUEST_ADDRESS_ALLOWANCE
 from nanobananas.core.exceptions import DomainError
 
 __all__ = [
@@ -54,27 +55,36 @@ def request_pixels_check(*, pixels: int) -> None:
         )
 
 
-def pixel_budget_spend(*, owner: Owner, pixels: int, now: datetime | None = None) -> None:
+def pixel_budget_spend(
+    *, owner: Owner, pixels: int, address_key: str | None = None, now: datetime | None = None
+) -> None:
     """Count `pixels` against the owner's hourly budget (NANOBANANAS_UPLOAD_MEGAPIXELS_PER_HOUR), or raise
-    PixelBudgetExceeded and count nothing. Spent before the pictures are decoded: decoding is the cost."""
+    PixelBudgetExceeded and count nothing. Spent before the pictures are decoded: decoding is the cost.
+
+    A guest's pixels also count against its address (`address_key`, the pseudonym), which may spend
+    GUEST_ADDRESS_ALLOWANCE guests' budgets: a new cookie does not bring a new budget.
+    """
     allowed = int(settings.NANOBANANAS["UPLOAD_MEGAPIXELS_PER_HOUR"]) * 1_000_000
-    # Counted in thousands of pixels (rounded up): the counter column is a 32-bit integer on PostgreSQL.
-    spend, room = -(-pixels // 1000), allowed // 1000
     epoch = int((now or timezone.now()).timestamp())
     window_start = datetime.fromtimestamp(epoch - epoch % BUDGET_WINDOW_SECONDS, tz=UTC)
     resets_at = window_start + timedelta(seconds=BUDGET_WINDOW_SECONDS)
-    key = f"pixels:{owner.key}"
+    # Counted in thousands of pixels (rounded up): the counter column is a 32-bit integer on PostgreSQL.
+    spend = -(-pixels // 1000)
+    counters = [(f"pixels:{owner.key}", allowed // 1000)]
+    if owner.user_id is None and address_key:
+        counters.append((f"pixels:a:{address_key}", allowed * GUEST_ADDRESS_ALLOWANCE // 1000))
     with transaction.atomic():
-        RateWindow.objects.bulk_create(
-            [RateWindow(key=key, window_start=window_start, expires_at=resets_at)], ignore_conflicts=True
-        )
-        # One guarded UPDATE, like the quotas: concurrent requests cannot both fit in the last room.
-        spent = RateWindow.objects.filter(key=key, window_start=window_start, count__lte=room - spend).update(
-            count=F("count") + spend
-        )
-    if not spent:
-        raise PixelBudgetExceeded(
-            f"You have uploaded {_megapixels(allowed)} megapixels of pictures this hour, the most an hour allows. "
-            f"Try again at {resets_at:%H:%M} UTC, or send smaller pictures.",
-            resets_at=resets_at,
-        )
+        for key, room in counters:
+            RateWindow.objects.bulk_create(
+                [RateWindow(key=key, window_start=window_start, expires_at=resets_at)], ignore_conflicts=True
+            )
+            # One guarded UPDATE, like the quotas: concurrent requests cannot both fit in the last room.
+            spent = RateWindow.objects.filter(key=key, window_start=window_start, count__lte=room - spend).update(
+                count=F("count") + spend
+            )
+            if not spent:  # raised inside the transaction: a counter already passed is not kept either
+                raise PixelBudgetExceeded(
+                    f"You have uploaded {_megapixels(allowed)} megapixels of pictures this hour, the most an hour "
+                    f"allows. Try again at {resets_at:%H:%M} UTC, or send smaller pictures.",
+                    resets_at=resets_at,
+                )

@@ -327,7 +327,7 @@ def message_send(
     # Budgets from the headers, before any decoding: pixels, not bytes, are what cost memory and time.
     if pixels:
         request_pixels_check(pixels=pixels)
-        pixel_budget_spend(owner=owner, pixels=pixels)
+        pixel_budget_spend(owner=owner, pixels=pixels, address_key=address_key)
     prepared = [_prepare_upload(f) for f in (*files, *([mask] if mask is not None else []))]
     # Content review before anything is stored: a block raises ContentBlocked and nothing is kept.
     review = turn_screen(owner=owner, text=text, images=[p.preview for p in prepared], address_key=address_key)
