@@ -131,3 +131,18 @@ def test_and_still_joins_two_requests(text: str, expected: list[str]) -> None:
     outcome = plan_instruction(text)
     assert isinstance(outcome, Plan)
     assert [step.op for step in outcome.steps] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "add a qr code linking to www.example.com/page?x=1, in the bottom left",
+        "in the bottom left, add a qr code for www.example.com/page?x=1",
+    ],
+)
+def test_a_place_in_its_own_clause_is_the_place_of_a_mark(text: str) -> None:
+    outcome = plan_instruction(text)
+    assert isinstance(outcome, Plan)
+    assert [(step.op, step.params, step.region) for step in outcome.steps] == [
+        ("qr_code", {"data": "www.example.com/page?x=1", "position": "bottom-left"}, None)
+    ]

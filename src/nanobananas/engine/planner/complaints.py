@@ -93,7 +93,7 @@ _PROBLEMS: tuple[_Problem, ...] = (
     _Problem(
         _sharpen,
         always=r"blurry|blurred|blurrier|fuzzy|unfocused|out\s+of\s+focus|unsharp|smudged|smeared|smudgy|unclear",
-        state=r"soft|blur",
+        state=r"soft",
     ),
     _Problem(_denoise, always=r"grainy|noisy|speckled|speckly|pixelated|blocky|full\s+of\s+(?:noise|grain)"),
     _Problem(
@@ -108,7 +108,6 @@ _PROBLEMS: tuple[_Problem, ...] = (
         state=r"flat|pale",
     ),
     _Problem(_soften_contrast, always=r"contrasty|harsh|high\s+contrast", excess=r"punchy|dramatic|contrasted"),
-    _Problem(_raise_contrast, always=r"low\s+contrast"),
     _Problem(
         _mute,
         always=r"oversaturated|over\s+saturated|garish|gaudy",
@@ -129,9 +128,9 @@ _QUANTITIES: tuple[tuple[str, Fix | None, Fix | None], ...] = (
     (r"light|brightness|exposure|glare", _darken, _lighten),
     (r"darkness|shadows?|shadow", _lift_shadows, None),
     (r"saturation|colors?|color", _mute, _enrich),
-    (r"sharpness|sharpening", _soften, _sharpen),
+    (r"sharpness|sharpening", _soften, None),
     (r"detail|details|definition|clarity|focus", None, _sharpen),
-    (r"warmth|yellow|orange", _cool, _warm),
+    (r"warmth|yellow|orange", _cool, None),
     (r"blue", _warm, None),
     (r"green", _less_green, None),
     (r"magenta|pink", _less_magenta, None),
@@ -226,7 +225,7 @@ _ANY_COMPLAINT = re.compile(
 )
 # The complaint's own words are no amount: "too strong" is as much a complaint as "too dark".
 _DEGREE_ONLY = re.compile(
-    r"\btoo\s+much\b|\btoo\b|\bso\s+much\b|\bnot\s+so\b|\bnot\s+as\b|\b(?:strong|heavy|intense)\b"
+    r"\btoo\s+much\b|\btoo\b|\bso\s+much\b|\bnot\s+so\b|\bnot\s+as\b|\b(?:a\s+lot|lots)\s+of\b|\b(?:strong|heavy|intense)\b"
 )
 
 

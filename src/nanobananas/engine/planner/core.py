@@ -208,6 +208,7 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
     previous: str | None = None
     previous_count = 0
     pending: Region | None = None
+    pending_text = ""
     complaint: tuple[int, int] | None = None
     while index < len(parts):
         spec, clause = extract_output(parts[index])
@@ -222,12 +223,13 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
         alone = area_only(clause)
         if alone is not None:
             # "in the top half, increase the contrast"; "increase the contrast, only in the top half".
-            placed = in_region(steps[len(steps) - previous_count :], alone) if index == len(parts) else None
-            if placed is None:
-                pending = alone
-            else:
+            if index < len(parts):
+                pending, pending_text = alone, clause
+                continue
+            placed = in_region(steps[len(steps) - previous_count :], alone)
+            if placed is not None:
                 steps[len(steps) - previous_count :] = placed
-            continue
+                continue
         if _AGAIN.match(clause) and context is not None and context.previous_plan and context.previous_plan.steps:
             steps.append(context.previous_plan.steps[-1].model_copy(deep=True))
             previous, previous_count = clause, 1
@@ -263,10 +265,16 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
                 suggestions=_suggestions(clause),
             )
         if pending is not None:
-            placed = in_region(outcome, pending)
-            if placed is None:
+            # An area that is no region of this step may be its place ("in the bottom left, add a qr code ...").
+            merged_text = f"{clause} {pending_text}"
+            in_place = (
+                in_region(outcome, pending)
+                or _match_in_area(merged_text, normalized, size)
+                or _match(merged_text, normalized, size)
+            )
+            if not isinstance(in_place, list) or _invalid_step(in_place) is not None:
                 return _whole_picture_only(outcome)
-            outcome, pending = placed, None
+            outcome, pending = in_place, None
         if _refines_previous_size(steps, previous, outcome):
             # "make it smaller, 800px wide": the second clause says how much.
             steps.pop()

@@ -691,7 +691,7 @@ def _exposure(clause: Clause) -> RuleOutcome | None:
     number = 0.5 if re.search(r"\bhalf\s+(?:a\s+)?stop", text) else first_number(text)
     stops = abs(number) if number is not None and abs(number) <= 5 else 0.7 * intensity(text)
     negative = (
-        is_decrease(text) or bool(re.search(r"-\s*\d", text)) or bool(re.search(r"\b(?:underexpose|darker)\b", text))
+        is_decrease(text) or bool(re.search(r"-\s*\d", text)) or bool(re.search(r"\b(?:underexpos\w*|darker)\b", text))
     )
     return _call("exposure", stops=round(-stops if negative else stops, 3))
 
@@ -737,7 +737,7 @@ def _contrast(clause: Clause) -> RuleOutcome | None:
         return _call("contrast", amount=_signed(clause, 0.3, positive=False))
     if not re.search(r"\bcontrast\b", text):
         return None
-    if is_decrease(text) or re.search(r"\bsoft(?:en|er)?\b", text):
+    if is_decrease(text) or re.search(r"\bsoft(?:en|er)?\b|\blow\s+contrast\b", text):
         return _call("contrast", amount=_signed(clause, 0.3, positive=False))
     return _call("contrast", amount=_signed(clause, 0.3, positive=True))
 

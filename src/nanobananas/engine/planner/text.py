@@ -16,7 +16,12 @@ _QUOTED = re.compile(
     r'"([^"]+)"|\u201c([^\u201d]+)\u201d|\u00ab([^\u00bb]+)\u00bb|\u2018([^\u2019]+)\u2019'
     r"|(?<![\w])'([^']+)'(?![\w])"
 )
-_LINK = re.compile(r"\bhttps?://\S+|\bwww\.\S+|\b[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
+# A link ends before a closing quote or bracket and before the sentence's last full stop or comma.
+_LINK = re.compile(
+    r"\b(?:https?://|www\.)[^\s\"'\u201c\u201d\u2018\u2019<>()]+(?<![.,;:!?])|\b[\w.+-]+@[\w-]+\.[\w.]+(?<![.])",
+    re.IGNORECASE,
+)
+_QUOTED_LINK = re.compile(r"[\"\u201c\u2018']\s*(qlink\d+)\s*[\"\u201d\u2019']")
 _UNQUOTED_TEXT = re.compile(
     r"\b(?:saying|says|that\s+reads|reading|reads|write|writes|type"
     r"|(?:add|put|place|insert|overlay)\s+(?:the\s+|some\s+|a\s+)?(?:text|words?|caption|title|label|headline))\s+"
@@ -208,11 +213,14 @@ def normalize(instruction: str) -> Normalized:
     """Lower-case the instruction and rewrite it to the planner's vocabulary."""
     result = Normalized(text="")
     text = _set_aside(instruction, _LINK, result.links, "qlink")
+    text = _QUOTED_LINK.sub(r" \1 ", text)
     text = _set_aside(text, _QUOTED, result.quotes, "qtext")
     text = _set_aside_capitals(text, result.quotes)
-    text = _UNQUOTED_TEXT.sub(
-        lambda m: m.group(0)[: m.start(1) - m.start(0)] + _set_aside_one(m.group(1), result.quotes), text
-    )
+    if not result.quotes:
+        # Words to write without quotes ("add a caption saying hello"); quoted words are the text when given.
+        text = _UNQUOTED_TEXT.sub(
+            lambda m: m.group(0)[: m.start(1) - m.start(0)] + _set_aside_one(m.group(1), result.quotes), text
+        )
     text = text.lower().translate(_TYPOGRAPHY)
     text = _FRACTION.sub(lambda m: " " + _FRACTIONS[m.group(0).replace(" ", "")] + " ", text)
     for contraction, full in _CONTRACTIONS.items():

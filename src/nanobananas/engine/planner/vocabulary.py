@@ -45,7 +45,8 @@ KEYWORDS: frozenset[str] = _words(
     increase decrease lower raise boost reduce more less add make give apply turn into percent kb mb
     erase delete smile
     soft fuzzy unfocused murky gloomy washed hazy foggy muddy drab bland lifeless garish gaudy harsh
-    oversaturated speckled smudged drain drawn
+    oversaturated speckled smudged drain drawn underexpose overexpose underexposure overexposure graininess
+    blurriness softness fuzziness darkness dullness harshness haziness
     inch inches centimeters centimetres millimeters millimetres dpi ppi print prints paper letter
     """
 )
