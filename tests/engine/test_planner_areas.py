@@ -48,6 +48,16 @@ THIRD = 0.3333
         ("darken it but leave the top half alone", [("brightness", {"amount": -0.2}, TOP_HALF, True)]),
         ("make it black and white apart from the middle", [("grayscale", {}, [(0.25, 0.25, 0.75, 0.75)], True)]),
         ("make the top of the picture darker", [("brightness", {"amount": -0.2}, TOP_HALF, False)]),
+        ("blur the upper left quadrant", [("blur", {"radius": 4.0}, [(0.0, 0.0, 0.5, 0.5)], False)]),
+        ("darken the top-left corner", [("brightness", {"amount": -0.2}, [(0.0, 0.0, THIRD, THIRD)], False)]),
+        ("brighten the left-hand side", [("brightness", {"amount": 0.25}, [(0.0, 0.0, 0.5, 1.0)], False)]),
+        ("darken the top fifth", [("brightness", {"amount": -0.2}, [(0.0, 0.0, 1.0, 0.2)], False)]),
+        ("sharpen the central area", [("sharpen", {"amount": 1.0}, [(0.25, 0.25, 0.75, 0.75)], False)]),
+        ("brighten the bottom 10%", [("brightness", {"amount": 0.25}, [(0.0, 0.9, 1.0, 1.0)], False)]),
+        (
+            "desaturate everything outside the middle",
+            [("saturation", {"amount": -0.5}, [(0.25, 0.25, 0.75, 0.75)], True)],
+        ),
         # an area named in its own clause, before or after the adjustment
         ("in the top half, increase the contrast", [("contrast", {"amount": 0.3}, TOP_HALF, False)]),
         ("increase the contrast, only in the top half", [("contrast", {"amount": 0.3}, TOP_HALF, False)]),

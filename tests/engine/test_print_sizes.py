@@ -34,6 +34,8 @@ def _plan(text: str) -> Plan:
         ("make it a 4x6 print", {"width": 4, "height": 6, "unit": "in"}),
         ("print it as a 5x7 photo", {"width": 5, "height": 7, "unit": "in"}),
         ("fit it on us letter paper without cropping", {"width": 8.5, "height": 11, "unit": "in", "mode": "fit"}),
+        ("make it an A4 landscape print", {"width": 297, "height": 210, "unit": "mm", "orient": False}),
+        ("make it 8x10 inches in portrait", {"width": 8.0, "height": 10.0, "unit": "in", "orient": False}),
     ],
 )
 def test_print_sizes_in_an_edit(text: str, params: dict[str, Any]) -> None:
@@ -103,3 +105,9 @@ def test_a_design_in_a_named_format_has_that_exact_size(prompt: str, size: tuple
 @pytest.mark.parametrize("text", ["crop it to 4x6", "make it brighter", "resize to 800x600"])
 def test_no_print_size_named(text: str) -> None:
     assert find_print_size(text) is None
+
+
+def test_a_named_orientation_wins_over_the_pictures() -> None:
+    landscape = Image.new("RGB", (480, 384), (10, 120, 200))
+    assert run_plan(landscape, _plan("make it 8x10 inches at 100 dpi in portrait")).image.size == (800, 1000)
+    assert run_plan(landscape, _plan("make it 8x10 inches at 100 dpi")).image.size == (1000, 800)

@@ -10,9 +10,18 @@ from nanobananas.engine.plan import Box, OpCall, Region
 
 __all__ = ["AreaPhrase", "area_only", "find_area", "in_region"]
 
-_SHARES = {"half": 1 / 2, "halves": 1 / 2, "third": 1 / 3, "thirds": 1 / 3, "quarter": 1 / 4, "quarters": 1 / 4}
+_SHARES = {
+    "half": 1 / 2,
+    "halves": 1 / 2,
+    "third": 1 / 3,
+    "thirds": 1 / 3,
+    "quarter": 1 / 4,
+    "quarters": 1 / 4,
+    "fifth": 1 / 5,
+    "fifths": 1 / 5,
+}
 _SIDE = {"top": "top", "upper": "top", "bottom": "bottom", "lower": "bottom", "left": "left", "right": "right"}
-_CORNER_SHARE = {"corner": 1 / 3, "quarter": 1 / 2}
+_CORNER_SHARE = {"corner": 1 / 3, "quarter": 1 / 2, "quadrant": 1 / 2}
 _STRIP_SHARE = 0.15
 
 _THE = r"(?:(?:the|its|this)\s+)?"
@@ -20,19 +29,20 @@ _OF_PICTURE = r"(?:\s+(?:of|in|on)\s+(?:the|this|my)\s+(?:picture|image|photo|pi
 _AREA = re.compile(
     _THE + r"(?:"
     # "the top left corner", "the lower right quarter", "the top left"
-    r"(?P<vertical>top|upper|bottom|lower)\s+(?P<horizontal>left|right)(?:\s+(?P<corner>corner|quarter|part|area|side))?"
+    r"(?P<vertical>top|upper|bottom|lower)\s+(?P<horizontal>left|right)(?:\s+(?P<corner>corner|quarter|quadrant|part|area|side))?"
     # "the top 2 thirds", "the left half", "the bottom 30 percent"
-    r"|(?P<side>top|upper|bottom|lower|left|right)\s+(?:(?P<count>\d)\s+)?(?P<share>half|halves|thirds?|quarters?)"
+    r"|(?P<side>top|upper|bottom|lower|left|right)\s+(?:(?P<count>\d)\s+)?(?P<share>half|halves|thirds?|quarters?|fifths?)"
     r"|(?P<band_side>top|upper|bottom|lower|left|right)\s+(?P<percent>\d+(?:\.\d+)?)\s+percent"
     # "the middle third", "the center"
     r"|(?:middle|center)\s+(?P<middle_share>third|half)"
-    r"|(?P<middle>middle|center)(?:\s+(?:part|area|section|portion))?"
+    r"|(?P<middle>middle|center|central\s+(?:part|area|section|portion|region))(?:\s+(?:part|area|section|portion|region))?"
     # "the left side", "the top edge"
-    r"|(?P<part_side>top|upper|bottom|lower|left|right)\s+(?P<part>side|part|area|section|portion|edge|strip|band)"
+    r"|(?P<part_side>top|upper|bottom|lower|left|right)\s+(?P<part>side|part|area|section|portion|region|edge|strip|band)"
     # "the top of the picture"
     r"|(?P<of_side>top|upper|bottom|lower|left|right)(?=\s+(?:of|in)\s+(?:the|this|my)\s+(?:picture|image|photo|pic|shot))"
     r")" + _OF_PICTURE + r"\b"
 )
+_HAND = re.compile(r"\b(left|right)\s+hand\b")
 _PLACE = r"(?:(?:top|bottom|upper|lower)(?:\s+(?:left|right))?|left|right)"
 # "the top and bottom thirds" is "the top third and the bottom third".
 _SHARED_NOUN = re.compile(
@@ -115,6 +125,7 @@ def _areas(clause: str) -> tuple[list[Box], int, int] | None:
 
 def find_area(clause: str) -> AreaPhrase | None:
     """The area a clause names by position, with "except"/"but"/"leave ... alone" read as everything else."""
+    clause = _HAND.sub(r"\1", clause)
     clause = _SHARED_NOUN.sub(
         lambda m: f"{m['first']} {_SINGULAR[m['noun']]} and the {m['second']} {_SINGULAR[m['noun']]}", clause
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from nanobananas.engine.paper import DEFAULT_DPI, find_print_size
 from nanobananas.engine.plan import OpCall
 
 __all__ = ["print_size_calls", "print_size_notes"]
+
+_ORIENTATION = re.compile(r"\b(?:landscape|horizontal|portrait|vertical)\b")
 
 
 def print_size_calls(clause: str) -> list[OpCall] | None:
@@ -18,6 +22,12 @@ def print_size_calls(clause: str) -> list[OpCall] | None:
         params["dpi"] = size.dpi
     if "without cropping" in clause or "no crop" in clause or "fit" in clause.split():
         params["mode"] = "fit"
+    turned = _ORIENTATION.search(clause)
+    if turned is not None:
+        # "an A4 landscape print": the way round is given, not taken from the picture.
+        short, long = sorted((size.width, size.height))
+        landscape = turned.group(0) in ("landscape", "horizontal")
+        params.update(width=long if landscape else short, height=short if landscape else long, orient=False)
     return [OpCall(op="print_size", params=params)]
 
 

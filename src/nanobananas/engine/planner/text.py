@@ -39,7 +39,7 @@ _WRITING = re.compile(
 _ACRONYMS = frozenset(
     str.split(
         "bw b&w hdr qr jpeg jpg png gif webp avif tiff tif kb mb hd uhd fhd 4k 8k id rgb exif gps cw ccw"
-        " ok usa uk eu tv dpi px"
+        " ok usa uk eu tv dpi px ppi a3 a4 a5 a6"
     )
 )
 _BRITISH: dict[str, str] = {
