@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -109,6 +110,11 @@ COOL = [("warmth", {"amount": -0.4})]
         ("can you fix the softness", SHARPEN),
         ("get rid of the graininess", DENOISE),
         ("can you deal with the graininess", DENOISE),
+        ("there is noise everywhere", DENOISE),
+        ("the picture is full of grain", DENOISE),
+        ("there's some grain", DENOISE),
+        ("the focus is off", SHARPEN),
+        ("i can barely see anything", [("exposure", {"stops": 0.5})]),
         ("correct the underexposure", LIGHTEN),
         ("fix the glare", DARKEN),
         ("remove the haze", LIVEN),
@@ -180,6 +186,9 @@ def test_draining_the_colour_is_black_and_white_not_a_drawing() -> None:
         ("this looks fuzzy, sharpen it up", SHARPEN),
         ("it's too grainy, remove the noise", DENOISE),
         ("it's too dark, add a red border", [*LIGHTEN, ("border", {"width": 20, "color": "red"})]),
+        ("fix it, it's blurry", SHARPEN),
+        ("I can barely see anything, it's too dark", LIGHTEN),
+        ("the photo is too soft and too dark", [*SHARPEN, *LIGHTEN]),
     ],
 )
 def test_a_complaint_followed_by_its_fix_is_fixed_once(text: str, expected: list[tuple[str, dict[str, Any]]]) -> None:
@@ -201,3 +210,19 @@ def test_not_too_much_is_a_small_amount(text: str, expected: list[tuple[str, dic
 @pytest.mark.parametrize(("word", "not_into"), [("strong", "strongly"), ("soft", "softer")])
 def test_a_word_is_never_grown_into_a_longer_request_word(word: str, not_into: str) -> None:
     assert correct_word(word) != not_into
+
+
+def _grammar_words() -> set[str]:
+    """Every word the complaint and area grammars look for (4 letters or more)."""
+    from nanobananas.engine.planner import areas, complaints
+
+    patterns = [pattern.pattern for pattern, _ in (*complaints._FORMS, *complaints._QUANTITY_FORMS)]
+    patterns += [pattern.pattern for pattern, _ in complaints._FIX_FORMS]
+    patterns += [areas._AREA.pattern, areas._EXCEPT.pattern, areas._KEEP.pattern, areas._SHARED_NOUN.pattern]
+    return {word for pattern in patterns for word in re.findall(r"(?<![\\a-z])[a-z]{4,}(?![a-z])", pattern)}
+
+
+def test_the_typo_fixer_leaves_every_word_the_grammar_looks_for() -> None:
+    words = _grammar_words()
+    assert {"blurry", "soft", "grainy", "washed", "quadrant", "band", "shadowy"} <= words
+    assert {word: correct_word(word) for word in words if correct_word(word) not in (None, word)} == {}

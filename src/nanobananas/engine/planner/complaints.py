@@ -81,24 +81,30 @@ def _lift_shadows(degree: float) -> list[OpCall]:
 @dataclass(frozen=True)
 class _Problem:
     """Words for one problem: `always` is a complaint in any complaint form, even alone ("blurry");
-    `state` only after "is/looks" or "too" ("it's dark"); `excess` only after "too" ("too warm")."""
+    `state` only after "is/looks" or "too" ("it's dark"); `excess` only after "too" ("too warm");
+    `anywhere` is a whole complaint wherever it stands ("i can barely see anything")."""
 
     fix: Fix
     always: str = ""
     state: str = ""
     excess: str = ""
+    anywhere: str = ""
 
 
 _PROBLEMS: tuple[_Problem, ...] = (
     _Problem(
         _sharpen,
         always=r"blurry|blurred|blurrier|fuzzy|unfocused|out\s+of\s+focus|unsharp|smudged|smeared|smudgy|unclear",
+        anywhere=r"focus\s+is\s+(?:off|bad|wrong|poor|soft)",
         state=r"soft",
     ),
-    _Problem(_denoise, always=r"grainy|noisy|speckled|speckly|pixelated|blocky|full\s+of\s+(?:noise|grain)"),
+    _Problem(
+        _denoise, always=r"grainy|noisy|speckled|speckly|pixelated|blocky", anywhere=r"full\s+of\s+(?:noise|grain)"
+    ),
     _Problem(
         _lighten,
-        always=r"underexposed|under\s+exposed|gloomy|murky|hard\s+to\s+see|not\s+bright\s+enough",
+        always=r"underexposed|under\s+exposed|gloomy|murky",
+        anywhere=r"hard\s+to\s+see|not\s+bright\s+enough|(?:barely|hardly|cannot|can\s+not)\s+see\s+(?:anything|much)",
         state=r"dark|dim|shadowy",
     ),
     _Problem(_darken, always=r"overexposed|over\s+exposed|blown\s+out|blinding", state=r"bright|light|glaring"),
@@ -181,7 +187,7 @@ def _compile(words: str, *, bare: bool, copula: bool) -> re.Pattern[str]:
     if copula:
         forms.append(rf"\b{_COPULA}\s+{_DEGREES}(?:{words})\b")
     if bare:
-        forms.append(rf"^(?:{_PICTURE}\s+)?{_DEGREES}(?:{words})(?:\s+(?:photo|picture|image|pic|shot))?$")
+        forms.append(rf"^(?:{_PICTURE}\s+|the\s+)?{_DEGREES}(?:{words})(?:\s+(?:photo|picture|image|pic|shot))?$")
     return re.compile("|".join(forms))
 
 
@@ -192,6 +198,7 @@ _FORMS: tuple[tuple[re.Pattern[str], Fix], ...] = tuple(
         *((_compile(problem.always, bare=True, copula=True),) if problem.always else ()),
         *((_compile(problem.state, bare=False, copula=True),) if problem.state else ()),
         *((_compile(problem.excess, bare=False, copula=False),) if problem.excess else ()),
+        *((re.compile(rf"\b(?:{problem.anywhere})\b"),) if problem.anywhere else ()),
     )
 )
 _QUANTITY_FORMS: tuple[tuple[re.Pattern[str], Fix], ...] = tuple(
@@ -216,11 +223,19 @@ _QUANTITY_FORMS: tuple[tuple[re.Pattern[str], Fix], ...] = tuple(
     if fix is not None
 )
 _FIX_FORMS: tuple[tuple[re.Pattern[str], Fix], ...] = tuple(
-    (re.compile(rf"\b{_FIX_VERB}\s+(?:the\s+|all\s+(?:the\s+)?|this\s+|that\s+|some\s+of\s+the\s+)?(?:{words})\b"), fix)
+    (
+        re.compile(
+            rf"\b{_FIX_VERB}\s+(?:the\s+|all\s+(?:the\s+)?|this\s+|that\s+|some\s+of\s+the\s+)?(?:{words})\b"
+            # "there is noise everywhere": having any of it is the problem
+            rf"|\bthere\s+is\s+(?:(?:some|visible|a\s+bit\s+of|a\s+little|so\s+much)\s+)?(?:{words})\b"
+            rf"|\b(?:{words})\s+(?:everywhere|all\s+over)\b"
+        ),
+        fix,
+    )
     for words, fix in _FIXABLE_FIX
 )
 _ANY_COMPLAINT = re.compile(
-    rf"\b(?:too|overly|excessively|not\s+so|not\s+as|{_COPULA}|{_EXCESS_AMOUNT}|{_SHORT_AMOUNT}|{_FIX_VERB})\b"
+    rf"\b(?:too|overly|excessively|not\s+so|not\s+as|{_COPULA}|{_EXCESS_AMOUNT}|{_SHORT_AMOUNT}|{_FIX_VERB}|there|see|focus|full)\b"
     rf"|^(?:{_PICTURE}\s+)?{_DEGREES}\w+(?:\s+\w+){{0,2}}$"
 )
 # The complaint's own words are no amount: "too strong" is as much a complaint as "too dark".

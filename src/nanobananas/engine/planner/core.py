@@ -216,7 +216,10 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
         index += 1
         if not clause or _is_filler(clause):
             continue
-        if _FIX_IT.match(clause) and previous is not None and steps:
+        if _FIX_IT.match(clause) and (
+            (previous is not None and steps) or (index < len(parts) and complaint_fix(parts[index]) is not None)
+        ):
+            # "it's blurry, fix it" and "fix it, it's blurry": the complaint says what to fix.
             continue
         if steps and apply_constraint(clause, steps):
             continue

@@ -47,6 +47,7 @@ KEYWORDS: frozenset[str] = _words(
     soft fuzzy unfocused murky gloomy washed hazy foggy muddy drab bland lifeless garish gaudy harsh
     oversaturated speckled smudged drain drawn underexpose overexpose underexposure overexposure graininess
     blurriness softness fuzziness darkness dullness harshness haziness
+    shadowy speckly counter quadrant fifth fifths central region portion strip band section
     inch inches centimeters centimetres millimeters millimetres dpi ppi print prints paper letter
     """
 )
