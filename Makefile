@@ -18,9 +18,14 @@ $(VENV)/.installed-dev: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+# `make run PORT=8080 HOST=0.0.0.0` serves elsewhere (command-line values only: a HOST or PORT in the
+# environment is ignored); a name other than localhost must also be in NANOBANANAS_ALLOWED_HOSTS.
+HOST := 127.0.0.1
+PORT := 8000
+
 run: $(VENV)/.installed
 	$(VENV)/bin/nanobananas migrate
-	$(VENV)/bin/nanobananas serve --host 127.0.0.1 --port 8000 --no-migrate
+	$(VENV)/bin/nanobananas serve --host $(HOST) --port $(PORT) --no-migrate
 
 # Debian's Chromium, tesseract and faketime for the browser, OCR and clock tests (installed when root and missing).
 browser-deps:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -122,3 +124,49 @@ def test_export_cli_writes_the_users_archive_and_refuses_unknown_emails(tmp_path
     assert refused.returncode == 2
     assert "no account with the email 'nobody@example.org'" in refused.stderr
     assert not missing.exists()
+
+
+def test_create_says_what_it_wrote_its_size_and_where(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    status = main(["create", "a poster for a bakery grand opening", "-o", "poster.png", "--size", "640x480"])
+
+    out = capsys.readouterr()
+    written = tmp_path / "poster.png"
+    assert status == 0
+    assert out.out == f"wrote poster.png (640x480 PNG, {written.stat().st_size} bytes) in {tmp_path}\n"
+    assert written.read_bytes().startswith(b"\x89PNG")
+
+
+def test_edit_says_what_it_wrote_and_keeps_stdout_json_with_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["create", "a poster for a bakery grand opening", "-o", "in.png", "--size", "300x200"]) == 0
+    capsys.readouterr()
+
+    assert main(["edit", "in.png", "make it black and white", "-o", "out.jpg"]) == 0
+    plain = capsys.readouterr()
+    assert plain.out == f"wrote out.jpg (300x200 JPEG, {(tmp_path / 'out.jpg').stat().st_size} bytes) in {tmp_path}\n"
+
+    assert main(["edit", "in.png", "make it black and white", "-o", str(tmp_path / "plan.webp"), "--plan"]) == 0
+    planned = capsys.readouterr()
+    size = (tmp_path / "plan.webp").stat().st_size
+    assert json.loads(planned.out)["steps"][0]["op"] == "grayscale"
+    assert planned.err.endswith(f"wrote {tmp_path / 'plan.webp'} (300x200 WEBP, {size} bytes) in {tmp_path}\n")
+
+
+def test_create_and_edit_that_fail_report_nothing_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+
+    assert main(["create", "a poster", "-o", "poster.bmp2"]) == 2
+    assert main(["edit", "missing.png", "make it gray", "-o", "out.png"]) == 2
+
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert "wrote" not in out.err
+    assert list(tmp_path.iterdir()) == []

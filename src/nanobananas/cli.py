@@ -9,7 +9,8 @@ import signal
 import subprocess
 import sys
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 __all__ = ["main"]
 
@@ -390,6 +391,17 @@ def _generative_functions() -> tuple[Any, Any] | None:
     return generative_functions()
 
 
+def _report_written(output: str, *, file: TextIO) -> None:
+    """Say what `create` or `edit` wrote: the file as named, its pixels and format, its size in bytes and its folder."""
+    from nanobananas.engine.safety import probe_image
+
+    path = Path(output).resolve()
+    data = path.read_bytes()
+    info = probe_image(data)
+    shape = f"{info.width}x{info.height} {info.format.upper()}"
+    print(f"wrote {output} ({shape}, {len(data)} bytes) in {path.parent}", file=file)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
@@ -443,20 +455,27 @@ def _run(args: argparse.Namespace) -> int:
         from nanobananas.engine.commands import create_command
 
         functions = _generative_functions()
-        return create_command(
+        status = create_command(
             prompt=args.prompt, output=args.output, size=args.size, generative=functions[1] if functions else None
         )
+        if status == 0:
+            _report_written(args.output, file=sys.stdout)
+        return status
     if args.command == "edit":
         from nanobananas.engine.commands import edit_command
 
         functions = _generative_functions()
-        return edit_command(
+        status = edit_command(
             input_path=args.input,
             instruction=args.instruction,
             output=args.output,
             show_plan=args.plan,
             generative=functions[0] if functions else None,
         )
+        if status == 0:
+            # With --plan, stdout holds the plan as one JSON document; the report goes beside it.
+            _report_written(args.output, file=sys.stderr if args.plan else sys.stdout)
+        return status
     raise AssertionError(f"unhandled command {args.command}")
 
 

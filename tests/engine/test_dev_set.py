@@ -17,22 +17,32 @@ from PIL import Image
 
 from nanobananas.engine.commands import create_command, edit_command
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+REPOSITORY = Path(__file__).resolve().parents[2]
+SHARED = REPOSITORY.parent / "shared"
 DEV_SET = SHARED / "engine-dev-set.yaml"
 EVAL_TOOL = SHARED / "tools" / "instruction_eval.py"
 
 
-def _cases() -> list[Any]:
-    if not DEV_SET.is_file():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"{DEV_SET} is not present beside the repository"))]
-    cases = yaml.safe_load(DEV_SET.read_text())["cases"]
+def _absent(path: Path) -> str:
+    """Why the dev set did not run, saying where it must be so that a newcomer can put it there."""
+    return (
+        f"{path} not found: the shared dev set must be in {SHARED}, a folder named 'shared' beside the "
+        f"repository's folder {REPOSITORY.name}, holding engine-dev-set.yaml and tools/instruction_eval.py "
+        "(see docs/testing.md)"
+    )
+
+
+def _cases(dev_set: Path = DEV_SET) -> list[Any]:
+    if not dev_set.is_file():
+        return [pytest.param(None, marks=pytest.mark.skip(reason=_absent(dev_set)))]
+    cases = yaml.safe_load(dev_set.read_text())["cases"]
     return [pytest.param(case, id=case["id"]) for case in cases]
 
 
 @pytest.fixture(scope="module")
 def eval_tool() -> ModuleType:
     if not EVAL_TOOL.is_file():
-        pytest.skip(f"{EVAL_TOOL} is not present beside the repository")
+        pytest.skip(_absent(EVAL_TOOL))
     spec = importlib.util.spec_from_file_location("instruction_eval", EVAL_TOOL)
     assert spec is not None
     assert spec.loader is not None
@@ -75,3 +85,17 @@ def test_dev_set_case(
         ]
         gc.collect()
     assert not failures
+
+
+def test_without_the_shared_folder_the_skip_reason_says_where_it_must_be(tmp_path: Path) -> None:
+    missing = tmp_path / "shared" / "engine-dev-set.yaml"
+
+    (param,) = _cases(missing)
+
+    (mark,) = param.marks
+    assert mark.name == "skip"
+    assert mark.kwargs["reason"] == (
+        f"{missing} not found: the shared dev set must be in {SHARED}, a folder named 'shared' beside the "
+        f"repository's folder {REPOSITORY.name}, holding engine-dev-set.yaml and tools/instruction_eval.py "
+        "(see docs/testing.md)"
+    )
