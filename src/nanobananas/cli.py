@@ -186,11 +186,12 @@ def _worker(workers: int | None) -> int:
     from django.conf import settings
     from huey.contrib.djhuey import HUEY
 
-    from nanobananas.studio.services import jobs_rescue_stale
+    from nanobananas.studio.rescue import RescueWatch
     from nanobananas.studio.tasks import run_job
     from nanobananas.studio.worker_memory import WorkerMemory
 
-    jobs_rescue_stale()
+    # Looks at once (jobs a worker that died before this one started left behind), then every few seconds.
+    RescueWatch().start()
     args = ["run_huey"]
     if workers is not None:
         args += ["--workers", str(workers)]

@@ -85,9 +85,9 @@ def test_small_jobs_and_other_tasks_neither_wait_nor_recycle() -> None:
     with memory._slot:  # a large job is running elsewhere
         memory.before(small)
         memory.after(small, None, None)
-    from nanobananas.studio.tasks import rescue_stale_jobs
+    from nanobananas.privacy.tasks import run_integrity_check
 
-    periodic = rescue_stale_jobs.s()
+    periodic = run_integrity_check.s()
     memory.before(periodic)
     memory.after(periodic, None, None)
     assert recycle.calls == 0

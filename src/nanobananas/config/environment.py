@@ -150,7 +150,7 @@ def read_environment() -> Environment:
         debug=_flag("NANOBANANAS_DEBUG", False),
         allowed_hosts=[h.strip() for h in hosts.split(",") if h.strip()],
         max_prompt_chars=_int("NANOBANANAS_MAX_PROMPT_CHARS", 4000),
-        worker_stale_seconds=_int("NANOBANANAS_WORKER_STALE_SECONDS", 30),
+        worker_stale_seconds=_int("NANOBANANAS_WORKER_STALE_SECONDS", 15),
         https=_flag("NANOBANANAS_HTTPS", False),
         proxy_ssl_header=os.environ.get("NANOBANANAS_PROXY_SSL_HEADER") or None,
         trusted_proxies=[

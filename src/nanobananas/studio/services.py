@@ -1083,26 +1083,34 @@ def jobs_rescue_stale(*, stale_after: timedelta | None = None) -> list[uuid.UUID
     A running job's lease is its heartbeat, renewed by the worker's lease thread every fifth of the
     stale timeout for as long as the run lasts, so a job is only taken from a worker that stopped
     renewing it (killed, or hung for the whole timeout). If such a worker wakes up after all, its writes
-    are refused: the next claim raised the attempt number it carries. Returns the ids it requeued;
-    each is enqueued again once the change is committed.
+    are refused: the next claim raised the attempt number it carries. Every worker runs this every few
+    seconds (studio/rescue.py), so several may find the same lost job at once: each change is a
+    conditional update that only one of them wins, and only the winner enqueues the job. Returns the ids
+    this call requeued; each is enqueued again once the change is committed.
     """
     if stale_after is None:
         stale_after = timedelta(seconds=settings.NANOBANANAS["WORKER_STALE_SECONDS"])
     cutoff = timezone.now() - stale_after
+    # Looked up first, outside a transaction: almost every pass finds nothing and then takes no write lock.
+    stale_running = list(
+        Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).values_list("id", flat=True)
+    )
+    forgotten = list(Job.objects.filter(status=Job.Status.QUEUED, queued_at__lt=cutoff).values_list("id", flat=True))
     rescued: list[uuid.UUID] = []
+    if not stale_running and not forgotten:
+        return rescued
     with transaction.atomic():
-        stale_running = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff)
-        for job_id in list(stale_running.values_list("id", flat=True)):
+        now = timezone.now()
+        for job_id in stale_running:
             if Job.objects.filter(id=job_id, status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).update(
-                status=Job.Status.QUEUED, stage="Waiting in line (retrying)", queued_at=timezone.now()
+                status=Job.Status.QUEUED, stage="Waiting in line (retrying)", queued_at=now
             ):
                 rescued.append(job_id)
-        forgotten = list(
-            Job.objects.filter(status=Job.Status.QUEUED, queued_at__lt=cutoff).values_list("id", flat=True)
-        )
-        # Restart their clock so a merely busy queue is not flooded with duplicates every minute.
-        Job.objects.filter(id__in=forgotten).update(queued_at=timezone.now())
-        rescued.extend(forgotten)
+        for job_id in forgotten:
+            # Restarting its clock is the claim on it, and keeps a merely busy queue from being flooded
+            # with duplicates at every pass.
+            if Job.objects.filter(id=job_id, status=Job.Status.QUEUED, queued_at__lt=cutoff).update(queued_at=now):
+                rescued.append(job_id)
         for job_id in rescued:
             _enqueue_on_commit(job_id)
     if rescued:

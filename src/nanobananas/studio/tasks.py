@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from nanobananas.studio import services
 
@@ -13,8 +12,3 @@ from nanobananas.studio import services
 @db_task()
 def run_job(job_id: str) -> None:
     services.job_run(job_id=uuid.UUID(job_id))
-
-
-@db_periodic_task(crontab(minute="*"))
-def rescue_stale_jobs() -> None:
-    services.jobs_rescue_stale()
