@@ -96,6 +96,20 @@ def test_the_cli_says_which_dpi_it_assumed(tmp_path: Path, capsys: pytest.Captur
         ("an A5 landscape flyer for a concert", (2480, 1748)),
         ("a poster 8 by 10 inches at 150 dpi", (1200, 1500)),
         ("a flyer, 100 x 150 mm at 254 dpi", (1000, 1500)),
+        ("an A6 flyer, 150 dpi", (620, 874)),
+        ("a poster in A3 for a concert", (3508, 4961)),
+        # social formats that are no design kind of their own
+        ("a twitter header for my band", (1500, 500)),
+        ("an x header for my podcast", (1500, 500)),
+        ("a linkedin banner for Acme", (1584, 396)),
+        ("a pinterest pin for a recipe", (1000, 1500)),
+        ("a facebook post for a party", (1200, 630)),
+        ("a tiktok video cover for my shop", (1080, 1920)),
+        ("a square poster for a jazz night", (1414, 1414)),
+        # a kind's own format keeps its size
+        ("a facebook cover for Green Valley Farm", (1640, 624)),
+        ("an instagram story for a bakery", (1080, 1920)),
+        ("a poster for a bakery grand opening on June 5", (1414, 2000)),
     ],
 )
 def test_a_design_in_a_named_format_has_that_exact_size(prompt: str, size: tuple[int, int]) -> None:

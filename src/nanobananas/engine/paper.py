@@ -47,8 +47,11 @@ class PrintSize:
     name: str | None = None
 
     def pixels(self) -> tuple[int, int]:
+        return self.pixels_at(self.dpi)
+
+    def pixels_at(self, dpi: int) -> tuple[int, int]:
         per_inch = _PER_INCH[self.unit]
-        return round(self.width / per_inch * self.dpi), round(self.height / per_inch * self.dpi)
+        return round(self.width / per_inch * dpi), round(self.height / per_inch * dpi)
 
     def describe(self) -> str:
         name = self.name.upper() if self.name and self.name[0] == "a" else (self.name or "").capitalize()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from nanobananas.engine.errors import EngineError, NeedsProviderError
 from nanobananas.engine.numbers import NUMBER_WORDS
-from nanobananas.engine.paper import PRINT_SIZE, print_size_of
+from nanobananas.engine.render.formats import format_size
 from nanobananas.engine.render.palettes import COLOUR_WORDS, MOOD_WORDS
 
 __all__ = [
@@ -671,13 +671,11 @@ def _take_mood(reader: _Reader, before_kind: int) -> str | None:
     return moods[0] if moods else None
 
 
-def _take_size(reader: _Reader) -> tuple[int, int] | None:
-    # A print format first, so that "210 x 297 mm" is not read as pixels.
-    for m in reader.take(PRINT_SIZE):
-        width, height = print_size_of(m).pixels()
-        if re.search(r"\b(?:landscape|horizontal)\b", reader.text, re.IGNORECASE):
-            width, height = max(width, height), min(width, height)
-        return width, height
+def _take_size(reader: _Reader, kind: str | None) -> tuple[int, int] | None:
+    # A named format first, so that "210 x 297 mm" is not read as pixels.
+    named = format_size(reader.take, reader.text, DEFAULT_SIZES.get(kind or "poster", DEFAULT_SIZES["poster"]))
+    if named is not None:
+        return named
     for m in reader.take(r"\b(\d{2,5})\s*[x\u00d7]\s*(\d{2,5})(?:\s*(?:px|pixels))?\b"):
         return int(m.group(1)), int(m.group(2))
     return None
@@ -827,7 +825,7 @@ def understand(prompt: str) -> Brief:
     quotes = _take_quotes(reader)
     kind, kind_match = _find_kind(text)
     theme = _find_theme(text, kind)
-    size = _take_size(reader)
+    size = _take_size(reader, kind)
     items = _menu_items(reader, theme) if kind == "menu" else ()
     colours, background = _take_colours(reader)
     mood = _take_mood(reader, kind_match.start() if kind_match else 0)
