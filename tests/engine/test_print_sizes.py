@@ -35,6 +35,7 @@ def _plan(text: str) -> Plan:
         ("print it as a 5x7 photo", {"width": 5, "height": 7, "unit": "in"}),
         ("fit it on us letter paper without cropping", {"width": 8.5, "height": 11, "unit": "in", "mode": "fit"}),
         ("make it an A4 landscape print", {"width": 297, "height": 210, "unit": "mm", "orient": False}),
+        ("make it A4, 150 dpi", {"width": 210, "height": 297, "unit": "mm", "dpi": 150}),
         ("make it 8x10 inches in portrait", {"width": 8.0, "height": 10.0, "unit": "in", "orient": False}),
     ],
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 __all__ = ["DEFAULT_DPI", "PRINT_SIZE", "PrintSize", "find_print_size", "print_size_of"]
 
@@ -32,6 +32,7 @@ PRINT_SIZE = (
     r"(?:\s+(?:size|paper|format|sheet|page|print|photo|inch|inches|in)\b)?)" + _DPI
 )
 _PRINT_SIZE = re.compile(PRINT_SIZE)
+_DPI_APART = re.compile(r"\b(\d{2,4})\s*(?:dpi|ppi)\b")
 _PRINT_CUE = re.compile(r"\b(?:print|prints|printed|printing|paper|frame|inch|inches|dpi|ppi|format|size|sheet|page)\b")
 
 
@@ -90,4 +91,5 @@ def find_print_size(text: str, *, bare_photo_sizes: bool = False) -> PrintSize |
     size = print_size_of(match)
     if not (0 < size.width <= 2000 and 0 < size.height <= 2000):
         return None
-    return size
+    apart = _DPI_APART.search(text) if not size.dpi_given else None
+    return replace(size, dpi=int(apart.group(1)), dpi_given=True) if apart else size
