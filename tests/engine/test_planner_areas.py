@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from nanobananas.engine.plan import Clarification, Plan
+from nanobananas.engine.plan import Clarification, Plan, Refusal
 from nanobananas.engine.planner import plan_instruction
 from nanobananas.engine.planner.areas import find_area
 
@@ -156,3 +156,8 @@ def test_a_place_in_its_own_clause_is_the_place_of_a_mark(text: str) -> None:
     assert [(step.op, step.params, step.region) for step in outcome.steps] == [
         ("qr_code", {"data": "www.example.com/page?x=1", "position": "bottom-left"}, None)
     ]
+
+
+@pytest.mark.parametrize("text", ["make the top button bigger", "make the left dog brighter"])
+def test_a_thing_at_a_position_is_no_area(text: str) -> None:
+    assert isinstance(plan_instruction(text), Refusal)

@@ -24,7 +24,10 @@ _NOT_WHOLE = (
     r"(?!(?:image|photo|picture|pic|whole|entire|overall|colors?|text|letters|words|font|title|caption|border"
     r"|frame|background|edges|corners|shadows|highlights|midtones|contrast|brightness|file|output|result|lighting"
     r"|tones?|details?|quality|resolution|size|dimensions|everything|exposure|saturation|mood|look|vibe"
-    r"|atmosphere|scene|print|version|it|top|bottom|upper|lower|left|right|middle|center|half|third|quarter)\b)"
+    r"|atmosphere|scene|print|version|it|middle|center|central"
+    # an area by position ("the top half"), not a thing at a position ("the top button")
+    r"|(?:top|bottom|upper|lower|left|right)(?:\s+(?:left|right|hand))?\s+(?:half|halves|thirds?|quarters?|fifths?"
+    r"|corners?|quadrants?|sides?|parts?|areas?|sections?|portions?|regions?|edges?|strips?|bands?|\d|of\s+the))\b)"
 )
 # Qualities of the picture that "remove the ..." can name; a word ending in s is not a plural to erase.
 _NOT_ERASABLE = (
