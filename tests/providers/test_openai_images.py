@@ -14,7 +14,7 @@ from PIL import Image
 
 from nanobananas.providers.base import ProviderError, ProviderRefused, ProviderTimeout
 from nanobananas.providers.handler import image_provider
-from nanobananas.providers.http import public_url, retry_after_seconds, retry_delay
+from nanobananas.providers.http import public_url, retry_after_seconds
 from nanobananas.providers.openai_images import MODERATION_MESSAGE, OpenAIImageProvider, supported_size
 from tests.providers.openai_server import (
     API_KEY,
@@ -709,14 +709,6 @@ def test_retry_after_headers_are_read_in_seconds_milliseconds_or_as_a_date() -> 
     assert 28 <= (retry_after_seconds({"retry-after": soon}) or 0) <= 30
     assert retry_after_seconds({"retry-after": "soon"}) is None
     assert retry_after_seconds({}) is None
-
-
-def test_retry_delay_doubles_adds_jitter_and_is_capped() -> None:
-    assert retry_delay(0, retry_after=None, base_seconds=1.0, jitter=lambda: 0.5) == 1.5
-    assert retry_delay(3, retry_after=None, base_seconds=1.0, jitter=lambda: 0.0) == 8.0
-    assert retry_delay(10, retry_after=None, base_seconds=1.0, jitter=lambda: 0.0) == 30.0
-    assert retry_delay(0, retry_after=4.0, base_seconds=1.0) == 4.0
-    assert retry_delay(0, retry_after=3600.0, base_seconds=1.0) == 60.0
 
 
 def test_the_servers_default_image_has_three_bands_top_to_bottom() -> None:

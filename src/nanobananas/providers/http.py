@@ -1,36 +1,14 @@
-"""HTTP details the cloud providers share: how long to wait before a retry, and URLs safe to show."""
+"""HTTP details the cloud providers share: the wait a service asks for (Retry-After), and URLs safe to show."""
 
 from __future__ import annotations
 
 import email.utils
-import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC
 from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["MAX_BACKOFF_SECONDS", "MAX_RETRY_AFTER_SECONDS", "public_url", "retry_after_seconds", "retry_delay"]
-
-MAX_RETRY_AFTER_SECONDS = 60.0
-"""A service asking for a longer wait than this ends the tries: waiting here is worse than failing now."""
-MAX_BACKOFF_SECONDS = 30.0
-
-
-def retry_delay(
-    attempt: int,
-    *,
-    retry_after: float | None,
-    base_seconds: float,
-    jitter: Callable[[], float] = random.random,
-) -> float:
-    """Seconds to wait before retry number `attempt` (0 for the first retry).
-
-    The server's Retry-After wins when it gives one (capped at a minute); otherwise exponential
-    backoff, base * 2**attempt plus up to one base of jitter so that many workers do not retry in step.
-    """
-    if retry_after is not None and retry_after >= 0:
-        return min(retry_after, MAX_RETRY_AFTER_SECONDS)
-    return min(base_seconds * (2**attempt) + base_seconds * jitter(), MAX_BACKOFF_SECONDS)
+__all__ = ["public_url", "retry_after_seconds"]
 
 
 def public_url(url: str) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import time
 from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -22,13 +21,9 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from nanobananas.providers.base import ProviderError, ProviderTimeout
-from nanobananas.providers.http import (
-    MAX_RETRY_AFTER_SECONDS,
-    public_url,
-    retry_after_seconds,
-    retry_delay,
-)
+from nanobananas.providers.http import public_url, retry_after_seconds
 from nanobananas.providers.planning import BuiltinPlanner, PlanDecision, Planner
+from nanobananas.providers.retry import Failure, RetryPolicy, call_with_retries
 
 if TYPE_CHECKING:
     from google.genai import Client as GeminiClient
@@ -210,8 +205,9 @@ class _LLMPlanner(Planner):
     """Shared options, the retry loop and the fallback. Subclasses implement `_ask` and `_ping`.
 
     OPTIONS: api_key, base_url, model, timeout (seconds), retries (extra tries after a 429, a 5xx or a
-    lost connection; a timeout falls back at once, as the person has already waited), backoff_seconds
-    (1.0), check_timeout (15 seconds for `check()`), and for tests `sleep`.
+    lost connection; a timeout falls back at once, as the person has already waited), check_timeout (15
+    seconds for `check()`), and the shared retry settings of `RetryPolicy.from_options` (backoff_seconds,
+    max_backoff_seconds; for tests `sleep` and `random`).
     """
 
     default_model: ClassVar[str] = ""
@@ -226,11 +222,9 @@ class _LLMPlanner(Planner):
         self.base_url: str | None = str(base_url) if base_url else None
         self.model_id = str(options.get("model") or self.default_model)
         self.timeout = float(options.get("timeout", 60))
-        self.retries = int(options.get("retries", 2))
-        self.backoff_seconds = float(options.get("backoff_seconds", 1.0))
         self.check_timeout = float(options.get("check_timeout", 15))
-        sleep = options.get("sleep")
-        self.sleep: Callable[[float], None] = time.sleep if sleep is None else sleep
+        self.retry_policy = RetryPolicy.from_options(options)
+        self.retries = self.retry_policy.retries
         if self.timeout <= 0 or self.check_timeout <= 0:
             raise ImproperlyConfigured(
                 f"the {self.name} planner's timeouts must be positive, not {self.timeout} and {self.check_timeout}"
@@ -287,23 +281,17 @@ class _LLMPlanner(Planner):
         raise NotImplementedError
 
     def _with_retries(self, request: Callable[[], T], *, retries: int | None = None) -> T:
-        allowed = self.retries if retries is None else retries
-        attempt = 0
-        while True:
-            try:
-                return request()
-            except Exception as error:
-                mapped = self._failure(error)
-                if mapped is None:
-                    raise
-                failure, wait_hint = mapped
-                too_long = wait_hint is not None and wait_hint > MAX_RETRY_AFTER_SECONDS
-                if not failure.retryable or isinstance(failure, ProviderTimeout) or too_long or attempt >= allowed:
-                    raise failure from None
-            delay = retry_delay(attempt, retry_after=wait_hint, base_seconds=self.backoff_seconds)
-            logger.warning("%s planner: %s; trying again in %.1f s", self.name, failure, delay)
-            self.sleep(delay)
-            attempt += 1
+        result, _ = call_with_retries(
+            request, policy=self.retry_policy, classify=self._classify, retries=retries, label=f"{self.name} planner"
+        )
+        return result
+
+    def _classify(self, error: Exception) -> Failure | None:
+        mapped = self._failure(error)
+        if mapped is None:
+            return None
+        failure, wait_hint = mapped
+        return Failure(failure, retry=failure.retryable and not isinstance(failure, ProviderTimeout), asked=wait_hint)
 
 
 class OpenAIChatPlanner(_LLMPlanner):

@@ -6,8 +6,6 @@ import base64
 import binascii
 import hashlib
 import io
-import logging
-import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,15 +21,14 @@ from nanobananas.providers.base import (
     ProviderTimeout,
     Turn,
 )
-from nanobananas.providers.http import MAX_RETRY_AFTER_SECONDS, public_url, retry_after_seconds, retry_delay
+from nanobananas.providers.http import public_url, retry_after_seconds
 from nanobananas.providers.labels import model_label
+from nanobananas.providers.retry import Failure, RetryPolicy, call_with_retries
 
 if TYPE_CHECKING:
     from openai import OpenAI
 
 __all__ = ["MODERATION_MESSAGE", "OpenAIImageProvider", "supported_size"]
-
-logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -131,8 +128,8 @@ class OpenAIImageProvider(ImageProvider):
 
     OPTIONS: api_key, base_url (None = api.openai.com), model ("gpt-image-1"), timeout (seconds per
     request), retries (extra tries after a 408, 409, 429, a 5xx or a lost connection), quality
-    ("auto"), background ("auto"), backoff_seconds (1.0), check_timeout (15 seconds for `check()`), and for
-    tests `sleep` (how to wait between tries).
+    ("auto"), background ("auto"), check_timeout (15 seconds for `check()`), and the shared retry settings
+    of `RetryPolicy.from_options` (backoff_seconds, max_backoff_seconds; for tests `sleep` and `random`).
     """
 
     name = "openai"
@@ -149,13 +146,11 @@ class OpenAIImageProvider(ImageProvider):
         self.base_url = str(options.get("base_url") or DEFAULT_BASE_URL)
         self.model_id = str(options.get("model") or "gpt-image-1")
         self.timeout = float(options.get("timeout", 120))
-        self.retries = int(options.get("retries", 3))
         self.quality = str(options.get("quality") or "auto")
         self.background = str(options.get("background") or "auto")
-        self.backoff_seconds = float(options.get("backoff_seconds", 1.0))
         self.check_timeout = float(options.get("check_timeout", 15))
-        sleep = options.get("sleep")
-        self.sleep: Callable[[float], None] = time.sleep if sleep is None else sleep
+        self.retry_policy = RetryPolicy.from_options(options)
+        self.retries = self.retry_policy.retries
         if self.timeout <= 0 or self.check_timeout <= 0:
             raise ImproperlyConfigured(
                 f"the openai provider's timeouts must be positive, not {self.timeout} and {self.check_timeout}"
@@ -181,7 +176,7 @@ class OpenAIImageProvider(ImageProvider):
         if self._client is None:
             from openai import OpenAI
 
-            # The SDK's own retries are off: our loop counts tries exactly and honours Retry-After.
+            # The SDK's own retries are off: the shared retry loop counts tries exactly (see providers/retry.py).
             self._client = OpenAI(
                 api_key=self.api_key,
                 base_url=self.base_url,
@@ -316,41 +311,32 @@ class OpenAIImageProvider(ImageProvider):
         return image, f"image/{output_format}"
 
     def _call(self, request: Callable[[], T], *, retries: int | None = None) -> T:
-        """Run `request`, retrying 408, 409, 429, 5xx and lost connections with backoff; map SDK errors.
+        """Run `request` under the shared retry policy: 408, 409, 429, 5xx and lost connections are tried
+        again; SDK errors become ours.
 
         A timeout is not repeated: the image may still be in the making (and billed) at OpenAI, and the
         person has already waited the whole timeout."""
+        result, _ = call_with_retries(
+            request,
+            policy=self.retry_policy,
+            classify=self._classify,
+            give_up=_give_up,
+            retries=retries,
+            label="openai",
+        )
+        return result
+
+    def _classify(self, error: Exception) -> Failure | None:
         import openai
 
-        allowed = self.retries if retries is None else retries
-        attempt = 0
-        while True:
-            try:
-                return request()
-            except openai.APITimeoutError:
-                raise ProviderTimeout(
-                    f"OpenAI did not answer within {self.timeout:g} seconds", retryable=True
-                ) from None
-            except openai.APIConnectionError as error:
-                failure = ProviderError(f"OpenAI could not be reached: {error.message}", retryable=True)
-                wait_hint = None
-            except openai.APIStatusError as error:
-                failure = self._status_failure(error)
-                if not failure.retryable:
-                    raise failure from None
-                wait_hint = retry_after_seconds(error.response.headers)
-            if wait_hint is not None and wait_hint > MAX_RETRY_AFTER_SECONDS:
-                raise ProviderError(
-                    f"{failure} (OpenAI asks to wait {wait_hint:.0f} seconds before trying again)", retryable=True
-                ) from None
-            if attempt >= allowed:
-                if attempt:
-                    raise ProviderError(f"{failure} (after {attempt + 1} tries)", retryable=True) from None
-                raise failure from None
-            delay = retry_delay(attempt, retry_after=wait_hint, base_seconds=self.backoff_seconds)
-            logger.warning("openai: %s; trying again in %.1f s", failure, delay)
-            self.sleep(delay)
-            attempt += 1
+        if isinstance(error, openai.APITimeoutError):
+            return Failure(ProviderTimeout(f"OpenAI did not answer within {self.timeout:g} seconds", retryable=True))
+        if isinstance(error, openai.APIConnectionError):
+            return Failure(ProviderError(f"OpenAI could not be reached: {error.message}", retryable=True), retry=True)
+        if isinstance(error, openai.APIStatusError):
+            failure = self._status_failure(error)
+            return Failure(failure, retry=failure.retryable, asked=retry_after_seconds(error.response.headers))
+        return None
 
     def _status_failure(self, error: Any) -> ProviderError:
         status = int(error.status_code)
@@ -377,3 +363,14 @@ def _provider_message(error: Any) -> str:
     if isinstance(body, dict) and isinstance(body.get("message"), str) and body["message"]:
         return str(body["message"])
     return str(getattr(error, "message", "") or error)
+
+
+def _give_up(failure: Failure, attempts: int, delay: float | None) -> ProviderError:
+    if delay is None:
+        return ProviderError(
+            f"{failure.error} (OpenAI asks to wait {failure.asked or 0:.0f} seconds before trying again)",
+            retryable=True,
+        )
+    if attempts > 1:
+        return ProviderError(f"{failure.error} (after {attempts} tries)", retryable=True)
+    return failure.error
