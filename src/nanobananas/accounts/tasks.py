@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from django.core.management import call_command
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
 
 from nanobananas.accounts.services import login_logs_purge, rate_windows_purge
+from nanobananas.core.periodic import once_per_interval
 
 LOGIN_LOG_DAYS = 30
 
 
-@db_periodic_task(crontab(minute="17", hour="3"))
+@once_per_interval(crontab(minute="17", hour="3"))
 def purge_login_logs() -> None:
     """django-axes records older than 30 days go, every night."""
     login_logs_purge(older_than_days=LOGIN_LOG_DAYS)
 
 
-@db_periodic_task(crontab(minute="23", hour="*"))
+@once_per_interval(crontab(minute="23", hour="*"))
 def purge_expired_sessions() -> None:
     """Database sessions past their expiry go, every hour (Django's `clearsessions`)."""
     call_command("clearsessions")
 
 
-@db_periodic_task(crontab(minute="29", hour="*"))
+@once_per_interval(crontab(minute="29", hour="*"))
 def purge_rate_windows() -> None:
     """Rate-limit counters (and guest address days) whose window has ended go, every hour."""
     rate_windows_purge()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from nanobananas.billing.services import payment_data_erase, payment_erasures_retry, subscriptions_expire
+from nanobananas.core.periodic import once_per_interval
 
 
-@db_periodic_task(crontab(minute="41"))
+@once_per_interval(crontab(minute="41"))
 def expire_subscriptions() -> None:
     subscriptions_expire()
 
@@ -19,7 +20,7 @@ def erase_closed_account_payments(user_id: int) -> None:
     payment_data_erase(user_id=user_id)
 
 
-@db_periodic_task(crontab(minute="53", hour="*/6"))
+@once_per_interval(crontab(minute="53", hour="*/6"))
 def retry_payment_erasures() -> None:
     """Every 6 hours: what the job could not finish is tried again, and old done records go."""
     payment_erasures_retry()

@@ -4,24 +4,25 @@ leave the throttle window, decided review items after NANOBANANAS_REVIEW_RETENTI
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import lock_task
 
+from nanobananas.core.periodic import once_per_interval
 from nanobananas.moderation.services import blocked_addresses_purge, blocked_attempts_purge, review_items_purge
 
 
-@db_periodic_task(crontab(minute="17", hour="4"))
+@once_per_interval(crontab(minute="17", hour="4"))
 @lock_task("nanobananas-blocked-attempts-purge")
 def purge_old_blocked_attempts() -> None:
     blocked_attempts_purge()
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@once_per_interval(crontab(minute="*/5"))
 @lock_task("nanobananas-blocked-addresses-purge")
 def purge_old_blocked_addresses() -> None:
     blocked_addresses_purge()
 
 
-@db_periodic_task(crontab(minute="37", hour="4"))
+@once_per_interval(crontab(minute="37", hour="4"))
 @lock_task("nanobananas-review-items-purge")
 def purge_old_review_items() -> None:
     review_items_purge()

@@ -8,13 +8,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_task, lock_task
 
+from nanobananas.core.periodic import once_per_interval
 from nanobananas.privacy import export, services
 from nanobananas.privacy.models import CleanupRun
 
 
-@db_periodic_task(crontab(minute="*"))
+@once_per_interval(crontab(minute="*"))
 @lock_task("nanobananas-cleanup")
 def run_cleanup() -> None:
     """Checks every minute; runs when the configured interval (NANOBANANAS_SWEEP_MINUTES) has passed."""
@@ -24,7 +25,7 @@ def run_cleanup() -> None:
         services.cleanup_run()
 
 
-@db_periodic_task(crontab(minute="17", hour="3"))
+@once_per_interval(crontab(minute="17", hour="3"))
 @lock_task("nanobananas-integrity")
 def run_integrity_check() -> None:
     services.integrity_check(repair=True)
@@ -35,7 +36,7 @@ def build_export(export_id: str) -> None:
     export.export_build(export_id=uuid.UUID(export_id))
 
 
-@db_periodic_task(crontab(minute="*/15"))
+@once_per_interval(crontab(minute="*/15"))
 def rescue_stalled_exports() -> None:
     """A failed, lost or crashed build is enqueued again while builds are left (building twice is harmless:
     the build claims its export); one whose last build died is given up and the operator alerted."""
