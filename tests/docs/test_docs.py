@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib
 import os
 import re
 import shlex
@@ -286,3 +287,106 @@ def test_the_table_of_contents_lists_every_page() -> None:
     pages = {page.name for page in PAGES if page.parent.name == "docs" and page.name != "README.md"}
 
     assert sorted(pages - listed) == []
+
+
+# Quoted file names that are not files of this repository.
+NOT_REPOSITORY_FILES = {"README.txt": "a file inside the data export archive"}
+_QUOTED_FILE = re.compile(r"([\w/.-]+\.(?:py|txt|yaml|md|toml))(?:::(\w+))?")
+_QUOTED_PYTHON = re.compile(r"(?:nanobananas\.)?([a-z]+(?:\.\w+)+)(?:\(.*\))?")
+_APPS = {path.name for path in (REPOSITORY / "src" / "nanobananas").iterdir() if (path / "__init__.py").exists()}
+
+
+def _quoted_spans() -> list[tuple[Path, str]]:
+    return [(page, span) for page in PAGES for span in _INLINE_CODE.findall(page.read_text())]
+
+
+def test_every_quoted_file_and_test_exists() -> None:
+    """`studio/services.py`, `tests/x.py::test_y`: the file is in the repository (or the package), the test in it."""
+    missing = []
+    checked = 0
+    for page, span in _quoted_spans():
+        match = _QUOTED_FILE.fullmatch(span)
+        if match is None or match.group(1) in NOT_REPOSITORY_FILES:
+            continue
+        checked += 1
+        candidates = [REPOSITORY / match.group(1), REPOSITORY / "src" / "nanobananas" / match.group(1)]
+        found = next((path for path in candidates if path.is_file()), None)
+        if found is None:
+            missing.append(f"{page.name}: {span}")
+        elif match.group(2) and f"def {match.group(2)}(" not in found.read_text():
+            missing.append(f"{page.name}: {span} (no such test)")
+    assert checked > 50
+    assert missing == []
+
+
+def test_every_quoted_python_name_exists() -> None:
+    """`privacy.services.retention_sweep` imports; `accounts.Plan` is a model. Event kinds, permissions and
+    file names (two lower-case parts) are not Python names and are left alone."""
+    from django.apps import apps
+
+    missing = []
+    checked = 0
+    for page, span in _quoted_spans():
+        match = _QUOTED_PYTHON.fullmatch(span)
+        if match is None or match.group(1).split(".")[0] not in _APPS:
+            continue
+        app, *rest = match.group(1).split(".")
+        if len(rest) == 1 and rest[0][:1].isupper():
+            checked += 1
+            if not any(model.__name__ == rest[0] for model in apps.get_app_config(app).get_models()):
+                missing.append(f"{page.name}: {span}")
+        elif len(rest) >= 2:
+            checked += 1
+            if not _resolves(["nanobananas", app, *rest]):
+                missing.append(f"{page.name}: {span}")
+    assert checked > 15
+    assert missing == []
+
+
+def _resolves(parts: list[str]) -> bool:
+    """Whether a dotted name is a module, or an attribute reached from the longest importable module."""
+    for split in range(len(parts), 1, -1):
+        try:
+            found: object = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for name in parts[split:]:
+            if not hasattr(found, name):
+                return False
+            found = getattr(found, name)
+        return True
+    return False
+
+
+_ROUTE = re.compile(r"(GET|POST|PUT|PATCH|DELETE) (/api/v1/(?:\{[^}]*\}|[^\s?{])*)(?:[?\s].*)?")
+
+
+def _api_routes() -> set[tuple[str, str]]:
+    """(method, path) of every operation of the JSON API, path parameters written `{}`."""
+    from nanobananas.config.api import api
+
+    schema = api.get_openapi_schema()
+    return {
+        (method.upper(), re.sub(r"\{[^}]*\}", "{}", path))
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+
+def test_every_quoted_api_route_exists() -> None:
+    """`GET /api/v1/jobs/{id}` is an operation of the API (path parameters compared by position, not name)."""
+    routes = _api_routes()
+    missing = []
+    checked = 0
+    for page, span in _quoted_spans():
+        match = _ROUTE.fullmatch(span)
+        if match is None:
+            continue
+        method, path = match.groups()
+        path = re.sub(r"\{[^}]*\}", "{}", path)
+        variants = [path.replace("[", "").replace("]", ""), re.sub(r"\[.*?\]", "", path)]
+        checked += 1
+        if not any((method, variant) in routes for variant in variants):
+            missing.append(f"{page.name}: {span}")
+    assert checked > 40
+    assert missing == []

@@ -139,6 +139,7 @@ def job_out(job: Job) -> JobOut:
         conversation_id=job.conversation_id,
         request_id=job.request_id,
         result_id=job.result_id,
+        reply_message_id=job.result_id,
         status=job.status,
         progress=job.progress,
         stage=job.stage,

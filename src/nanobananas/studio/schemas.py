@@ -85,7 +85,10 @@ class JobOut(Schema):
     id: uuid.UUID
     conversation_id: uuid.UUID
     request_id: uuid.UUID
-    result_id: uuid.UUID | None
+    result_id: uuid.UUID | None = Field(description="The reply message this job wrote, not an image (an old name).")
+    reply_message_id: uuid.UUID | None = Field(
+        description="The reply message this job wrote (the same id as result_id); its `assets` are the pictures."
+    )
     status: str
     progress: int
     stage: str
