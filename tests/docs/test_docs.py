@@ -390,3 +390,15 @@ def test_every_quoted_api_route_exists() -> None:
             missing.append(f"{page.name}: {span}")
     assert checked > 40
     assert missing == []
+
+
+def test_the_command_table_lists_every_command() -> None:
+    table = _text_outside_code_blocks((REPOSITORY / "docs" / "cli.md").read_text())
+    rows = {tuple(row.split()[:2]) for row in re.findall(r"^\| `([^`]+)` \|", table, re.MULTILINE)}
+    listed = {row[0] for row in rows} | {" ".join(row) for row in rows}
+    commands = set()
+    for name, parser in _subcommands(_build_parser()).items():
+        children = _subcommands(parser)
+        commands |= {f"{name} {child}" for child in children} if children else {name}
+
+    assert sorted(commands - listed) == []
