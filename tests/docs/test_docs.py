@@ -402,3 +402,52 @@ def test_the_command_table_lists_every_command() -> None:
         commands |= {f"{name} {child}" for child in children} if children else {name}
 
     assert sorted(commands - listed) == []
+
+
+def _table_rows(page: Path, first_column: str) -> list[list[str]]:
+    """The rows of the table whose header starts with `| first_column |`, as lists of cells."""
+    lines = page.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_column} |"))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+_WINDOWS = {"1 min": 60, "5 min": 300, "10 min": 600, "15 min": 900, "1 h": 3600}
+
+
+def test_the_rate_limit_table_is_the_codes() -> None:
+    from nanobananas.accounts.ratelimits import RATE_LIMITS
+
+    documented = {
+        row[0].strip("`"): (row[1] or None, row[2], _WINDOWS[row[3]])
+        for row in _table_rows(REPOSITORY / "docs" / "accounts.md", "scope")
+    }
+    # A guest is made by its first write, so there is no owner to count yet: only the address column applies.
+    expected = {
+        scope: (None if scope == "guest" else str(limit.per_owner), str(limit.per_address), limit.seconds)
+        for scope, limit in RATE_LIMITS.items()
+    }
+    assert documented == expected
+
+
+def test_the_plan_table_is_the_seeded_plans() -> None:
+    from nanobananas.accounts.plans import PLAN_DEFAULTS
+
+    documented = {row[0]: row[1:] for row in _table_rows(REPOSITORY / "docs" / "accounts.md", "plan")}
+    expected = {}
+    for plan in PLAN_DEFAULTS.values():
+        hours = [f"{h} h" if h < 72 else f"{h // 24} days" for h in plan["retention_hours_options"]]
+        if len(hours) > 1:
+            hours[hours.index(f"{plan['default_retention_hours']} h")] += " (default)"
+        expected[plan["name"]] = [
+            str(plan["daily_images"]),
+            str(plan["monthly_images"]),
+            f"{plan['max_upload_bytes'] // (1024 * 1024)} MB",
+            f"{plan['max_resolution']} px",
+            " or ".join(hours),
+        ]
+    assert documented == expected
