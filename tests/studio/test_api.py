@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import uuid
+from typing import ClassVar
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -344,3 +345,151 @@ def test_eleven_files_to_the_openai_edits_endpoint_get_its_error_shape(caplog: p
     }
     assert Conversation.objects.count() == 0
     assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.name.startswith("django.security")] == []
+
+
+def _form(size: int) -> tuple[bytes, str]:
+    """A multipart body of exactly `size` bytes with an empty `text` and `prompt` (so both upload endpoints
+    refuse it with their own 400 once it passes the size rule), and its content type."""
+    from django.test.client import BOUNDARY, encode_multipart
+
+    def body(padding: int) -> bytes:
+        return encode_multipart(BOUNDARY, {"text": "", "prompt": "", "padding": "x" * padding})
+
+    padding = size - len(body(0))
+    assert padding > 0
+    encoded = body(padding)
+    assert len(encoded) == size
+    return encoded, f"multipart/form-data; boundary={BOUNDARY}"
+
+
+def _api_token() -> str:
+    from nanobananas.tokens.services import token_create
+    from tests.accounts.conftest import signup
+
+    user = signup(username="uploader", email="uploader@example.org")
+    _, raw = token_create(user_id=user.pk, name="tool", scopes=["images:write"])
+    return raw
+
+
+def _both_upload_endpoints(
+    guest_client: Client, token: str, body: bytes, content_type: str, **extra: str
+) -> tuple[object, object]:
+    """The same body sent to the studio's message endpoint and to the OpenAI-compatible edits endpoint."""
+    headers, conversation_id = _start(guest_client)
+    studio = guest_client.post(
+        f"/api/v1/conversations/{conversation_id}/messages",
+        data=body,
+        content_type=content_type,
+        headers=headers,
+        **extra,  # type: ignore[arg-type]
+    )
+    openai = Client().post(
+        "/v1/images/edits",
+        data=body,
+        content_type=content_type,
+        headers={"Authorization": f"Bearer {token}"},
+        **extra,  # type: ignore[arg-type]
+    )
+    return studio, openai
+
+
+def test_one_byte_over_the_limit_is_413_on_both_upload_endpoints_and_at_the_limit_is_read(
+    guest_client: Client, settings: object
+) -> None:
+    body, content_type = _form(4096)
+    token = _api_token()
+    before = _counts()
+
+    settings.MAX_REQUEST_BYTES = 4095  # type: ignore[attr-defined]
+    studio, openai = _both_upload_endpoints(guest_client, token, body, content_type)
+    assert studio.status_code == 413  # type: ignore[attr-defined]
+    assert studio.json() == {"error": {"code": "payload_too_large", "message": "The request is too large."}}  # type: ignore[attr-defined]
+    assert openai.status_code == 413  # type: ignore[attr-defined]
+    assert openai.json() == {  # type: ignore[attr-defined]
+        "error": {
+            "message": "The request is too large.",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": "payload_too_large",
+        }
+    }
+    assert _counts()[1:] == before[1:]
+
+    settings.MAX_REQUEST_BYTES = 4096  # type: ignore[attr-defined]
+    studio, openai = _both_upload_endpoints(guest_client, token, body, content_type)
+    # Read: each endpoint now answers the empty text or prompt it found in the body.
+    assert studio.status_code == 400  # type: ignore[attr-defined]
+    assert studio.json()["error"]["code"] == "empty_message"  # type: ignore[attr-defined]
+    assert openai.status_code == 400  # type: ignore[attr-defined]
+    assert openai.json()["error"]["code"] == "missing_prompt"  # type: ignore[attr-defined]
+    assert _counts()[1:] == before[1:]
+
+
+@pytest.mark.parametrize("declared", ["4096 bytes", "-1", "0x1000"])
+def test_a_content_length_that_is_not_a_whole_number_is_400_invalid_input_on_both_upload_endpoints(
+    guest_client: Client, declared: str
+) -> None:
+    body, content_type = _form(4096)
+    token = _api_token()
+    before = _counts()
+
+    studio, openai = _both_upload_endpoints(guest_client, token, body, content_type, CONTENT_LENGTH=declared)
+
+    assert studio.status_code == 400  # type: ignore[attr-defined]
+    assert studio.json() == {  # type: ignore[attr-defined]
+        "error": {"code": "invalid_input", "message": "The Content-Length header is not a number."}
+    }
+    assert openai.status_code == 400  # type: ignore[attr-defined]
+    assert openai.json() == {  # type: ignore[attr-defined]
+        "error": {
+            "message": "The Content-Length header is not a number.",
+            "type": "invalid_request_error",
+            "param": None,
+            "code": "invalid_input",
+        }
+    }
+    assert _counts()[1:] == before[1:]
+
+
+class _PartsSeen:
+    """An upload handler that records every file part Django starts to parse (FILE_UPLOAD_HANDLERS)."""
+
+    seen: ClassVar[list[str]] = []
+
+    def __init__(self, request: object = None) -> None:
+        self.request = request
+
+    def handle_raw_input(self, *args: object, **kwargs: object) -> None:
+        return None
+
+    def new_file(self, field_name: str, *args: object, **kwargs: object) -> None:
+        self.seen.append(field_name)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+    def upload_complete(self) -> None:
+        return None
+
+
+def test_an_oversized_upload_is_refused_on_both_endpoints_before_django_parses_a_part(
+    guest_client: Client, settings: object
+) -> None:
+    from django.test.client import BOUNDARY, encode_multipart
+
+    picture = io.BytesIO(b"\x89PNG" + b"\0" * 5000)
+    picture.name = "photo.png"
+    body = encode_multipart(BOUNDARY, {"text": "hi", "prompt": "hi", "files[]": picture})
+    picture.seek(0)
+    token = _api_token()
+    settings.FILE_UPLOAD_HANDLERS = [f"{__name__}._PartsSeen"]  # type: ignore[attr-defined]
+    settings.MAX_REQUEST_BYTES = len(body) - 1  # type: ignore[attr-defined]
+    _PartsSeen.seen.clear()
+
+    studio, openai = _both_upload_endpoints(guest_client, token, body, f"multipart/form-data; boundary={BOUNDARY}")
+
+    assert (studio.status_code, openai.status_code) == (413, 413)  # type: ignore[attr-defined]
+    assert _PartsSeen.seen == []

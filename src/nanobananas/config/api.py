@@ -22,6 +22,7 @@ from nanobananas.policies.api import router as policies_router
 from nanobananas.privacy.api import router as privacy_router
 from nanobananas.studio.api import router as studio_router
 from nanobananas.studio.history_api import router as history_router
+from nanobananas.studio.requests import request_size_check
 from nanobananas.tokens.api import router as tokens_router
 
 __all__ = ["api"]
@@ -40,8 +41,11 @@ class BrowserSession(APIKeyCookie):
     param_name = "csrftoken"
 
     def __call__(self, request: HttpRequest) -> Any:
-        if request.method not in SAFE_METHODS and check_csrf(request) is not None:
-            raise CsrfRejected("The page's security token is missing or stale. Reload the page and try again.")
+        if request.method not in SAFE_METHODS:
+            # The CSRF check parses a form body: the upload size rule refuses an oversized one before that.
+            request_size_check(request)
+            if check_csrf(request) is not None:
+                raise CsrfRejected("The page's security token is missing or stale. Reload the page and try again.")
         return True
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:

@@ -30,6 +30,7 @@ from nanobananas.core.exceptions import DomainError
 from nanobananas.core.streaming import aiter_file
 from nanobananas.studio import downloads
 from nanobananas.studio.models import Asset, Job
+from nanobananas.studio.requests import multipart_read
 from nanobananas.studio.services import IncomingFile, conversation_create, message_send
 from nanobananas.tokens.models import ApiToken
 from nanobananas.tokens.services import token_authenticate
@@ -227,20 +228,18 @@ EDIT_BODY = {
 
 
 def _read_edit(request: HttpRequest) -> tuple[str, list[IncomingFile], IncomingFile | None, dict[str, str]]:
-    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.MAX_REQUEST_BYTES:
-        raise RequestDataTooBig("request body exceeds MAX_REQUEST_BYTES")
     if request.content_type != "multipart/form-data":
         raise OpenAIError(400, "Send the edit as multipart/form-data.", code="invalid_content_type")
-    prompt = (request.POST.get("prompt") or "").strip()
+    body = multipart_read(request, file_fields={"image": "image", "image[]": "image", "mask": "mask"})
+    prompt = body.fields.get("prompt", "").strip()
     if not prompt:
         raise OpenAIError(400, "prompt is required.", code="missing_prompt")
-    uploads = [f for name in ("image", "image[]") for f in request.FILES.getlist(name)]
-    images = [IncomingFile(name=f.name or "image", data=f.read()) for f in uploads]
+    images = body.files_of("image", "image[]")
     if not images:
         raise OpenAIError(400, "image is required.", code="missing_image")
-    mask_file = request.FILES.get("mask")
-    mask = IncomingFile(name=mask_file.name or "mask", data=mask_file.read()) if mask_file else None
-    fields = {key: request.POST.get(key, "") for key in ("n", "size", "response_format", "output_format")}
+    masks = body.files_of("mask")
+    mask = masks[-1] if masks else None  # one mask; of several sent, the last counts (as Django's FILES.get)
+    fields = {key: body.fields.get(key, "") for key in ("n", "size", "response_format", "output_format")}
     return prompt, images, mask, fields
 
 
