@@ -100,10 +100,17 @@ def test_every_shown_command_runs(page: Path, commands: list[str], tmp_path: Pat
         words = shlex.split(command)
         if command in SKIPPED_COMMANDS or words[0] in SKIPPED_PROGRAMS:
             continue
+        assignments = {}
+        while "=" in words[0] and words[0].split("=", 1)[0].isidentifier():
+            name, value = words.pop(0).split("=", 1)
+            assignments[name] = value
+        here = {**env, **assignments}
         if words[0] == "make":
-            result = _run(["make", "-n", *words[1:]], cwd=REPOSITORY, env=env)
+            result = _run(["make", "-n", *words[1:]], cwd=REPOSITORY, env=here)
         elif words[0] in {".venv/bin/nanobananas", "nanobananas"}:
-            result = _run([str(NANOBANANAS), *words[1:]], cwd=tmp_path, env=env)
+            result = _run([str(NANOBANANAS), *words[1:]], cwd=tmp_path, env=here)
+        elif words[:3] == [".venv/bin/python", "-m", "django"]:
+            result = _run([sys.executable, *words[1:]], cwd=tmp_path, env=here)
         else:
             pytest.fail(f"{page.name}: no way to run {command!r}; add it to SKIPPED_COMMANDS with the reason")
         assert result.returncode == 0, f"{page.name}: {command!r} exited {result.returncode}:\n{result.stderr}"
