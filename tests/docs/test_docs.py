@@ -476,3 +476,25 @@ def test_the_plan_table_is_the_seeded_plans() -> None:
             " or ".join(hours),
         ]
     assert documented == expected
+
+
+# Quoted names that are rightly nowhere in the code.
+NAMES_NOT_IN_THE_CODE = {"safety_identifier": "an OpenAI request field the provider is documented never to send"}
+_QUOTED_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+
+
+def test_every_quoted_code_name_is_in_the_code() -> None:
+    """Error codes, functions, settings and constants quoted in the docs (`quota_exceeded`, `WRITE_SCOPES`)
+    are spelled as the code spells them."""
+    code = " ".join(
+        path.read_text()
+        for folder in ("src", "tests")
+        for path in (REPOSITORY / folder).rglob("*.py")
+        if path != Path(__file__).resolve()  # its own lists would match anything
+    )
+    words = set(re.findall(r"\w+", code))
+    quoted = {span for _, span in _quoted_spans() if _QUOTED_NAME.fullmatch(span)}
+    missing = sorted(name for name in quoted - words if not name.startswith("NANOBANANAS_"))
+
+    assert len(quoted) > 100
+    assert [name for name in missing if name not in NAMES_NOT_IN_THE_CODE] == []
