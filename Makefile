@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export NANOBANANAS_HOME ?= $(CURDIR)/var
 
-.PHONY: run test lint bench clean browser-deps
+.PHONY: run test lint bench bench-deps clean browser-deps
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,7 @@ browser-deps:
 	fi
 
 # Both runs always run (a failing SQLite run must not hide the PostgreSQL one); either failing fails the target.
-test: $(VENV)/.installed-dev browser-deps
+test: $(VENV)/.installed-dev browser-deps bench-deps
 	@status=0; \
 	$(PY) -m pytest || status=1; \
 	NANOBANANAS_TEST_DATABASE=postgresql $(PY) -m pytest -m database || status=1; \
@@ -46,7 +46,17 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy
 
-bench: $(VENV)/.installed-dev
+# ImageMagick for the engine benchmark's comparison (installed when root and missing).
+bench-deps:
+	@if ! convert -version 2>/dev/null | grep -q '^Version: ImageMagick'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq imagemagick >/dev/null; \
+	  else echo "note: ImageMagick missing and not root: the engine benchmark cannot compare"; fi; \
+	fi
+
+# Every benchmark at full size writes benchmarks/results/NAME.json; record.py makes benchmarks/results.md
+# from them (the page docs/performance.md links to). tests/benchmarks/test_smoke.py runs each with --smoke.
+bench: $(VENV)/.installed-dev bench-deps
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/bench_vault.py
 	$(PY) benchmarks/bench_studio.py
@@ -54,6 +64,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/bench_known_images.py
 	$(PY) benchmarks/bench_regions.py
 	$(PY) benchmarks/bench_memory.py
+	$(PY) benchmarks/record.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

@@ -28,6 +28,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from record import Results, add_arguments  # noqa: E402
+
 DISTANCE = 10
 NEAR_FLIPS = (3, 19, 35, 51, 60, 8, 44)  # seven differing bits spread over all four parts
 
@@ -97,15 +101,19 @@ def _indexed(phash: str, dhash: str) -> tuple[int | None, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000, help="known images listed (default 1,000,000)")
+    parser.add_argument("--rows", type=int, default=None, help="known images listed (default 1,000,000; smoke 2,000)")
     parser.add_argument("--lookups", type=int, default=6, help="look-ups per method (default 6)")
+    add_arguments(parser)
     args = parser.parse_args()
+    rows = args.rows or (2_000 if args.smoke else 1_000_000)
+    size = f"{rows:,} listed images, {args.lookups} look-ups"
+    results = Results("known_images", "Known-image look-up (SQLite)", size, args.smoke)
     rng = random.Random(20261205)
     with tempfile.TemporaryDirectory(prefix="nanobananas-bench-") as home:
         _setup(Path(home))
         started = time.perf_counter()
-        target = _fill(args.rows, rng)
-        print(f"known images: {args.rows:,} listed in {time.perf_counter() - started:.1f} s")
+        target = _fill(rows, rng)
+        print(f"known images: {rows:,} listed in {time.perf_counter() - started:.1f} s")
         near = target
         for bit in NEAR_FLIPS:
             near ^= 1 << bit
@@ -126,9 +134,15 @@ def main() -> int:
         candidates = sum(count for _, count in indexed) / len(indexed)
         ratio = scan_ms / indexed_ms
         print(f"  indexed look-up : {indexed_ms:10.2f} ms per look-up ({candidates:,.0f} candidates read)")
-        print(f"  full scan       : {scan_ms:10.2f} ms per look-up ({args.rows:,} rows read)")
+        print(f"  full scan       : {scan_ms:10.2f} ms per look-up ({rows:,} rows read)")
         print(f"  ratio scan/index: {ratio:10.1f}  (target >= 100){'' if ratio >= 100 else '  MISSED'}")
         print(f"  same answers    : {'yes' if agree else 'NO  MISSED'}; near copies found: {'yes' if found else 'NO'}")
+    results.add("indexed look-up", f"{indexed_ms:.2f} ms ({candidates:,.0f} candidates read)")
+    results.add("full scan (the check before)", f"{scan_ms:.2f} ms ({rows:,} rows read)")
+    results.add("ratio scan / indexed", f"{ratio:.1f}", goal=">= 100", verdict="ok" if ratio >= 100 else "MISSED")
+    results.add("same answers, near copies found", f"{'yes' if agree else 'no'}, {'yes' if found else 'no'}",
+                goal="yes, yes", verdict="ok" if agree and found else "MISSED")  # fmt: skip
+    results.write(args.results)
     return 0
 
 

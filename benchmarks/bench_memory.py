@@ -18,6 +18,7 @@ Goals: web under 500 MB and worker under 1 GB whatever arrives.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -29,6 +30,7 @@ from typing import cast
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from record import Results, add_arguments  # noqa: E402
 from tests.hostile_load import Answer, Client, MemoryWatch, in_parallel, solid_png  # noqa: E402
 from tests.live_server import Server, start_server  # noqa: E402
 
@@ -51,7 +53,7 @@ Plan.objects.filter(code=Plan.GUEST).update(daily_images=10**6, monthly_images=1
     subprocess.run([sys.executable, "-c", script], env=server_environment(server.home), check=True)
 
 
-def _attack(watch: MemoryWatch, name: str, run: Callable[[], str]) -> None:
+def _attack(watch: MemoryWatch, results: Results, name: str, run: Callable[[], str]) -> None:
     """Run one attack (and wait for the jobs it queued), then print the peaks since the previous one."""
     watch.reset()
     started = time.perf_counter()
@@ -63,6 +65,8 @@ def _attack(watch: MemoryWatch, name: str, run: Callable[[], str]) -> None:
     verdict = "ok" if web < WEB_GOAL_MB and worker < WORKER_GOAL_MB else "MISSED"
     print(f"{name:<12} {outcome:<48} {seconds:6.1f} s  peak web {web:6.0f} MB  worker {worker:6.0f} MB  "
           f"after {after_web:4.0f}/{after_worker:4.0f} MB  {verdict}")  # fmt: skip
+    results.add(f"{name}: {outcome}", f"peak web {web:.0f} MB, worker {worker:.0f} MB",
+                goal=f"web < {WEB_GOAL_MB} MB, worker < {WORKER_GOAL_MB} MB", verdict=verdict)  # fmt: skip
 
 
 def _code(answer: Answer) -> str:
@@ -128,8 +132,13 @@ def combine(server: Server, big: bytes) -> str:
     return _finish(guest, guest.json("POST", path, {"text": "put them side by side"}))
 
 
-def main() -> int:
-    big = solid_png(7000, 7000)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    side = 1500 if args.smoke else 7000
+    results = Results("memory", "Memory under hostile load", f"{side}x{side} one-colour PNGs", args.smoke)
+    big = solid_png(side, side)
     with tempfile.TemporaryDirectory(prefix="nanobananas-bench-memory-") as home:
         os.environ.pop("DJANGO_SETTINGS_MODULE", None)
         # Rate limits off and a lifted image quota, so the figures measure memory, not 429s; the pixel
@@ -140,18 +149,20 @@ def main() -> int:
             with MemoryWatch(server) as watch:
                 time.sleep(1)
                 idle_web, idle_worker = watch.resident_mb()
-                print(f"peak memory under hostile load; a file is a 7000x7000 one-colour PNG of {len(big) // 1024} KB")
+                print(f"peak memory under hostile load; a file is a {side}x{side} one-colour PNG "
+                      f"of {len(big) // 1024} KB")  # fmt: skip
                 print(f"idle: web {idle_web:.0f} MB, worker {idle_worker:.0f} MB; "
                       f"goals: web < {WEB_GOAL_MB} MB, worker < {WORKER_GOAL_MB} MB")  # fmt: skip
-                _attack(watch, "ten in one", lambda: ten_in_one(server, big))
-                _attack(watch, "4 guests x5", lambda: four_guests(server, big, 5))
-                _attack(watch, "4 guests x2", lambda: four_guests(server, big, 2))
-                _attack(watch, "one hour", lambda: one_hour(server, big))
-                _attack(watch, "downloads", lambda: downloads(server, big))
-                _attack(watch, "edit", lambda: edit(server, big))
-                _attack(watch, "combine", lambda: combine(server, big))
+                _attack(watch, results, "ten in one", lambda: ten_in_one(server, big))
+                _attack(watch, results, "4 guests x5", lambda: four_guests(server, big, 5))
+                _attack(watch, results, "4 guests x2", lambda: four_guests(server, big, 2))
+                _attack(watch, results, "one hour", lambda: one_hour(server, big))
+                _attack(watch, results, "downloads", lambda: downloads(server, big))
+                _attack(watch, results, "edit", lambda: edit(server, big))
+                _attack(watch, results, "combine", lambda: combine(server, big))
         finally:
             server.stop()
+    results.write(args.results)
     return 0
 
 

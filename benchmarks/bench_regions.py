@@ -9,6 +9,7 @@ instruction, goal under 5 ms. It always exits 0; a missed goal is printed as MIS
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from record import Results, add_arguments  # noqa: E402
 from run import make_photo  # noqa: E402
 
 from nanobananas.engine.pipeline import run_plan  # noqa: E402
@@ -46,42 +48,53 @@ PHRASINGS = (
 )
 
 
-def best_seconds(image: object, plan: Plan) -> float:
+def best_seconds(image: object, plan: Plan, runs: int) -> float:
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         started = time.perf_counter()
         run_plan(image, plan)  # type: ignore[arg-type]
         times.append(time.perf_counter() - started)
     return min(times)
 
 
-def main() -> int:
-    photo = make_photo(SIZE)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    size, runs, calls = ((800, 600), 1, 3) if args.smoke else (SIZE, RUNS, 20)
+    results = Results("regions", "Adjustments in one area", f"{size[0]}x{size[1]} photo, best of {runs}", args.smoke)
+    photo = make_photo(size)
     print(f"{'op':14}{'whole s':>9}{'top half s':>12}{'ratio':>8}")
     missed = []
     for op, params in OPS:
-        whole = best_seconds(photo, Plan(steps=[OpCall(op=op, params=params)], planner_version="bench"))
-        area = best_seconds(photo, Plan(steps=[OpCall(op=op, params=params, region=TOP_HALF)], planner_version="bench"))
+        whole = best_seconds(photo, Plan(steps=[OpCall(op=op, params=params)], planner_version="bench"), runs)
+        region_plan = Plan(steps=[OpCall(op=op, params=params, region=TOP_HALF)], planner_version="bench")
+        area = best_seconds(photo, region_plan, runs)
         verdict = "ok" if area <= REGION_LIMIT_S else "MISSED"
         if verdict == "MISSED":
             missed.append(op)
         print(f"{op:14}{whole:>9.3f}{area:>12.3f}{area / whole:>8.2f} {verdict}")
-    printed = best_seconds(
-        photo, Plan(steps=[OpCall(op="print_size", params={"width": 8, "height": 10})], planner_version="bench")
-    )
-    print(f"{'print_size':14}{printed:>9.3f}  (12 MP -> 3000x2400)")
+        results.add(f"{op}: whole picture / top half", f"{whole:.3f} s / {area:.3f} s (x{area / whole:.2f})",
+                    goal=f"top half < {REGION_LIMIT_S:g} s", verdict=verdict)  # fmt: skip
+    print_plan = Plan(steps=[OpCall(op="print_size", params={"width": 8, "height": 10})], planner_version="bench")
+    printed = best_seconds(photo, print_plan, runs)
+    print(f"{'print_size':14}{printed:>9.3f}  (to 8x10 in at 300 dpi)")
+    results.add("print_size to 8x10 in at 300 dpi", f"{printed:.3f} s")
     worst = 0.0
     for text in PHRASINGS:
         plan_instruction(text)
         warm = []
-        for _ in range(20):
+        for _ in range(calls):
             started = time.perf_counter()
             plan_instruction(text)
             warm.append((time.perf_counter() - started) * 1000)
         median = statistics.median(warm)
         worst = max(worst, median)
         print(f"plan {median:6.2f} ms  {text}")
-    plan_ok = "OK" if worst < PLAN_LIMIT_MS else "MISSED"
+    plan_ok = "ok" if worst < PLAN_LIMIT_MS else "MISSED"
+    results.add(f"slowest planning of {len(PHRASINGS)} area phrasings (median of {calls})", f"{worst:.2f} ms",
+                goal=f"< {PLAN_LIMIT_MS:g} ms", verdict=plan_ok)  # fmt: skip
+    results.write(args.results)
     print(f"summary: region ops over {REGION_LIMIT_S:g} s: {len(missed)}; slowest planning {worst:.2f} ms {plan_ok}")
     return 0
 

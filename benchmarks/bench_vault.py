@@ -37,6 +37,10 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from record import Results, add_arguments  # noqa: E402
+
 IMAGE_SIZE = 1024
 ROUNDS = 30
 ENCODE_ROUNDS = 10
@@ -191,7 +195,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="blob round trips per storage (best is kept)")
     parser.add_argument("--encode-rounds", type=int, default=ENCODE_ROUNDS, help="PNG encodes timed")
     parser.add_argument("--stream-bytes", type=int, default=STREAM_BYTES, help="bytes to stream (default 1 GB)")
+    add_arguments(parser)
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.rounds, args.encode_rounds, args.stream_bytes = 2, 2, 4_000_000
+    results = Results(
+        "vault",
+        "Vault: encryption overhead and streaming",
+        f"best of {args.rounds} round trips, {args.stream_bytes / 1e9:g} GB streamed",
+        args.smoke,
+    )
 
     home = Path(tempfile.mkdtemp(prefix="nanobananas-bench-vault-"))
     try:
@@ -239,6 +252,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"(target >= {THROUGHPUT_TARGET:g})  {verdict(vault_rate >= THROUGHPUT_TARGET)}"
         )
         print(f"  blob format alone   {size / 1e6 / format_stream:8.0f} MB/s  (encrypt + decrypt in memory)")
+        results.add("blob alone: encryption overhead (save + open + read)", f"{blob_overhead:+.1%}")
+        results.add(
+            "result round trip (PNG encode + blob): encryption overhead",
+            f"{overhead:+.1%}",
+            goal=f"< {OVERHEAD_TARGET:.0%}",
+            verdict=verdict(overhead < OVERHEAD_TARGET),
+        )
+        results.add("streaming: FileSystemStorage store + load", f"{size / 1e6 / plain_stream:.0f} MB/s")
+        results.add(
+            "streaming: EncryptedStorage store + load",
+            f"{vault_rate:.0f} MB/s",
+            goal=f">= {THROUGHPUT_TARGET:g} MB/s",
+            verdict=verdict(vault_rate >= THROUGHPUT_TARGET),
+        )
+        results.add("streaming: blob format alone, in memory", f"{size / 1e6 / format_stream:.0f} MB/s")
+        results.write(args.results)
         print()
         print(
             f"summary: vault overhead {overhead:+.1%} on a result round trip ({blob_overhead:+.0%} on the blob "

@@ -26,6 +26,10 @@ import numpy as np
 import PIL
 from PIL import Image, ImageDraw, ImageFilter
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from record import Results, add_arguments
+
 __all__ = ["main"]
 
 REPO = Path(__file__).resolve().parent.parent
@@ -129,9 +133,9 @@ def make_photo(size: tuple[int, int], seed: int = 24) -> Image.Image:
     return photo
 
 
-def write_test_photos(workdir: Path) -> dict[int, Path]:
-    """The same 24 MP picture saved as q92 JPEGs with EXIF orientation 6 and 1."""
-    photo = make_photo(PHOTO_SIZE)
+def write_test_photos(workdir: Path, size: tuple[int, int]) -> dict[int, Path]:
+    """The same picture (24 MP at full size) saved as q92 JPEGs with EXIF orientation 6 and 1."""
+    photo = make_photo(size)
     paths: dict[int, Path] = {}
     for orientation in (ORIENTATION, 1):
         exif = Image.Exif()
@@ -158,11 +162,11 @@ print(os.waitstatus_to_exitcode(status), elapsed, usage.ru_utime + usage.ru_stim
 """
 
 
-def measure(commands: list[Command]) -> list[Measurement]:
-    """RUNS rounds, each running every command once, so that load from anything else on the
+def measure(commands: list[Command], rounds: int) -> list[Measurement]:
+    """`rounds` rounds, each running every command once, so that load from anything else on the
     machine falls on all of them alike; best wall time, largest peak RSS (ru_maxrss)."""
     runs: dict[int, list[tuple[float, float, float]]] = {index: [] for index in range(len(commands))}
-    for _ in range(RUNS):
+    for _ in range(rounds):
         for index, command in enumerate(commands):
             completed = subprocess.run(
                 [sys.executable, "-c", _MEASURE, *command.argv],
@@ -295,10 +299,10 @@ def ratios(imagemagick: list[Measurement], engine: Measurement) -> tuple[float, 
     return time_ratio, memory_ratio
 
 
-def run_comparison(workdir: Path) -> list[str]:
-    width, height = PHOTO_SIZE
+def run_comparison(workdir: Path, size: tuple[int, int], rounds: int, results: Results) -> list[str]:
+    width, height = size
     print(f"generating a {width}x{height} photo, saved as JPEG q92 with EXIF orientation {ORIENTATION} and 1 ...")
-    sources = write_test_photos(workdir)
+    sources = write_test_photos(workdir, size)
     source, upright = sources[ORIENTATION], sources[1]
     print(f"  {source.stat().st_size / 1e6:.1f} MB each", flush=True)
     policy_dir = workdir / "relaxed-policy"
@@ -344,14 +348,14 @@ def run_comparison(workdir: Path) -> list[str]:
             print(f"({extra.label} not measured: {(trial.stderr.strip().splitlines() or [''])[-1]})")
     print("ImageMagick:", " ".join(commands[0].argv))
     print(f"engine:      run_plan_fast(data, {CHAIN_STEPS}, format='jpeg', quality={QUALITY})")
-    print(f"measuring {len(commands)} commands, {RUNS} interleaved rounds ...", flush=True)
-    measured = measure(commands)
+    print(f"measuring {len(commands)} commands, {rounds} interleaved rounds ...", flush=True)
+    measured = measure(commands, rounds)
     imagemagick, engine, upright_rows = measured[:2], measured[2], measured[3:5]
 
     print()
     print(
         f"chain: auto-orient, resize to {TARGET_WIDTH} wide, brightness +10%, contrast +10%, "
-        f"sharpen (sigma {SHARPEN_SIGMA}), JPEG q{QUALITY}; best of {RUNS}, {os.cpu_count()} CPUs"
+        f"sharpen (sigma {SHARPEN_SIGMA}), JPEG q{QUALITY}; best of {rounds}, {os.cpu_count()} CPUs"
     )
     print(f"photo with EXIF orientation {ORIENTATION} (stored {width}x{height}, shown {height}x{width}):")
     print_rows(measured[:3] + measured[5:])
@@ -370,6 +374,14 @@ def run_comparison(workdir: Path) -> list[str]:
     print_rows(upright_rows)
     upright_time, upright_memory = ratios(upright_rows[:1], upright_rows[1])
     print(f"time ratio {upright_time:.2f}x, memory ratio {upright_memory:.2f}")
+    results.add("ImageMagick, best", f"{min(m.seconds for m in imagemagick):.3f} s, "
+                f"{min(m.peak_mb for m in imagemagick):.0f} MB")  # fmt: skip
+    results.add("engine (libvips fast path)", f"{engine.seconds:.3f} s, {engine.peak_mb:.0f} MB")
+    results.add("time ratio ImageMagick / engine", f"{time_ratio:.2f}x (CPU time {cpu_ratio:.2f}x)",
+                goal=f">= {TIME_TARGET:g}x", verdict=time_ok.replace("OK", "ok"))  # fmt: skip
+    results.add("memory ratio engine / ImageMagick", f"{memory_ratio:.2f}", goal=f"<= {MEMORY_TARGET:g}",
+                verdict=memory_ok.replace("OK", "ok"))  # fmt: skip
+    results.add("upright photo: time ratio, memory ratio", f"{upright_time:.2f}x, {upright_memory:.2f}")
     return [
         f"ImageMagick {min(m.seconds for m in imagemagick):.3f} s / {min(m.peak_mb for m in imagemagick):.0f} MB",
         f"engine {engine.seconds:.3f} s / {engine.peak_mb:.0f} MB",
@@ -390,8 +402,9 @@ def load_dev_set() -> list[dict[str, Any]]:
     return cases
 
 
-def planner_and_ops() -> None:
-    """Runs in its own process pinned to one CPU (see run_planner_and_ops)."""
+def planner_and_ops(*, cases: int | None = None, calls: int = 20) -> None:
+    """Runs in its own process pinned to one CPU (see run_planner_and_ops); `cases` limits the dev-set
+    cases timed (all by default), `calls` the warm planning calls per instruction."""
     try:
         from nanobananas.engine.pipeline import run_plan
         from nanobananas.engine.planner import plan_instruction
@@ -407,7 +420,7 @@ def planner_and_ops() -> None:
     worst_cold = worst_warm = 0.0
     worst_cold_case = ""
     slow: list[str] = []
-    for case in load_dev_set():
+    for case in load_dev_set()[:cases]:
         if "say" not in case:
             continue  # "create" cases render designs; they are not edits
         text = case["say"]
@@ -417,7 +430,7 @@ def planner_and_ops() -> None:
         if cold > worst_cold:
             worst_cold, worst_cold_case = cold, case["id"]
         warm = []
-        for _ in range(20):
+        for _ in range(calls):
             started = time.perf_counter()
             plan_instruction(text)
             warm.append((time.perf_counter() - started) * 1000)
@@ -453,7 +466,7 @@ def planner_and_ops() -> None:
     print(f"summary: planning {worst_warm:.2f} ms {plan_ok}; ops over their limit: {len(slow)}")
 
 
-def run_planner_and_ops() -> list[str]:
+def run_planner_and_ops(*, smoke: bool) -> list[str]:
     """Run planner_and_ops in a process limited to one CPU; its summary lines come back."""
     if not DEV_SET.exists():
         print(f"no dev set at {DEV_SET}; skipped")
@@ -461,7 +474,7 @@ def run_planner_and_ops() -> list[str]:
     env = dict(os.environ)
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "VIPS_CONCURRENCY"):
         env[name] = "1"
-    this = [sys.executable, str(Path(__file__).resolve()), "planner-and-ops"]
+    this = [sys.executable, str(Path(__file__).resolve()), "planner-and-ops", *(["--smoke"] if smoke else [])]
     completed = subprocess.run(this, env=env, capture_output=True, text=True, check=False)
     summary = []
     for line in completed.stdout.splitlines():
@@ -510,23 +523,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="all",
         choices=["all", "compare", "ops", "planner-and-ops"],
     )
+    add_arguments(parser)
     args = parser.parse_args(argv)
     if args.part == "planner-and-ops":
         pin_to_one_cpu()
-        planner_and_ops()
+        if args.smoke:
+            planner_and_ops(cases=8, calls=3)
+        else:
+            planner_and_ops()
         return 0
+    size, rounds = ((1200, 800), 1) if args.smoke else (PHOTO_SIZE, RUNS)
+    results = Results("engine", "Engine against ImageMagick, planner and single ops",
+                      f"{size[0]}x{size[1]} photo, best of {rounds}", args.smoke)  # fmt: skip
     print(versions())
     summary: list[str] = []
     if args.part in ("all", "compare"):
         with tempfile.TemporaryDirectory(prefix="nanobananas-bench-") as workdir:
-            summary = run_comparison(Path(workdir))
+            summary = run_comparison(Path(workdir), size, rounds, results)
     if args.part in ("all", "ops"):
         print()
         print("planner and single-op timings on a 1024x1024 photo, one CPU")
-        summary += run_planner_and_ops()
+        planner = run_planner_and_ops(smoke=args.smoke)
+        for line in planner:
+            results.add("planner and single ops (one CPU, dev set)", line)
+        summary += planner
     if summary:
         print()
         print("summary: " + "; ".join(summary))
+    results.write(args.results)
     return 0
 
 
