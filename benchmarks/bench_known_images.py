@@ -3,9 +3,10 @@
 Run with `.venv/bin/python benchmarks/bench_known_images.py [--rows N] [--lookups K]` (what `make bench`
 runs; default 1,000,000 listed images). It uses the embedded default in a throwaway data dir.
 
-N known images with random pHash/dHash values are inserted with raw SQL, plus one image the probes are
-near (a few bits away, spread over the parts). Then K look-ups, half random hashes (no match) and half
-near copies of the listed image, are run twice over the same table:
+N known images with random pHash/dHash values are inserted with raw SQL (each column's value prepared by
+the model's own field), plus one image the probes are near (a few bits away, spread over the parts).
+Then K look-ups, half random hashes (no match) and half near copies of the listed image, are run twice
+over the same table:
 
 - indexed: the product's `KnownImageCheck` path (`known_image_candidates` through the four pHash-part
   indexes, rows without a near dHash part dropped by the database, then the Hamming distance on the
@@ -48,23 +49,33 @@ def _setup(home: Path) -> None:
 
 
 def _fill(count: int, rng: random.Random) -> int:
-    """Insert `count` random known images with raw SQL in batches; returns the listed target's pHash."""
+    """Insert `count` random known images in batches of raw inserts; returns the listed target's pHash.
+
+    Every column's value comes from the model (a template row prepared by its own fields, then the
+    hashes of each row), so a column added later is filled as the product fills it.
+    """
     from django.db import connection, transaction
 
-    from nanobananas.moderation.models import hash_parts
+    from nanobananas.moderation.models import KnownImage, hash_parts
 
+    fields = [f for f in KnownImage._meta.concrete_fields if not f.primary_key]
+    template = KnownImage(sha256="", phash="", dhash="", category="hate", note="")
+    base = [f.get_db_prep_save(f.pre_save(template, add=True), connection) for f in fields]
+    at = {f.name: index for index, f in enumerate(fields)}
+    hashed = ["phash", "dhash", *(f"phash_{i}" for i in range(4)), *(f"dhash_{i}" for i in range(4))]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {KnownImage._meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     target = rng.getrandbits(64)
-    batch: list[tuple[object, ...]] = []
-    sql = (
-        "INSERT INTO moderation_knownimage (sha256, phash, dhash, phash_0, phash_1, phash_2, phash_3, dhash_0,"
-        " dhash_1, dhash_2, dhash_3, category, note, added_at)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '', CURRENT_TIMESTAMP)"
-    )
+    batch: list[list[object]] = []
     with transaction.atomic(), connection.cursor() as cursor:
         for i in range(count):
             phash = f"{target if i == count // 2 else rng.getrandbits(64):016x}"
             dhash = f"{target if i == count // 2 else rng.getrandbits(64):016x}"
-            batch.append((f"{i:064x}", phash, dhash, *hash_parts(phash), *hash_parts(dhash), "hate"))
+            row = list(base)
+            row[at["sha256"]] = f"{i:064x}"
+            for name, value in zip(hashed, [phash, dhash, *hash_parts(phash), *hash_parts(dhash)], strict=True):
+                row[at[name]] = value
+            batch.append(row)
             if len(batch) == 10_000:
                 cursor.executemany(sql, batch)
                 batch.clear()
