@@ -62,6 +62,7 @@ bench: $(VENV)/.installed-dev bench-deps
 	$(PY) benchmarks/bench_studio.py
 	$(PY) benchmarks/bench_retention.py
 	$(PY) benchmarks/bench_known_images.py
+	$(PY) benchmarks/bench_imagehash.py
 	$(PY) benchmarks/bench_regions.py
 	$(PY) benchmarks/bench_memory.py
 	$(PY) benchmarks/record.py

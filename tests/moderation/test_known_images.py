@@ -110,3 +110,64 @@ def test_the_check_reads_known_images_only_through_indexes(guest_owner: Owner) -
             assert "Seq Scan on moderation_knownimage" not in plan, (sql, plan)  # PostgreSQL
             assert "INDEX" in plan.upper(), (sql, plan)
     assert len(selects) >= 5  # the exact look-up and at least one probe per pHash part
+
+
+def _legacy(image_sha: str, phash: str, dhash: str) -> KnownImage:
+    """A row listed before OpenCV's pHash: its hashes were made by the hand-written DCT ("dct-v1")."""
+    return KnownImage.objects.create(
+        sha256=image_sha, phash=phash, dhash=dhash, hash_algorithm=KnownImage.HashAlgorithm.DCT_V1, category="hate"
+    )
+
+
+def test_hashes_of_another_algorithm_are_never_compared(guest_owner: Owner) -> None:
+    """A legacy row whose stored values happen to equal the picture's current hashes is not a near match:
+    values of two algorithms mean different things. Its pixel SHA-256 still matches exactly."""
+    original = picture(4)
+    prints = fingerprint(original)
+    legacy = _legacy("f" * 64, prints.phash, prints.dhash)
+
+    assert known_image_candidates(prints.phash, prints.dhash, distance=10) == []
+    assert known_image_candidates(prints.phash, prints.dhash, distance=10, algorithm="dct-v1") == [
+        (legacy.pk, "hate", prints.phash, prints.dhash)
+    ]
+    assert KnownImageCheck().review_image(original, owner=guest_owner) == []
+
+    KnownImage.objects.filter(pk=legacy.pk).update(sha256=prints.sha256)
+    [exact] = KnownImageCheck().review_image(original, owner=guest_owner)
+    assert exact.rule == f"known_image:{legacy.pk}:exact"
+
+
+def test_new_rows_record_the_current_algorithm() -> None:
+    known = known_image_add(data=encoded(picture(6)), category="hate", note="", added_by_id=None)
+    known.refresh_from_db()
+    assert known.hash_algorithm == "opencv-v2" == KnownImage.HashAlgorithm.OPENCV_V2
+
+
+def test_listing_again_an_image_listed_under_the_old_algorithm_rehashes_it(guest_owner: Owner) -> None:
+    from nanobananas.audit.models import AuditEvent
+    from nanobananas.core.exceptions import Conflict
+
+    original = picture(4)
+    prints = fingerprint(original)
+    legacy = _legacy(prints.sha256, "0123456789abcdef", "fedcba9876543210")
+    resized = original.resize((original.width // 2, original.height // 2))
+    assert KnownImageCheck().review_image(resized, owner=guest_owner) == []
+
+    again = known_image_add(data=encoded(original), category="sexual_minors", note="again", added_by_id=None)
+
+    assert again.pk == legacy.pk
+    legacy.refresh_from_db()
+    assert (legacy.phash, legacy.dhash, legacy.hash_algorithm) == (prints.phash, prints.dhash, "opencv-v2")
+    assert (legacy.category, legacy.note) == ("hate", "")  # what staff listed it as stays
+    assert KnownImage.objects.count() == 1
+    event = AuditEvent.objects.get(kind="moderation.known_image_rehashed")
+    assert (event.target_id, event.details) == (
+        str(legacy.pk),
+        {"sha256": prints.sha256, "hash_algorithm": "opencv-v2"},
+    )
+    [match] = KnownImageCheck().review_image(resized, owner=guest_owner)
+    assert match.rule.startswith(f"known_image:{legacy.pk}:distance=")
+    with pytest.raises(Conflict) as refused:
+        known_image_add(data=encoded(original), category="hate", note="", added_by_id=None)
+    assert refused.value.code == "already_listed"
+    assert AuditEvent.objects.filter(kind__startswith="moderation.known_image").count() == 1

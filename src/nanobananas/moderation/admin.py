@@ -97,10 +97,11 @@ class KnownImageForm(forms.ModelForm):
 
 @admin.register(KnownImage)
 class KnownImageAdmin(admin.ModelAdmin):
-    list_display = ("id", "category", "note", "sha256", "phash", "dhash", "added_by", "added_at")
-    list_filter = ("category",)
+    list_display = ("id", "category", "note", "sha256", "phash", "dhash", "hash_algorithm", "added_by", "added_at")
+    # "dct-v1" rows match only exactly until their image is listed again (see moderation/imagehash.py).
+    list_filter = ("category", "hash_algorithm")
     search_fields = ("sha256", "phash", "note")
-    readonly_fields = ("sha256", "phash", "dhash", "added_by", "added_at")
+    readonly_fields = ("sha256", "phash", "dhash", "hash_algorithm", "added_by", "added_at")
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         if obj is None:
@@ -125,6 +126,7 @@ class KnownImageAdmin(admin.ModelAdmin):
         except DomainError as exc:
             raise _FormError(exc.message) from None
         obj.pk, obj.sha256, obj.phash, obj.dhash = known.pk, known.sha256, known.phash, known.dhash
+        obj.hash_algorithm = known.hash_algorithm
         obj._state.adding = False
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None) -> Any:

@@ -19,7 +19,7 @@ from django.utils.module_loading import import_string
 from PIL import Image
 
 from nanobananas.accounts.identity import Owner
-from nanobananas.moderation.imagehash import fingerprint, hamming
+from nanobananas.moderation.imagehash import ALGORITHM, fingerprint, hamming
 from nanobananas.moderation.normalize import normalized_variants
 from nanobananas.moderation.terms import TermPattern, compile_pattern, shipped_patterns
 from nanobananas.moderation.verdict import Action, CheckResult
@@ -177,9 +177,11 @@ def _within(value: int, *, bits: int, radius: int) -> list[int]:
     return found
 
 
-def known_image_candidates(phash: str, dhash: str, *, distance: int) -> list[tuple[int, str, str, str]]:
-    """Known images whose hashes may both be within `distance`, found through the pHash-part indexes
-    (answered from the index alone), then read by primary key.
+def known_image_candidates(
+    phash: str, dhash: str, *, distance: int, algorithm: str = ALGORITHM
+) -> list[tuple[int, str, str, str]]:
+    """Known images whose hashes, made by `algorithm`, may both be within `distance`, found through the
+    pHash-part indexes (answered from the index alone), then read by primary key.
 
     Within distance d, at least one of the four 16-bit parts differs by at most d // 4 bits, so the rows
     with some pHash part and some dHash part within that radius are a superset of the matches; the
@@ -200,7 +202,7 @@ def known_image_candidates(phash: str, dhash: str, *, distance: int) -> list[tup
         values = _within(part, bits=HASH_PART_BITS, radius=radius)
         for start in range(0, len(values), _PROBE_CHUNK):
             chunk = values[start : start + _PROBE_CHUNK]
-            probe = KnownImage.objects.filter(dhash_near, **{f"phash_{index}__in": chunk})
+            probe = KnownImage.objects.filter(dhash_near, hash_algorithm=algorithm, **{f"phash_{index}__in": chunk})
             found.update(probe.values_list("pk", flat=True))
     rows: list[tuple[int, str, str, str]] = []
     pks = sorted(found)
@@ -228,7 +230,8 @@ class KnownImageCheck(Check):
                                 rule=f"known_image:{exact.pk}:exact")]  # fmt: skip
         limit = int(settings.NANOBANANAS["MODERATION_HASH_DISTANCE"])
         best: tuple[int, Any] | None = None
-        for pk, category, phash, dhash in known_image_candidates(print_.phash, print_.dhash, distance=limit):
+        near = known_image_candidates(print_.phash, print_.dhash, distance=limit, algorithm=print_.algorithm)
+        for pk, category, phash, dhash in near:
             distance = max(hamming(phash, print_.phash), hamming(dhash, print_.dhash))
             if distance <= limit and (best is None or (distance, pk) < (best[0], best[1][0])):
                 best = (distance, (pk, category))

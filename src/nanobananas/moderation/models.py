@@ -50,11 +50,18 @@ HASH_PART_BITS = 16
 
 
 class KnownImage(models.Model):
-    """The fingerprints of a prohibited image (never the image): pixel SHA-256, pHash and dHash."""
+    """The fingerprints of a prohibited image (never the image): pixel SHA-256, pHash and dHash, and the
+    algorithm that made the perceptual hashes (`moderation.imagehash.ALGORITHM`): only hashes of the
+    current one are compared, so a row listed before a change is matched exactly until it is listed again."""
+
+    class HashAlgorithm(models.TextChoices):
+        DCT_V1 = "dct-v1", "hand-written DCT pHash and Lanczos dHash (before OpenCV)"
+        OPENCV_V2 = "opencv-v2", "OpenCV pHash and dHash on area-averaged reductions"
 
     sha256 = models.CharField(max_length=64, unique=True)
     phash = models.CharField(max_length=16)
     dhash = models.CharField(max_length=16)
+    hash_algorithm = models.CharField(max_length=16, choices=HashAlgorithm.choices, default=HashAlgorithm.OPENCV_V2)
     phash_0 = models.PositiveIntegerField(editable=False, help_text="pHash bits 63-48")
     phash_1 = models.PositiveIntegerField(editable=False, help_text="pHash bits 47-32")
     phash_2 = models.PositiveIntegerField(editable=False, help_text="pHash bits 31-16")
@@ -71,10 +78,12 @@ class KnownImage(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        # One index per pHash part, carrying the dHash parts: a probe is answered from the index alone.
+        # One index per pHash part, carrying the dHash parts and the algorithm: a probe is answered from
+        # the index alone.
         indexes = [
             models.Index(
-                fields=[f"phash_{i}", "dhash_0", "dhash_1", "dhash_2", "dhash_3"], name=f"known_image_part_{i}"
+                fields=[f"phash_{i}", "dhash_0", "dhash_1", "dhash_2", "dhash_3", "hash_algorithm"],
+                name=f"known_image_hashes_{i}",
             )
             for i in range(HASH_PARTS)
         ]

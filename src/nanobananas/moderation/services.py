@@ -591,11 +591,22 @@ def known_image_add(*, data: bytes, category: str, note: str, added_by_id: int |
         raise InvalidInput(f"The file is not a usable image: {exc}", code="bad_image") from None
     prints = fingerprint(image)
     with transaction.atomic():
-        if KnownImage.objects.filter(sha256=prints.sha256).exists():
+        listed = KnownImage.objects.select_for_update().filter(sha256=prints.sha256).first()
+        if listed is not None and listed.hash_algorithm == prints.algorithm:
             raise Conflict("This image is already on the list.", code="already_listed")
+        if listed is not None:
+            # Listed before the hash algorithm changed: the same pixels give it hashes that copies match again.
+            listed.phash, listed.dhash, listed.hash_algorithm = prints.phash, prints.dhash, prints.algorithm
+            listed.save()
+            audit_record(
+                kind="moderation.known_image_rehashed", actor=f"staff:{added_by_id}" if added_by_id else "system",
+                target_type="known_image", target_id=str(listed.id),
+                details={"sha256": prints.sha256, "hash_algorithm": prints.algorithm},
+            )  # fmt: skip
+            return listed
         known = KnownImage.objects.create(
-            sha256=prints.sha256, phash=prints.phash, dhash=prints.dhash, category=category, note=note,
-            added_by_id=added_by_id,
+            sha256=prints.sha256, phash=prints.phash, dhash=prints.dhash, hash_algorithm=prints.algorithm,
+            category=category, note=note, added_by_id=added_by_id,
         )  # fmt: skip
         audit_record(
             kind="moderation.known_image_added", actor=f"staff:{added_by_id}" if added_by_id else "system",
