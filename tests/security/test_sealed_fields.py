@@ -72,6 +72,7 @@ ALLOWED: dict[str, str] = {
     "contenttypes.ContentType.model": "model labels",
     "sessions.Session.session_key": "a random session id",
     "sessions.Session.session_data": "signed session state: ids and flags, never content",
+    "core.PeriodicRun.task": "a periodic task's name",
     "studio.Conversation.deletion_reason": "a deletion reason code",
     "studio.Message.deletion_reason": "a deletion reason code",
     "studio.Asset.deletion_reason": "a deletion reason code",
