@@ -18,11 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.models import ClosedAccount, Profile, QuotaUsage, UserSession
-from nanobananas.accounts.services import (
-    account_delete,
-    account_signup,
-    quota_consume,
-)
+from nanobananas.accounts.services import quota_consume
 from nanobananas.audit.models import AuditEvent
 from nanobananas.billing.models import Invoice, PaymentCustomer, PaymentErasure, Subscription
 from nanobananas.billing.services import payment_data_erase
@@ -47,6 +43,8 @@ from nanobananas.studio.services import IncomingFile, conversation_create, job_r
 from nanobananas.tokens.models import ApiToken
 from nanobananas.tokens.services import token_authenticate, token_create
 from nanobananas.vault.models import DataKey
+from nanobananas.workflows.account_delete import account_delete
+from nanobananas.workflows.signup import account_signup
 from tests.accounts.conftest import PASSWORD, signup
 from tests.billing.conftest import FakeStripe, fake_stripe, stripe_settings  # noqa: F401 (fixtures)
 from tests.conftest import blob_path, csrf_headers
@@ -543,3 +541,37 @@ def test_a_key_made_again_after_the_shred_is_deleted_by_the_next_purge() -> None
     retention_purge()
     assert not DataKey.objects.filter(owner_key=f"u{user.pk}").exists()
     assert DataKey.objects.filter(owner_key=f"u{other.pk}").count() == 1
+
+
+def test_under_13_deletes_every_blob_through_the_durable_queue_and_a_failure_stays_queued(
+    django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    from nanobananas.privacy.models import PendingBlobDeletion
+    from nanobananas.workflows.account_delete import account_delete_under_13
+
+    staff = User.objects.create_user(username="boss", password="x" * 12, is_staff=True)
+    child = signup(username="kiddo", email="kiddo@example.org", display_name="Kiddo")
+    seeded = _seed(child)  # three images and a ready export archive
+    other = signup(username="bob", email="bob@example.org", display_name="Bob")
+    theirs = _seed(other)
+
+    def storage_down(self: Any, name: str) -> None:
+        raise OSError("storage unreachable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(type(default_storage._wrapped), "delete", storage_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            account_delete_under_13(user_id=child.pk, staff_user_id=staff.pk)
+
+    assert not User.objects.filter(pk=child.pk).exists()
+    # Nothing was lost: every blob of the child, the export archive too, waits in the queue.
+    queued = PendingBlobDeletion.objects.order_by("blob_name")
+    assert sorted(queued.values_list("blob_name", flat=True)) == sorted(seeded["blobs"])
+    assert set(queued.values_list("attempts", flat=True)) == {1}
+    assert all(blob_path(name).exists() for name in seeded["blobs"])
+    assert AuditEvent.objects.get(kind="account.hard_deleted").details == {"cause": "under_13", "blobs": 4}
+
+    retention_purge()
+    assert not PendingBlobDeletion.objects.exists()
+    assert not any(blob_path(name).exists() for name in seeded["blobs"])
+    assert all(blob_path(name).exists() for name in theirs["blobs"])

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from nanobananas.accounts.models import ClosedAccount
-from nanobananas.accounts.services import account_delete
+from nanobananas.workflows.account_delete import account_delete
 from tests.accounts.conftest import PASSWORD, signup
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]

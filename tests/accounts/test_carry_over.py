@@ -89,3 +89,65 @@ def test_a_refused_signup_moves_nothing() -> None:
     assert Conversation.objects.filter(owner_guest_id=guest.guest_id).count() == 1
     assert not User.objects.exists()
     assert client.session[GUEST_SESSION_KEY] == str(guest.guest_id)
+
+
+def _seed_every_guest_row(guest: Owner) -> None:
+    """One row of every kind the registry declares as pointing at a guest."""
+    from django.utils import timezone
+
+    from nanobananas.accounts.services import quota_consume
+    from nanobananas.moderation.models import BlockedAttempt
+    from nanobananas.moderation.services import report_create
+    from nanobananas.privacy.services import (
+        analytics_record,
+        legal_hold_place,
+        legal_hold_release,
+        privacy_settings_update,
+    )
+
+    asset = make_asset(guest, created_hours_ago=1)
+    quota_consume(owner=guest)
+    privacy_settings_update(guest, analytics=True)
+    analytics_record(guest, "page_view", page="home")
+    BlockedAttempt.objects.create(owner_guest_id=guest.guest_id, at=timezone.now(), stage="prompt", category="x")
+    report_create(owner=guest, asset_id=asset.id, reason="this picture is not what I asked for")
+    hold = legal_hold_place(reason="an old request", placed_by_id=None, owner_guest_id=guest.guest_id)
+    legal_hold_release(hold_id=hold.id, released_by_id=None)
+
+
+def test_sign_up_does_with_each_kind_of_guest_row_what_the_registry_declares() -> None:
+    from nanobananas.accounts.services import guest_create
+    from nanobananas.registry.personal_data import CarryOver, Link, references
+    from nanobananas.workflows.signup import account_signup
+
+    guest = Owner(guest_id=guest_create().id)
+    _seed_every_guest_row(guest)
+    guest_refs = {label: ref for label, ref in references().items() if ref.link == Link.GUEST}
+    assert len(guest_refs) == 9  # Conversation, Asset, QuotaUsage, PrivacySettings, ConsentEvent, AnalyticsEvent,
+    # BlockedAttempt, ReviewItem, LegalHold
+
+    def counts(user_id: int | None) -> dict[str, tuple[int, int]]:
+        """Per guest reference: (rows of the guest, rows of the account in the same table)."""
+        found = {}
+        for label, ref in guest_refs.items():
+            manager = ref.model()._base_manager
+            user_field = ref.field_name.replace("guest", "user")
+            mine = manager.filter(**{f"{user_field}_id": user_id}).count() if user_id is not None else 0
+            found[label] = (manager.filter(**{f"{ref.field_name}_id": guest.guest_id}).count(), mine)
+        return found
+
+    before = counts(None)
+    assert [label for label, (n, _) in before.items() if n == 0] == [], "every kind of guest row is seeded"
+    user = account_signup(
+        email="dee@example.org", username="dee", display_name="Dee", password=PASSWORD,
+        link_base="http://testserver/", birth_month=3, birth_year=1988, guest=guest,
+    )  # fmt: skip
+    after = counts(user.pk)
+    for label, ref in guest_refs.items():
+        seeded = before[label][0]
+        expected = {
+            CarryOver.TRANSFER: (0, seeded),
+            CarryOver.COPIED: (seeded, seeded),
+            CarryOver.STAYS: (seeded, 0),
+        }[ref.carry_over]
+        assert after[label] == expected, f"{label}: declared {ref.carry_over.name}"

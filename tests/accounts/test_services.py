@@ -17,7 +17,6 @@ from nanobananas.accounts.models import Plan, Profile, QuotaUsage, UserSession
 from nanobananas.accounts.plans import PLAN_DEFAULTS
 from nanobananas.accounts.selectors import quota_status, retention_hours_for
 from nanobananas.accounts.services import (
-    account_delete_under_13,
     guest_create,
     login_logs_purge,
     plan_change,
@@ -26,6 +25,7 @@ from nanobananas.accounts.services import (
 )
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.studio.models import Conversation
+from nanobananas.workflows.account_delete import account_delete_under_13
 from tests.accounts.conftest import make_asset, signup
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]

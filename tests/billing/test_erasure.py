@@ -10,11 +10,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from nanobananas.accounts.services import account_delete, account_delete_under_13
 from nanobananas.audit.models import AuditEvent
 from nanobananas.billing.exceptions import PaymentProviderError
 from nanobananas.billing.models import PaymentCustomer, PaymentErasure, Subscription
 from nanobananas.billing.services import payment_data_erase, payment_erasure_request, payment_erasures_retry
+from nanobananas.workflows.account_delete import account_delete, account_delete_under_13
 from tests.accounts.conftest import PASSWORD
 from tests.billing.conftest import FakeStripe
 

@@ -14,7 +14,7 @@ from django.test import Client
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.models import Guest, UserSession
-from nanobananas.accounts.services import account_delete, account_delete_under_13, guest_create
+from nanobananas.accounts.services import guest_create
 from nanobananas.audit.models import AuditEvent
 from nanobananas.core.exceptions import NotFound
 from nanobananas.moderation.models import BlockedTerm, Evidence, EvidenceAccess, KnownImage, ReviewItem
@@ -24,6 +24,7 @@ from nanobananas.studio.models import Asset, Conversation, Lifecycle, Message
 from nanobananas.studio.selectors import asset_get
 from nanobananas.studio.services import conversation_create, job_run, message_send
 from nanobananas.vault.models import DataKey
+from nanobananas.workflows.account_delete import account_delete, account_delete_under_13
 from tests.conftest import blob_path
 from tests.moderation.conftest import MARKER, encoded, picture
 

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.models import Guest
-from nanobananas.accounts.services import account_signup, guest_create
+from nanobananas.accounts.services import guest_create
 from nanobananas.core.exceptions import Conflict
 from nanobananas.policies.selectors import current_version
 from nanobananas.privacy.export import export_for_operator
@@ -27,6 +27,7 @@ from nanobananas.privacy.services import (
     retention_purge,
 )
 from nanobananas.studio.models import Asset
+from nanobananas.workflows.signup import account_signup
 from tests.accounts.conftest import PASSWORD, make_asset
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]

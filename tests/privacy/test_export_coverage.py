@@ -1,56 +1,73 @@
-"""Every table that points at a user is in the data export, or is left out of it for a stated reason."""
+"""Every table that points at a user is in the data export, or is left out of it for a stated reason.
+
+Where each one is (or why it is not) is declared next to its model, in the app's `personal_data.py`; the
+places declared are checked against a real archive.
+"""
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import zipfile
+
+import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 
-IN_ARCHIVE = {
-    "accounts.Profile": "account.json: profile, settings",
-    "accounts.QuotaUsage": "account.json: quota_usage",
-    "accounts.UserSession": "account.json: sessions (device and times, never the key or the data)",
-    "studio.Conversation": "conversations/<id>.json, with its live messages and jobs",
-    "studio.Asset": "images/<conversation id>/ and the images of conversations/<id>.json",
-    "billing.Subscription": "billing.json: subscriptions",
-    "billing.PaymentCustomer": "billing.json: payment_customers",
-    "billing.Invoice": "billing.json: invoices",
-    "tokens.ApiToken": "account.json: api_tokens (never the digest)",
-    "policies.PolicyAcceptance": "account.json: policy_acceptances (kind, version, time, how)",
-    "privacy.PrivacySettings": "account.json: privacy_settings",
-    "privacy.ConsentEvent": "account.json: consents (the whole ledger, oldest first)",
-    "privacy.AnalyticsEvent": "analytics.json",
-    "moderation.ReviewItem": "reports.json: the reports the person made, with their words",
-}
-LEFT_OUT = {
-    "auth.User_groups": "staff permission groups: how the service is run, not the person's data",
-    "auth.User_user_permissions": "staff permissions: how the service is run, not the person's data",
-    "admin.LogEntry": "what a staff member did in the admin: the operator's own records",
-    "privacy.LegalHold": "evidence holds: restricted access by the policy, and placed by staff",
-    "privacy.DataExport": "the archive itself",
-    "accounts.ClosedAccount": "the tombstone of a deleted account, which can no longer sign in to export",
-    "policies.PolicyDocument": "created_by: the staff member who drafted a policy version, not that person's data",
-    "policies.PolicyNotice": "when a service email went out; what the user did about it is in policy_acceptances",
-    "moderation.BlockedTerm": "added_by: the staff member who listed a term, not that person's data",
-    "moderation.KnownImage": "added_by: the staff member who listed an image, not that person's data",
-    "moderation.BlockedAttempt": "content-review records (category, time, rule ids) for abuse prevention",
-    "moderation.Evidence": "escalated_by/released_by: staff records; evidence access is restricted by the policy",
-    "moderation.EvidenceAccess": "viewer: a staff member's audited access, the operator's own records",
-    "otp_totp.TOTPDevice": "a staff member's admin authenticator: a credential (its secret), never exported",
-}
+from nanobananas.privacy.export import export_build, export_request
+from nanobananas.registry import personal_data as registry
+from nanobananas.registry.personal_data import Link
+from tests.privacy.export_seed import seed_person
+
+
+def _user_references() -> dict[str, registry.Reference]:
+    return {label: ref for label, ref in registry.references().items() if ref.link == Link.USER}
 
 
 def test_every_model_that_references_a_user_is_exported_or_left_out_on_purpose() -> None:
     user_model = get_user_model()
     referencing = {
-        model._meta.label
+        f"{model._meta.label}.{field.name}"
         for model in apps.get_models(include_auto_created=True)
         for field in model._meta.get_fields()
         if field.is_relation and not field.auto_created and field.related_model is user_model
     }
-    unaccounted = referencing - IN_ARCHIVE.keys() - LEFT_OUT.keys()
-    assert not unaccounted, (
-        f"{sorted(unaccounted)} point at a user: add them to the data export (privacy/export.py) and to "
-        "IN_ARCHIVE, or to LEFT_OUT with the reason"
-    )
-    assert not (IN_ARCHIVE.keys() | LEFT_OUT.keys()) - referencing, "stale entries: these no longer point at a user"
-    assert not IN_ARCHIVE.keys() & LEFT_OUT.keys()
+    declared = _user_references()
+    assert len(referencing) > 30  # the walk found the product's tables, not nothing
+    assert sorted(referencing - declared.keys()) == [], "declare them in the app's personal_data.py"
+    assert sorted(declared.keys() - referencing) == [], "stale declarations"
+    for label, ref in declared.items():
+        assert (ref.exported is None) != (ref.left_out is None), label
+        assert (ref.exported or ref.left_out or "").strip(), label
+
+
+def _place(where: str) -> tuple[re.Pattern[str], list[str]]:
+    """'account.json: sessions, profile (a comment)' -> the file name pattern and the top-level keys named."""
+    path, _, keys = where.split(" (")[0].partition(":")
+    pattern = re.compile(re.sub(r"<[^>]+>", "[^/]+", re.escape(path.strip())))
+    names = [key.strip() for key in keys.split(",") if key.strip()]
+    return pattern, names
+
+
+@pytest.mark.django_db
+@pytest.mark.database
+def test_every_place_a_declaration_names_is_in_a_real_archive() -> None:
+    person = seed_person("alice", "MARKERALICE7f3c", (10, 200, 30))
+    export = export_request(user=person.user)
+    export_build(export_id=export.id)
+    export.refresh_from_db()
+    with default_storage.open(export.blob_name, "rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as bundle:
+        files = {name: bundle.read(name) for name in bundle.namelist()}
+    declared = [ref.exported for ref in _user_references().values() if ref.exported]
+    assert len(declared) >= 14
+    for where in declared:
+        pattern, keys = _place(where)
+        matching = [name for name in files if pattern.match(name)]
+        assert matching, f"{where!r}: no such file in the archive ({sorted(files)[:12]} ...)"
+        if keys and matching[0].endswith(".json"):
+            content = json.loads(files[matching[0]])
+            assert isinstance(content, dict), where
+            for key in keys:
+                assert key in content, f"{where!r}: {matching[0]} has no {key!r} ({sorted(content)})"

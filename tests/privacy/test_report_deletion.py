@@ -13,13 +13,13 @@ from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 
 from nanobananas.accounts.identity import Owner
-from nanobananas.accounts.services import account_delete
 from nanobananas.moderation.models import ReviewItem
 from nanobananas.moderation.services import report_create, review_item_allow
 from nanobananas.privacy.export import export_build, export_request
 from nanobananas.privacy.services import legal_hold_place
 from nanobananas.studio.models import Asset
 from nanobananas.studio.services import conversation_create, job_run, message_send
+from nanobananas.workflows.account_delete import account_delete
 from tests.accounts.conftest import PASSWORD, signup
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]

@@ -10,9 +10,9 @@ from django.http import HttpRequest
 
 from nanobananas.accounts.identity import request_account
 from nanobananas.accounts.models import ClosedAccount, Guest, Plan, Profile
-from nanobananas.accounts.services import account_delete_under_13
 from nanobananas.core.exceptions import DomainError
 from nanobananas.core.staff import ReadOnlyAdmin
+from nanobananas.workflows.account_delete import account_delete_under_13
 
 
 @admin.register(Guest)

@@ -39,6 +39,8 @@ from nanobananas.accounts.schemas import (
 from nanobananas.accounts.selectors import QuotaStatus
 from nanobananas.accounts.sessions import session_key_digest, session_mark_signed_in
 from nanobananas.core.exceptions import InvalidInput
+from nanobananas.workflows import account_delete as account_delete_workflow
+from nanobananas.workflows import signup as signup_workflow
 
 router = Router(tags=["accounts"])
 
@@ -156,7 +158,7 @@ def signup(request: HttpRequest, payload: SignupIn, response: HttpResponse) -> S
     """Create an account and sign in; a guest's work comes along. The age gate refuses with 403 and stores
     nothing but a cookie that refuses again for a day."""
     try:
-        user = services.account_signup(
+        user = signup_workflow.account_signup(
             email=payload.email,
             username=payload.username,
             display_name=payload.display_name,
@@ -232,7 +234,7 @@ def account_delete(request: HttpRequest, payload: AccountDeleteIn) -> AccountDel
     deletion, every session and API token ends at once, and this browser is signed out."""
     user = _user(request)
     request_rate_limit(request, scope="password")
-    deletion = services.account_delete(user=user, password=payload.password, phrase=payload.phrase)
+    deletion = account_delete_workflow.account_delete(user=user, password=payload.password, phrase=payload.phrase)
     logout(request)
     messages.success(request, "Your account has been deleted. A confirmation email is on its way.")
     return AccountDeletedOut(deleted=True, purge_after=deletion.purge_after)

@@ -11,11 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
 
+from nanobananas.accounts.counters import rate_limit_hit
+from nanobananas.accounts.models import Guest
 from nanobananas.accounts.ratelimits import address_key
+from nanobananas.accounts.sessions import GUEST_SESSION_KEY
 
 __all__ = [
     "GUEST_SESSION_KEY",
     "Owner",
+    "guest_create",
     "owner_filter",
     "request_account",
     "request_address_key",
@@ -24,7 +28,6 @@ __all__ = [
     "request_rate_limit",
 ]
 
-GUEST_SESSION_KEY = "nanobananas_guest_id"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,10 @@ class Owner:
     def key(self) -> str:
         """A stable text form used in blob paths and audit records."""
         return f"u{self.user_id}" if self.user_id is not None else f"g{self.guest_id}"
+
+
+def guest_create() -> Guest:
+    return Guest.objects.create()
 
 
 def owner_filter(owner: Owner, prefix: str = "") -> Q:
@@ -76,8 +83,6 @@ def request_owner(request: HttpRequest) -> Owner | None:
 
 def request_owner_for_write(request: HttpRequest) -> Owner:
     """The owner of this request, creating a guest on a visitor's first write."""
-    from nanobananas.accounts.services import guest_create
-
     owner = request_owner(request)
     if owner is not None:
         return owner
@@ -113,8 +118,6 @@ def request_rate_limit(request: HttpRequest, *, scope: str, owner: Owner | None 
 
     The owner is the session's unless given (an API token's user, whom the session does not know).
     """
-    from nanobananas.accounts.services import rate_limit_hit
-
     if not settings.NANOBANANAS["RATE_LIMITS"]:
         return
     rate_limit_hit(scope=scope, owner=owner or request_owner(request), address_key=request_address_key(request))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-__all__ = ["MAIL_KINDS", "REQUIRED_NOTICE", "EmlFolderBackend", "MailKind", "mail_send"]
+__all__ = ["MAIL_KINDS", "REQUIRED_NOTICE", "EmlFolderBackend", "MailKind", "mail_preferences_reader_set", "mail_send"]
 
 
 class EmlFolderBackend(BaseEmailBackend):
@@ -63,15 +63,22 @@ REQUIRED_NOTICE = "This is a service notice: it is sent to every account, whatev
 _PREFERENCE = {MailKind.PRODUCT_NEWS: "email_product_news", MailKind.TIPS: "email_tips"}
 
 
+# Reads one email preference (user id, setting name) of a person. The preferences are privacy settings: the
+# privacy app, above this one, sets the reader when it starts (`PrivacyConfig.ready`); without one, no mail
+# that needs a preference is sent (they are off unless switched on).
+_preference_reader: list[Callable[[int, str], bool]] = []
+
+
+def mail_preferences_reader_set(reader: Callable[[int, str], bool]) -> None:
+    _preference_reader[:] = [reader]
+
+
 def _wanted(kind: MailKind, user_id: int | None) -> bool:
     """Whether the person's email preferences let this kind of mail through (off unless switched on)."""
-    from nanobananas.accounts.identity import Owner
-    from nanobananas.privacy.selectors import privacy_settings_get
-
     preference = _PREFERENCE.get(kind)
     if preference is None:
         return True
-    return user_id is not None and bool(getattr(privacy_settings_get(Owner(user_id=user_id)), preference))
+    return user_id is not None and any(reader(user_id, preference) for reader in _preference_reader)
 
 
 def mail_send(*, to: str, template: str, context: dict[str, Any], user_id: int | None = None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.http import HttpRequest
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 
 __all__ = [
     "DEVICE_KEY",
+    "GUEST_SESSION_KEY",
     "SIGNED_IN_KEY",
     "SessionStore",
     "device_label",
@@ -22,6 +24,7 @@ __all__ = [
 
 DEVICE_KEY = "nanobananas_device"
 SIGNED_IN_KEY = "nanobananas_signed_in_at"
+GUEST_SESSION_KEY = "nanobananas_guest_id"  # the guest a browser session belongs to (`identity.request_owner`)
 
 BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
 SYSTEMS = [("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"), ("Windows", "Windows"), ("Mac OS X", "macOS")]
@@ -37,8 +40,6 @@ def device_label(user_agent: str) -> str:
 
 def session_mark_signed_in(request: HttpRequest) -> None:
     """After `login()`: label the session for the sessions list; a guest identity has no place in it any more."""
-    from nanobananas.accounts.identity import GUEST_SESSION_KEY
-
     request.session[DEVICE_KEY] = device_label(request.headers.get("User-Agent", ""))
     request.session[SIGNED_IN_KEY] = timezone.now().isoformat()
     request.session.pop(GUEST_SESSION_KEY, None)
@@ -58,9 +59,8 @@ class SessionStore(DatabaseSessionStore):
 
     @classmethod
     def get_model_class(cls) -> Any:
-        from nanobananas.accounts.models import UserSession
-
-        return UserSession
+        # Named, not imported: the model names this store (`UserSession.get_session_store_class`).
+        return apps.get_model("accounts", "UserSession")
 
     def _get_session_from_db(self) -> Any:
         if self.session_key is None:

@@ -28,6 +28,7 @@ from nanobananas.accounts.identity import (
 from nanobananas.accounts.selectors import plan_for
 from nanobananas.accounts.sessions import session_mark_signed_in
 from nanobananas.core.exceptions import DomainError
+from nanobananas.workflows import signup as signup_workflow
 
 __all__ = [
     "LoginView",
@@ -81,7 +82,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.account_signup(
+            user = signup_workflow.account_signup(
                 email=data["email"],
                 username=data["username"],
                 display_name=data["display_name"],

@@ -129,7 +129,7 @@ def export_link_open(*, token: str, user_id: int) -> DataExport:
 def export_request(*, user: User, link_base: str = "") -> DataExport:
     """Queue a new archive of `user`'s data; one per 24 h (a failed build does not count)."""
     from nanobananas.accounts.identity import Owner
-    from nanobananas.privacy.services import analytics_record
+    from nanobananas.privacy.analytics import analytics_record
     from nanobananas.privacy.tasks import build_export
 
     now = timezone.now()

@@ -33,6 +33,7 @@ __all__ = [
     "commercial_image_ids",
     "consent_events",
     "deleted_images_by_message",
+    "email_preference_get",
     "owner_retention",
     "privacy_settings_get",
     "retention_report",
@@ -138,7 +139,7 @@ class RetentionReport:
 
 
 def retention_report() -> RetentionReport:
-    from nanobananas.privacy.services import unheld
+    from nanobananas.privacy.holds import unheld
     from nanobananas.studio.models import Asset, Conversation, Lifecycle, Message
 
     now = timezone.now()
@@ -173,6 +174,11 @@ def privacy_settings_get(owner: Owner | None) -> PrivacySettings:
         return PrivacySettings()
     row = PrivacySettings.objects.filter(owner_filter(owner)).first()
     return row if row is not None else PrivacySettings(**_owner_fields(owner))
+
+
+def email_preference_get(user_id: int, name: str) -> bool:
+    """One email preference of an account ("email_product_news", "email_tips"); read by `accounts.mail`."""
+    return bool(getattr(privacy_settings_get(Owner(user_id=user_id)), name))
 
 
 def third_party_ai_allowed(owner: Owner | None) -> bool:

@@ -22,14 +22,21 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import InvalidInput
+from nanobananas.privacy.analytics import (
+    ANALYTICS_EVENTS,
+    ANALYTICS_LIFETIME_MONTHS,
+    analytics_expire,
+    analytics_record,
+)
+from nanobananas.privacy.closed_accounts import closed_accounts_purge
+from nanobananas.privacy.holds import active_holds, unheld
 from nanobananas.privacy.models import (
-    AnalyticsEvent,
     CleanupRun,
     CommercialImage,
     ConsentEvent,
@@ -39,7 +46,8 @@ from nanobananas.privacy.models import (
     PrivacySettings,
 )
 from nanobananas.privacy.retention import guest_lifetime
-from nanobananas.privacy.selectors import SETTING_NAMES, analytics_allowed
+from nanobananas.privacy.selectors import SETTING_NAMES
+from nanobananas.registry.personal_data import Link, blob_columns, references
 
 __all__ = [
     "ANALYTICS_EVENTS",
@@ -95,25 +103,6 @@ class CleanupResult:
     purge: PurgeResult
     due: dict[str, int] = field(default_factory=dict)
     dry_run: bool = False
-
-
-def _active_holds() -> QuerySet[LegalHold]:
-    return LegalHold.objects.filter(released_at__isnull=True)
-
-
-def unheld(queryset: QuerySet[Any], *, kind: str) -> QuerySet[Any]:
-    """Leave out rows under an active legal hold: on the item, its conversation or its owner."""
-    holds = _active_holds()
-    conversation_field = "id" if kind == "conversation" else "conversation_id"
-    owner_prefix = "" if kind != "message" else "conversation__"
-    held = (
-        Q(Exists(holds.filter(conversation_id=OuterRef(conversation_field))))
-        | Q(Exists(holds.filter(owner_user_id=OuterRef(f"{owner_prefix}owner_user_id"))))
-        | Q(Exists(holds.filter(owner_guest_id=OuterRef(f"{owner_prefix}owner_guest_id"))))
-    )
-    if kind == "asset":
-        held |= Q(Exists(holds.filter(asset_id=OuterRef("id"))))
-    return queryset.exclude(held)
 
 
 def _models() -> dict[str, Any]:
@@ -281,19 +270,22 @@ def _purge_conversations(batch: int, result: PurgeResult) -> int:
 
 
 def _purge_guests(result: PurgeResult) -> None:
-    """Guests with nothing left (and past their own lifetime) go too; their cookie then starts fresh."""
+    """Guests with nothing left (and past their own lifetime) go too; their cookie then starts fresh.
+
+    "Nothing left": no row the registry declares sealed with the guest's key, and no active hold."""
     from nanobananas.accounts.models import Guest
-    from nanobananas.studio.models import Asset, Conversation
 
     now = timezone.now()
     cutoff = now - guest_lifetime()
+    sealed = [ref for ref in references().values() if ref.sealed and ref.link == Link.GUEST]
     with transaction.atomic():
-        empty = (
-            Guest.objects.filter(created_at__lte=cutoff)
-            .exclude(Exists(Conversation.objects.filter(owner_guest_id=OuterRef("id"))))
-            .exclude(Exists(Asset.objects.filter(owner_guest_id=OuterRef("id"))))
-            .exclude(Exists(_active_holds().filter(owner_guest_id=OuterRef("id"))))
+        empty = Guest.objects.filter(created_at__lte=cutoff).exclude(
+            Exists(active_holds().filter(owner_guest_id=OuterRef("id")))
         )
+        for ref in sealed:
+            empty = empty.exclude(
+                Exists(ref.model()._default_manager.filter(**{f"{ref.field_name}_id": OuterRef("id")}))
+            )
         ids = list(empty.values_list("id", flat=True))
         if not ids:
             return
@@ -317,8 +309,6 @@ def _purge_guests(result: PurgeResult) -> None:
 
 def _purge_closed_accounts(result: PurgeResult) -> None:
     """Closed accounts: the data key goes once their content is gone, the tombstone once its 3 years are up."""
-    from nanobananas.accounts.services import closed_accounts_purge
-
     purged = closed_accounts_purge()
     if purged:
         result.purged["account"] = purged
@@ -429,16 +419,13 @@ def _stored_blob_names() -> list[str]:
 
 
 def integrity_check(*, repair: bool = True) -> IntegrityResult:
-    """Blobs without a row (older than the grace period) are deleted; rows without a blob are reported."""
-    from nanobananas.studio.models import Asset
+    """Blobs without a row (older than the grace period) are deleted; rows without a blob are reported.
 
+    The tables whose rows own blobs are the ones the personal data registry declares (`Blobs`)."""
     started = timezone.now()
     result = IntegrityResult()
     grace = timedelta(hours=settings.NANOBANANAS["ORPHAN_GRACE_HOURS"])
-    from nanobananas.privacy.models import DataExport
-
-    known = set(Asset.objects.values_list("blob_name", flat=True))
-    known |= set(DataExport.objects.exclude(blob_name="").values_list("blob_name", flat=True))
+    known = {name for column in blob_columns() for name in column.all_names()}
     pending = set(PendingBlobDeletion.objects.values_list("blob_name", flat=True))
     for name in _stored_blob_names():
         if name in known:
@@ -449,10 +436,11 @@ def integrity_check(*, repair: bool = True) -> IntegrityResult:
         if repair:
             default_storage.delete(name)
             PendingBlobDeletion.objects.filter(blob_name=name).delete()
-    for asset_id, blob in Asset.objects.values_list("id", "blob_name").iterator():
-        if not default_storage.exists(blob):
-            result.rows_missing_blobs.append(str(asset_id))
-            logger.error("image %s has no stored bytes (%s)", asset_id, blob)
+    for column in blob_columns():
+        for row_id, blob in column.rows():
+            if not default_storage.exists(blob):
+                result.rows_missing_blobs.append(str(row_id))
+                logger.error("%s %s has no stored bytes (%s)", column.model, row_id, blob)
     CleanupRun.objects.create(
         kind=CleanupRun.Kind.INTEGRITY,
         started_at=started,
@@ -656,53 +644,3 @@ def privacy_settings_carry_over(*, source: Owner, target: Owner) -> bool:
             ]
         )  # fmt: skip
     return True
-
-
-# First-party analytics: names and small properties, never content.
-
-# Each event name with the properties it may carry: counts, flags and short codes only.
-ANALYTICS_EVENTS: dict[str, frozenset[str]] = {
-    "page_view": frozenset({"page"}),
-    "image_made": frozenset({"operation", "provider"}),
-    "export_requested": frozenset(),
-}
-ANALYTICS_LIFETIME_MONTHS = 13
-PROP_TEXT_LIMIT = 40
-
-
-def analytics_record(owner: Owner | None, name: str, **props: str | int | bool) -> AnalyticsEvent | None:
-    """Record one usage event for `owner`; nothing at all while their analytics setting is off (the default)."""
-    allowed = ANALYTICS_EVENTS.get(name)
-    if allowed is None:
-        raise ValueError(f"unknown analytics event {name!r}")
-    extra = set(props) - allowed
-    if extra:
-        raise ValueError(f"analytics event {name!r} takes no property {sorted(extra)}")
-    for key, value in props.items():
-        if not isinstance(value, str | int | bool):
-            raise ValueError(f"analytics property {key!r} must be a flag, a number or a short code")
-    if owner is None or not analytics_allowed(owner):
-        return None
-    # Codes only: a longer text is cut, so no free text (and no content) can ride along.
-    clean = {key: value[:PROP_TEXT_LIMIT] if isinstance(value, str) else value for key, value in props.items()}
-    return AnalyticsEvent.objects.create(**_owner_fields(owner), name=name, props=clean, at=timezone.now())
-
-
-def _months_before(moment: datetime, months: int) -> datetime:
-    month_index = moment.year * 12 + moment.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    # The same day of the month, or the month's last day (31 March minus one month is 28/29 February).
-    for day in range(moment.day, 27, -1):
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    return moment.replace(year=year, month=month, day=min(moment.day, 28))
-
-
-def analytics_expire(*, now: datetime | None = None) -> int:
-    """Delete usage events older than 13 months. Returns how many."""
-    cutoff = _months_before(now or timezone.now(), ANALYTICS_LIFETIME_MONTHS)
-    deleted, _ = AnalyticsEvent.objects.filter(at__lt=cutoff).delete()
-    return deleted

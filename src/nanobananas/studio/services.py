@@ -31,7 +31,7 @@ from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.core.text import clean_text
 from nanobananas.moderation.services import provider_refusal_review, result_screen, turn_screen
 from nanobananas.privacy.retention import retention_deadline, text_deadline
-from nanobananas.privacy.services import analytics_record, privacy_settings_carry_over
+from nanobananas.privacy.services import analytics_record
 from nanobananas.providers.base import (
     ClarificationNeeded,
     GeneratedImage,
@@ -225,7 +225,6 @@ def conversations_transfer_owner(*, source: Owner, target: Owner) -> int:
                 kind="owner.transferred", actor=_actor(target), owner_key=target.key,
                 target_type="owner", target_id=source.key, details={"conversations": count},
             )  # fmt: skip
-            privacy_settings_carry_over(source=source, target=target)
             _delete_blobs_on_commit(moved_blobs)
     except BaseException:
         for name in written:
