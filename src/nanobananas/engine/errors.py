@@ -5,11 +5,12 @@
     +-- NeedsProviderError       the request needs a generative model the engine does not have (CLI exit 3)
     +-- PlanError                a plan names an unknown op or invalid parameters
     +-- OperationError           an op could not run on this image (e.g. nothing to crop)
+        +-- ObjectNotFoundError  the thing a request names is not in the picture (CLI exit 3)
 """
 
 from __future__ import annotations
 
-__all__ = ["EngineError", "ImageInputError", "NeedsProviderError", "OperationError", "PlanError"]
+__all__ = ["EngineError", "ImageInputError", "NeedsProviderError", "ObjectNotFoundError", "OperationError", "PlanError"]
 
 
 class EngineError(Exception):
@@ -34,3 +35,7 @@ class PlanError(EngineError):
 
 class OperationError(EngineError):
     """An op could not be carried out on the given image."""
+
+
+class ObjectNotFoundError(OperationError):
+    """The thing a request names ("the green ball") is not in the picture; the message says what was looked for."""
