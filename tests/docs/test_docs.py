@@ -498,3 +498,17 @@ def test_every_quoted_code_name_is_in_the_code() -> None:
 
     assert len(quoted) > 100
     assert [name for name in missing if name not in NAMES_NOT_IN_THE_CODE] == []
+
+
+def test_the_privacy_settings_table_is_the_models() -> None:
+    from django.db import models
+
+    from nanobananas.privacy.models import PrivacySettings
+
+    documented = {row[0].strip("`"): row[1] for row in _table_rows(REPOSITORY / "docs" / "privacy.md", "setting")}
+    switches = {
+        field.name: "on" if field.default else "off"
+        for field in PrivacySettings._meta.get_fields()
+        if isinstance(field, models.BooleanField)
+    }
+    assert documented == switches
