@@ -512,3 +512,34 @@ def test_the_privacy_settings_table_is_the_models() -> None:
         if isinstance(field, models.BooleanField)
     }
     assert documented == switches
+
+
+# Quoted dotted names that are neither code strings, table columns, files nor modules.
+DOTTED_NOT_IN_THE_CODE = {"details.why": "a key inside an audit event's details, written as details['why']"}
+_DOTTED = re.compile(r"[a-z_]+\.[a-z_]+")
+
+
+def test_every_quoted_event_kind_or_column_exists() -> None:
+    """`privacy.settings_changed` is a string the code writes (an audit kind, a permission);
+    `studio_message.sealed_text` is a table's column; else it is a file or a module's name."""
+    from django.apps import apps
+
+    sources = " ".join(path.read_text() for path in (REPOSITORY / "src").rglob("*.py"))
+    columns = {
+        f"{model._meta.db_table}.{field.column}"
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+    }
+    missing = []
+    checked = 0
+    for page, span in _quoted_spans():
+        if not _DOTTED.fullmatch(span) or span in DOTTED_NOT_IN_THE_CODE:
+            continue
+        checked += 1
+        if f'"{span}"' in sources or f"'{span}'" in sources or span in columns or (REPOSITORY / span).is_file():
+            continue
+        if any(_resolves(["nanobananas", app, *span.split(".")]) for app in _APPS):
+            continue
+        missing.append(f"{page.name}: {span}")
+    assert checked > 40
+    assert missing == []
