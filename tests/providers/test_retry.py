@@ -219,3 +219,19 @@ def test_the_settings_and_their_defaults_are_one_set() -> None:
         assert provider.retry_policy.retries == 5
         assert provider.retry_policy.backoff_seconds == 2.0
         assert provider.retry_policy.max_backoff_seconds == 9.0
+
+
+@pytest.mark.parametrize(("status", "tries"), [(408, 2), (409, 2), (503, 2), (505, 2), (501, 1), (400, 1)])
+def test_one_rule_says_which_statuses_are_tried_again(caller: Caller, status: int, tries: int) -> None:
+    """408, 409, 429 and the 5xx but 501 are the service's passing trouble; 501 and other 4xx never pass."""
+    caller.fail(status)
+    caller.succeed()
+
+    if tries == 1:
+        with pytest.raises(ProviderError):
+            caller.run(retries=1, random=lambda: 0.0)
+    else:
+        caller.run(retries=1, random=lambda: 0.0)
+
+    assert caller.requests() == tries
+    assert caller.sleeps == [1.0] * (tries - 1)

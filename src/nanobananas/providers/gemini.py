@@ -6,10 +6,10 @@ and the wanted aspect ratio.
 Nothing about the user is sent. `GeneratedImage.details["sent"]` records it without the content.
 
 Retries follow the shared policy of `providers/retry.py` (the SDK's own are switched off, so `retries` is
-exact): 408, 429 and 5xx answers and lost connections are tried again after an exponential backoff with
-jitter, or after the delay the service asks for. A timeout is not retried: the request may still be running
-on Gemini's side, and waiting `timeout` seconds again would keep the person waiting several times as long
-for the same answer.
+exact): 408, 409, 429 and 5xx answers (not 501) and lost connections are tried again after an exponential
+backoff with jitter, or after the delay the service asks for. A timeout is not retried: the request may
+still be running on Gemini's side, and waiting `timeout` seconds again would keep the person waiting several
+times as long for the same answer.
 
 The request building lives in `gemini_content`, the reading of answers and errors in `gemini_answers`, Veo
 in `gemini_video`; this module holds the provider and its calls.
@@ -49,7 +49,7 @@ from nanobananas.providers.gemini_content import (
 )
 from nanobananas.providers.gemini_video import video_generate
 from nanobananas.providers.labels import model_label
-from nanobananas.providers.retry import Failure, RetryPolicy, call_with_retries
+from nanobananas.providers.retry import Failure, RetryPolicy, call_with_retries, retryable_status
 
 __all__ = [
     "DEFAULT_IMAGE_MODEL",
@@ -62,9 +62,6 @@ __all__ = [
 
 DEFAULT_IMAGE_MODEL: Final = "gemini-2.5-flash-image"
 DEFAULT_VIDEO_MODEL: Final = "veo-3.0-fast-generate-001"
-
-# 408 and 5xx are the service's trouble, 429 is its rate limit: a later try may work.
-_RETRYABLE_STATUS: Final = frozenset({408, 429, 500, 502, 503, 504})
 
 _T = TypeVar("_T")
 
@@ -315,7 +312,7 @@ class GeminiProvider(ImageProvider):
 
         def classify(exc: Exception) -> Failure | None:
             if isinstance(exc, genai_errors.APIError):
-                if exc.code not in _RETRYABLE_STATUS:
+                if not retryable_status(exc.code):
                     return Failure(self._refused_call(exc, what), cause=exc)
                 busy = ProviderError(f"Gemini answered {exc.code}", retryable=True)
                 return Failure(busy, retry=True, asked=asked_delay(exc), cause=exc)

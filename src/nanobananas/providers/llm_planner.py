@@ -23,7 +23,7 @@ from django.core.exceptions import ImproperlyConfigured
 from nanobananas.providers.base import ProviderError, ProviderTimeout
 from nanobananas.providers.http import public_url, retry_after_seconds
 from nanobananas.providers.planning import BuiltinPlanner, PlanDecision, Planner
-from nanobananas.providers.retry import Failure, RetryPolicy, call_with_retries
+from nanobananas.providers.retry import Failure, RetryPolicy, call_with_retries, retryable_status
 
 if TYPE_CHECKING:
     from google.genai import Client as GeminiClient
@@ -360,7 +360,7 @@ class OpenAIChatPlanner(_LLMPlanner):
             body = error.body
             message = body.get("message") if isinstance(body, dict) else None
             text = f"the planner answered {status}: {message or error.message}"
-            return ProviderError(text, retryable=status == 429 or status >= 500), hint
+            return ProviderError(text, retryable=retryable_status(status)), hint
         return None
 
 
@@ -449,5 +449,5 @@ class GeminiPlanner(_LLMPlanner):
             if status in {401, 403} or "API_KEY_INVALID" in json.dumps(error.details, default=str):
                 return ProviderError("the planner did not accept the API key"), None
             text = f"the planner answered {status}: {error.message or error.status}"
-            return ProviderError(text, retryable=status == 429 or status >= 500), hint
+            return ProviderError(text, retryable=retryable_status(status)), hint
         return None

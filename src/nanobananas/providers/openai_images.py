@@ -23,7 +23,7 @@ from nanobananas.providers.base import (
 )
 from nanobananas.providers.http import public_url, retry_after_seconds
 from nanobananas.providers.labels import model_label
-from nanobananas.providers.retry import Failure, RetryPolicy, call_with_retries
+from nanobananas.providers.retry import Failure, RetryPolicy, call_with_retries, retryable_status
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -354,7 +354,8 @@ class OpenAIImageProvider(ImageProvider):
         if status in {408, 409}:
             return ProviderError(f"OpenAI could not finish the request ({status}): {message}", retryable=True)
         if status >= 500:
-            return ProviderError(f"OpenAI had a server error ({status}): {message}", retryable=True)
+            failure = f"OpenAI had a server error ({status}): {message}"
+            return ProviderError(failure, retryable=retryable_status(status))
         return ProviderError(f"OpenAI rejected the request: {message}")
 
 

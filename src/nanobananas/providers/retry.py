@@ -12,8 +12,9 @@ means the same exact number of extra tries everywhere and the waits follow one f
 - else `backoff_seconds * 2 ** (retry - 1) * (1 + jitter / 2)` for retry 1, 2, 3, ..., jitter in [0, 1),
   so 1-1.5 s, 2-3 s, 4-6 s by default, at most `max_backoff_seconds`.
 
-What is tried again is each provider's call (`classify`): rate limits, the service's 5xx and lost
-connections. A timeout never is: the request may still be running (and billed) at the provider, and the
+What is tried again: an answer with a status of `retryable_status` (408, 409, 429 and the 5xx other than
+501, the service's passing trouble) and a lost connection, as each provider reads its SDK's errors
+(`classify`). A timeout never is: the request may still be running (and billed) at the provider, and the
 person has already waited the whole timeout.
 """
 
@@ -28,11 +29,17 @@ from typing import Any, TypeVar
 
 from nanobananas.providers.base import ProviderError
 
-__all__ = ["Failure", "RetryPolicy", "call_with_retries"]
+__all__ = ["Failure", "RetryPolicy", "call_with_retries", "retryable_status"]
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+
+def retryable_status(status: int) -> bool:
+    """An HTTP status a later try may cure: a timeout or conflict on the service's side (408, 409), its rate
+    limit (429), its trouble (5xx); not 501, a request it will never carry out."""
+    return status in {408, 409, 429} or (status >= 500 and status != 501)
 
 
 @dataclass(frozen=True)
