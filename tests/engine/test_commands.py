@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import json
 from pathlib import Path
 
@@ -295,3 +296,26 @@ def test_an_area_edit_of_a_big_photo_does_not_take_the_whole_picture_fast_path(t
     with Image.open(out) as result:
         assert result.getpixel((1500, 2600)) == (100, 150, 200)
         assert result.getpixel((1500, 100)) == (80, 120, 160)
+
+
+def test_a_thing_that_is_not_there_exits_3_with_what_was_looked_for(
+    picture: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.png"
+    code = edit_command(input_path=str(picture), instruction="remove the green ball", output=str(out), show_plan=False)
+    assert code == 3
+    assert capsys.readouterr().err == "error: I could not find a green ball: I looked for a round green area\n"
+    assert not out.exists()
+
+
+def test_a_found_thing_is_recoloured_and_the_rest_kept(picture: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.png"
+    code = edit_command(
+        input_path=str(picture), instruction="make the red square yellow", output=str(out), show_plan=False
+    )
+    assert code == 0
+    with Image.open(out) as result:
+        hue, saturation, _ = colorsys.rgb_to_hsv(*(channel / 255 for channel in result.getpixel((40, 40))))
+        assert 45 <= hue * 360 < 70
+        assert saturation > 0.6
+        assert result.getpixel((100, 70)) == (40, 90, 200)

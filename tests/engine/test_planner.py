@@ -332,7 +332,7 @@ def test_missing_or_impossible_details_ask_a_question(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["make the dog bigger", "make the sky bluer", "make the face brighter", "make her hair red"]
+    "text", ["make the dog bigger", "make the red circle bigger", "make the car bluer", "make her hair red"]
 )
 def test_changing_one_part_of_the_picture_is_refused(text: str) -> None:
     assert isinstance(plan_instruction(text), Refusal)

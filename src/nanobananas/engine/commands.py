@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image
 
 from nanobananas.engine.codecs import DEFAULT_QUALITY, encode_image, format_for_path
-from nanobananas.engine.errors import EngineError, ImageInputError, NeedsProviderError
+from nanobananas.engine.errors import EngineError, ImageInputError, NeedsProviderError, ObjectNotFoundError
 from nanobananas.engine.fastpath import FAST_OPS, run_plan_fast
 from nanobananas.engine.pipeline import run_plan, validate_plan
 from nanobananas.engine.plan import Clarification, OutputSpec, Plan, Refusal
@@ -192,6 +192,9 @@ def edit_command(
                 print("note: JPEG cannot store transparency; it was filled with white (use .png)", file=sys.stderr)
             encoded = _encode(result.image, fmt, outcome.output)
         _write(output, encoded)
+    except ObjectNotFoundError as error:
+        # Never a guess that edits the whole picture: the person hears what was looked for.
+        return _fail(str(error), EXIT_NEEDS_PROVIDER)
     except EngineError as error:
         return _fail(str(error))
     return EXIT_OK

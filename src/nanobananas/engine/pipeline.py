@@ -9,8 +9,10 @@ from typing import Any
 from PIL import Image
 
 from nanobananas.engine.errors import EngineError, OperationError, PlanError
+from nanobananas.engine.finders import parse_objects
 from nanobananas.engine.ops import Operation, OpParams, get_operation, validate_params
-from nanobananas.engine.ops._region import apply_in_region
+from nanobananas.engine.ops._pixels import normalize_mode
+from nanobananas.engine.ops._region import apply_in_region, mask_in_picture
 from nanobananas.engine.plan import Plan, Region
 
 __all__ = ["PipelineResult", "StepRecord", "run_plan", "validate_plan"]
@@ -46,6 +48,8 @@ def validate_plan(plan: Plan) -> list[tuple[Operation[Any], OpParams]]:
             raise PlanError(f"step {index}: {error}") from None
         if step.region is not None and not operation.regional:
             raise PlanError(f"step {index}: {step.op!r} changes the whole picture and cannot apply to one area")
+        if step.region is not None and step.region.object is not None and parse_objects(step.region.object) is None:
+            raise PlanError(f"step {index}: {step.region.object!r} names no thing the engine can find")
     return resolved
 
 
@@ -78,5 +82,8 @@ def run_plan(image: Image.Image, plan: Plan) -> PipelineResult:
 
 
 def _apply(operation: Operation[Any], params: OpParams, image: Image.Image, region: Region | None) -> Image.Image:
-    output = operation.apply(image, params)
-    return output if region is None else apply_in_region(image, output, region)
+    if region is None:
+        return operation.apply(image, params)
+    # Found before the op runs, so a thing that is not there stops the plan before any work is done.
+    mask = mask_in_picture(normalize_mode(image), region)
+    return apply_in_region(image, operation.apply(image, params), region, mask)

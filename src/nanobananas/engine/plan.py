@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_validator, model_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 __all__ = ["Box", "Clarification", "OpCall", "OutputSpec", "Plan", "PlanOutcome", "Refusal", "Region"]
 
@@ -13,13 +21,33 @@ Box = tuple[float, float, float, float]
 
 
 class Region(BaseModel):
-    """Where a step applies: the union of boxes, or everything outside them; the edge is feathered inward."""
+    """Where a step applies: the union of boxes, or the things an object phrase names ("the sky", "the yellow box"),
+    found in the picture when the step runs; or everything outside them. A box's edge is feathered inward; a found
+    thing's edge follows the picture's own edges."""
 
     model_config = ConfigDict(extra="forbid")
 
-    boxes: list[Box] = Field(min_length=1, max_length=8)
+    boxes: list[Box] = Field(default_factory=list, max_length=8)
+    object: str | None = Field(default=None, min_length=1, max_length=200)
     exclude: bool = False
     feather: float = Field(default=0.03, ge=0, le=0.25, description="width of the soft edge, share of the shorter side")
+
+    @model_validator(mode="after")
+    def _boxes_or_object(self) -> Region:
+        if bool(self.boxes) == (self.object is not None):
+            raise ValueError("a region is either boxes or an object phrase, and one of them")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _without_empty_object(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A region by boxes is written as it always was.
+        data = handler(self)
+        if isinstance(data, dict):
+            if data.get("object") is None:
+                data.pop("object", None)
+            elif not data.get("boxes"):
+                data.pop("boxes", None)
+        return data
 
     @field_validator("boxes")
     @classmethod

@@ -8,15 +8,28 @@ from PIL import Image
 from nanobananas.engine.ops._pixels import normalize_mode
 from nanobananas.engine.plan import Region
 
-__all__ = ["apply_in_region", "region_mask"]
+__all__ = ["apply_in_region", "mask_in_picture", "region_mask"]
+
+
+def mask_in_picture(image: Image.Image, region: Region) -> Image.Image:
+    """The region's 8-bit mask for this picture: its boxes, or the things its object phrase names, found in it
+    (ObjectNotFoundError when they are not there); inverted for "everything except"."""
+    if region.object is None:
+        return region_mask(image.size, region)
+    from nanobananas.engine.finders import find_objects
+
+    found = find_objects(image, region.object)
+    return Image.fromarray(255 - found if region.exclude else found)
 
 
 def region_mask(size: tuple[int, int], region: Region) -> Image.Image:
-    """An 8-bit mask: 255 well inside the region, ramping to 0 at its edge, 0 everywhere outside.
+    """An 8-bit mask of a region by boxes: 255 well inside the region, ramping to 0 at its edge, 0 everywhere outside.
 
     The ramp lies inside the region, so the picture outside it is never touched."""
     import cv2
 
+    if region.object is not None:
+        raise ValueError("a region by object phrase has a mask only in a picture (mask_in_picture)")
     width, height = size
     chosen = np.zeros((height, width), dtype=np.uint8)
     for left, top, right, bottom in region.boxes:
@@ -35,10 +48,13 @@ def region_mask(size: tuple[int, int], region: Region) -> Image.Image:
     return Image.fromarray(ramp)
 
 
-def apply_in_region(before: Image.Image, after: Image.Image, region: Region) -> Image.Image:
-    """`after` inside the region, `before` outside it, blended along the feathered edge."""
+def apply_in_region(
+    before: Image.Image, after: Image.Image, region: Region, mask: Image.Image | None = None
+) -> Image.Image:
+    """`after` inside the region, `before` outside it, blended along the feathered edge (`mask`: found already)."""
     before, after = normalize_mode(before), normalize_mode(after)
     if before.size != after.size:
         raise ValueError(f"an op applied to a region changed the size from {before.size} to {after.size}")
     mode = "RGBA" if "RGBA" in (before.mode, after.mode) else "RGB"
-    return Image.composite(after.convert(mode), before.convert(mode), region_mask(before.size, region))
+    chosen = mask if mask is not None else mask_in_picture(before, region)
+    return Image.composite(after.convert(mode), before.convert(mode), chosen)

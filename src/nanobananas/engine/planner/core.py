@@ -14,6 +14,7 @@ from nanobananas.engine.plan import Clarification, OpCall, OutputSpec, Plan, Pla
 from nanobananas.engine.planner.areas import area_only, find_area, in_region
 from nanobananas.engine.planner.complaints import complaint_fix, same_fix
 from nanobananas.engine.planner.constraints import apply_constraint
+from nanobananas.engine.planner.objects import find_object_phrase, names_a_thing, object_action, on_object
 from nanobananas.engine.planner.output import extract_output
 from nanobananas.engine.planner.print_sizes import print_size_notes
 from nanobananas.engine.planner.refusals import generative_refusal, needs_details, refusal_for_unmatched
@@ -123,8 +124,20 @@ def _split(text: str) -> list[str]:
         match = _AFTER.match(sentence)
         ordered = [match.group("earlier"), match.group("later")] if match else [sentence]
         for piece in ordered:
-            clauses.extend(part.strip() for part in _SEPARATORS.split(piece) if part and part.strip())
+            for part in _SEPARATORS.split(piece):
+                if part and part.strip():
+                    _add_clause(clauses, part.strip())
     return clauses
+
+
+def _add_clause(clauses: list[str], part: str) -> None:
+    """Append a clause; "remove the red circle", "the blue square" are one clause about two things."""
+    if clauses:
+        ending, opening = find_object_phrase(clauses[-1]), find_object_phrase(part)
+        if ending is not None and ending.end == len(clauses[-1]) and opening is not None and opening.start == 0:
+            clauses[-1] = f"{clauses[-1]} and {part}"
+            return
+    clauses.append(part)
 
 
 def _leading_verb(clause: str) -> str | None:
@@ -162,7 +175,23 @@ def _invalid_step(calls: list[OpCall]) -> str | None:
 
 
 def _match(text: str, normalized: Normalized, size: tuple[int, int] | None = None) -> RuleOutcome | None:
-    return match_clause(Clause(text, normalized.quotes, normalized.links, size))
+    return object_action(text) or match_clause(Clause(text, normalized.quotes, normalized.links, size))
+
+
+def _match_on_object(text: str, normalized: Normalized, size: tuple[int, int] | None) -> RuleOutcome | None:
+    """ "brighten the face": the adjustment applied to the thing the clause names, found when the plan runs."""
+    if object_action(text) is not None:
+        return None
+    return on_object(text, lambda rest: _match(rest, normalized, size))
+
+
+def _refusal_for_things(text: str, normalized: Normalized) -> Refusal | None:
+    """The refusal of the request without its clauses about things the engine can find and change itself."""
+    refusal = generative_refusal(text)
+    if refusal is None:
+        return None
+    rest = [part for part in _split(text) if not names_a_thing(part, lambda words: _match(words, normalized))]
+    return generative_refusal(", ".join(rest)) if rest else None
 
 
 # Ops that change the whole canvas: asked for in one area, they would silently change everything.
@@ -198,7 +227,7 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
     size = context.image_size if context is not None else None
     if not normalized.text.strip(" ,;"):
         return Clarification(question="What would you like me to do with the image?", suggestions=list(EXAMPLES[:6]))
-    refusal = generative_refusal(normalized.text)
+    refusal = _refusal_for_things(normalized.text, normalized)
     if refusal is not None:
         return refusal
     steps: list[OpCall] = []
@@ -237,7 +266,11 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
             steps.append(context.previous_plan.steps[-1].model_copy(deep=True))
             previous, previous_count = clause, 1
             continue
-        outcome = _match_in_area(clause, normalized, size) or _match(clause, normalized, size)
+        outcome = (
+            _match_in_area(clause, normalized, size)
+            or _match_on_object(clause, normalized, size)
+            or _match(clause, normalized, size)
+        )
         verb = _leading_verb(previous) if previous is not None else None
         if outcome is None and verb is not None:
             # "increase the brightness and contrast": the second clause borrows the first one's verb.
