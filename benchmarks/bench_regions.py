@@ -1,5 +1,6 @@
 """Benchmarks: adjustments applied to one area of a 12 MP photo against the same op on the whole picture,
-the print_size op, and planning time for area, complaint and print-size phrasings.
+the print_size op, ops on one found thing (recolour, erase, an adjustment inside the sky), and planning time for
+area, complaint, print-size and object phrasings.
 
 Run with `.venv/bin/python benchmarks/bench_regions.py` (what `make bench` runs). It prints, per op, the
 best of three runs on the whole picture and in the top half, and their ratio (the cost of the feathered
@@ -18,6 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from PIL import Image, ImageDraw  # noqa: E402
 from record import Results, add_arguments  # noqa: E402
 from run import make_photo  # noqa: E402
 
@@ -45,7 +47,27 @@ PHRASINGS = (
     "there is way too much contrast and it looks a bit soft",
     "fit it in a square with black bars, no cropping",
     "make it 8 by 10 inches at 300 dpi",
+    "make the yellow box red",
+    "remove the red circle and the blue square",
+    "blur the background but keep the yellow box sharp",
+    "add a blue star in the bottom left corner",
 )
+# Ops on one thing: found by colour and shape (or the sky) in the photo with a red disc and a yellow box drawn in.
+OBJECT_STEPS = (
+    ("recolor the yellow box red", OpCall(op="recolor", params={"object": "the yellow box", "color": "red"})),
+    ("erase the red circle", OpCall(op="erase", params={"object": "the red circle"})),
+    ("darken the sky", OpCall(op="brightness", params={"amount": -0.2}, region=Region(object="the sky"))),
+)
+
+
+def with_things(photo: Image.Image) -> Image.Image:
+    """The photo with a red disc in the sky and a yellow box across the horizon, as the dev set's photo has."""
+    width, height = photo.size
+    marked = photo.copy()
+    draw = ImageDraw.Draw(marked)
+    draw.ellipse((width * 0.15, height * 0.12, width * 0.35, height * 0.38), fill=(220, 40, 40))
+    draw.rectangle((width * 0.55, height * 0.45, width * 0.85, height * 0.8), fill=(240, 210, 40))
+    return marked
 
 
 def best_seconds(image: object, plan: Plan, runs: int) -> float:
@@ -80,6 +102,15 @@ def main(argv: list[str] | None = None) -> int:
     printed = best_seconds(photo, print_plan, runs)
     print(f"{'print_size':14}{printed:>9.3f}  (to 8x10 in at 300 dpi)")
     results.add("print_size to 8x10 in at 300 dpi", f"{printed:.3f} s")
+    things = with_things(photo)
+    for label, call in OBJECT_STEPS:
+        seconds = best_seconds(things, Plan(steps=[call], planner_version="bench"), runs)
+        verdict = "ok" if seconds <= REGION_LIMIT_S else "MISSED"
+        if verdict == "MISSED":
+            missed.append(label)
+        print(f"{label:30}{seconds:>9.3f} {verdict}")
+        results.add(f"{label} (found in the picture)", f"{seconds:.3f} s", goal=f"< {REGION_LIMIT_S:g} s",
+                    verdict=verdict)  # fmt: skip
     worst = 0.0
     for text in PHRASINGS:
         plan_instruction(text)

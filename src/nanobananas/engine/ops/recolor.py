@@ -44,8 +44,8 @@ def recolor(image: Image.Image, params: RecolorParams) -> Image.Image:
 
     image = normalize_mode(image)
     mask = find_objects(image, params.object)
-    rows, columns = np.nonzero(mask)
-    top, bottom, left, right = rows.min(), rows.max() + 1, columns.min(), columns.max() + 1
+    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    top, bottom, left, right = int(rows[0]), int(rows[-1]) + 1, int(columns[0]), int(columns[-1]) + 1
     target = _lab(np.array([[rgb_of(params.color)]], dtype=np.uint8))[0, 0]
     target_chroma = float(np.hypot(target[1], target[2]))
     target_hue = float(np.arctan2(target[2], target[1]))
@@ -53,8 +53,7 @@ def recolor(image: Image.Image, params: RecolorParams) -> Image.Image:
     def apply(rgb: Image.Image) -> Image.Image:
         import cv2
 
-        pixels = np.array(rgb)
-        crop = pixels[top:bottom, left:right]
+        crop = np.asarray(rgb.crop((left, top, right, bottom)))
         weight = mask[top:bottom, left:right].astype(np.float32) / 255
         lab = _lab(crop)
         inside = weight >= 0.5
@@ -70,7 +69,8 @@ def recolor(image: Image.Image, params: RecolorParams) -> Image.Image:
         recoloured = np.stack([lightness, chroma * np.cos(hue), chroma * np.sin(hue)], axis=-1).astype(np.float32)
         back = np.clip(cv2.cvtColor(recoloured, cv2.COLOR_LAB2RGB) * 255, 0, 255)
         blended = crop + (back - crop) * weight[..., None]
-        pixels[top:bottom, left:right] = np.clip(np.rint(blended), 0, 255).astype(np.uint8)
-        return Image.fromarray(pixels)
+        result = rgb.copy()
+        result.paste(Image.fromarray(np.clip(np.rint(blended), 0, 255).astype(np.uint8)), (left, top))
+        return result
 
     return on_rgb(image, apply)
