@@ -227,3 +227,13 @@ def test_every_declared_reference_is_seeded_then_handled_as_declared(
             assert redacted[label](), label
         elif ref.link in (Link.USER, Link.OWNER_KEY, Link.ACTOR):
             assert _count(ref, user.pk) == 0, f"{label}: left after the tombstone purge"
+
+
+def test_a_handler_that_no_workflow_order_names_is_refused_not_skipped() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from nanobananas.workflows.account_delete import CLOSE_ORDER
+
+    assert [app for app, _ in registry.handlers("close", order=CLOSE_ORDER)] == list(CLOSE_ORDER)
+    with pytest.raises(ImproperlyConfigured, match=r"\['tokens'\] declare a close handler"):
+        registry.handlers("close", order=tuple(app for app in CLOSE_ORDER if app != "tokens"))

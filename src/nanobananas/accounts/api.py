@@ -38,6 +38,7 @@ from nanobananas.accounts.schemas import (
 )
 from nanobananas.accounts.selectors import QuotaStatus
 from nanobananas.accounts.sessions import session_key_digest, session_mark_signed_in
+from nanobananas.billing.selectors import subscription_current
 from nanobananas.core.exceptions import InvalidInput
 from nanobananas.workflows import account_delete as account_delete_workflow
 from nanobananas.workflows import signup as signup_workflow
@@ -83,8 +84,6 @@ def _user_out(user: Any) -> UserOut:
 
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> MeOut:
-    from nanobananas.billing.selectors import subscription_current
-
     owner = request_owner(request)
     user = request.user if request.user.is_authenticated else None
     plan = selectors.plan_for(owner=owner) if owner is not None else selectors.plan_get(code=Plan.GUEST)

@@ -34,6 +34,7 @@ from nanobananas.accounts.sessions import session_key_digest
 from nanobananas.accounts.tokens import email_verification_token
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import InvalidInput, NotFound
+from nanobananas.registry.personal_data import handlers
 from nanobananas.vault.fields import sealed_token
 
 __all__ = [
@@ -320,13 +321,15 @@ def _plan_row(code: str) -> Plan | None:
     return plan if plan.pk is not None else None
 
 
-def _assets_expiry_recompute(*, owner: Owner, hours: int) -> int:
-    """Live images of `owner` now expire `hours` after they were made (the retention sweep does the rest)."""
-    from nanobananas.studio.models import Asset, Lifecycle
+# The apps whose live content follows the account's retention choice (their `retention_changed` handlers).
+RETENTION_ORDER = ("studio",)
 
-    return Asset.objects.filter(owner_filter(owner), state=Lifecycle.ACTIVE).update(
-        expires_at=F("created_at") + timedelta(hours=hours)
-    )
+
+def _content_expiry_recompute(*, user_id: int, hours: int) -> None:
+    """The owner's live content now expires `hours` after it was made (the retention sweep does the rest):
+    each app's `retention_changed` handler in the personal data registry."""
+    for _app, retention_changed in handlers("retention_changed", order=RETENTION_ORDER):
+        retention_changed(user_id, hours)
 
 
 def retention_set(*, user: User, hours: int) -> int:
@@ -339,7 +342,7 @@ def retention_set(*, user: User, hours: int) -> int:
     with transaction.atomic():
         profile = profile_ensure(user=user)
         Profile.objects.filter(pk=profile.pk).update(retention_hours=hours)
-        _assets_expiry_recompute(owner=owner, hours=hours)
+        _content_expiry_recompute(user_id=user.pk, hours=hours)
     return hours
 
 
@@ -358,7 +361,7 @@ def plan_change(*, user_id: int, plan_code: str) -> Plan:
         if profile.retention_hours is not None and profile.retention_hours not in plan.retention_hours_options:
             profile.retention_hours = None
             changed.append("retention_hours")
-            _assets_expiry_recompute(owner=Owner(user_id=user_id), hours=plan.default_retention_hours)
+            _content_expiry_recompute(user_id=user_id, hours=plan.default_retention_hours)
         profile.save(update_fields=changed)
     return plan
 

@@ -180,6 +180,8 @@ class PersonalData:
     - close(closing) -> counts: account deletion, in its transaction.
     - transfer(guest_id, user_id) -> None: a guest signs up, in the sign-up's transaction.
     - tombstone_purge(user_id) -> None: a closed account's tombstone goes, before the user row is deleted.
+    - retention_changed(user_id, hours) -> None: the account's retention choice or plan changed; live
+      content now expires `hours` after it was made.
     """
 
     app_label: str
@@ -187,11 +189,12 @@ class PersonalData:
     close: Callable[[AccountClosing], dict[str, int]] | None = None
     transfer: Callable[[Any, int], None] | None = None
     tombstone_purge: Callable[[int], None] | None = None
+    retention_changed: Callable[[int, int], None] | None = None
     blobs: tuple[Blobs, ...] = ()
 
 
 _REGISTRY: dict[str, PersonalData] = {}
-HANDLER_KINDS = ("close", "transfer", "tombstone_purge")
+HANDLER_KINDS = ("close", "transfer", "tombstone_purge", "retention_changed")
 
 
 def register(declaration: PersonalData) -> None:

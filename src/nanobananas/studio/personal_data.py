@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+
+from django.db.models import F
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.registry.personal_data import (
@@ -18,7 +21,7 @@ from nanobananas.registry.personal_data import (
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.services import conversations_transfer_owner
 
-__all__ = ["studio_close", "studio_transfer"]
+__all__ = ["studio_close", "studio_retention_changed", "studio_transfer"]
 
 
 def studio_close(closing: AccountClosing) -> dict[str, int]:
@@ -49,6 +52,13 @@ def studio_close(closing: AccountClosing) -> dict[str, int]:
     return counts
 
 
+def studio_retention_changed(user_id: int, hours: int) -> None:
+    """Live images of the account now expire `hours` after they were made (the retention sweep does the rest)."""
+    Asset.objects.filter(owner_user_id=user_id, state=Lifecycle.ACTIVE).update(
+        expires_at=F("created_at") + timedelta(hours=hours)
+    )
+
+
 def studio_transfer(guest_id: uuid.UUID, user_id: int) -> None:
     conversations_transfer_owner(source=Owner(guest_id=guest_id), target=Owner(user_id=user_id))
 
@@ -60,6 +70,7 @@ register(
         app_label="studio",
         close=studio_close,
         transfer=studio_transfer,
+        retention_changed=studio_retention_changed,
         blobs=(Blobs(model="studio.Asset", name_field="blob_name", user_field="owner_user"),),
         references=(
             reference("studio.Conversation.owner_user", Link.USER, Deletion.QUEUED,
