@@ -49,6 +49,8 @@ RED, BLUE, GREEN, PURPLE = "#ff0000", "#0050ff", "#00a000", "#8000a0"
         ("make the sky a bit bluer", [("recolor", {"object": "the sky", "color": BLUE, "amount": 0.45}, None, False)]),
         ("remove the red circle", [("erase", {"object": "the red circle"}, None, False)]),
         ("delete the yellow square", [("erase", {"object": "the yellow square"}, None, False)]),
+        ("erase the yellow block", [("erase", {"object": "the yellow block"}, None, False)]),
+        ("remove the red cirle", [("erase", {"object": "the red circle"}, None, False)]),
         ("get rid of the blue car", [("erase", {"object": "the blue car"}, None, False)]),
         ("erase all the white dots from the photo", [("erase", {"object": "all the white dots"}, None, False)]),
         (

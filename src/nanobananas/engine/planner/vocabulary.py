@@ -49,6 +49,9 @@ KEYWORDS: frozenset[str] = _words(
     blurriness softness fuzziness darkness dullness harshness haziness
     shadowy speckly counter quadrant fifth fifths central region portion strip band section
     inch inches centimeters centimetres millimeters millimetres dpi ppi print prints paper letter
+    box boxes circle circles disc ball balls rectangle rectangles triangle triangles star stars
+    heart hearts arrow arrows object objects product subject recolor recolour colour red purple
+    pink violet cyan grey sky
     """
 )
 
@@ -85,5 +88,7 @@ COMMON_WORDS: frozenset[str] = _words(
     image's photo's picture's thing things stuff pretty lovely gorgeous ugly weird strange
     does doing going want wanted wants like likes liked love loved hate please thanks cheers sure okay
     this that what how why when who anyway maybe perhaps probably actually basically literally
+    start started starting starts stare stared stay heat hear heard hearty bold bald call tall
+    block blocks brown shape shapes
     """
 )
