@@ -5,10 +5,12 @@ from nanobananas.config.settings import AI_PROVIDERS, DATA_DIR, HUEY, NANOBANANA
 
 PROVIDER_SECONDS = 15
 
-AI_PROVIDERS["fake"] = {
-    "BACKEND": "nanobananas.providers.fake.FakeProvider",
-    "OPTIONS": {"sleep_seconds": PROVIDER_SECONDS},
+# New dicts, never the imported ones changed in place: a test that imports this module (for PROVIDER_SECONDS)
+# would otherwise make the test process's own fake provider sleep in every later test.
+AI_PROVIDERS = {
+    **AI_PROVIDERS,
+    "fake": {"BACKEND": "nanobananas.providers.fake.FakeProvider", "OPTIONS": {"sleep_seconds": PROVIDER_SECONDS}},
 }
-NANOBANANAS["IMAGE_PROVIDER"] = "fake"
+NANOBANANAS = {**NANOBANANAS, "IMAGE_PROVIDER": "fake"}
 # One queue per server (named after its data dir): a Redis database shared by test runs holds no other run's tasks.
-HUEY["name"] = f"nanobananas-{DATA_DIR.name}"
+HUEY = {**HUEY, "name": f"nanobananas-{DATA_DIR.name}"}
