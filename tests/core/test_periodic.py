@@ -17,7 +17,9 @@ from nanobananas.accounts import tasks as account_tasks
 from nanobananas.core.models import PeriodicRun
 from nanobananas.core.periodic import GUARDED_TASKS, due_time, periodic_claim
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.database]
+# serialized_rollback: a plain transactional flush re-creates content types, which breaks the serialized
+# rollback of the race tests that run after this file.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.database]
 
 WORKERS = 3
 HOURLY_AT_29 = datetime(2026, 3, 1, 10, 29, 5, tzinfo=UTC)  # purge_rate_windows runs at minute 29 of every hour

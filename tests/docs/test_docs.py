@@ -141,7 +141,9 @@ def test_the_first_poster_commands_say_what_they_wrote(tmp_path: Path) -> None:
 
 
 def test_make_run_takes_port_and_host_from_the_command_line_only() -> None:
-    env = {name: value for name, value in os.environ.items() if name not in {"HOST", "PORT"}}
+    # Under `make test` the sub-make would inherit MAKELEVEL and MAKEFLAGS and print "Entering directory" lines.
+    inherited = {"HOST", "PORT", "MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"}
+    env = {name: value for name, value in os.environ.items() if name not in inherited}
 
     def served(*words: str, extra: dict[str, str] | None = None) -> str:
         result = _run(["make", "-n", "run", *words], cwd=REPOSITORY, env={**env, **(extra or {})})

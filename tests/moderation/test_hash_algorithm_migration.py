@@ -7,7 +7,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.database]
+# serialized_rollback: a plain transactional flush re-creates content types, which breaks the serialized
+# rollback of the race tests that run after this file.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.database]
 
 BEFORE = [("moderation", "0004_review_item_reason_sha256")]
 AFTER = [("moderation", "0005_known_image_hash_algorithm")]
