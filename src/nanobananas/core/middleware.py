@@ -8,11 +8,11 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 
-__all__ = ["PRIVATE_NO_STORE", "PermissionsPolicyMiddleware", "PrivateApiNoStoreMiddleware"]
+__all__ = ["PRIVATE_NO_STORE", "PermissionsPolicyMiddleware", "PrivateApiNoStoreMiddleware", "ResponseHeaderMiddleware"]
 
 
-class PermissionsPolicyMiddleware:
-    """Adds `Permissions-Policy` (settings.PERMISSIONS_POLICY) to every response; works sync and async."""
+class ResponseHeaderMiddleware:
+    """A middleware that only adjusts the response's headers, the same way in a sync and an async chain."""
 
     sync_capable = True
     async_capable = True
@@ -28,14 +28,20 @@ class PermissionsPolicyMiddleware:
             return self._acall(request)
         response = self.get_response(request)
         assert isinstance(response, HttpResponseBase)
-        return self._add(response)
+        return self.adjust(request, response)
 
     async def _acall(self, request: HttpRequest) -> HttpResponseBase:
         response = await self.get_response(request)  # type: ignore[misc]  # async chain returns an awaitable
-        return self._add(response)
+        return self.adjust(request, response)
 
-    @staticmethod
-    def _add(response: HttpResponseBase) -> HttpResponseBase:
+    def adjust(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        raise NotImplementedError
+
+
+class PermissionsPolicyMiddleware(ResponseHeaderMiddleware):
+    """Adds `Permissions-Policy` (settings.PERMISSIONS_POLICY) to every response."""
+
+    def adjust(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
 
@@ -47,35 +53,14 @@ PUBLIC_API_PATHS = frozenset({"/api/v1/health", "/api/v1/openapi.json", "/api/v1
 API_PREFIXES = ("/api/", "/v1/")
 
 
-class PrivateApiNoStoreMiddleware:
+class PrivateApiNoStoreMiddleware(ResponseHeaderMiddleware):
     """`Cache-Control: private, no-store` on every API answer but the public ones, unless it already says no-store.
 
     API answers depend on the session, a token or a signed link (images, exports): no shared cache and no
     browser cache may keep a copy that outlives a deletion or a sign-out.
     """
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase | Awaitable[HttpResponseBase]]) -> None:
-        self.get_response = get_response
-        self.is_async = iscoroutinefunction(get_response)
-        if self.is_async:
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
-        if self.is_async:
-            return self._acall(request)
-        response = self.get_response(request)
-        assert isinstance(response, HttpResponseBase)
-        return self._mark(request, response)
-
-    async def _acall(self, request: HttpRequest) -> HttpResponseBase:
-        response = await self.get_response(request)  # type: ignore[misc]  # async chain returns an awaitable
-        return self._mark(request, response)
-
-    @staticmethod
-    def _mark(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    def adjust(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if not request.path.startswith(API_PREFIXES) or request.path in PUBLIC_API_PATHS:
             return response
         if "no-store" not in response.headers.get("Cache-Control", ""):
