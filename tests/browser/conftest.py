@@ -66,4 +66,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
-__all__ = ["CHROMIUM", "Server", "start_server"]
+def sign_up(page: object, base: str, *, email: str, username: str, display_name: str, password: str) -> None:
+    """Create an account through the sign-up page (an adult's birth date) and land on Me."""
+    p = page  # playwright.sync_api.Page
+    p.goto(f"{base}/accounts/signup/")  # type: ignore[attr-defined]
+    p.fill("#id_email", email)  # type: ignore[attr-defined]
+    p.fill("#id_username", username)  # type: ignore[attr-defined]
+    p.fill("#id_display_name", display_name)  # type: ignore[attr-defined]
+    p.fill("#id_password", password)  # type: ignore[attr-defined]
+    p.select_option("#id_birth_month", label="June")  # type: ignore[attr-defined]
+    p.select_option("#id_birth_year", label="1988")  # type: ignore[attr-defined]
+    p.click("button:has-text('Create account')")  # type: ignore[attr-defined]
+    p.wait_for_url(f"{base}/me/")  # type: ignore[attr-defined]
+
+
+__all__ = ["CHROMIUM", "Server", "sign_up", "start_server"]

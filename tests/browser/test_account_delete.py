@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.browser.conftest import sign_up
 from tests.live_server import Server
 
 PASSWORD = "closing time at noon"
@@ -10,15 +11,7 @@ PASSWORD = "closing time at noon"
 def test_delete_the_account_on_the_me_page(studio_server: Server, page: object) -> None:
     p = page  # playwright.sync_api.Page
     base = studio_server.url
-    p.goto(f"{base}/accounts/signup/")  # type: ignore[attr-defined]
-    p.fill("#id_email", "gale@example.org")  # type: ignore[attr-defined]
-    p.fill("#id_username", "gale")  # type: ignore[attr-defined]
-    p.fill("#id_display_name", "Gale Moreno")  # type: ignore[attr-defined]
-    p.fill("#id_password", PASSWORD)  # type: ignore[attr-defined]
-    p.select_option("#id_birth_month", label="June")  # type: ignore[attr-defined]
-    p.select_option("#id_birth_year", label="1988")  # type: ignore[attr-defined]
-    p.click("button:has-text('Create account')")  # type: ignore[attr-defined]
-    p.wait_for_url(f"{base}/me/")  # type: ignore[attr-defined]
+    sign_up(p, base, email="gale@example.org", username="gale", display_name="Gale Moreno", password=PASSWORD)
 
     p.goto(f"{base}/image/")  # type: ignore[attr-defined]
     p.fill("#prompt", "a poster for a closing-down sale")  # type: ignore[attr-defined]

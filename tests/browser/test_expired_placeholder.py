@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import sign_up
 from tests.conftest import IN_CI
 from tests.live_server import server_environment, start_server
 
@@ -33,15 +34,7 @@ def test_an_expired_image_leaves_a_retention_placeholder_in_the_chat(page: objec
     try:
         p = page  # playwright.sync_api.Page
         base = server.url
-        p.goto(f"{base}/accounts/signup/")  # type: ignore[attr-defined]
-        p.fill("#id_email", "rhea@example.org")  # type: ignore[attr-defined]
-        p.fill("#id_username", "rhea")  # type: ignore[attr-defined]
-        p.fill("#id_display_name", "Rhea Costa")  # type: ignore[attr-defined]
-        p.fill("#id_password", PASSWORD)  # type: ignore[attr-defined]
-        p.select_option("#id_birth_month", label="June")  # type: ignore[attr-defined]
-        p.select_option("#id_birth_year", label="1988")  # type: ignore[attr-defined]
-        p.click("button:has-text('Create account')")  # type: ignore[attr-defined]
-        p.wait_for_url(f"{base}/me/")  # type: ignore[attr-defined]
+        sign_up(p, base, email="rhea@example.org", username="rhea", display_name="Rhea Costa", password=PASSWORD)
         p.goto(f"{base}/image/")  # type: ignore[attr-defined]
         p.fill("#prompt", "a poster of a lighthouse")  # type: ignore[attr-defined]
         p.click("#send")  # type: ignore[attr-defined]
