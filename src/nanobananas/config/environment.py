@@ -52,6 +52,7 @@ class Environment:
     audit_retention_days: int
     upload_megapixels_per_request: int
     upload_megapixels_per_hour: int
+    job_megapixels: int
     worker_recycle_mb: int
     closed_account_retention_days: int
     s3: dict[str, str] | None
@@ -180,6 +181,7 @@ def read_environment() -> Environment:
         text_retention_days=_int("NANOBANANAS_TEXT_RETENTION_DAYS", 365),
         upload_megapixels_per_request=_int("NANOBANANAS_UPLOAD_MEGAPIXELS_PER_REQUEST", 100),
         upload_megapixels_per_hour=_int("NANOBANANAS_UPLOAD_MEGAPIXELS_PER_HOUR", 500),
+        job_megapixels=_int("NANOBANANAS_JOB_MEGAPIXELS", 50),
         worker_recycle_mb=_int("NANOBANANAS_WORKER_RECYCLE_MB", 400),
         audit_retention_days=_int("NANOBANANAS_AUDIT_RETENTION_DAYS", 3 * 365),
         closed_account_retention_days=_int("NANOBANANAS_CLOSED_ACCOUNT_RETENTION_DAYS", 3 * 365),

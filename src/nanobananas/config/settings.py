@@ -289,6 +289,9 @@ NANOBANANAS: dict[str, Any] = {
     # and per owner per hour. A worker process that is this big after a large job is replaced by a fresh one.
     "UPLOAD_MEGAPIXELS_PER_REQUEST": ENV.upload_megapixels_per_request,
     "UPLOAD_MEGAPIXELS_PER_HOUR": ENV.upload_megapixels_per_hour,
+    # Pixels one job may decode, all its pictures together: a Pro combine of several 49 MP pictures loads
+    # each one smaller so that they add up to this, and the worker stays within its memory bound.
+    "JOB_MEGAPIXELS": ENV.job_megapixels,
     "WORKER_RECYCLE_MB": ENV.worker_recycle_mb,
     "WORKER_STALE_SECONDS": ENV.worker_stale_seconds,
     "TEXT_RETENTION_DAYS": ENV.text_retention_days,

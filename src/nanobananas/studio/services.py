@@ -9,7 +9,9 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -620,19 +622,61 @@ def _conversation_state(job: Job) -> ConversationState:
     )
 
 
-def _load_image(asset_id: uuid.UUID) -> Image.Image:
-    """An input of a job, no bigger than the owner's plan lets a result be (results are shrunk to it
-    anyway): a guest's edit of a 49 MP upload works on 4 MP, shrunk while loading, not on 49."""
+# What is left of the running job's pixel budget (NANOBANANAS_JOB_MEGAPIXELS), set for the length of a job.
+_JOB_PIXELS_LEFT: ContextVar[list[int] | None] = ContextVar("job_pixels_left", default=None)
+# However spent the budget, a picture is still loaded this big: a job's inputs are few (at most the files of
+# one message and two earlier turns), so memory stays bounded and the result stays usable.
+_MIN_INPUT_PIXELS = 1_000_000
+
+
+@contextmanager
+def _job_pixel_budget() -> Iterator[None]:
+    token = _JOB_PIXELS_LEFT.set([int(settings.NANOBANANAS["JOB_MEGAPIXELS"]) * 1_000_000])
+    try:
+        yield
+    finally:
+        _JOB_PIXELS_LEFT.reset(token)
+
+
+def _load_images(asset_ids: Sequence[uuid.UUID]) -> list[Image.Image]:
+    """Inputs of a job, shrunk while libvips decodes them: each no bigger than the owner's plan lets a
+    result be (a guest's edit of a 49 MP upload works on 4 MP), and together within what is left of the
+    job's pixel budget (a Pro combine of four 49 MP pictures loads each at 12.5 MP, not 196 MP in all).
+    Pictures loaded together share the budget in proportion to their size."""
+    from nanobananas.engine.safety import probe_image
     from nanobananas.engine.streaming import image_load_within
 
-    asset = Asset.objects.get(id=asset_id)
-    if asset.owner_user_id is not None:
-        owner = Owner(user_id=asset.owner_user_id)
-    else:
-        owner = Owner(guest_id=asset.owner_guest_id)
-    longest = plan_for(owner=owner).max_resolution
-    with default_storage.open(asset.blob_name, "rb") as handle:
-        return image_load_within(handle.read(), longest=longest)
+    found = Asset.objects.in_bulk(list(asset_ids))
+    blobs: list[bytes] = []
+    sides: list[float] = []  # the longest side each picture is loaded at
+    shapes: list[float] = []  # pixels per square of the longest side: 1 square, 0.5 for 2:1
+    for asset_id in asset_ids:
+        asset = found[asset_id]
+        user, guest = asset.owner_user_id, asset.owner_guest_id
+        owner = Owner(user_id=user) if user is not None else Owner(guest_id=guest)
+        with default_storage.open(asset.blob_name, "rb") as handle:
+            blobs.append(handle.read())
+        info = probe_image(blobs[-1])
+        longest = max(info.width, info.height)
+        sides.append(min(longest, plan_for(owner=owner).max_resolution))
+        shapes.append(info.width * info.height / longest**2)
+    left = _JOB_PIXELS_LEFT.get()
+    if left is not None:
+        wanted = sum(side * side * shape for side, shape in zip(sides, shapes, strict=True))
+        allowed = max(left[0], _MIN_INPUT_PIXELS * len(sides))
+        if wanted > allowed:
+            scale = (allowed / wanted) ** 0.5
+            sides = [
+                max(side * scale, (_MIN_INPUT_PIXELS / shape) ** 0.5) for side, shape in zip(sides, shapes, strict=True)
+            ]
+        left[0] = max(0, left[0] - round(sum(side * side * shape for side, shape in zip(sides, shapes, strict=True))))
+    return [image_load_within(data, longest=max(1, int(side))) for data, side in zip(blobs, sides, strict=True)]
+
+
+def _load_image(asset_id: uuid.UUID) -> Image.Image:
+    """One input of a job (see _load_images)."""
+    [image] = _load_images([asset_id])
+    return image
 
 
 def _label(ref: ImageRef) -> str:
@@ -730,8 +774,11 @@ def _edit(intent: Intent, route: Providers, job: Job, state: ConversationState, 
     (cheap, private) or only a generative model can."""
     [base] = intent.bases[:1]
     progress(10, f"Opening {_label(base)}")
-    original = _load_image(base.id)
-    mask = _load_image(uuid.UUID(job.options["mask"])) if job.options.get("mask") else None
+    if job.options.get("mask"):
+        # Loaded together, so that a shrink under the job's pixel budget keeps them the same size.
+        original, mask = _load_images([base.id, uuid.UUID(job.options["mask"])])
+    else:
+        original, mask = _load_image(base.id), None
     if intent.kind == "repeat" and state.last_plan is not None:
         plan: dict[str, Any] | None = state.last_plan
     else:
@@ -787,7 +834,7 @@ def _edit_generative(
         image=original,
         instruction=intent.text,
         progress=progress,
-        images=[_load_image(ref.id) for ref in extras],
+        images=_load_images([ref.id for ref in extras]) if extras else [],
         mask=mask,
         history=history,
     )
@@ -834,7 +881,7 @@ def _carry_out(intent: Intent, route: Providers, job: Job, state: ConversationSt
         from nanobananas.engine.compose import COMPOSE_VERSION, compose
 
         progress(30, "Combining the pictures")
-        images = [_load_image(ref.id) for ref in intent.bases]
+        images = _load_images([ref.id for ref in intent.bases])
         layout = intent.layout if intent.layout in {"horizontal", "vertical", "grid"} else "horizontal"
         combined = compose(images, layout=layout)  # type: ignore[arg-type]  # checked just above
         labels = " and ".join(_label(ref) for ref in intent.bases)
@@ -853,7 +900,7 @@ def _carry_out(intent: Intent, route: Providers, job: Job, state: ConversationSt
         from nanobananas.engine.compose import COMPOSE_VERSION, overlay
 
         progress(30, "Placing the logo")
-        first, second = (_load_image(ref.id) for ref in intent.bases)
+        first, second = _load_images([ref.id for ref in intent.bases])
         # The logo is the smaller picture, whichever order they came in.
         (photo, photo_ref), (logo, logo_ref) = sorted(
             [(first, intent.bases[0]), (second, intent.bases[1])], key=lambda item: -item[0].width * item[0].height
@@ -916,7 +963,7 @@ def job_run(*, job_id: uuid.UUID) -> None:
     attempt = _claim(job_id)
     if attempt is None:
         return
-    with _Lease(job_id, attempt):
+    with _Lease(job_id, attempt), _job_pixel_budget():
         _job_work(job_id, attempt)
 
 
