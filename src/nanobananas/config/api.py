@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie
@@ -23,9 +24,11 @@ from nanobananas.privacy.api import router as privacy_router
 from nanobananas.studio.api import router as studio_router
 from nanobananas.studio.history_api import router as history_router
 from nanobananas.studio.requests import request_size_check
+from nanobananas.studio.tools_api import router as tools_router
+from nanobananas.studio.videos_api import router as videos_router
 from nanobananas.tokens.api import router as tokens_router
 
-__all__ = ["api"]
+__all__ = ["api", "api_not_found"]
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
@@ -109,6 +112,12 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
+@csrf_exempt
+def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any address under /api/v1/ that no endpoint serves: the API's JSON error, never the site's HTML page."""
+    return _error(request, 404, "not_found", "There is no API endpoint at this address. See /api/v1/docs.")
+
+
 @api.get("/health", response={200: HealthOut, 503: HealthOut}, tags=["system"])
 def health(request: HttpRequest) -> Status[HealthOut]:
     report = health_report()
@@ -122,3 +131,5 @@ api.add_router("/", privacy_router)
 api.add_router("/", moderation_router)
 api.add_router("/", policies_router)
 api.add_router("/", history_router)
+api.add_router("/", tools_router)
+api.add_router("/", videos_router)

@@ -69,9 +69,10 @@ def get_export(request: HttpRequest, export_id: uuid.UUID) -> ExportOut:
     "/exports/download/{token}",
     response={200: None},
     url_name="export_download",
+    # The int 200, as in `response=`: ninja merges the two; a "200" string would be a second "200" key.
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The archive (decrypted), for its owner only; 410 `link_expired` when the link "
                 "or the archive is gone.",
                 "content": {"application/zip": {}},

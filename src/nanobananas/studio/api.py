@@ -204,9 +204,10 @@ def delete_conversation(request: HttpRequest, conversation_id: uuid.UUID) -> Sta
 @router.get(
     "/conversations/{conversation_id}/download",
     response={200: None},
+    # The int 200, as in `response=`: ninja merges the two; a "200" string would be a second "200" key.
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "A ZIP of every picture and version of the conversation, with a manifest.json.",
                 "content": {"application/zip": {}},
             }
@@ -301,9 +302,10 @@ JOB_EVENT = {
 @router.get(
     "/jobs/{job_id}/events",
     response={200: None},
+    # The int 200, as in `response=`: ninja merges the two; a "200" string would be a second "200" key.
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "Server-Sent Events: `queued`/`running` while it works, then one of "
                 "`done` (with the reply message), `failed` or `refused`; data is JSON.",
                 "content": {"text/event-stream": {"schema": JOB_EVENT}},
@@ -374,9 +376,10 @@ def delete_asset(request: HttpRequest, asset_id: uuid.UUID) -> Status[None]:
 @router.get(
     "/assets/{asset_id}/content",
     response={200: None},
+    # The int 200, as in `response=`: ninja merges the two; a "200" string would be a second "200" key.
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The image bytes: as stored (`format` omitted or `original`), or converted.",
                 "content": {"image/png": {}, "image/jpeg": {}, "image/webp": {}},
             }
@@ -394,7 +397,16 @@ async def get_asset_content(
     else:
         owner = await sync_to_async(request_owner)(request)
         asset = await sync_to_async(selectors.asset_get)(owner=owner, asset_id=asset_id)
+    if format == "original":
+        from nanobananas.studio.videos_api import range_response
+
+        # Browsers seek in a video with Range requests: 206 with the part asked for.
+        if (part := await range_response(request, asset)) is not None:
+            return part  # type: ignore[return-value]  # a 416 is a plain HttpResponse
     handle, content_type, extension = await sync_to_async(downloads.asset_content)(asset=asset, format=format)
     response = StreamingHttpResponse(aiter_file(handle), content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{downloads.asset_filename(asset)}.{extension}"'
+    if format == "original":
+        response["Accept-Ranges"] = "bytes"
+        response["Content-Length"] = str(asset.byte_size)
     return response

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from nanobananas.accounts.forms import RetentionForm, retention_label
@@ -14,6 +15,7 @@ from nanobananas.accounts.selectors import plan_for, plan_get, quota_status, ret
 from nanobananas.accounts.services import profile_ensure
 from nanobananas.accounts.sessions import session_key_digest
 from nanobananas.billing.selectors import billing_offer, invoice_list, subscription_current
+from nanobananas.config.api import api_not_found
 from nanobananas.privacy.selectors import owner_retention
 from nanobananas.privacy.services import analytics_record
 from nanobananas.studio.selectors import conversation_list
@@ -96,3 +98,23 @@ def me(request: HttpRequest) -> HttpResponse:
     else:
         context.update(plan=plan_get(code=Plan.GUEST))
     return render(request, "web/me.html", context)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The site's 404 page (templates/404.html) with the navigation; the API keeps its JSON error."""
+    if _is_api(request):
+        return api_not_found(request)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The site's 500 page (templates/500.html, rendered without the database: it may be what failed);
+    the API keeps its JSON error shape."""
+    if _is_api(request):
+        body = {"error": {"code": "internal_error", "message": "Something went wrong on the server. Try again."}}
+        return JsonResponse(body, status=500, content_type="application/json; charset=utf-8")
+    return defaults.server_error(request)

@@ -1,0 +1,28 @@
+"""Template helpers for the page frame of base.html: the footer's retention line for this visitor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from nanobananas.accounts.forms import retention_label
+from nanobananas.accounts.identity import Owner
+from nanobananas.accounts.models import Plan
+from nanobananas.accounts.selectors import plan_get, retention_hours_for
+
+__all__ = ["retention_notice"]
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def retention_notice(context: dict[str, Any]) -> str:
+    """What happens to this visitor's own work: their tier's deletion time, not a guest's by default."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        hours = retention_hours_for(owner=Owner(user_id=user.pk))
+        return f"Your images are deleted {retention_label(hours)} after they are made."
+    hours = plan_get(code=Plan.GUEST).default_retention_hours
+    return f"As a guest, your images are deleted {retention_label(hours)} after they are made."
