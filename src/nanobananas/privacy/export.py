@@ -65,7 +65,10 @@ FAILED_MESSAGE = "The archive could not be built. Please ask for a new export."
 # then the export fails for good and the operator is alerted (ADMINS, NANOBANANAS_OPERATOR_EMAIL).
 EXPORT_MAX_ATTEMPTS = 3
 RETRY_STAGE = "Waiting to try again"
-EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+EXTENSIONS = {
+    "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "video/mp4": "mp4",
+    "video/webm": "webm",
+}  # fmt: skip
 
 # Who processes what, for README.txt: provider aliases as stored on images and billing records.
 RECIPIENTS = {
@@ -453,7 +456,7 @@ def _archive_write(*, user: User, handle: IO[bytes], progress: Callable[[int, st
 
 
 def _image_label(asset: Any) -> str:
-    return f"version-{asset.number}" if asset.kind == "result" else f"picture-{asset.number}"
+    return {"result": "version", "video": "video"}.get(asset.kind, "picture") + f"-{asset.number}"
 
 
 def _image_path(asset: Any) -> str:

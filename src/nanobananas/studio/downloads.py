@@ -15,13 +15,16 @@ __all__ = ["DownloadFormat", "asset_content", "asset_filename", "conversation_ar
 
 DownloadFormat = Literal["original", "png", "jpeg", "webp"]
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
-EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp"}
+EXTENSIONS = {
+    "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "video/mp4": "mp4",
+    "video/webm": "webm",
+}  # fmt: skip
 # Archives are spooled in memory up to this size, then to a temporary file, so memory stays flat.
 SPOOL_BYTES = 16 * 1024 * 1024
 
 
 def asset_filename(asset: Asset) -> str:
-    label = "version" if asset.kind == Asset.Kind.RESULT else "picture"
+    label = {Asset.Kind.RESULT: "version", Asset.Kind.VIDEO: "video"}.get(asset.kind, "picture")
     return f"nanobananas-{label}-{asset.number}"
 
 
@@ -49,7 +52,7 @@ def conversation_archive(*, conversation: Conversation) -> IO[bytes]:
     manifest = []
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as bundle:
         for asset in assets.iterator():
-            folder = "versions" if asset.kind == Asset.Kind.RESULT else "pictures"
+            folder = {Asset.Kind.RESULT: "versions", Asset.Kind.VIDEO: "videos"}.get(asset.kind, "pictures")
             name = f"{folder}/{asset_filename(asset)}.{EXTENSIONS[asset.content_type]}"
             with default_storage.open(asset.blob_name, "rb") as source, bundle.open(name, "w") as target:
                 while chunk := source.read(1024 * 1024):
@@ -65,6 +68,8 @@ def conversation_archive(*, conversation: Conversation) -> IO[bytes]:
                     "sha256": asset.sha256,
                     "width": asset.width,
                     "height": asset.height,
+                    "seconds": asset.length_ms / 1000 if asset.kind == Asset.Kind.VIDEO else None,
+                    "fps": asset.fps or None,
                     "provider": asset.provider,
                     "model": asset.model,
                     "plan": asset.plan,

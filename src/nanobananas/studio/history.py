@@ -29,7 +29,7 @@ from nanobananas.studio.sealing import key_memo, unseal
 
 __all__ = ["HISTORY_KINDS", "MAX_LIMIT", "HistoryItem", "HistoryPage", "history_search"]
 
-HISTORY_KINDS = ("upload", "result")
+HISTORY_KINDS = ("upload", "result", "video")
 MAX_LIMIT = 100
 MAX_QUERY_CHARS = 200
 SCAN_CHUNK = 200

@@ -163,7 +163,8 @@ class Job(models.Model):
 
 
 class Asset(Owned, Expiring):
-    """An image the studio stores: an upload, or a result (a *version*). `expires_at` is set at creation.
+    """An image the studio stores: an upload, or a result (a *version*), or a video made from them or from
+    words (kind `video`, numbered on its own: "video 1"). `expires_at` is set at creation.
 
     Versions form a tree: each result records the image it was made from (`parent`), every input it
     used, how it was made (`operation`, the plan and the op records) and by whom (provider, model).
@@ -174,6 +175,7 @@ class Asset(Owned, Expiring):
     class Kind(models.TextChoices):
         UPLOAD = "upload"
         RESULT = "result"
+        VIDEO = "video"
 
     class Operation(models.TextChoices):
         UPLOAD = "upload"
@@ -181,6 +183,7 @@ class Asset(Owned, Expiring):
         EDIT = "edit"
         REVERT = "revert"
         COMBINE = "combine"
+        ANIMATE = "animate"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="assets")
@@ -200,6 +203,9 @@ class Asset(Owned, Expiring):
     sealed_steps = SealedJSONField(plain="steps", context="asset.steps", empty=list)
     steps: list[dict[str, Any]]
     duration_ms = models.PositiveIntegerField(default=0)
+    # A video's running time and frame rate (0 for pictures); `duration_ms` above is the time it took to make.
+    length_ms = models.PositiveIntegerField(default=0)
+    fps = models.PositiveSmallIntegerField(default=0)
     # An upload's file name as the person's device named it: sealed.
     sealed_original_name = SealedTextField(plain="original_name", context="asset.name")
     original_name: str

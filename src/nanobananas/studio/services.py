@@ -120,8 +120,11 @@ def _owner_of(conversation: Conversation) -> Owner:
 
 def _enqueue_on_commit(job_id: uuid.UUID) -> None:
     from nanobananas.studio.tasks import run_job
+    from nanobananas.studio.video_tasks import render_video_job
 
-    transaction.on_commit(lambda: run_job(str(job_id)))
+    # Videos go to their own queue (studio/video_tasks.py): a render never holds up an image edit.
+    task = render_video_job if Job.objects.filter(id=job_id, options__has_key="video").exists() else run_job
+    transaction.on_commit(lambda: task(str(job_id)))
 
 
 def _delete_blobs_on_commit(names: list[str]) -> None:
@@ -964,7 +967,12 @@ def job_run(*, job_id: uuid.UUID) -> None:
     if attempt is None:
         return
     with _Lease(job_id, attempt), _job_pixel_budget():
-        _job_work(job_id, attempt)
+        if Job.objects.filter(id=job_id, options__has_key="video").exists():
+            from nanobananas.studio.videos import video_job_work
+
+            video_job_work(job_id, attempt)
+        else:
+            _job_work(job_id, attempt)
 
 
 def _job_work(job_id: uuid.UUID, attempt: int) -> None:
