@@ -24,7 +24,6 @@ from nanobananas.privacy.api import router as privacy_router
 from nanobananas.studio.api import router as studio_router
 from nanobananas.studio.history_api import router as history_router
 from nanobananas.studio.requests import request_size_check
-from nanobananas.studio.videos_api import router as videos_router
 from nanobananas.studio.tools_api import router as tools_router
 from nanobananas.studio.videos_api import router as videos_router
 from nanobananas.tokens.api import router as tokens_router
@@ -132,6 +131,5 @@ api.add_router("/", privacy_router)
 api.add_router("/", moderation_router)
 api.add_router("/", policies_router)
 api.add_router("/", history_router)
-api.add_router("/", videos_router)
 api.add_router("/", tools_router)
 api.add_router("/", videos_router)
