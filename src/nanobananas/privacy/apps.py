@@ -10,6 +10,7 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from nanobananas.accounts.mail import mail_preferences_reader_set
+        from nanobananas.privacy import tasks  # noqa: F401  # registers the jobs the services enqueue by name
         from nanobananas.privacy.selectors import email_preference_get
         from nanobananas.registry.personal_data import autodiscover, check_personal_data
 

@@ -31,6 +31,7 @@ from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import NotFound
 from nanobananas.privacy.exceptions import ExportLimited, LinkExpired
 from nanobananas.privacy.models import DataExport, DeletionReceipt, PendingBlobDeletion
+from nanobananas.registry.jobs import job_enqueue_on_commit
 
 __all__ = [
     "EXPORT_LIFETIME",
@@ -65,6 +66,8 @@ FAILED_MESSAGE = "The archive could not be built. Please ask for a new export."
 # then the export fails for good and the operator is alerted (ADMINS, NANOBANANAS_OPERATOR_EMAIL).
 EXPORT_MAX_ATTEMPTS = 3
 RETRY_STAGE = "Waiting to try again"
+# The job (privacy/tasks.py) that builds an archive, enqueued by this name.
+BUILD_JOB = "privacy.build_export"
 EXTENSIONS = {
     "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "video/mp4": "mp4",
     "video/webm": "webm",
@@ -133,7 +136,6 @@ def export_request(*, user: User, link_base: str = "") -> DataExport:
     """Queue a new archive of `user`'s data; one per 24 h (a failed build does not count)."""
     from nanobananas.accounts.identity import Owner
     from nanobananas.privacy.analytics import analytics_record
-    from nanobananas.privacy.tasks import build_export
 
     now = timezone.now()
     with transaction.atomic():
@@ -157,7 +159,7 @@ def export_request(*, user: User, link_base: str = "") -> DataExport:
             target_type="export", target_id=str(export.id),
         )  # fmt: skip
         analytics_record(Owner(user_id=user.pk), "export_requested")
-        transaction.on_commit(lambda: build_export(str(export.id)))
+        job_enqueue_on_commit(BUILD_JOB, str(export.id))
     return export
 
 

@@ -13,6 +13,7 @@ from huey.contrib.djhuey import db_task, lock_task
 from nanobananas.core.periodic import once_per_interval
 from nanobananas.privacy import export, services
 from nanobananas.privacy.models import CleanupRun
+from nanobananas.registry.jobs import job_register
 
 
 @once_per_interval(crontab(minute="*"))
@@ -34,6 +35,9 @@ def run_integrity_check() -> None:
 @db_task()
 def build_export(export_id: str) -> None:
     export.export_build(export_id=uuid.UUID(export_id))
+
+
+job_register(export.BUILD_JOB, build_export)
 
 
 @once_per_interval(crontab(minute="*/15"))

@@ -31,7 +31,6 @@ from nanobananas.accounts.services import quota_consume
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.core.text import clean_text
-from nanobananas.moderation.services import provider_refusal_review, result_screen, turn_screen
 from nanobananas.privacy.retention import retention_deadline, text_deadline
 from nanobananas.privacy.services import analytics_record
 from nanobananas.providers.base import (
@@ -43,6 +42,7 @@ from nanobananas.providers.base import (
     Turn,
 )
 from nanobananas.providers.routing import Providers, providers_for
+from nanobananas.registry.screening import content_screen
 from nanobananas.studio.intent import ConversationState, ImageRef, Intent, resolve_intent
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.selectors import asset_get, conversation_get, job_get
@@ -333,8 +333,10 @@ def message_send(
         request_pixels_check(pixels=pixels)
         pixel_budget_spend(owner=owner, pixels=pixels, address_key=address_key)
     prepared = [_prepare_upload(f) for f in (*files, *([mask] if mask is not None else []))]
-    # Content review before anything is stored: a block raises ContentBlocked and nothing is kept.
-    review = turn_screen(owner=owner, text=text, images=[p.preview for p in prepared], address_key=address_key)
+    # Content review (the moderation app's screen) before anything is stored: a block raises and nothing is kept.
+    review = content_screen().turn(
+        owner=owner, text=text, images=[p.preview for p in prepared], address_key=address_key
+    )
 
     now = timezone.now()
     written: list[str] = []
@@ -996,7 +998,7 @@ def _job_work(job_id: uuid.UUID, attempt: int) -> None:
     except ProviderRefused as exc:
         if not _holds(job_id, attempt):
             return
-        verdict = provider_refusal_review(owner=_owner_of(job.conversation), job_id=job_id, exc=exc)
+        verdict = content_screen().provider_refusal(owner=_owner_of(job.conversation), job_id=job_id, exc=exc)
         _finish(job_id, attempt=attempt, status=Job.Status.REFUSED, code="refused", message=str(exc),
                 reason=exc.code, review=verdict.as_dict() if verdict.blocked else None)  # fmt: skip
         return
@@ -1041,7 +1043,7 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
             # The plan's resolution limit: keep the aspect, shrink the longest side to the limit.
             outcome.image = outcome.image.copy()
             outcome.image.thumbnail((longest, longest), Image.Resampling.LANCZOS)
-        screened = result_screen(owner=owner, job_id=job.id, image=outcome.image)
+        screened = content_screen().result(owner=owner, job_id=job.id, image=outcome.image)
         if screened.blocked:
             _finish(job.id, attempt=attempt, status=Job.Status.REFUSED, code="content_blocked",
                     message=screened.message, review=screened.audit_details())  # fmt: skip
