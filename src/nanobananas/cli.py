@@ -192,6 +192,10 @@ def _worker(workers: int | None) -> int:
 
     # Looks at once (jobs a worker that died before this one started left behind), then every few seconds.
     RescueWatch().start()
+    # Videos have a queue and a thread of their own in every worker: a render never delays an image edit.
+    from nanobananas.studio.video_tasks import video_queue_consumer_start
+
+    video_queue_consumer_start()
     args = ["run_huey"]
     if workers is not None:
         args += ["--workers", str(workers)]
