@@ -48,6 +48,7 @@ __all__ = [
     "profile_ensure",
     "profile_update",
     "quota_consume",
+    "quota_release",
     "rate_limit_hit",
     "rate_windows_purge",
     "retention_set",
@@ -402,9 +403,29 @@ def quota_consume(*, owner: Owner, kind: str = "image", address_key: str | None 
                 message = _exhausted_message(
                     kind=kind, limit=window.limit, window=window.window, resets_at=window.resets_at
                 )
+                if owner.is_guest:
+                    message += _signup_offer(kind=kind, window=window.window)
                 raise QuotaExceeded(message, resets_at=window.resets_at)
         if owner.is_guest and address_key:
             _guest_address_quota_consume(kind=kind, address_key=address_key, windows=windows)
+
+
+def _signup_offer(*, kind: str, window: str) -> str:
+    """What signing up gives a guest who ran out: the Free plan's own limit for the same window."""
+    free = {w.window: w.limit for w in quota_windows(plan=plan_get(code=Plan.FREE), kind=kind)}[window]
+    _, _, one, many = QUOTA_KINDS[kind]
+    period = "a day" if window == QuotaUsage.Window.DAY else "a month"
+    return f" Sign up for a free account to make {free} {one if free == 1 else many} {period}."
+
+
+def quota_release(*, owner: Owner, counted_at: datetime, kind: str = "image") -> None:
+    """Give back one generation counted at `counted_at`, for a request that made nothing because this server
+    cannot do it (it needs an image-generation provider). Each window's count goes down by one, never below
+    zero, in the windows the request was counted in (not today's, if the day has turned since)."""
+    for window in quota_windows(plan=plan_for(owner=owner), kind=kind, now=counted_at):
+        QuotaUsage.objects.filter(
+            owner_filter(owner), kind=kind, window=window.window, period_start=window.period_start, used__gt=0
+        ).update(used=F("used") - 1)
 
 
 def _guest_address_quota_consume(*, kind: str, address_key: str, windows: list[QuotaWindow]) -> None:

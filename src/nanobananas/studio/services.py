@@ -27,7 +27,7 @@ from PIL import Image, ImageOps
 from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.accounts.pixelbudget import pixel_budget_spend, request_pixels_check
 from nanobananas.accounts.selectors import plan_for
-from nanobananas.accounts.services import quota_consume
+from nanobananas.accounts.services import quota_consume, quota_release
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.core.text import clean_text
@@ -569,6 +569,9 @@ def _finish(
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
         )
+        if finished and status == Job.Status.REFUSED and reason == "needs_provider":
+            # Nothing was made: this server cannot do it. The image the request counted is given back.
+            quota_release(owner=owner, counted_at=job.queued_at)
         if finished:
             _enqueue_next(Job.objects.values_list("conversation_id", flat=True).get(id=job_id))
 
