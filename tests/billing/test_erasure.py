@@ -133,13 +133,14 @@ def test_when_the_queue_is_down_the_periodic_pass_finishes_the_erasure(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from nanobananas.billing import tasks
+    from nanobananas.billing.services import ERASURE_JOB
+    from nanobananas.registry import jobs
 
     def queue_down(user_id: int) -> None:
         raise ConnectionError("redis is down")
 
     _paying(user, stripe_settings)
-    monkeypatch.setattr(tasks, "erase_closed_account_payments", queue_down)
+    monkeypatch.setitem(jobs._JOBS, ERASURE_JOB, queue_down)
     with django_capture_on_commit_callbacks(execute=True):
         account_delete(user=user, password=PASSWORD, phrase="delete my account")
     assert f"could not queue the payment erasure of deleted account {user.pk}" in caplog.text

@@ -23,6 +23,7 @@ from nanobananas.billing.handler import payment_provider
 from nanobananas.billing.models import Invoice, PaymentCustomer, PaymentErasure, Subscription, WebhookEvent
 from nanobananas.billing.providers.base import CheckoutStart
 from nanobananas.core.exceptions import Conflict, InvalidInput
+from nanobananas.registry.jobs import job_enqueue
 
 __all__ = [
     "checkout_start",
@@ -38,6 +39,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# The job (billing/tasks.py) that runs `payment_data_erase` for a deleted account, enqueued by this name.
+ERASURE_JOB = "billing.erase_closed_account_payments"
 
 OFFLINE_PERIOD = timedelta(days=30)
 # Terminal statuses win a tie with an event stamped in the same second.
@@ -362,10 +366,8 @@ def payment_erasure_request(*, user_id: int) -> int:
 
 
 def _erasure_enqueue(*, user_id: int) -> None:
-    from nanobananas.billing.tasks import erase_closed_account_payments
-
     try:
-        erase_closed_account_payments(user_id)
+        job_enqueue(ERASURE_JOB, user_id)
     except Exception:  # the queue is down: the periodic retry finds the listed records
         logger.exception("could not queue the payment erasure of deleted account %s", user_id)
 

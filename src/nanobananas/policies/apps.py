@@ -7,3 +7,6 @@ class PoliciesConfig(AppConfig):
     name = "nanobananas.policies"
     label = "policies"
     verbose_name = "Policies"
+
+    def ready(self) -> None:
+        from nanobananas.policies import tasks  # noqa: F401  # registers the jobs the services enqueue by name

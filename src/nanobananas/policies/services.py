@@ -16,6 +16,7 @@ from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
 from nanobananas.policies.models import VERSION_LABEL, PolicyAcceptance, PolicyDocument, PolicyKind, PolicyNotice
 from nanobananas.policies.selectors import version_get
+from nanobananas.registry.jobs import job_enqueue_on_commit
 
 __all__ = [
     "NOTICE_BATCH",
@@ -28,6 +29,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+# The job (policies/tasks.py) that mails a published version's notice, enqueued by this name.
+NOTICES_JOB = "policies.send_policy_notices"
+
 NOTICE_BATCH = 200
 
 
@@ -36,8 +40,6 @@ def policy_publish(*, document: PolicyDocument, by: User | None, link_base: str 
 
     `link_base` is the site's address (e.g. "https://studio.example.org/") for the link in the email.
     """
-    from nanobananas.policies.tasks import send_policy_notices
-
     with transaction.atomic():
         locked = PolicyDocument.objects.select_for_update().filter(pk=document.pk).first()
         if locked is None:
@@ -61,7 +63,7 @@ def policy_publish(*, document: PolicyDocument, by: User | None, link_base: str 
             details={"kind": locked.kind, "version": locked.version},
         )
         document_id = locked.pk
-        transaction.on_commit(lambda: send_policy_notices(document_id, link_base))
+        job_enqueue_on_commit(NOTICES_JOB, document_id, link_base)
     document.published_at = locked.published_at
     return document
 

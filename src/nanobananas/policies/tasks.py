@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from huey.contrib.djhuey import db_task
 
-from nanobananas.policies.services import policy_notices_send
+from nanobananas.policies.services import NOTICES_JOB, policy_notices_send
+from nanobananas.registry.jobs import job_register
 
 
 class NoticesIncomplete(Exception):
@@ -17,3 +18,6 @@ def send_policy_notices(document_id: int, link_base: str = "") -> None:
     run = policy_notices_send(document_id=document_id, link_base=link_base)
     if run.failed:
         raise NoticesIncomplete(f"{run.failed} notice email(s) of policy {document_id} failed; {run.sent} sent")
+
+
+job_register(NOTICES_JOB, send_policy_notices)
