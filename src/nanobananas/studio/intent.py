@@ -16,7 +16,7 @@ from nanobananas.engine.numbers import NUMBER_WORDS
 
 __all__ = ["ConversationState", "ImageRef", "Intent", "resolve_intent"]
 
-IntentKind = Literal["generate", "edit", "revert", "repeat", "combine", "overlay", "background", "clarify"]
+IntentKind = Literal["generate", "edit", "revert", "repeat", "combine", "overlay", "background", "tool", "clarify"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,9 @@ class Intent:
     bases: list[ImageRef] = field(default_factory=list)
     layout: str = ""
     question: str = ""
+    # kind "tool": an AI tool the words name ("make a US passport photo") and the parameters they give.
+    tool: str = ""
+    params: dict[str, object] = field(default_factory=dict)
 
 
 _ORDINALS = {
@@ -204,6 +207,18 @@ def _two_images(state: ConversationState) -> list[ImageRef] | None:
     return None
 
 
+def _named_tool(text: str) -> tuple[str, dict[str, object], bool] | None:
+    """The AI tool a whole message asks for, its parameters, and whether it works on a picture."""
+    from nanobananas.engine.tools import TOOLS
+    from nanobananas.engine.tools.phrases import match_tool
+
+    found = match_tool(text)
+    if found is None or found[0] not in TOOLS:
+        return None
+    name, params = found
+    return name, params, TOOLS[name].min_images > 0
+
+
 def resolve_intent(text: str, state: ConversationState) -> Intent:
     """Decide what a turn is about. Pure: the caller loads the state and acts on the intent."""
     text = text.strip()
@@ -225,6 +240,14 @@ def resolve_intent(text: str, state: ConversationState) -> Intent:
         if images:
             layout = next((name for pattern, name in _COMBINE_LAYOUT if pattern.search(text)), "horizontal")
             return Intent(kind="combine", text=text, bases=list(images), layout=layout)
+    named = _named_tool(text)
+    if named is not None:
+        name, params, takes_image = named
+        base = state.attachments[0] if state.attachments else state.current
+        if not takes_image:
+            return Intent(kind="tool", text=text, tool=name, params=params)
+        if base is not None:
+            return Intent(kind="tool", text=text, bases=[base], tool=name, params=params)
     if state.attachments:
         return Intent(kind="edit", text=text, bases=[state.attachments[0]])
 

@@ -31,6 +31,7 @@ from nanobananas.accounts.services import quota_consume, quota_release
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.core.text import clean_text
+from nanobananas.engine.errors import EngineError
 from nanobananas.privacy.retention import retention_deadline, text_deadline
 from nanobananas.privacy.services import analytics_record
 from nanobananas.providers.base import (
@@ -89,8 +90,20 @@ class _Prepared:
 
 
 @dataclass
+class _OutcomeFile:
+    """A further picture one job made besides its main one (an AI tool's outputs: an ID photo's print sheet,
+    one picture per social format). Stored as a version of its own, linked to the reply message."""
+
+    image: Image.Image
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    # Already-encoded bytes when the encoding is the result (a compressor's JPEG at its target size).
+    data: bytes | None = None
+    content_type: str = "image/png"
+
+
+@dataclass
 class _Outcome:
-    """What a job produced: a reply, and usually one new version."""
+    """What a job produced: a reply, and usually one new version (an AI tool may make several)."""
 
     reply: str
     image: Image.Image | None = None
@@ -102,6 +115,9 @@ class _Outcome:
     provider: str = ""
     model: str = ""
     sent: dict[str, Any] = field(default_factory=dict)
+    data: bytes | None = None
+    content_type: str = "image/png"
+    more: list[_OutcomeFile] = field(default_factory=list)
 
 
 def _actor(owner: Owner) -> str:
@@ -300,6 +316,9 @@ def message_send(
     mask: IncomingFile | None = None,
     size: tuple[int, int] | None = None,
     address_key: str | None = None,
+    options: dict[str, Any] | None = None,
+    charge: bool = True,
+    refusal: str = "",
 ) -> tuple[Message, Job | None]:
     """Store the user's turn (with its uploads) and queue the job that answers it.
 
@@ -307,6 +326,10 @@ def message_send(
     enqueued once the rows are committed. A turn with pictures and no text gets a reply at once.
     `address_key` (the sender's address pseudonym) counts a guest's image against its address too, and
     a blocked turn against the address's moderation throttle.
+
+    `options` are further job options (an AI tool run: see studio/tools.py); `charge=False` spends none of
+    the image quota (a tool's preview); a `refusal` known before any work (a generative tool with no
+    generative provider) stores the job refused with that message, costing no quota and never queued.
     """
     text = clean_text(text)
     if not text and not files:
@@ -323,7 +346,7 @@ def message_send(
     limit = min(settings.NANOBANANAS["MAX_UPLOAD_BYTES"], plan.max_upload_bytes)
     pixels = sum(_upload_pixels(f, limit=limit) for f in files)
     if mask is not None:
-        if not files or not text:
+        if not (files or options) or not text:
             raise InvalidInput("A mask goes with a picture and an instruction.", code="mask_without_image")
         pixels += _upload_pixels(mask, limit=limit)
     if size is not None and not all(16 <= side <= 8192 for side in size):
@@ -373,23 +396,29 @@ def message_send(
                 stored.save(force_insert=True)
             job: Job | None = None
             if text:
-                # Counted in the same transaction: a turn that is not stored costs nothing.
-                quota_consume(owner=owner, kind="image", address_key=address_key)
+                # Counted in the same transaction: a turn that is not stored costs nothing, nor a refusal.
+                if charge and not refusal:
+                    quota_consume(owner=owner, kind="image", address_key=address_key)
                 number = (Job.objects.filter(conversation=conversation).aggregate(top=Max("number"))["top"] or 0) + 1
-                options: dict[str, Any] = {}
+                job_options: dict[str, Any] = dict(options or {})
                 if size is not None:
-                    options["size"] = list(size)
+                    job_options["size"] = list(size)
                 if mask is not None:
-                    options["mask"] = str(upload_ids[-1])
-                job = Job.objects.create(
+                    job_options["mask"] = str(upload_ids[-1])
+                job = Job(
                     conversation=conversation,
                     number=number,
                     request=message,
                     base_version=base_version,
-                    options=options,
+                    options=job_options,
                     queued_at=now,
                     stage="Waiting in line",
                 )
+                if refusal:
+                    job.status, job.error_code, job.stage = Job.Status.REFUSED, "refused", "Could not do this"
+                    job.started_at = job.finished_at = now
+                    job.error_message = refusal  # sealed with the owner's key
+                job.save(force_insert=True)
                 audit_record(
                     kind="generation.requested",
                     actor=_actor(owner),
@@ -402,7 +431,14 @@ def message_send(
                         "review": review.audit_details(),
                     },
                 )
-                _enqueue_on_commit(job.id)
+                if refusal:
+                    audit_record(
+                        kind="generation.refused", actor="system", owner_key=owner.key, target_type="job",
+                        target_id=str(job.id), details={"provider": "", "error_code": "refused",
+                                                        "refusal": "needs_provider", "attempt": 0},
+                    )  # fmt: skip
+                else:
+                    _enqueue_on_commit(job.id)
             else:
                 numbers = ", ".join(str(first_upload + i) for i in range(len(prepared)))
                 label = "picture" if len(prepared) == 1 else "pictures"
@@ -871,6 +907,11 @@ def _carry_out(intent: Intent, route: Providers, job: Job, state: ConversationSt
 
     if intent.kind == "clarify":
         return _Outcome(reply=intent.question)
+    if intent.kind == "tool":
+        from nanobananas.studio.tools import tool_outcome
+
+        return tool_outcome(job=job, route=route, name=intent.tool, params=intent.params,
+                            inputs=[ref.id for ref in intent.bases], progress=progress)  # fmt: skip
     if intent.kind == "generate":
         return _generate(intent, route, job, progress)
     if intent.kind == "revert":
@@ -989,9 +1030,14 @@ def _job_work(job_id: uuid.UUID, attempt: int) -> None:
     provider = route.generative or route.local
     Job.objects.filter(id=job_id, attempts=attempt).update(provider=provider.name)
     try:
-        state = _conversation_state(job)
-        intent = _with_base_version(resolve_intent(job.request.text, state), job, state)
-        outcome = _carry_out(intent, route, job, state)
+        if job.options.get("tool"):
+            from nanobananas.studio.tools import tool_job_carry_out
+
+            outcome = tool_job_carry_out(job, route)
+        else:
+            state = _conversation_state(job)
+            intent = _with_base_version(resolve_intent(job.request.text, state), job, state)
+            outcome = _carry_out(intent, route, job, state)
     except ClarificationNeeded as exc:
         tips = "; ".join(f"“{s}”" for s in exc.suggestions[:3])
         outcome = _Outcome(reply=f"{exc.question} For example: {tips}." if tips else exc.question)
@@ -1009,6 +1055,11 @@ def _job_work(job_id: uuid.UUID, attempt: int) -> None:
         logger.warning("job %s: provider %s failed: %s", job_id, provider.name, exc)
         _finish(job_id, attempt=attempt, status=Job.Status.FAILED, code="provider_error", message=str(exc))
         return
+    except EngineError as exc:
+        # What an AI tool cannot do with this picture ("no face found"): its stable code and its sentence.
+        _finish(job_id, attempt=attempt, status=Job.Status.REFUSED, code=getattr(exc, "code", "") or "bad_input",
+                message=str(exc))  # fmt: skip
+        return
     except Exception:
         logger.exception("job %s: unexpected failure", job_id)
         _finish(job_id, attempt=attempt, status=Job.Status.FAILED, code="internal_error",
@@ -1025,8 +1076,29 @@ def _stored_png(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _result_blob_name(owner: Owner, job_id: uuid.UUID, attempt: int) -> str:
-    return f"assets/{owner.key}/{job_id}-{attempt}.png"
+def _result_blob_name(owner: Owner, job_id: uuid.UUID, attempt: int, index: int = 0, extension: str = "png") -> str:
+    """Where run `attempt` of a job stores its picture; `index` numbers a tool's further outputs."""
+    return f"assets/{owner.key}/{job_id}-{attempt}{f'-{index}' if index else ''}.{extension}"
+
+
+_STORED_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/avif": "avif"}
+
+
+def _within_plan(image: Image.Image, longest: int) -> Image.Image:
+    """The plan's resolution limit: keep the aspect, shrink the longest side to the limit."""
+    if max(image.size) <= longest:
+        return image
+    image = image.copy()
+    image.thumbnail((longest, longest), Image.Resampling.LANCZOS)
+    return image
+
+
+def _encoded(image: Image.Image, data: bytes | None, content_type: str) -> tuple[bytes, str]:
+    """The bytes to store and their type: the result's own encoding when it is the result and kept its
+    pixels (a compressor's JPEG), else lossless PNG."""
+    if data is not None and content_type in _STORED_TYPES:
+        return data, content_type
+    return _stored_png(image), "image/png"
 
 
 def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
@@ -1038,38 +1110,58 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
     owner = _owner_of(job.conversation)
     stored_name = ""
     data = b""
+    content_type = "image/png"
     screened = None
+    extras: list[tuple[_OutcomeFile, str, bytes, str, Any]] = []
     if outcome.image is not None:
         job_progress(job_id=job.id, percent=90, stage="Saving the image", attempt=attempt)
         longest = plan_for(owner=owner).max_resolution
         if max(outcome.image.size) > longest:
-            # The plan's resolution limit: keep the aspect, shrink the longest side to the limit.
-            outcome.image = outcome.image.copy()
-            outcome.image.thumbnail((longest, longest), Image.Resampling.LANCZOS)
+            outcome.image, outcome.data = _within_plan(outcome.image, longest), None
         screened = content_screen().result(owner=owner, job_id=job.id, image=outcome.image)
         if screened.blocked:
             _finish(job.id, attempt=attempt, status=Job.Status.REFUSED, code="content_blocked",
                     message=screened.message, review=screened.audit_details())  # fmt: skip
             return
-        data = _stored_png(outcome.image)
+        data, content_type = _encoded(outcome.image, outcome.data, outcome.content_type)
         # One name per attempt: a run that lost the job can never overwrite or delete the bytes of the
         # run that replaced it. The winner removes what earlier attempts of its job may have left.
-        stored_name = _write_blob(_result_blob_name(owner, job.id, attempt), data)
+        stored_name = _write_blob(_result_blob_name(owner, job.id, attempt, 0, _STORED_TYPES[content_type]), data)
+        for index, more in enumerate(outcome.more, start=1):
+            if max(more.image.size) > longest:
+                more.image, more.data = _within_plan(more.image, longest), None
+            more_screened = content_screen().result(owner=owner, job_id=job.id, image=more.image)
+            if more_screened.blocked:
+                for name in [stored_name, *(extra[1] for extra in extras)]:
+                    default_storage.delete(name)
+                _finish(job.id, attempt=attempt, status=Job.Status.REFUSED, code="content_blocked",
+                        message=more_screened.message, review=more_screened.audit_details())  # fmt: skip
+                return
+            more_data, more_type = _encoded(more.image, more.data, more.content_type)
+            name = _result_blob_name(owner, job.id, attempt, index, _STORED_TYPES[more_type])
+            extras.append((more, _write_blob(name, more_data), more_data, more_type, more_screened))
 
     now = timezone.now()
     with transaction.atomic():
         locked = Job.objects.select_for_update().get(id=job.id)
         if locked.status != Job.Status.RUNNING or locked.attempts != attempt:
-            if stored_name:
-                default_storage.delete(stored_name)
+            for name in [stored_name, *(extra[1] for extra in extras)]:
+                if name:
+                    default_storage.delete(name)
             return
         if attempt > 1:
-            _delete_blobs_on_commit([_result_blob_name(owner, job.id, earlier) for earlier in range(1, attempt)])
+            # Earlier runs of the same job made the same kinds of files (a tool's outputs are fixed by its params).
+            kinds = [(0, _STORED_TYPES[content_type])] + [(i, _STORED_TYPES[e[3]]) for i, e in enumerate(extras, 1)]
+            _delete_blobs_on_commit(
+                [_result_blob_name(owner, job.id, earlier, i, ext) for earlier in range(1, attempt) for i, ext in kinds]
+            )
         conversation = Conversation.objects.select_for_update().get(id=job.conversation_id)
         number = _next_number(conversation, Asset.Kind.RESULT)
         reply_text = outcome.reply
         if outcome.image is not None:
             reply_text = f"{outcome.reply} (version {number})"
+            if extras:
+                reply_text = f"{outcome.reply} (versions {number} to {number + len(extras)})"
         reply = _message_create(
             conversation, Message.Role.ASSISTANT, reply_text, expires_at=text_deadline(owner=owner, created_at=now)
         )
@@ -1085,7 +1177,7 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
                 inputs=[str(i) for i in outcome.inputs],
                 duration_ms=duration_ms,
                 blob_name=stored_name,
-                content_type="image/png",
+                content_type=content_type,
                 width=outcome.image.width,
                 height=outcome.image.height,
                 byte_size=len(data),
@@ -1102,6 +1194,22 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
             analytics_record(owner, "image_made", operation=str(outcome.operation), provider=outcome.provider)
             if screened is not None:
                 screened.queue(conversation_id=conversation.id, message_id=reply.id, asset_id=asset.id, job_id=job.id)
+            # A tool's further outputs: versions of their own, made by the same run from the same inputs. A
+            # job holds one asset, so they belong to the reply message (where the chat and the ZIP find them).
+            for offset, (more, more_name, more_data, more_type, more_screened) in enumerate(extras, start=1):
+                extra = Asset(
+                    conversation=conversation, message=reply, kind=Asset.Kind.RESULT, number=number + offset,
+                    operation=outcome.operation, parent_id=outcome.parent_id, inputs=[str(i) for i in outcome.inputs],
+                    duration_ms=duration_ms, blob_name=more_name, content_type=more_type, width=more.image.width,
+                    height=more.image.height, byte_size=len(more_data), sha256=hashlib.sha256(more_data).hexdigest(),
+                    provider=outcome.provider, model=outcome.model, sent=outcome.sent, created_at=now,
+                    expires_at=retention_deadline(owner=owner, created_at=now), **_owner_fields(owner),
+                )  # fmt: skip
+                extra.plan, extra.steps = None, more.steps
+                extra.save(force_insert=True)
+                more_screened.queue(
+                    conversation_id=conversation.id, message_id=reply.id, asset_id=extra.id, job_id=job.id
+                )
         # The provider that answered (the engine, when a cloud model was available but not needed).
         Job.objects.filter(id=job.id).update(
             status=Job.Status.DONE,
