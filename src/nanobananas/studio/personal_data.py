@@ -1,4 +1,5 @@
-"""What the studio stores about a person (conversations, their messages and jobs, images), for the registry."""
+"""What the studio stores about a person (conversations, their messages and jobs, images and videos), for the
+registry."""
 
 from __future__ import annotations
 
@@ -79,8 +80,9 @@ register(
             reference("studio.Conversation.owner_guest", Link.GUEST, Deletion.QUEUED, _GUEST_SWEEP,
                       carry_over=CarryOver.TRANSFER, sealed=True),
             reference("studio.Asset.owner_user", Link.USER, Deletion.QUEUED,
-                      "images and uploads, blobs through the pending-blob queue",
-                      exported="images/<conversation id>/ (and the images of conversations/<id>.json)", sealed=True),
+                      "images, uploads and videos, blobs through the pending-blob queue",
+                      exported="images/<conversation id>/ (videos as video-<n>.mp4/.gif/.webp; and the images of "
+                               "conversations/<id>.json)", sealed=True),
             reference("studio.Asset.owner_guest", Link.GUEST, Deletion.QUEUED, _GUEST_SWEEP,
                       carry_over=CarryOver.TRANSFER, sealed=True),
         ),
