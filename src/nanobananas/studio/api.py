@@ -233,6 +233,12 @@ MESSAGE_BODY = {
                     "text": {"type": "string", "description": "What to make or change; may be empty with files."},
                     "files[]": {"type": "array", "items": {"type": "string", "format": "binary"}},
                     "base_version": {"type": "integer", "minimum": 1, "description": "Edit this version."},
+                    "mask": {
+                        "type": "string",
+                        "format": "binary",
+                        "description": "A PNG the size of the picture edited: transparent where it may change, "
+                        "opaque where it stays (goes with text, and with a picture or an earlier version).",
+                    },
                 },
             }
         },
@@ -259,6 +265,7 @@ def send_message(request: HttpRequest, conversation_id: uuid.UUID) -> Status[Mes
         text=turn.text,
         files=turn.files,
         base_version=turn.base_version,
+        mask=turn.mask,
         address_key=request_address_key(request),
     )
     message = Message.objects.select_related("conversation").prefetch_related(live_assets()).get(id=message.id)

@@ -32,6 +32,7 @@ class Turn:
     text: str
     files: list[IncomingFile] = field(default_factory=list)
     base_version: int | None = None
+    mask: IncomingFile | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ def multipart_read(request: HttpRequest, *, file_fields: Mapping[str, str]) -> M
 
 
 def parse_message_request(request: HttpRequest) -> Turn:
-    """The turn's text, pictures and base version. Oversized bodies are refused before any is read."""
+    """The turn's text, pictures, base version and mask (transparent where the picture may change).
+    Oversized bodies are refused before any is read."""
     content_type = request.content_type or ""
     if content_type == "application/json":
         request_size_check(request)
@@ -81,9 +83,17 @@ def parse_message_request(request: HttpRequest) -> Turn:
         return Turn(text=payload.text)
     if content_type not in {"multipart/form-data", "application/x-www-form-urlencoded"}:
         raise InvalidInput("Send the message as JSON or as multipart/form-data.", code="unsupported_media_type")
-    body = multipart_read(request, file_fields=dict.fromkeys(FILE_FIELDS, ""))
+    body = multipart_read(request, file_fields={**dict.fromkeys(FILE_FIELDS, ""), "mask": "mask.png"})
     raw_base = body.fields.get("base_version", "").strip()
     if raw_base and not raw_base.isdigit():
         raise InvalidInput("base_version must be a version number (1 or more).", code="bad_base_version")
     base_version = int(raw_base) if raw_base else None
-    return Turn(text=body.fields.get("text", ""), files=body.files_of(*FILE_FIELDS), base_version=base_version)
+    masks = body.files_of("mask")
+    if len(masks) > 1:
+        raise InvalidInput("Send one mask.", code="too_many_masks")
+    return Turn(
+        text=body.fields.get("text", ""),
+        files=body.files_of(*FILE_FIELDS),
+        base_version=base_version,
+        mask=masks[0] if masks else None,
+    )

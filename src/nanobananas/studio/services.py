@@ -346,7 +346,12 @@ def message_send(
     limit = min(settings.NANOBANANAS["MAX_UPLOAD_BYTES"], plan.max_upload_bytes)
     pixels = sum(_upload_pixels(f, limit=limit) for f in files)
     if mask is not None:
-        if not (files or options) or not text:
+        # The painted area of a picture sent with it, of a tool's picture, or of the version being edited
+        # (the web editor's brush).
+        has_version = Asset.objects.filter(
+            conversation_id=conversation_id, kind=Asset.Kind.RESULT, state=Lifecycle.ACTIVE
+        ).exists()
+        if not (files or options or has_version) or not text:
             raise InvalidInput("A mask goes with a picture and an instruction.", code="mask_without_image")
         pixels += _upload_pixels(mask, limit=limit)
     if size is not None and not all(16 <= side <= 8192 for side in size):
