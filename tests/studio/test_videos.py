@@ -66,7 +66,8 @@ def test_a_zoom_from_an_upload_is_an_h264_mp4_video_asset_sealed_in_the_vault(
     assert data.index(b"moov") < data.index(b"mdat")
     # Sealed: the file on disk is ciphertext, not an MP4.
     raw = blob_path(video.blob_name).read_bytes()
-    assert b"ftyp" not in raw and b"moov" not in raw
+    assert b"ftyp" not in raw
+    assert b"moov" not in raw
     assert job.result is not None
     assert job.result.text == "Here is your 2 second zoom in video (320x180, 24 fps, video 1)."
     done = AuditEvent.objects.get(kind="generation.done", target_id=str(job.id))
@@ -265,3 +266,48 @@ def test_words_without_a_motion_are_planned_on_the_pictures(guest_owner: Owner, 
                      generative=True)  # fmt: skip
     assert words_only.value.message == videos.NEEDS_VIDEO_PROVIDER
     assert _counts() == before
+
+
+def test_a_video_request_in_the_chat_becomes_a_video_job_on_the_conversation_s_pictures(
+    user_owner: Owner,
+) -> None:
+    from nanobananas.accounts.models import QuotaUsage
+
+    chat = conversation_for(user_owner)
+    first, second, third = uploads(user_owner, chat, (200, 0, 0), (0, 200, 0), (0, 0, 200))
+    _, job = services.message_send(
+        owner=user_owner, conversation_id=chat.id, text="make a 6 second slideshow of my last three images"
+    )
+    assert job is not None
+    spec = job.options["video"]["spec"]
+    assert (spec["motion"], spec["seconds"]) == ("slideshow", 6.0)
+    assert job.options["video"]["inputs"] == [str(first.id), str(second.id), str(third.id)]
+    job = run(job)
+    assert job.status == "done", job.error_message
+    video = Asset.objects.get(job=job)
+    assert (video.kind, video.content_type, video.length_ms, video.conversation_id) == (
+        "video", "video/mp4", 6000, chat.id
+    )  # fmt: skip
+    # Counted as a video (by its job), not as an image.
+    assert not QuotaUsage.objects.filter(owner_user_id=user_owner.user_id, kind="image", used__gt=0).exists()
+
+
+def test_a_video_request_the_engine_cannot_make_gets_honest_help_and_costs_nothing(user_owner: Owner) -> None:
+    chat = conversation_for(user_owner)
+    uploads(user_owner, chat, (200, 100, 0))
+    _, job = services.message_send(owner=user_owner, conversation_id=chat.id, text="make a video with music")
+    assert job is not None
+    job = run(job)
+    assert job.status == "done"
+    assert job.result is not None
+    assert job.result.text.startswith("Videos made here are silent: there is no music, voice or sound track.")
+    assert not Asset.objects.filter(kind="video").exists()
+    # Nothing counted: the Free plan's 10 seconds are all still there.
+    videos.video_limits_check(owner=user_owner, request=videos.VideoRequest(spec=_spec(seconds=10)))
+
+
+def test_a_plain_edit_in_the_chat_is_still_an_image_edit(guest_owner: Owner, conversation: Conversation) -> None:
+    uploads(guest_owner, conversation, (120, 120, 120))
+    _, job = services.message_send(owner=guest_owner, conversation_id=conversation.id, text="make it black and white")
+    assert job is not None
+    assert "video" not in job.options

@@ -399,6 +399,14 @@ def message_send(
                 )
                 stored.original_name = upload.original_name
                 stored.save(force_insert=True)
+            if text and not options and not refusal:
+                from nanobananas.studio.videos import chat_video_options
+
+                # "animate this poster": a video job on the video queue, counted against the plan's video
+                # limits (checked here, so a refused turn is not stored) and not against its images.
+                video = chat_video_options(owner=owner, conversation=conversation, text=text, attachment_ids=upload_ids)
+                if video is not None:
+                    options, charge = {"video": video}, False
             job: Job | None = None
             if text:
                 # Counted in the same transaction: a turn that is not stored costs nothing, nor a refusal.

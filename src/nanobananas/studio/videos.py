@@ -44,7 +44,9 @@ from nanobananas.core.exceptions import Conflict, DomainError, InvalidInput
 from nanobananas.core.text import clean_text
 from nanobananas.privacy.retention import retention_deadline, text_deadline
 from nanobananas.providers.base import ProviderError, ProviderRefused
+from nanobananas.providers.labels import model_label
 from nanobananas.providers.routing import providers_for
+from nanobananas.registry.screening import content_screen
 from nanobananas.studio import services
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.selectors import asset_get, conversation_get, job_get
@@ -84,13 +86,6 @@ PREVIEW_SECONDS_LIMIT = 1.0
 PROGRESS_EVERY_SECONDS = 0.25
 EXTENSIONS = {"video/mp4": "mp4", "image/gif": "gif", "image/webp": "webp", "video/webm": "webm"}
 FAILED_MESSAGE = "Something went wrong while making the video. Please try again."
-
-
-def content_screen() -> Any:
-    """The deployment's content screen (registry.screening), as the studio's other jobs use it."""
-    from nanobananas.registry.screening import content_screen as registered
-
-    return registered()
 
 
 class PlanLimit(DomainError):
@@ -236,7 +231,7 @@ def _video_provider_check(owner: Owner) -> None:
     plan = plan_for(owner=owner)
     if route.generative.name not in plan.allowed_providers:
         raise PlanLimit(
-            f"The {plan.name} plan does not include videos made by {route.generative.label}; the built-in "
+            f"The {plan.name} plan does not include videos made through {route.generative.name}; the built-in "
             "engine can still animate pictures.",
             code="provider_not_in_plan",
         )
@@ -255,7 +250,7 @@ class ProviderUnavailable(DomainError):
 
 def _describe(request: VideoRequest, prompt: str) -> str:
     """The request as the conversation shows it (the user's turn)."""
-    if request.spec is None:
+    if request.spec is None or request.generative:
         return prompt
     motion = request.spec.motion.replace("_", " ")
     count = len(request.inputs)
@@ -461,8 +456,8 @@ class _Progress:
     """The render's progress callback: writes the job's progress (10..90 %) and stops the render as soon as
     the job is no longer this run's."""
 
-    def __init__(self, job_id: uuid.UUID, attempt: int, *, low: int = 10, high: int = 88) -> None:
-        self.job_id, self.attempt, self.low, self.high = job_id, attempt, low, high
+    def __init__(self, job_id: uuid.UUID, attempt: int, *, low: int = 10, high: int = 88, prefix: str = "") -> None:
+        self.job_id, self.attempt, self.low, self.high, self.prefix = job_id, attempt, low, high, prefix
         self._last_percent = -1
         self._last_at = 0.0
 
@@ -472,9 +467,9 @@ class _Progress:
         if scaled == self._last_percent and now - self._last_at < PROGRESS_EVERY_SECONDS:
             return
         self._last_percent, self._last_at = scaled, now
-        words = stage[:1].upper() + stage[1:] if stage else "Rendering"
+        words = f"{self.prefix}{stage}" if stage else self.prefix.rstrip(": ")
         written = Job.objects.filter(id=self.job_id, status=Job.Status.RUNNING, attempts=self.attempt).update(
-            progress=scaled, stage=f"Rendering: {words}"[:200], heartbeat_at=timezone.now()
+            progress=scaled, stage=(words[:1].upper() + words[1:])[:200], heartbeat_at=timezone.now()
         )
         if not written:
             raise _Stopped
@@ -559,8 +554,8 @@ def _render(job: Job, owner: Owner, video: dict[str, Any]) -> _Made:
 
     spec = VideoSpec(**video["spec"])
     pictures = _live_pictures(job, video)
-    progress = _Progress(job.id, job.attempts)
-    progress(0, "opening the pictures")
+    progress = _Progress(job.id, job.attempts, prefix="Rendering ")
+    services.job_progress(job_id=job.id, percent=8, stage="Opening the pictures", attempt=job.attempts)
     images = services._load_images([p.id for p in pictures])
     design = pictures[0].plan if spec.motion == "poster" and pictures else None
     handle = tempfile.NamedTemporaryFile(prefix="nanobananas-video-", suffix=f".{spec.format}", delete=False)  # noqa: SIM115
@@ -620,7 +615,9 @@ def _generate(job: Job, owner: Owner, video: dict[str, Any]) -> _Made:
         probed = _probe(handle.name)
     except Exception:
         os.unlink(handle.name)
-        raise ProviderError(f"{provider.label} returned a video that cannot be read; nothing was saved") from None
+        raise ProviderError(
+            f"{model_label(made.model)} returned a video that cannot be read; nothing was saved"
+        ) from None
     sent = dict(made.details.get("sent") or {}) if isinstance(made.details.get("sent"), dict) else {}
     sent.update(
         {"provider": made.provider, "model": made.model, "prompt_message_id": str(job.request_id),
@@ -639,7 +636,7 @@ def _generate(job: Job, owner: Owner, video: dict[str, Any]) -> _Made:
         provider=made.provider,
         model=made.model,
         sent=sent,
-        reply=f"Here is your video from {provider.label}",
+        reply=f"Here is your video from {model_label(made.model)}",
     )
 
 
