@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 from PIL import Image, ImageFilter
 from pydantic import Field
 
 from nanobananas.engine.ops._color import Color, rgb_of
 from nanobananas.engine.ops._pixels import normalize_mode
-from nanobananas.engine.ops._subject import subject_mask
+from nanobananas.engine.ops._subject import subject_matte
 from nanobananas.engine.ops.registry import OpParams, register
 
 __all__ = ["ReplaceBackgroundParams", "replace_background"]
@@ -30,14 +31,14 @@ def _gradient(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[in
 
 @register(
     "replace_background",
-    version=1,
+    version=2,
     params=ReplaceBackgroundParams,
     summary="new background",
 )
 def replace_background(image: Image.Image, params: ReplaceBackgroundParams) -> Image.Image:
     image = normalize_mode(image)
     rgb = image.convert("RGB")
-    mask = subject_mask(image).filter(ImageFilter.GaussianBlur(1))
+    matte = subject_matte(image)
     if params.mode == "blur":
         backdrop = rgb.filter(ImageFilter.GaussianBlur(params.radius))
     elif params.mode == "grayscale":
@@ -47,4 +48,8 @@ def replace_background(image: Image.Image, params: ReplaceBackgroundParams) -> I
         backdrop = _gradient(image.size, rgb_of(params.color), rgb_of(second))
     else:
         backdrop = Image.new("RGB", image.size, rgb_of(params.color))
-    return Image.composite(rgb, backdrop, mask)
+    # Blend by the matte's fractional alpha so hair and soft edges take on the new background.
+    front = np.asarray(rgb, dtype=np.float32)
+    back = np.asarray(backdrop.convert("RGB"), dtype=np.float32)
+    blended = back + (front - back) * matte[:, :, None]
+    return Image.fromarray(np.clip(np.round(blended), 0, 255).astype(np.uint8))
