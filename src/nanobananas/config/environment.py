@@ -27,6 +27,7 @@ class Environment:
     allowed_hosts: list[str]
     max_prompt_chars: int
     worker_stale_seconds: int
+    events_recheck_seconds: int
     https: bool
     proxy_ssl_header: str | None
     trusted_proxies: list[str]
@@ -152,6 +153,7 @@ def read_environment() -> Environment:
         allowed_hosts=[h.strip() for h in hosts.split(",") if h.strip()],
         max_prompt_chars=_int("NANOBANANAS_MAX_PROMPT_CHARS", 4000),
         worker_stale_seconds=_int("NANOBANANAS_WORKER_STALE_SECONDS", 15),
+        events_recheck_seconds=_int("NANOBANANAS_EVENTS_RECHECK_SECONDS", 5),
         https=_flag("NANOBANANAS_HTTPS", False),
         proxy_ssl_header=os.environ.get("NANOBANANAS_PROXY_SSL_HEADER") or None,
         trusted_proxies=[

@@ -321,6 +321,10 @@ if ENV.stripe_secret_key:
             "price_pro": ENV.stripe_price_pro or "",
         },
     }
+# Job progress reaches every web process through Redis pub/sub when Redis is configured (core/events.py);
+# a stream still re-reads its job this often in case a notice was lost.
+NANOBANANAS["REDIS_URL"] = ENV.redis_url
+NANOBANANAS["EVENTS_RECHECK_SECONDS"] = ENV.events_recheck_seconds
 NANOBANANAS["PAYMENT_PROVIDER"] = ENV.billing_provider
 
 # AI providers: the built-in engine always; Gemini and OpenAI when their keys are set. The image provider

@@ -23,6 +23,7 @@ from nanobananas.accounts.identity import (
     request_owner_for_write,
     request_rate_limit,
 )
+from nanobananas.core.events import job_changes
 from nanobananas.core.exceptions import DomainError, NotFound
 from nanobananas.core.pagination import BoundedLimitOffsetPagination
 from nanobananas.core.streaming import aiter_file
@@ -45,7 +46,6 @@ from nanobananas.studio.schemas import (
 
 router = Router(tags=["studio"])
 
-EVENT_POLL_SECONDS = 0.1
 EVENT_KEEPALIVE_SECONDS = 15.0
 EVENT_STREAM_MAX_SECONDS = 600.0
 
@@ -338,32 +338,35 @@ def _reply_payload(message_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def _job_event_stream(job_id: uuid.UUID) -> AsyncIterator[str]:
+    """The job's state each time it changes: woken by the worker's notices through Redis when there is
+    one (core/events.py), otherwise by reading the job every few tenths of a second."""
     loop = asyncio.get_running_loop()
     started = loop.time()
     last_sent = started
     previous: dict[str, Any] | None = None
     yield "retry: 2000\n\n"
-    while True:
-        job = await Job.objects.filter(id=job_id).afirst()
-        if job is None:
-            yield _sse("gone", {"id": str(job_id)})
-            return
-        payload = job_out(job).model_dump(mode="json")
-        if payload != previous:
-            previous = payload
-            last_sent = loop.time()
-            if job.status == Job.Status.DONE and job.result_id is not None:
-                payload["result"] = await sync_to_async(_reply_payload)(job.result_id)
-            yield _sse(job.status, payload)
-        if job.status in Job.TERMINAL:
-            return
-        now = loop.time()
-        if now - started > EVENT_STREAM_MAX_SECONDS:
-            return
-        if now - last_sent > EVENT_KEEPALIVE_SECONDS:
-            last_sent = now
-            yield ": keep-alive\n\n"
-        await asyncio.sleep(EVENT_POLL_SECONDS)
+    async with job_changes(job_id) as next_change:
+        while True:
+            job = await Job.objects.filter(id=job_id).afirst()
+            if job is None:
+                yield _sse("gone", {"id": str(job_id)})
+                return
+            payload = job_out(job).model_dump(mode="json")
+            if payload != previous:
+                previous = payload
+                last_sent = loop.time()
+                if job.status == Job.Status.DONE and job.result_id is not None:
+                    payload["result"] = await sync_to_async(_reply_payload)(job.result_id)
+                yield _sse(job.status, payload)
+            if job.status in Job.TERMINAL:
+                return
+            now = loop.time()
+            if now - started > EVENT_STREAM_MAX_SECONDS:
+                return
+            if now - last_sent > EVENT_KEEPALIVE_SECONDS:
+                last_sent = now
+                yield ": keep-alive\n\n"
+            await next_change(EVENT_KEEPALIVE_SECONDS - (now - last_sent))
 
 
 @router.get("/assets/{asset_id}", response=AssetOut)

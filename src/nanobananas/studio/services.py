@@ -29,6 +29,7 @@ from nanobananas.accounts.pixelbudget import pixel_budget_spend, request_pixels_
 from nanobananas.accounts.selectors import plan_for
 from nanobananas.accounts.services import quota_consume, quota_release
 from nanobananas.audit.services import audit_record
+from nanobananas.core.events import job_changed
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.core.text import clean_text
 from nanobananas.engine.errors import EngineError
@@ -475,9 +476,10 @@ def job_progress(*, job_id: uuid.UUID, percent: int, stage: str, attempt: int | 
     """Record progress of a running job; with `attempt`, only while that run still holds the job, so a
     run that lost its lease cannot overwrite what the run that replaced it reports."""
     holder = {} if attempt is None else {"attempts": attempt}
-    Job.objects.filter(id=job_id, status=Job.Status.RUNNING, **holder).update(
+    if Job.objects.filter(id=job_id, status=Job.Status.RUNNING, **holder).update(
         progress=max(0, min(100, percent)), stage=stage[:200], heartbeat_at=timezone.now()
-    )
+    ):
+        job_changed(job_id)
 
 
 def _lease_renew(job_id: uuid.UUID, attempt: int) -> bool:
@@ -1025,13 +1027,18 @@ def job_run(*, job_id: uuid.UUID) -> None:
     attempt = _claim(job_id)
     if attempt is None:
         return
-    with _Lease(job_id, attempt), _job_pixel_budget():
-        if Job.objects.filter(id=job_id, options__has_key="video").exists():
-            from nanobananas.studio.videos import video_job_work
+    job_changed(job_id)
+    try:
+        with _Lease(job_id, attempt), _job_pixel_budget():
+            if Job.objects.filter(id=job_id, options__has_key="video").exists():
+                from nanobananas.studio.videos import video_job_work
 
-            video_job_work(job_id, attempt)
-        else:
-            _job_work(job_id, attempt)
+                video_job_work(job_id, attempt)
+            else:
+                _job_work(job_id, attempt)
+    finally:
+        # Done, failed, refused or given up: the streams read the end state now, not at their next re-read.
+        job_changed(job_id)
 
 
 def _job_work(job_id: uuid.UUID, attempt: int) -> None:
