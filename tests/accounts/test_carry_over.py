@@ -96,10 +96,10 @@ def _seed_every_guest_row(guest: Owner) -> None:
     from django.utils import timezone
 
     from nanobananas.accounts.services import quota_consume
+    from nanobananas.analytics.services import analytics_record
     from nanobananas.moderation.models import BlockedAttempt
     from nanobananas.moderation.services import report_create
     from nanobananas.privacy.services import (
-        analytics_record,
         legal_hold_place,
         legal_hold_release,
         privacy_settings_update,
@@ -108,7 +108,7 @@ def _seed_every_guest_row(guest: Owner) -> None:
     asset = make_asset(guest, created_hours_ago=1)
     quota_consume(owner=guest)
     privacy_settings_update(guest, analytics=True)
-    analytics_record(guest, "page_view", page="home")
+    analytics_record(guest, "section_viewed", section="home")
     BlockedAttempt.objects.create(owner_guest_id=guest.guest_id, at=timezone.now(), stage="prompt", category="x")
     report_create(owner=guest, asset_id=asset.id, reason="this picture is not what I asked for")
     hold = legal_hold_place(reason="an old request", placed_by_id=None, owner_guest_id=guest.guest_id)
@@ -123,8 +123,8 @@ def test_sign_up_does_with_each_kind_of_guest_row_what_the_registry_declares() -
     guest = Owner(guest_id=guest_create().id)
     _seed_every_guest_row(guest)
     guest_refs = {label: ref for label, ref in references().items() if ref.link == Link.GUEST}
-    assert len(guest_refs) == 9  # Conversation, Asset, QuotaUsage, PrivacySettings, ConsentEvent, AnalyticsEvent,
-    # BlockedAttempt, ReviewItem, LegalHold
+    assert len(guest_refs) == 8  # Conversation, Asset, QuotaUsage, PrivacySettings, ConsentEvent,
+    # BlockedAttempt, ReviewItem, LegalHold (analytics events name nobody)
 
     def counts(user_id: int | None) -> dict[str, tuple[int, int]]:
         """Per guest reference: (rows of the guest, rows of the account in the same table)."""

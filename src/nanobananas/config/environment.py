@@ -74,6 +74,7 @@ class Environment:
     moderation_throttle_minutes: int
     moderation_hash_distance: int
     review_retention_days: int
+    analytics_raw_days: int
     moderation_url: str | None
     moderation_api_key: str | None
     moderation_model: str
@@ -206,6 +207,7 @@ def read_environment() -> Environment:
         moderation_throttle_minutes=_int("NANOBANANAS_MODERATION_THROTTLE_MINUTES", 60),
         moderation_hash_distance=_int("NANOBANANAS_MODERATION_HASH_DISTANCE", 10),
         review_retention_days=_int("NANOBANANAS_REVIEW_RETENTION_DAYS", 365),
+        analytics_raw_days=_int("NANOBANANAS_ANALYTICS_RAW_DAYS", 90),
         moderation_url=os.environ.get("NANOBANANAS_MODERATION_URL") or None,
         moderation_api_key=os.environ.get("NANOBANANAS_MODERATION_API_KEY") or None,
         moderation_model=os.environ.get("NANOBANANAS_MODERATION_MODEL") or "omni-moderation-latest",

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "nanobananas.audit",
     "nanobananas.policies",
     "nanobananas.moderation",
+    "nanobananas.analytics",
     "nanobananas.web",
 ]
 
@@ -415,4 +416,5 @@ NANOBANANAS["MODERATION_THROTTLE_BLOCKS"] = ENV.moderation_throttle_blocks
 NANOBANANAS["MODERATION_THROTTLE_MINUTES"] = ENV.moderation_throttle_minutes
 NANOBANANAS["MODERATION_HASH_DISTANCE"] = ENV.moderation_hash_distance
 NANOBANANAS["REVIEW_RETENTION_DAYS"] = ENV.review_retention_days
+NANOBANANAS["ANALYTICS_RAW_DAYS"] = ENV.analytics_raw_days
 NANOBANANAS["MODERATION_APPEAL_CONTACT"] = ENV.moderation_appeal_contact

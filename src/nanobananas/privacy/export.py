@@ -135,7 +135,7 @@ def export_link_open(*, token: str, user_id: int) -> DataExport:
 def export_request(*, user: User, link_base: str = "") -> DataExport:
     """Queue a new archive of `user`'s data; one per 24 h (a failed build does not count)."""
     from nanobananas.accounts.identity import Owner
-    from nanobananas.privacy.analytics import analytics_record
+    from nanobananas.analytics.services import analytics_record
 
     now = timezone.now()
     with transaction.atomic():
@@ -658,9 +658,9 @@ def _privacy_settings(owner: Any) -> dict[str, Any]:
 
 def _analytics(user: User) -> list[dict[str, Any]]:
     from nanobananas.accounts.identity import Owner
-    from nanobananas.privacy.selectors import analytics_events
+    from nanobananas.analytics.selectors import events_of_owner
 
-    return [{"name": e.name, "at": e.at, "props": e.props} for e in analytics_events(owner=Owner(user_id=user.pk))]
+    return events_of_owner(owner=Owner(user_id=user.pk))
 
 
 def _billing(user: User) -> dict[str, list[dict[str, Any]]]:
@@ -717,6 +717,7 @@ def _readme(*, user: User, providers: set[str], written_at: datetime) -> str:
         image_hours=retention_hours_for(owner=Owner(user_id=user.pk)),
         text_days=settings.NANOBANANAS["TEXT_RETENTION_DAYS"],
         export_days=EXPORT_LIFETIME.days,
+        analytics_days=settings.NANOBANANAS["ANALYTICS_RAW_DAYS"],
         contact=settings.DEFAULT_FROM_EMAIL,
     )
 
@@ -756,9 +757,11 @@ conversations/<id>.json           {{"id", "title", "created_at", "updated_at", "
 images/<conversation id>/         the pictures you uploaded (picture-<n>) and every version made
                                   (version-<n>), as stored
 billing.json                      {{"subscriptions", "payment_customers", "invoices"}}
-analytics.json                    usage events linked to you, recorded only while analytics is on
-                                  (off unless you switch it on): [{{"name", "at", "props"}}];
-                                  never prompts or pictures; each is deleted after 13 months
+analytics.json                    this month's usage events, recorded only while analytics is on
+                                  (off unless you switch it on): [{{"name", "at", "label",
+                                  "operation", "duration_ms"}}]; never prompts or pictures. Earlier
+                                  months' events carry a pseudonym whose key is destroyed when the
+                                  month ends: nobody can tell them apart from anyone else's any more
 
 Why we process your data
 ------------------------
@@ -779,7 +782,8 @@ How long we keep it
   setting); guests' 24 hours.
 - Conversation text: {text_days} days after each message.
 - Account data and billing records: for the life of the account plus 3 years.
-- Usage analytics: only while you have them switched on, never content, 13 months.
+- Usage analytics: only while you have them switched on, never content, under a pseudonym
+  that cannot be traced back once its month is over; raw events {analytics_days} days.
 - This archive: deleted {export_days} days after it was made; its download link works 24 hours.
 
 Your rights

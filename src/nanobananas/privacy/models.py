@@ -1,5 +1,5 @@
 """Privacy tables: deletion receipts, blobs waiting to be deleted, legal holds, cleanup runs, data exports,
-privacy settings with their consent ledger, commercial-use images and first-party analytics events."""
+privacy settings with their consent ledger and commercial-use images."""
 
 from __future__ import annotations
 
@@ -277,24 +277,3 @@ class CommercialImage(models.Model):
 
     def __str__(self) -> str:
         return f"commercial image {self.asset_id}"
-
-
-class AnalyticsEvent(models.Model):
-    """A first-party usage event: a name and a few small properties, never content (prompts, images).
-    Recorded only while the owner's analytics setting is on; deleted 13 months after it happened."""
-
-    id = models.BigAutoField(primary_key=True)
-    owner_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    owner_guest = models.ForeignKey("accounts.Guest", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(max_length=64)
-    props = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(db_index=True)
-
-    class Meta:
-        constraints = [_one_owner("analytics_event_exactly_one_owner")]
-        indexes = [models.Index(fields=["owner_user", "at"], name="analytics_user_time")]
-
-    def __str__(self) -> str:
-        return f"{self.name} at {self.at:%Y-%m-%d %H:%M}"

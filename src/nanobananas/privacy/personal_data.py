@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from nanobananas.accounts.identity import Owner
-from nanobananas.privacy.models import AnalyticsEvent, DataExport, DeletionReceipt, LegalHold, PendingBlobDeletion
+from nanobananas.privacy.models import DataExport, DeletionReceipt, LegalHold, PendingBlobDeletion
 from nanobananas.privacy.services import privacy_settings_carry_over
 from nanobananas.registry.personal_data import (
     AccountClosing,
@@ -44,10 +44,7 @@ def exports_erase(*, user_id: int, now: datetime) -> int:
 
 
 def privacy_close(closing: AccountClosing) -> dict[str, int]:
-    exports = exports_erase(user_id=closing.user_id, now=closing.now)
-    # Usage analytics are kept only anonymised: events linked to the person go now.
-    analytics, _ = AnalyticsEvent.objects.filter(owner_user_id=closing.user_id).delete()
-    return {"exports": exports, "analytics_events": analytics}
+    return {"exports": exports_erase(user_id=closing.user_id, now=closing.now)}
 
 
 def privacy_transfer(guest_id: uuid.UUID, user_id: int) -> None:
@@ -96,10 +93,6 @@ register(
                       exported=_CONSENTS),
             reference("privacy.ConsentEvent.owner_guest", Link.GUEST, Deletion.ERASED, _GUEST_ROW,
                       carry_over=CarryOver.COPIED),
-            reference("privacy.AnalyticsEvent.owner_user", Link.USER, Deletion.ERASED,
-                      "analytics are kept only anonymised", exported="analytics.json"),
-            reference("privacy.AnalyticsEvent.owner_guest", Link.GUEST, Deletion.ERASED, _GUEST_ROW,
-                      carry_over=CarryOver.STAYS),
         ),
     )
 )  # fmt: skip

@@ -1,5 +1,5 @@
 """Reads for privacy: what was deleted (for placeholders), the state of the lifecycle (for operators), and
-each owner's privacy settings, consent ledger, commercial images and analytics events."""
+each owner's privacy settings, consent ledger and commercial images."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.privacy.models import (
-    AnalyticsEvent,
     CleanupRun,
     CommercialImage,
     ConsentEvent,
@@ -29,7 +28,6 @@ __all__ = [
     "OwnerRetention",
     "RetentionReport",
     "analytics_allowed",
-    "analytics_events",
     "commercial_image_ids",
     "consent_events",
     "deleted_images_by_message",
@@ -209,8 +207,3 @@ def commercial_image_ids(*, owner: Owner) -> list[uuid.UUID]:
     rows = CommercialImage.objects.filter(owner_filter(owner, prefix="asset__"), asset__state=Lifecycle.ACTIVE)
     rows = rows.order_by("marked_at", "asset_id")
     return list(rows.values_list("asset_id", flat=True))
-
-
-def analytics_events(*, owner: Owner) -> list[AnalyticsEvent]:
-    """The usage events linked to the owner, oldest first (for the data export)."""
-    return list(AnalyticsEvent.objects.filter(owner_filter(owner)).order_by("at", "id"))

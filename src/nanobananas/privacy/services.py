@@ -1,5 +1,5 @@
 """The data lifecycle (sweep, purge, storage repair, legal holds); privacy settings and their consent
-ledger; first-party analytics events.
+ledger (the analytics switch among them: the events themselves live in `nanobananas.analytics`).
 
     created --(expires_at passes: sweep)--> queued (hidden at once) --(purge)--> gone, receipt kept
        +-- under legal hold: never queued by the sweep, never purged while held
@@ -28,12 +28,6 @@ from django.utils import timezone
 from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.audit.services import audit_record
 from nanobananas.core.exceptions import InvalidInput
-from nanobananas.privacy.analytics import (
-    ANALYTICS_EVENTS,
-    ANALYTICS_LIFETIME_MONTHS,
-    analytics_expire,
-    analytics_record,
-)
 from nanobananas.privacy.closed_accounts import closed_accounts_purge
 from nanobananas.privacy.holds import active_holds, unheld
 from nanobananas.privacy.models import (
@@ -50,14 +44,10 @@ from nanobananas.privacy.selectors import SETTING_NAMES
 from nanobananas.registry.personal_data import Link, blob_columns, references
 
 __all__ = [
-    "ANALYTICS_EVENTS",
-    "ANALYTICS_LIFETIME_MONTHS",
     "CleanupResult",
     "IntegrityResult",
     "PurgeResult",
     "SweepResult",
-    "analytics_expire",
-    "analytics_record",
     "blobs_delete_pending",
     "cleanup_run",
     "commercial_image_set",
@@ -373,9 +363,6 @@ def retention_purge(*, batch: int | None = None) -> PurgeResult:
                 break
     _purge_guests(result)
     _purge_closed_accounts(result)
-    expired_events = analytics_expire()
-    if expired_events:
-        result.purged["analytics_event"] = expired_events
     _checkpoint()
     counts = {**result.purged, "bytes_freed": result.bytes_freed, "blobs_failed": result.blobs_failed}
     with transaction.atomic():

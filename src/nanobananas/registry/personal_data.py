@@ -340,7 +340,7 @@ def _agreement(ref: Reference, field: Any) -> list[checks.CheckMessage]:
 
 # The apps the registry must find declarations for: a check that found none of them would prove nothing.
 EXPECTED_APPS = frozenset(
-    {"accounts", "studio", "billing", "privacy", "tokens", "policies", "moderation", "audit", "vault"}
+    {"accounts", "studio", "billing", "privacy", "tokens", "policies", "moderation", "audit", "vault", "analytics"}
 )
 
 

@@ -28,13 +28,13 @@ from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.accounts.pixelbudget import pixel_budget_spend, request_pixels_check
 from nanobananas.accounts.selectors import plan_for
 from nanobananas.accounts.services import quota_consume, quota_release
+from nanobananas.analytics.services import analytics_record
 from nanobananas.audit.services import audit_record
 from nanobananas.core.events import job_changed
 from nanobananas.core.exceptions import Conflict, InvalidInput
 from nanobananas.core.text import clean_text
 from nanobananas.engine.errors import EngineError
 from nanobananas.privacy.retention import retention_deadline, text_deadline
-from nanobananas.privacy.services import analytics_record
 from nanobananas.providers.base import (
     ClarificationNeeded,
     GeneratedImage,
@@ -612,6 +612,8 @@ def _finish(
             target_id=str(job_id),
             details=details,
         )
+        if status == Job.Status.FAILED:
+            analytics_record(owner, "error", kind=code)
         finished = Job.objects.filter(id=job_id, status=Job.Status.RUNNING, attempts=attempt).update(
             status=status,
             error_code=code,
@@ -1211,7 +1213,8 @@ def _store_outcome(job: Job, outcome: _Outcome, *, duration_ms: int) -> None:
             )
             asset.plan, asset.steps = outcome.plan, outcome.steps
             asset.save(force_insert=True)
-            analytics_record(owner, "image_made", operation=str(outcome.operation), provider=outcome.provider)
+            analytics_record(owner, "generation_completed", operation=str(outcome.operation),
+                             provider=outcome.provider, duration_ms=duration_ms)  # fmt: skip
             if screened is not None:
                 screened.queue(conversation_id=conversation.id, message_id=reply.id, asset_id=asset.id, job_id=job.id)
             # A tool's further outputs: versions of their own, made by the same run from the same inputs. A

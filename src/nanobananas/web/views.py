@@ -14,10 +14,10 @@ from nanobananas.accounts.models import Plan
 from nanobananas.accounts.selectors import plan_for, plan_get, quota_status, retention_hours_for, session_list
 from nanobananas.accounts.services import profile_ensure
 from nanobananas.accounts.sessions import session_key_digest
+from nanobananas.analytics.services import analytics_record
 from nanobananas.billing.selectors import billing_offer, invoice_list, subscription_current
 from nanobananas.config.api import api_not_found
 from nanobananas.privacy.selectors import owner_retention
-from nanobananas.privacy.services import analytics_record
 from nanobananas.studio.selectors import conversation_list
 
 RECENT_ON_HOME = 6
@@ -33,7 +33,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @ensure_csrf_cookie
 def ai_image(request: HttpRequest) -> HttpResponse:
-    analytics_record(request_owner(request), "page_view", page="image")
+    analytics_record(
+        request_owner(request), "section_viewed", section="image", user_agent=request.headers.get("User-Agent", "")
+    )
     return render(request, "web/image.html", {"section": "image"})
 
 

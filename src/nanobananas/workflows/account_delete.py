@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 DELETE_PHRASE = "delete my account"
 
 # Content is queued first (so nothing new is made), the user row becomes a tombstone last.
-CLOSE_ORDER = ("studio", "privacy", "tokens", "moderation", "billing", "accounts")
+CLOSE_ORDER = ("studio", "privacy", "analytics", "tokens", "moderation", "billing", "accounts")
 
 
 @dataclass(frozen=True)

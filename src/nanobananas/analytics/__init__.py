@@ -1,0 +1,1 @@
+"""Pseudonymous usage events and daily aggregates, result feedback, error and bug reports."""

@@ -1,0 +1,26 @@
+"""Analytics jobs: store one queued event; hourly aggregates, the raw-event purge and the salt destruction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from huey import crontab
+from huey.contrib.djhuey import db_task, lock_task
+
+from nanobananas.analytics import services
+from nanobananas.core.periodic import once_per_interval
+
+
+@db_task()
+def store_event(payload: dict[str, Any]) -> None:
+    """Safe to run twice: the event's id is chosen when it happens and stored once."""
+    services.event_store(payload=payload)
+
+
+@once_per_interval(crontab(minute="20"))
+@lock_task("nanobananas-analytics")
+def run_analytics_upkeep() -> None:
+    """Hourly: today's and yesterday's aggregates, raw events past their days, salts of finished months."""
+    services.aggregates_refresh()
+    services.events_purge()
+    services.salts_destroy()
