@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from nanobananas.engine.ops._pixels import U8Array
 from nanobananas.engine.video.framing import Crop, cover, ease, focus_box, interpolate, place, prepare, warp
-from nanobananas.engine.video.spec import VideoError, VideoSpec
+from nanobananas.engine.video.spec import VideoSpec
 
 __all__ = ["PAN_TRAVEL", "ZOOM", "Scene", "build_scene"]
 
@@ -244,4 +244,6 @@ def build_scene(
         from nanobananas.engine.video.parallax import Parallax
 
         return Parallax(images[0], spec, size)
-    raise VideoError("The animated poster is not ready in this build yet.", code="no_design")
+    from nanobananas.engine.video.poster import AnimatedPoster
+
+    return AnimatedPoster(images[0], spec, size, design)
