@@ -43,13 +43,11 @@ def _coming_soon(request: HttpRequest, section: str, title: str, blurb: str) -> 
     return render(request, "web/coming_soon.html", {"section": section, "title": title, "blurb": blurb})
 
 
+@ensure_csrf_cookie
 def ai_video(request: HttpRequest) -> HttpResponse:
-    return _coming_soon(
-        request,
-        "video",
-        "AI Video",
-        "Turn an image or a prompt into a short MP4: animated posters, zoom and pan, slideshows.",
-    )
+    owner = request_owner(request)
+    plan = plan_for(owner=owner) if owner is not None else plan_get(code=Plan.GUEST)
+    return render(request, "web/video.html", {"section": "video", "plan": plan})
 
 
 def ai_tools(request: HttpRequest) -> HttpResponse:
