@@ -118,9 +118,11 @@ def test_several_outputs_are_versions_of_one_run_counted_once(
         (3, 30, 30, "result"),
     ]
     [upload] = Asset.objects.filter(conversation=conversation, kind="upload")
-    assert versions[0].job_id == job.id and all(a.job_id is None for a in versions[1:])
+    assert versions[0].job_id == job.id
+    assert all(a.job_id is None for a in versions[1:])
     for asset, name in zip(versions, ["part-1", "part-2", "part-3"], strict=True):
-        assert asset.parent_id == upload.id and asset.inputs == [str(upload.id)]
+        assert asset.parent_id == upload.id
+        assert asset.inputs == [str(upload.id)]
         assert asset.steps == [
             {"op": "tool.split", "tool": "split", "output": name, "params": {"parts": 3}, "preview": False}
         ]
@@ -179,7 +181,8 @@ def test_a_run_on_an_earlier_picture_in_a_given_conversation(
         asset_ids=[upload.id],
         conversation_id=conversation.id,
     )
-    assert job.status == "done" and job.conversation_id == conversation.id
+    assert job.status == "done"
+    assert job.conversation_id == conversation.id
     assert [a.height for a in Asset.objects.filter(message_id=job.result_id)] == [20, 20]
     assert Asset.objects.filter(message=job.request).count() == 0  # nothing uploaded again
 
@@ -219,7 +222,8 @@ def test_a_generative_tool_without_a_provider_is_refused_and_costs_nothing(
     job = _run(guest_owner, "paint", {}, django_capture_on_commit_callbacks, files=[_png()])
     assert (job.status, job.error_code, job.stage) == ("refused", "refused", "Could not do this")
     assert job.error_message == f"Painter paints new content into the picture. {NEEDS_GENERATIVE_PROVIDER}"
-    assert job.result_id is None and job.attempts == 0
+    assert job.result_id is None
+    assert job.attempts == 0
     assert Asset.objects.filter(kind="result").count() == 0
     assert _used(guest_owner) == 0
     event = AuditEvent.objects.get(kind="generation.refused", target_id=str(job.id))
@@ -255,7 +259,12 @@ def test_a_generative_tool_goes_to_the_configured_provider_with_the_tools_instru
 
 def test_a_preview_costs_no_quota(guest_owner: Owner, django_capture_on_commit_callbacks: Any) -> None:
     job = _run(
-        guest_owner, "upscale", {"factor": 4}, django_capture_on_commit_callbacks, files=[_png((900, 600))], preview=True
+        guest_owner,
+        "upscale",
+        {"factor": 4},
+        django_capture_on_commit_callbacks,
+        files=[_png((900, 600))],
+        preview=True,
     )
     assert job.status == "done", job.error_message
     [asset] = Asset.objects.filter(message_id=job.result_id)
@@ -288,7 +297,8 @@ def test_outputs_go_with_their_conversation(
 ) -> None:
     job = _run(guest_owner, "split", {"parts": 2}, django_capture_on_commit_callbacks, files=[_png()])
     blobs = list(Asset.objects.values_list("blob_name", flat=True))
-    assert len(blobs) == 3 and all(default_storage.exists(name) for name in blobs)
+    assert len(blobs) == 3
+    assert all(default_storage.exists(name) for name in blobs)
     conversation_delete(owner=guest_owner, conversation_id=job.conversation_id)
     assert set(Asset.objects.values_list("state", flat=True)) == {Lifecycle.QUEUED}
     with pytest.raises(NotFound):
@@ -306,7 +316,9 @@ def test_a_converted_file_keeps_its_own_encoding(guest_owner: Owner, django_capt
     assert (asset.content_type, asset.blob_name.rsplit(".", 1)[1]) == ("image/webp", "webp")
     with default_storage.open(asset.blob_name, "rb") as handle:
         data = handle.read()
-    assert data[:4] == b"RIFF" and data[8:12] == b"WEBP" and len(data) == asset.byte_size
+    assert data[:4] == b"RIFF"
+    assert data[8:12] == b"WEBP"
+    assert len(data) == asset.byte_size
 
 
 def test_a_job_retried_after_a_lost_worker_stores_its_outputs_once(
