@@ -17,7 +17,7 @@ DownloadFormat = Literal["original", "png", "jpeg", "webp"]
 CONTENT_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp"}
 EXTENSIONS = {
     "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "video/mp4": "mp4",
-    "video/webm": "webm",
+    "video/webm": "webm", "image/avif": "avif",
 }  # fmt: skip
 # Archives are spooled in memory up to this size, then to a temporary file, so memory stays flat.
 SPOOL_BYTES = 16 * 1024 * 1024
