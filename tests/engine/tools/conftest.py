@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+from tests.conftest import IN_CI
 
 
 @pytest.fixture
@@ -28,3 +32,25 @@ def product() -> Image.Image:
     image = Image.new("RGB", (600, 450), (236, 236, 236))
     ImageDraw.Draw(image).rounded_rectangle([100, 120, 300, 360], 24, fill=(150, 20, 30))
     return image
+
+
+def _photos() -> Any:
+    """scikit-image's data module, whose wheel ships real photographs (a test dependency in pyproject.toml)."""
+    try:
+        return importlib.import_module("skimage.data")
+    except ImportError:
+        if IN_CI:
+            pytest.fail("scikit-image is missing: it is a test dependency (pip install -e .[test])")
+        pytest.skip("scikit-image is missing (pip install -e .[test])")
+
+
+@pytest.fixture(scope="session")
+def astronaut() -> Image.Image:
+    """A real portrait: scikit-image's astronaut (Eileen Collins, NASA, public domain), 512x512, cluttered backdrop."""
+    return Image.fromarray(_photos().astronaut())
+
+
+@pytest.fixture(scope="session")
+def coffee() -> Image.Image:
+    """A real photo with no face: scikit-image's cup of coffee on a table (public domain), 600x400."""
+    return Image.fromarray(_photos().coffee())

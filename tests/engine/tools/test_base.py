@@ -19,15 +19,39 @@ def test_an_unknown_tool_is_refused_with_the_known_names() -> None:
     assert isinstance(caught.value, EngineError)
 
 
-def test_every_tool_has_card_text_and_a_json_schema_with_defaults_that_validate() -> None:
+def test_the_tools_are_the_contract_s_in_the_page_s_order() -> None:
+    assert list(TOOLS) == [
+        "remove-background",
+        "replace-background",
+        "erase-object",
+        "upscale",
+        "enhance",
+        "restore",
+        "colorize",
+        "id-photo",
+        "product-photo",
+        "social-resize",
+        "watermark",
+        "convert",
+        "meme",
+        "qr-poster",
+    ]
+
+
+def test_every_tool_has_card_text_and_a_strict_json_schema() -> None:
     for name, tool in TOOLS.items():
         assert isinstance(tool, Tool)
         assert tool.name == name
         assert tool.title
         assert tool.summary.endswith(".")
         schema = tool.params.model_json_schema()
-        assert schema["additionalProperties"] is False
-        assert 1 <= tool.min_images <= tool.max_images <= 2
+        assert schema.get("additionalProperties") is False
+        assert 0 <= tool.min_images <= tool.max_images <= 2
+
+
+def test_only_the_eraser_needs_a_mask_and_only_colorize_a_provider() -> None:
+    assert [name for name, tool in TOOLS.items() if tool.needs_mask] == ["erase-object"]
+    assert [name for name, tool in TOOLS.items() if tool.generative] == ["colorize"]
 
 
 def test_an_unknown_parameter_is_refused_naming_it(product: Image.Image) -> None:

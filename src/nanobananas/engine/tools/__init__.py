@@ -10,7 +10,21 @@ from typing import Any
 
 from PIL import Image
 
-from nanobananas.engine.tools import convert, upscale, watermark
+from nanobananas.engine.tools import (
+    background,
+    colorize,
+    convert,
+    enhance,
+    erase_object,
+    id_photo,
+    meme,
+    product_photo,
+    qr_poster,
+    restore,
+    social_resize,
+    upscale,
+    watermark,
+)
 from nanobananas.engine.tools.base import Progress, Tool, ToolError, ToolOutput, ToolResult
 
 __all__ = ["TOOLS", "Tool", "ToolError", "ToolOutput", "ToolResult", "get_tool", "run_tool"]
@@ -18,9 +32,20 @@ __all__ = ["TOOLS", "Tool", "ToolError", "ToolOutput", "ToolResult", "get_tool",
 TOOLS: dict[str, Tool] = {
     tool.name: tool
     for tool in (
+        background.REMOVE,
+        background.REPLACE,
+        erase_object.TOOL,
         upscale.TOOL,
+        enhance.TOOL,
+        restore.TOOL,
+        colorize.TOOL,
+        id_photo.TOOL,
+        product_photo.TOOL,
+        social_resize.TOOL,
         watermark.TOOL,
         convert.TOOL,
+        meme.TOOL,
+        qr_poster.TOOL,
     )
 }
 
@@ -30,9 +55,8 @@ def get_tool(name: str) -> Tool:
     try:
         return TOOLS[name]
     except KeyError:
-        raise ToolError(
-            f"there is no tool called {name!r}; the tools are {', '.join(TOOLS)}", code="unknown_tool"
-        ) from None
+        known = ", ".join(TOOLS)
+        raise ToolError(f"there is no tool called {name!r}; the tools are {known}", code="unknown_tool") from None
 
 
 def run_tool(
