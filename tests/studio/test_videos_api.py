@@ -223,3 +223,16 @@ def test_text_to_video_without_a_generative_provider_says_so(browser: Browser) -
     assert (response.status_code, response.json()["error"]["code"]) == (422, "needs_provider")
     assert response.json()["error"]["message"].startswith("Making a video from words alone needs a generative video")
     assert _counts() == before
+
+
+def test_the_video_page_loads_its_script_sets_the_csrf_cookie_and_offers_1080p_to_paid_plans_only() -> None:
+    client = Client()
+    response = client.get("/video/")
+    assert response.status_code == 200
+    assert "csrftoken" in response.cookies
+    html = response.content.decode()
+    assert '<script src="/static/web/video.js" defer></script>' in html
+    assert '<link rel="stylesheet" href="/static/web/video.css">' in html
+    assert "Coming soon" not in html
+    assert "The Guest plan makes 2 videos and 6 seconds of video a day, up to 720p." in html
+    assert '<option value="1080p" disabled>1080p (1920\u00d71080), paid plans</option>' in html
