@@ -28,7 +28,7 @@ def test_the_registered_screen_is_the_moderation_apps() -> None:
 def test_a_second_different_screen_is_refused_and_the_first_stays() -> None:
     before = content_screen()
     content_screen_register(before)  # the same one again (ready() run twice) is fine
-    other = ContentScreen(turn=lambda **kw: None, result=lambda **kw: None, provider_refusal=lambda **kw: None)  # type: ignore[arg-type,return-value]  # never called
+    other = ContentScreen(turn=lambda **kw: None, result=lambda **kw: None, provider_refusal=lambda **kw: None)  # type: ignore[arg-type]  # never called
     with pytest.raises(ImproperlyConfigured, match="already registered"):
         content_screen_register(other)
     assert content_screen() is before

@@ -276,6 +276,10 @@ def _purge_guests(result: PurgeResult) -> None:
             empty = empty.exclude(
                 Exists(ref.model()._default_manager.filter(**{f"{ref.field_name}_id": OuterRef("id")}))
             )
+        # A guest whose key still seals bytes of work carried over to an account stays until they have moved
+        # (studio.asset_blobs_reseal): shredding the key now would leave the account's images unreadable.
+        still_sealing = {key for column in blob_columns() for key in column.guest_keys_still_sealing()}
+        empty = empty.exclude(id__in=[uuid.UUID(key[1:]) for key in still_sealing])
         ids = list(empty.values_list("id", flat=True))
         if not ids:
             return

@@ -135,6 +135,10 @@ def reference(
     return Reference(label, link, deletion, why, exported, left_out, carry_over, sealed)
 
 
+# A blob sealed under a guest's key: `<kind>/g<guest uuid>/<file>` (as vault.storage.blob_owner_key reads it).
+GUEST_BLOB_NAME = r"^[^/]+/g[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/"
+
+
 @dataclass(frozen=True)
 class Blobs:
     """A column holding the name of a stored blob, and the foreign key to the user who owns it."""
@@ -154,6 +158,14 @@ class Blobs:
         """(primary key, blob name) of every row that names a stored blob."""
         rows = apps.get_model(self.model)._default_manager.exclude(**{self.name_field: ""})
         yield from rows.values_list("pk", self.name_field).iterator()
+
+    def guest_keys_still_sealing(self) -> set[str]:
+        """Owner keys of guests whose key still seals the bytes of a row a user now owns (a guest's work
+        carried over at sign-up whose bytes have not moved yet): that key must not be shredded yet."""
+        rows = apps.get_model(self.model)._default_manager.filter(
+            **{f"{self.user_field}__isnull": False, f"{self.name_field}__regex": GUEST_BLOB_NAME}
+        )
+        return {name.split("/")[1] for name in rows.values_list(self.name_field, flat=True)}
 
 
 @dataclass

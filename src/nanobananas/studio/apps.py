@@ -1,4 +1,4 @@
-"""App config for the studio."""
+"""App config for the studio; loads its jobs, so the services can enqueue them by name in every process."""
 
 from django.apps import AppConfig
 
@@ -6,3 +6,6 @@ from django.apps import AppConfig
 class StudioConfig(AppConfig):
     name = "nanobananas.studio"
     label = "studio"
+
+    def ready(self) -> None:
+        from nanobananas.studio import tasks  # noqa: F401  # registers the jobs the services enqueue by name

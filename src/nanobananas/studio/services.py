@@ -44,6 +44,8 @@ from nanobananas.providers.base import (
     Turn,
 )
 from nanobananas.providers.routing import Providers, providers_for
+from nanobananas.registry.jobs import job_enqueue_on_commit
+from nanobananas.registry.personal_data import GUEST_BLOB_NAME
 from nanobananas.registry.screening import content_screen
 from nanobananas.studio.intent import ConversationState, ImageRef, Intent, resolve_intent
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
@@ -51,7 +53,10 @@ from nanobananas.studio.selectors import asset_get, conversation_get, job_get
 from nanobananas.vault.fields import sealed_columns_for, sealed_token
 
 __all__ = [
+    "RESEAL_JOB",
     "IncomingFile",
+    "asset_blobs_reseal",
+    "asset_blobs_reseal_all",
     "asset_delete",
     "conversation_create",
     "conversation_delete",
@@ -69,6 +74,8 @@ TITLE_CHARS = 80
 MAX_FILES_PER_MESSAGE = 10
 UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING)
 INTERNAL_ERROR_MESSAGE = "Something went wrong while making the image. Please try again."
+# The job (studio/tasks.py) that moves a carried-over guest's bytes under the account's key, by this name.
+RESEAL_JOB = "studio.reseal_carried_over_blobs"
 
 
 @dataclass(frozen=True)
@@ -203,56 +210,84 @@ def conversation_delete(*, owner: Owner, conversation_id: uuid.UUID) -> None:
 
 
 def conversations_transfer_owner(*, source: Owner, target: Owner) -> int:
-    """Give everything `source` made to `target` (a guest signing up): rows change owner, every blob is
-    rewritten under the new owner's name (the vault binds bytes to their owner), and expiry follows the
-    new owner's tier. Returns how many conversations moved."""
+    """Give everything `source` made to `target` (a guest signing up): rows change owner, text is sealed
+    again under the new owner's key and expiry follows the new owner's tier, all in the caller's
+    transaction and without touching storage, so a sign-up that fails moves nothing and writes nothing.
+    The bytes follow after commit (`RESEAL_JOB`, `asset_blobs_reseal`): until then each image still names
+    its blob under the guest's key, which the guest purge keeps while any row names it. Returns how many
+    conversations moved."""
     if source == target:
         return 0
-    moved_blobs: list[str] = []
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            conversation_ids = list(
-                Conversation.objects.select_for_update().filter(owner_filter(source)).values_list("id", flat=True)
+    with transaction.atomic():
+        conversation_ids = list(
+            Conversation.objects.select_for_update().filter(owner_filter(source)).values_list("id", flat=True)
+        )
+        count = len(conversation_ids)
+        for asset in Asset.objects.select_for_update().filter(owner_filter(source)).iterator():
+            Asset.objects.filter(id=asset.id).update(
+                expires_at=retention_deadline(owner=target, created_at=asset.created_at),
+                **sealed_columns_for(asset, owner_key=target.key),
+                **_owner_fields(target),
             )
-            count = len(conversation_ids)
-            for asset in Asset.objects.select_for_update().filter(owner_filter(source)).iterator():
-                folder, _, filename = asset.blob_name.rsplit("/", 2)
-                new_name = f"{folder}/{target.key}/{filename}"
-                with default_storage.open(asset.blob_name, "rb") as handle:
-                    written.append(_write_blob(new_name, handle.read()))
-                moved_blobs.append(asset.blob_name)
-                Asset.objects.filter(id=asset.id).update(
-                    blob_name=written[-1],
-                    expires_at=retention_deadline(owner=target, created_at=asset.created_at),
-                    **sealed_columns_for(asset, owner_key=target.key),
-                    **_owner_fields(target),
-                )
-            # Text is sealed for its owner: open it with the guest's key, seal it again with the account's.
-            for message in Message.objects.filter(conversation_id__in=conversation_ids).select_related("conversation"):
-                Message.objects.filter(id=message.id).update(
-                    expires_at=text_deadline(owner=target, created_at=message.created_at),
-                    **sealed_columns_for(message, owner_key=target.key),
-                )
-            for job in Job.objects.filter(conversation_id__in=conversation_ids).select_related("conversation"):
-                if sealed := sealed_columns_for(job, owner_key=target.key):
-                    Job.objects.filter(id=job.id).update(**sealed)
-            for conversation in Conversation.objects.filter(id__in=conversation_ids):
-                Conversation.objects.filter(id=conversation.id).update(
-                    expires_at=text_deadline(owner=target, created_at=conversation.updated_at),
-                    **sealed_columns_for(conversation, owner_key=target.key),
-                    **_owner_fields(target),
-                )
-            audit_record(
-                kind="owner.transferred", actor=_actor(target), owner_key=target.key,
-                target_type="owner", target_id=source.key, details={"conversations": count},
-            )  # fmt: skip
-            _delete_blobs_on_commit(moved_blobs)
-    except BaseException:
-        for name in written:
-            default_storage.delete(name)
-        raise
+        # Text is sealed for its owner: open it with the guest's key, seal it again with the account's.
+        for message in Message.objects.filter(conversation_id__in=conversation_ids).select_related("conversation"):
+            Message.objects.filter(id=message.id).update(
+                expires_at=text_deadline(owner=target, created_at=message.created_at),
+                **sealed_columns_for(message, owner_key=target.key),
+            )
+        for job in Job.objects.filter(conversation_id__in=conversation_ids).select_related("conversation"):
+            if sealed := sealed_columns_for(job, owner_key=target.key):
+                Job.objects.filter(id=job.id).update(**sealed)
+        for conversation in Conversation.objects.filter(id__in=conversation_ids):
+            Conversation.objects.filter(id=conversation.id).update(
+                expires_at=text_deadline(owner=target, created_at=conversation.updated_at),
+                **sealed_columns_for(conversation, owner_key=target.key),
+                **_owner_fields(target),
+            )
+        audit_record(
+            kind="owner.transferred", actor=_actor(target), owner_key=target.key,
+            target_type="owner", target_id=source.key, details={"conversations": count},
+        )  # fmt: skip
+        if count and target.user_id is not None:
+            job_enqueue_on_commit(RESEAL_JOB, target.user_id)
     return count
+
+
+def _resealed_name(blob_name: str, owner: Owner) -> str:
+    kind, _, filename = blob_name.rsplit("/", 2)
+    return f"{kind}/{owner.key}/{filename}"
+
+
+def asset_blobs_reseal(*, owner: Owner) -> int:
+    """Rewrite under `owner`'s key the bytes of their images still sealed under an earlier owner's (a
+    guest's work carried over at sign-up). One image at a time: the bytes are written first under the
+    new name, then the row is switched in a short transaction that checks it still names the old blob, and
+    the old bytes go after that commits (a row that changed meanwhile keeps its blob and the copy goes).
+    Safe to stop anywhere and to run again: every row names readable bytes at every moment, and a copy
+    left by a run that stopped is replaced. Returns how many images were moved."""
+    moved = 0
+    pending = Asset.objects.filter(owner_filter(owner)).exclude(blob_name="")
+    pending = pending.exclude(blob_name__contains=f"/{owner.key}/")
+    for asset_id, old_name in list(pending.values_list("id", "blob_name")):
+        with default_storage.open(old_name, "rb") as handle:
+            new_name = _write_blob(_resealed_name(old_name, owner), handle.read())
+        with transaction.atomic():
+            switched = Asset.objects.filter(id=asset_id, blob_name=old_name).update(blob_name=new_name)
+            if switched:
+                _delete_blobs_on_commit([old_name])
+        if not switched:
+            default_storage.delete(new_name)
+        moved += switched
+    return moved
+
+
+def asset_blobs_reseal_all(*, limit: int = 500) -> int:
+    """The periodic pass: finish every carry-over whose job was lost (the queue was down, a worker died)."""
+    pending = Asset.objects.filter(owner_user__isnull=False, blob_name__regex=GUEST_BLOB_NAME)
+    moved = 0
+    for user_id in pending.order_by().values_list("owner_user_id", flat=True).distinct()[:limit]:
+        moved += asset_blobs_reseal(owner=Owner(user_id=user_id))
+    return moved
 
 
 def asset_delete(*, owner: Owner, asset_id: uuid.UUID) -> None:
