@@ -337,6 +337,12 @@ def _reply_payload(message_id: uuid.UUID) -> dict[str, Any]:
     return message_out(message).model_dump(mode="json")
 
 
+def _job_state(job_id: uuid.UUID) -> tuple[Job, dict[str, Any]] | None:
+    """The job and its JSON, read in a thread: opening its sealed error message reads the owner's key."""
+    job = Job.objects.select_related("conversation").filter(id=job_id).first()
+    return None if job is None else (job, job_out(job).model_dump(mode="json"))
+
+
 async def _job_event_stream(job_id: uuid.UUID) -> AsyncIterator[str]:
     """The job's state each time it changes: woken by the worker's notices through Redis when there is
     one (core/events.py), otherwise by reading the job every few tenths of a second."""
@@ -347,11 +353,11 @@ async def _job_event_stream(job_id: uuid.UUID) -> AsyncIterator[str]:
     yield "retry: 2000\n\n"
     async with job_changes(job_id) as next_change:
         while True:
-            job = await Job.objects.filter(id=job_id).afirst()
-            if job is None:
+            state = await sync_to_async(_job_state)(job_id)
+            if state is None:
                 yield _sse("gone", {"id": str(job_id)})
                 return
-            payload = job_out(job).model_dump(mode="json")
+            job, payload = state
             if payload != previous:
                 previous = payload
                 last_sent = loop.time()
