@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export NANOBANANAS_HOME ?= $(CURDIR)/var
 
-.PHONY: run test lint bench bench-deps clean browser-deps
+.PHONY: run test lint bench bench-deps loadtest clean browser-deps
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,15 @@ bench: $(VENV)/.installed-dev bench-deps
 	$(PY) benchmarks/bench_imagehash.py
 	$(PY) benchmarks/bench_regions.py
 	$(PY) benchmarks/bench_memory.py
+	$(PY) benchmarks/record.py
+
+# 50 simulated visitors for 3 minutes on the embedded default, then on PostgreSQL + Redis with two web
+# processes and two workers (USERS=, SECONDS=, TOPOLOGY=embedded|scale|both); figures to benchmarks/results/.
+USERS := 50
+SECONDS := 180
+TOPOLOGY := both
+loadtest: $(VENV)/.installed-dev
+	$(PY) benchmarks/loadtest.py --users $(USERS) --seconds $(SECONDS) --topology $(TOPOLOGY)
 	$(PY) benchmarks/record.py
 
 clean:

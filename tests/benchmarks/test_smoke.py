@@ -13,8 +13,10 @@ import pytest
 from tests.conftest import IN_CI
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-# Every script in benchmarks/ is a benchmark, except the one that writes the results page.
+# Every script in benchmarks/ is a benchmark, except the one that writes the results page; `make bench` runs
+# them all but the load test, which has a target of its own (`make loadtest`: minutes per topology).
 SCRIPTS = sorted(path.name for path in BENCHMARKS.glob("*.py") if path.name != "record.py")
+LOADTEST = "loadtest.py"
 
 
 def _imagemagick() -> bool:
@@ -29,9 +31,12 @@ def test_every_benchmark_is_run_by_make_bench() -> None:
     makefile = (BENCHMARKS.parent / "Makefile").read_text()
     recipe = makefile.split("\nbench:", 1)[1].split("\n\n", 1)[0]
     assert sorted(line.split("benchmarks/")[1] for line in recipe.splitlines() if "benchmarks/" in line) == sorted(
-        [*SCRIPTS, "record.py"]
+        [*(s for s in SCRIPTS if s != LOADTEST), "record.py"]
     )
     assert recipe.rstrip().endswith("$(PY) benchmarks/record.py")  # the page is written after every benchmark
+    loadtest = makefile.split("\nloadtest:", 1)[1].split("\n\n", 1)[0]
+    assert f"$(PY) benchmarks/{LOADTEST} --users $(USERS) --seconds $(SECONDS)" in loadtest
+    assert loadtest.rstrip().endswith("$(PY) benchmarks/record.py")
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
