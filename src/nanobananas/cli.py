@@ -94,6 +94,15 @@ def _build_parser() -> argparse.ArgumentParser:
     edit.add_argument("instruction")
     edit.add_argument("-o", "--output", required=True, help="output file; its extension picks the format")
     edit.add_argument("--plan", action="store_true", help="print the plan as JSON")
+
+    tool = sub.add_parser("tool", help="run an AI tool on image files (nanobananas tool --list shows them)")
+    tool.add_argument("name", nargs="?", metavar="NAME", help="the tool, e.g. remove-background or id-photo")
+    tool.add_argument("inputs", nargs="*", metavar="INPUT", help="the image files the tool works on")
+    tool.add_argument("-o", "--output", help="output file; a folder or a .zip when the tool makes several files")
+    tool.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a tool parameter")
+    tool.add_argument("--mask", metavar="FILE", help="mask image for erase-object: white marks what to remove")
+    tool.add_argument("--preview", action="store_true", help="a fast small render (slow tools only)")
+    tool.add_argument("--list", action="store_true", help="list the tools and their parameters")
     return parser
 
 
@@ -407,6 +416,29 @@ def _report_written(output: str, *, file: TextIO) -> None:
     print(f"wrote {output} ({shape}, {len(data)} bytes) in {path.parent}", file=file)
 
 
+def _tool(args: argparse.Namespace) -> int:
+    """`nanobananas tool`: offline through the engine; a generative tool uses a configured cloud provider."""
+    from nanobananas.engine.tools.command import tool_command, tools_list
+
+    if args.list:
+        return tools_list()
+    if not args.name or not args.output:
+        print("error: give a tool NAME, its INPUT files and -o OUT (or --list)", file=sys.stderr)
+        return 2
+    from nanobananas.engine.tools import TOOLS
+
+    functions = _generative_functions() if args.name in TOOLS and TOOLS[args.name].generative else None
+    return tool_command(
+        name=args.name,
+        inputs=args.inputs,
+        output=args.output,
+        params=args.param,
+        mask=args.mask,
+        preview=args.preview,
+        generative=functions[0] if functions else None,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
@@ -466,6 +498,8 @@ def _run(args: argparse.Namespace) -> int:
         if status == 0:
             _report_written(args.output, file=sys.stdout)
         return status
+    if args.command == "tool":
+        return _tool(args)
     if args.command == "edit":
         from nanobananas.engine.commands import edit_command
 

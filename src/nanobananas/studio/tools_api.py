@@ -77,38 +77,10 @@ def list_tools(request: HttpRequest) -> list[dict[str, Any]]:
     return tools.tool_catalog()
 
 
-def _field_types(schema: dict[str, Any], name: str) -> set[str]:
-    prop = schema.get("properties", {}).get(name, {})
-    options = prop.get("anyOf", [prop])
-    found = {str(option.get("type")) for option in options if option.get("type")}
-    for option in options:
-        if "enum" in option:
-            found |= {type(value).__name__ for value in option["enum"]}
-        if "const" in option:
-            found.add(type(option["const"]).__name__)
-    return found
-
-
-def _form_value(types: set[str], values: list[str]) -> Any:
-    """A form field's text as the parameter's type says (a form sends only text)."""
-    if "array" in types:
-        return [part.strip() for value in values for part in value.split(",") if part.strip()]
-    value = values[-1].strip()
-    if not value and "null" in types:
-        return None
-    if ("boolean" in types or "bool" in types) and value.lower() in TRUE_WORDS | FALSE_WORDS:
-        return value.lower() in TRUE_WORDS
-    if types & {"integer", "int"} and value.lstrip("-").isdigit():
-        return int(value)
-    if types & {"number", "float"}:
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    return value
-
-
 def _params(request: HttpRequest, name: str) -> dict[str, Any]:
+    """The tool's parameters: the JSON `params` field, then each other form field as its type says."""
+    from nanobananas.engine.tools.command import form_value
+
     raw = request.POST.get("params", "").strip()
     params: dict[str, Any] = {}
     if raw:
@@ -121,7 +93,7 @@ def _params(request: HttpRequest, name: str) -> dict[str, Any]:
     schema: dict[str, Any] = next((tool["params"] for tool in tools.tool_catalog() if tool["name"] == name), {})
     for key in request.POST:
         if key not in RESERVED:
-            params[key] = _form_value(_field_types(schema, key), request.POST.getlist(key))
+            params[key] = form_value(schema, key, request.POST.getlist(key))
     return params
 
 
