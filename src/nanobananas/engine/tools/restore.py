@@ -15,11 +15,13 @@ from nanobananas.engine.tools.base import Progress, Tool, ToolOutput, ToolResult
 __all__ = ["TOOL", "RestoreParams", "find_defects"]
 
 # A dust speck or scratch differs from the picture smoothed around it by at least this much (0..255 brightness).
-_DEFECT_CONTRAST = 28
+_DEFECT_CONTRAST = 40
 # ... and is thin: the opening/closing that finds it uses a window this share of the shorter side (at least 5 px).
 _DEFECT_WIDTH = 0.008
+# ... on surroundings this smooth (standard deviation of brightness, 0..255, over three windows).
+_SMOOTH = 10.0
 # More than this share of the picture flagged means texture, not damage: nothing is filled then.
-_MOST_DEFECTS = 0.06
+_MOST_DEFECTS = 0.03
 
 
 class RestoreParams(OpParams):
@@ -29,28 +31,37 @@ class RestoreParams(OpParams):
 
 
 def find_defects(gray: np.ndarray) -> np.ndarray:
-    """A boolean mask of dust and scratches: thin marks much lighter or darker than their surroundings."""
+    """A boolean mask of dust and scratches: thin marks much lighter or darker than their surroundings, where
+    those surroundings are smooth (sky, skin, a wall). In texture (hair, foliage, lettering) a mark cannot be told
+    from detail, so nothing there is touched: restoring must never eat the picture."""
     import cv2
 
     side = max(5, round(min(gray.shape) * _DEFECT_WIDTH) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side))
-    # Top-hat finds light marks narrower than the window, black-hat dark ones; a median removes film grain first.
+    # Opening removes light marks narrower than the window, closing dark ones; a median removes film grain first.
     smooth = cv2.medianBlur(gray, 3)
-    light = cv2.morphologyEx(smooth, cv2.MORPH_TOPHAT, kernel)
-    dark = cv2.morphologyEx(smooth, cv2.MORPH_BLACKHAT, kernel)
+    opened = cv2.morphologyEx(smooth, cv2.MORPH_OPEN, kernel)
+    closed = cv2.morphologyEx(smooth, cv2.MORPH_CLOSE, kernel)
+    light = smooth.astype(np.int16) - opened
+    dark = closed.astype(np.int16) - smooth
     marks = ((light > _DEFECT_CONTRAST) | (dark > _DEFECT_CONTRAST)).astype(np.uint8)
-    if marks.mean() > _MOST_DEFECTS:
-        return np.zeros(gray.shape, dtype=bool)
-    # Damage is a speck (small) or a scratch (long and thin); a blob of detail (an eye, lettering, foliage) is
-    # neither and is kept.
-    _count, labels, stats, _ = cv2.connectedComponentsWithStats(marks, connectivity=8)
+    # How textured the picture is around each point once thin marks are gone.
+    base = cv2.morphologyEx(opened, cv2.MORPH_CLOSE, kernel).astype(np.float32)
+    window = (3 * side, 3 * side)
+    mean = cv2.boxFilter(base, -1, window)
+    spread = np.sqrt(np.maximum(cv2.boxFilter(base * base, -1, window) - mean * mean, 0))
+    marks[spread > _SMOOTH] = 0
+    # Damage is a speck (small) or a scratch (long and thin); a blob of detail is neither and is kept.
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(marks, connectivity=8)
     area = stats[:, cv2.CC_STAT_AREA]
     length = np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT])
     speck = area <= side * side
-    scratch = (length >= 6 * side) & (area <= length * side / 2)
+    scratch = (length >= 3 * side) & (area <= length * side / 2)
     keep = speck | scratch
     keep[0] = False
     marks = keep[labels].astype(np.uint8)
+    if marks.mean() > _MOST_DEFECTS:
+        return np.zeros(gray.shape, dtype=bool)
     # A little wider than what was found, so the fill starts from clean pixels.
     return cv2.dilate(marks, np.ones((3, 3), np.uint8)).astype(bool)
 
