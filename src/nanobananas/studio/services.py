@@ -148,7 +148,9 @@ def _enqueue_on_commit(job_id: uuid.UUID) -> None:
 
     # Videos go to their own queue (studio/video_tasks.py): a render never holds up an image edit.
     task = render_video_job if Job.objects.filter(id=job_id, options__has_key="video").exists() else run_job
-    transaction.on_commit(lambda: task(str(job_id)))
+    # robust: with the queue unreachable (Redis restarting) the job is still accepted and stored, and the
+    # workers' rescue check queues it once it has waited NANOBANANAS_WORKER_STALE_SECONDS; the error is logged.
+    transaction.on_commit(lambda: task(str(job_id)), robust=True)
 
 
 def _delete_blobs_on_commit(names: list[str]) -> None:
