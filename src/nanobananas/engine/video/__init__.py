@@ -6,7 +6,7 @@ Nothing here imports Django.
 
 from __future__ import annotations
 
-from nanobananas.engine.video.planner import VideoPlan, looks_like_video_request, plan_video
+from nanobananas.engine.video.planner import CAN_DO, VideoPlan, looks_like_video_request, plan_video
 from nanobananas.engine.video.render import PREVIEW_WIDTH, preview_video, render_video
 from nanobananas.engine.video.spec import (
     LOOP_SECONDS,
@@ -19,6 +19,7 @@ from nanobananas.engine.video.spec import (
 )
 
 __all__ = [
+    "CAN_DO",
     "LOOP_SECONDS",
     "MOTIONS",
     "PREVIEW_WIDTH",

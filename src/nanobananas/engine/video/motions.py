@@ -213,17 +213,17 @@ class Slideshow:
     def frame(self, seconds: float) -> U8Array:
         step = self.slot - self.fade
         index = min(len(self.images) - 1, max(0, int(seconds // step)))
-        _, end = self.interval(index)
-        following = index + 1
-        if following < len(self.images) and seconds >= end - self.fade:
-            p = ease((seconds - (end - self.fade)) / self.fade)
-            current, upcoming = self._draw(index, seconds), self._draw(following, seconds)
+        into = seconds - index * step
+        # Picture `index` comes in during the first `fade` seconds of its interval, over the one before.
+        if index > 0 and into < self.fade:
+            p = ease(into / self.fade)
+            leaving, coming = self._draw(index - 1, seconds), self._draw(index, seconds)
             if self.transition == "crossfade":
-                return _blend(current, upcoming, p)
+                return _blend(leaving, coming, p)
             shift = round(p * self.size[0])
-            frame = np.empty_like(current)
-            frame[:, : self.size[0] - shift] = current[:, shift:]
-            frame[:, self.size[0] - shift :] = upcoming[:, :shift]
+            frame = np.empty_like(leaving)
+            frame[:, : self.size[0] - shift] = leaving[:, shift:]
+            frame[:, self.size[0] - shift :] = coming[:, :shift]
             return frame
         return self._draw(index, seconds)
 

@@ -70,9 +70,13 @@ _FOR_A_VIDEO = re.compile(
 _MOTION_WORDS = re.compile(
     r"\banimat(?:e|ed|es|ing|ion)\b|\bslide\s*shows?\b|\bmontage\b|\bken\s*burns\b|\bparallax\b"
     r"|\b(?:animated|looping)\s+(?:gif|webp)s?\b|\b(?:gif|webp)\s+(?:loop|animation)s?\b|\bloop(?:s|ing)?\b"
-    r"|\bslow(?:ly)?\s+(?:zoom|push|pan)|\bzoom\w*\s+(?:in|out|into|on)\b(?=.*\b(?:slow|slowly|seconds?|\d+\s*s)\b)"
+    r"|\bslow(?:ly)?\s+(?:zoom|push|pan|pull|dolly)|\bzoom\w*\s+(?:in|out|into|on)\b(?=.*\b(?:slow|slowly|seconds?|\d+\s*s)\b)"
     r"|\bpan(?:s|ning)?\s+(?:across|from|left|right|up|down|over|along)\b|\bbefore\s*(?:and|&|/|\+|n)\s*after\b"
-    r"|\bbring\s+\w+(?:\s+\w+)?\s+to\s+life\b"
+    r"|\bbring\s+\w+(?:\s+\w+)?\s+to\s+life\b|\bpush(?:es|ing)?\s+in\b|\bdolly\b|\b2\.5\s*d\b"
+    r"|\b(?:text|title|words|lines|letters)\s+(?:fly|flies|slide|slides|come|comes|float|floats|fade|fades|pop|pops)\s+in\b"
+    r"|\b3\s*d\s+(?:effect|photo|look|motion)\b|\bin\s+3\s*d\b|\b\d+\s*(?:fps|frames?\s+(?:per|a)\s+second)\b"
+    r"|\b\d+(?:\.\d+)?\s*(?:s|sec|secs|seconds?)\b.*\b(?:gifs?|webp|zoom\w*|pan|panning|loop\w*)\b"
+    r"|\b(?:gifs?|webp|zoom\w*|pan|panning|loop\w*)\b.*\b\d+(?:\.\d+)?\s*(?:s|sec|secs|seconds?)\b"
 )
 
 
@@ -152,7 +156,8 @@ _WAYS = re.compile(r"\b(left|right|up|down)wards?\b")
 
 # Things people ask a video for that moving a camera over still pictures cannot make.
 _NEEDS_GENERATIVE = re.compile(
-    r"\bmake\s+(?:her|him|them|it|me|us|the\s+\w+|my\s+\w+|his\s+\w+|their\s+\w+)\s+(?:\w+\s+)?"
+    r"\bmake\s+(?:her|him|them|it|me|us|(?:the|my|his|their)\s+(?!title|text|words|lines|letters|head(?:ing|line)|caption|name)\w+)"
+    r"\s+(?:\w+\s+)?"
     r"(?:walk|run|dance|talk|speak|smile|wave|move|blink|fly|jump|swim|sing|laugh|turn|nod|breathe|wink)\w*\b"
     r"|\b(?:walking|running|dancing|talking|speaking|waving|blinking|flying|jumping|swimming|singing|lip\s*sync\w*)\b"
     r"|\b(?:water|waves|clouds|smoke|fire|leaves|hair|trees|rain|snow)\s+(?:flow|flowing|move|moving|blow|blowing|drift\w*|fall\w*|sway\w*|ripple\w*)\b"

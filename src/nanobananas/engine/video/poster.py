@@ -227,7 +227,23 @@ def rebuild_poster(design: dict[str, Any], picture: Image.Image) -> Rebuilt:
             "try a slow zoom instead.",
             code="no_design",
         )
-    return best[1]
+    return _on_picture(best[1], picture)
+
+
+def _on_picture(rebuilt: Rebuilt, picture: Image.Image) -> Rebuilt:
+    """The stored picture itself as the background, with the rebuilt (text-free) background only under the text.
+
+    A rebuild from the plan's fields can differ from the poster in small decorations (a motif chosen by the
+    theme the plan does not keep); this way the last frame is the poster everywhere but under the letters.
+    """
+    import cv2
+
+    inked = np.asarray(rebuilt.with_text(), dtype=np.int16)
+    plain = np.asarray(rebuilt.background, dtype=np.int16)
+    text = (np.abs(inked - plain).sum(axis=2) > 0).astype(np.uint8) * 255
+    grow = max(3, min(picture.size) // 200) | 1
+    under = Image.fromarray(np.asarray(cv2.dilate(text, np.ones((grow, grow), np.uint8)), dtype=np.uint8))
+    return Rebuilt(Image.composite(rebuilt.background, picture.convert("RGB"), under), rebuilt.groups)
 
 
 def _ease_out(p: float) -> float:
