@@ -35,8 +35,10 @@ _EYES = 0.38
 _CROWN_ABOVE_EYES = 0.88
 # A face find is checked on its neighbourhood scaled so the face is this wide (pixels).
 _CHECK_SIDE = 160
-# Faces are looked for on a copy this size (long side): a face a twentieth of the photo wide is still found.
+# Faces are looked for on a copy this size (long side), down to this size: a face a fifteenth of the photo wide
+# is still found (a smaller one would make a soft ID photo anyway).
 _SEARCH_SIDE = 480
+_SMALLEST_FACE = 32
 # A second face counts when it is at least this share of the largest one's width (smaller ones are false finds).
 _OTHER_FACE = 0.5
 # The window the person is cut out of, in face-box heights around the eyes, and its working size (long side).
@@ -160,7 +162,7 @@ def _face_finds(image: Image.Image) -> list[Box]:
     if scale < 1.0:
         gray = gray.resize((round(gray.width * scale), round(gray.height * scale)), Image.Resampling.BILINEAR)
     found = _cascade("haarcascade_frontalface_alt2.xml").detectMultiScale(
-        np.asarray(gray), scaleFactor=1.1, minNeighbors=3, minSize=(24, 24)
+        np.asarray(gray), scaleFactor=1.15, minNeighbors=3, minSize=(_SMALLEST_FACE, _SMALLEST_FACE)
     )
     boxes = [
         (round(x / scale), round(y / scale), round((x + w) / scale), round((y + h) / scale)) for x, y, w, h in found
