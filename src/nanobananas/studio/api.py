@@ -93,7 +93,7 @@ def asset_out(asset: Asset) -> AssetOut:
         id=asset.id,
         kind=asset.kind,
         number=asset.number,
-        label=f"Version {asset.number}" if asset.kind == Asset.Kind.RESULT else f"Picture {asset.number}",
+        label={Asset.Kind.RESULT: "Version", Asset.Kind.VIDEO: "Video"}.get(asset.kind, "Picture") + f" {asset.number}",
         operation=asset.operation,
         parent_id=asset.parent_id,
         inputs=[uuid.UUID(str(i)) for i in asset.inputs],
