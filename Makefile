@@ -66,6 +66,7 @@ bench: $(VENV)/.installed-dev bench-deps
 	$(PY) benchmarks/bench_regions.py
 	$(PY) benchmarks/bench_memory.py
 	$(PY) benchmarks/bench_tools.py
+	$(PY) benchmarks/bench_video.py
 	$(PY) benchmarks/record.py
 
 # 50 simulated visitors for 3 minutes on the embedded default, then on PostgreSQL + Redis with two web
