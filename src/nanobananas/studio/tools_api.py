@@ -145,9 +145,10 @@ def run_tool(request: HttpRequest, tool: str) -> Status[JobOut]:
 @router.get(
     "/tools/jobs/{job_id}/download",
     response={200: None},
+    # The int 200, as in `response=`: ninja merges the two; a "200" string would be a second "200" key.
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "A ZIP of every output of one tool run, named by what each is, with a manifest.json.",
                 "content": {"application/zip": {}},
             }

@@ -140,6 +140,7 @@
       img.width = asset.width;
       img.height = asset.height;
       img.dataset.assetId = asset.id;
+      img.addEventListener("load", () => { chat.scrollTop = chat.scrollHeight; }, { once: true });
       if (asset.kind === "result") img.addEventListener("click", () => showVersion(asset.number));
       const caption = element("figcaption");
       const thirdParty = Boolean(asset.sent_to_provider && asset.sent_to_provider.provider);
