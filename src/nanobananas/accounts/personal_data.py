@@ -5,18 +5,22 @@ from __future__ import annotations
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 
+from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.models import ClosedAccount, Profile, QuotaUsage, UserSession
+from nanobananas.accounts.selectors import plan_for, retention_hours_for
 from nanobananas.registry.personal_data import (
     AccountClosing,
     CarryOver,
     Deletion,
+    Exporter,
+    ExportSection,
     Link,
     PersonalData,
     reference,
     register,
 )
 
-__all__ = ["account_close"]
+__all__ = ["account_close", "account_export"]
 
 
 def account_close(closing: AccountClosing) -> dict[str, int]:
@@ -45,6 +49,64 @@ def account_close(closing: AccountClosing) -> dict[str, int]:
     return {"sessions": sessions}
 
 
+def account_export(user_id: int) -> list[ExportSection]:
+    """account.json: the user, profile, plan, settings, what the account uses and its sessions; never the
+    password hash or session keys."""
+    user = User.objects.get(pk=user_id)
+    owner = Owner(user_id=user_id)
+    profile = Profile.objects.filter(user_id=user_id).first()
+    plan = plan_for(owner=owner)
+    account = {
+        "user": {
+            "id": user.pk,
+            "username": user.get_username(),
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": user.date_joined,
+            "last_login": user.last_login,
+            "is_active": user.is_active,
+        },
+        "profile": (
+            {
+                "display_name": profile.display_name,
+                "email_verified_at": profile.email_verified_at,
+                "pending_email": profile.pending_email,
+                "created_at": profile.created_at,
+            }
+            if profile is not None
+            else None
+        ),
+        "plan": {
+            "code": plan.code,
+            "name": plan.name,
+            "is_paid": plan.is_paid,
+            "daily_images": plan.daily_images,
+            "monthly_images": plan.monthly_images,
+            "daily_videos": plan.daily_videos,
+            "monthly_videos": plan.monthly_videos,
+            "max_upload_bytes": plan.max_upload_bytes,
+            "max_resolution": plan.max_resolution,
+            "video_seconds": plan.video_seconds,
+            "retention_hours_options": plan.retention_hours_options,
+            "default_retention_hours": plan.default_retention_hours,
+        },
+        "settings": {
+            "image_retention_hours": retention_hours_for(owner=owner),
+            "image_retention_hours_chosen": profile.retention_hours if profile is not None else None,
+        },
+        "quota_usage": [
+            {"kind": u.kind, "window": u.window, "period_start": u.period_start, "used": u.used}
+            for u in QuotaUsage.objects.filter(owner_user_id=user_id).order_by("period_start", "kind", "window")
+        ],
+        "sessions": [
+            {"device": s.device, "signed_in_at": s.signed_in_at, "expires_at": s.expire_date}
+            for s in UserSession.objects.filter(user_id=user_id).order_by("signed_in_at")
+        ],
+    }
+    return [ExportSection("account.json", account)]
+
+
 _ACCOUNT = "account.json: profile, settings"
 _STAFF = "staff permissions: how the service is run, not the person's data"
 
@@ -52,6 +114,7 @@ register(
     PersonalData(
         app_label="accounts",
         close=account_close,
+        export=Exporter(files=account_export),
         references=(
             reference("accounts.Profile.user", Link.USER, Deletion.KEPT,
                       "fields cleared at deletion (name, email key, verification, choices)", exported=_ACCOUNT),

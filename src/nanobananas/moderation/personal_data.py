@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 from nanobananas.accounts.identity import Owner
+from nanobananas.moderation.selectors import reports_of
 from nanobananas.moderation.services import review_items_erase
 from nanobananas.registry.personal_data import (
     AccountClosing,
     CarryOver,
     Deletion,
+    Exporter,
+    ExportFile,
     Link,
     PersonalData,
     reference,
     register,
 )
 
-__all__ = ["moderation_close"]
+__all__ = ["moderation_close", "moderation_export"]
 
 
 def moderation_close(closing: AccountClosing) -> dict[str, int]:
     """Reports and review items keep only what a decided review needs (unless held)."""
     return review_items_erase(owner=Owner(user_id=closing.user_id))
+
+
+def moderation_export(user_id: int) -> list[ExportFile]:
+    """reports.json: the reports the person made, with their words."""
+    return [ExportFile("reports.json", reports_of(owner=Owner(user_id=user_id)))]
 
 
 _GUEST_ROW = "goes with the guest row"
@@ -28,6 +36,7 @@ register(
     PersonalData(
         app_label="moderation",
         close=moderation_close,
+        export=Exporter(files=moderation_export),
         references=(
             reference("moderation.BlockedTerm.added_by", Link.USER, Deletion.ANONYMISED,
                       "the staff member who listed a term",

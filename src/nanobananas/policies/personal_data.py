@@ -2,11 +2,33 @@
 
 from __future__ import annotations
 
-from nanobananas.registry.personal_data import Deletion, Link, PersonalData, reference, register
+from nanobananas.policies.selectors import acceptance_list
+from nanobananas.registry.personal_data import (
+    Deletion,
+    Exporter,
+    ExportSection,
+    Link,
+    PersonalData,
+    reference,
+    register,
+)
+
+__all__ = ["policies_export"]
+
+
+def policies_export(user_id: int) -> list[ExportSection]:
+    """account.json: policy_acceptances, each version the person accepted, when and how."""
+    accepted = [
+        {"kind": a.document.kind, "version": a.document.version, "at": a.at, "how": a.how}
+        for a in acceptance_list(user_id=user_id)
+    ]
+    return [ExportSection("account.json", {"policy_acceptances": accepted})]
+
 
 register(
     PersonalData(
         app_label="policies",
+        export=Exporter(files=policies_export),
         references=(
             reference("policies.PolicyDocument.created_by", Link.USER, Deletion.ANONYMISED,
                       "the staff member who wrote a policy version",

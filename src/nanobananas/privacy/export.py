@@ -17,6 +17,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.mail import mail_admins
@@ -32,6 +33,7 @@ from nanobananas.core.exceptions import NotFound
 from nanobananas.privacy.exceptions import ExportLimited, LinkExpired
 from nanobananas.privacy.models import DataExport, DeletionReceipt, PendingBlobDeletion
 from nanobananas.registry.jobs import job_enqueue_on_commit
+from nanobananas.registry.personal_data import ExportSection, exporters
 
 __all__ = [
     "EXPORT_LIFETIME",
@@ -68,10 +70,6 @@ EXPORT_MAX_ATTEMPTS = 3
 RETRY_STAGE = "Waiting to try again"
 # The job (privacy/tasks.py) that builds an archive, enqueued by this name.
 BUILD_JOB = "privacy.build_export"
-EXTENSIONS = {
-    "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "video/mp4": "mp4",
-    "video/webm": "webm",
-}  # fmt: skip
 
 # Who processes what, for README.txt: provider aliases as stored on images and billing records.
 RECIPIENTS = {
@@ -368,6 +366,7 @@ class _Archive:
         self.bundle = zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED)
         self.date_time = written_at.timetuple()[:6]
         self.files: list[dict[str, Any]] = []
+        self.paths: set[str] = set()
 
     def _info(self, path: str, compression: int) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(path, date_time=self.date_time)
@@ -377,6 +376,7 @@ class _Archive:
 
     def write_text(self, path: str, text: str) -> None:
         data = text.encode()
+        self.paths.add(path)
         self.bundle.writestr(self._info(path, zipfile.ZIP_DEFLATED), data)
         self.files.append({"path": path, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
 
@@ -387,6 +387,7 @@ class _Archive:
         """Copy chunk by chunk (stored, not compressed: images are compressed already)."""
         digest = hashlib.sha256()
         size = 0
+        self.paths.add(path)
         with self.bundle.open(self._info(path, zipfile.ZIP_STORED), "w") as target:
             while chunk := source.read(COPY_CHUNK_BYTES):
                 digest.update(chunk)
@@ -399,53 +400,66 @@ class _Archive:
         self.bundle.close()
 
 
-def _archive_write(*, user: User, handle: IO[bytes], progress: Callable[[int, str], None]) -> None:
-    """Write the whole archive of `user` into `handle`; only live items, only theirs, no secrets."""
-    from nanobananas.accounts.identity import Owner
-    from nanobananas.moderation.selectors import reports_of
-    from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle
+# The order of the apps in the archive: account.json's parts first (in this order), then the small files,
+# then each conversation with its images. An app not named here follows, by label.
+EXPORT_ORDER = ("accounts", "tokens", "privacy", "policies", "billing", "analytics", "moderation", "studio")
 
+
+def _archive_write(*, user: User, handle: IO[bytes], progress: Callable[[int, str], None]) -> None:
+    """Write the whole archive of `user` into `handle`: what each app's exporter in the personal data registry
+    yields (only live items, only theirs, no secrets), with README.txt and a manifest of every file."""
     written_at = timezone.now()
-    conversations = Conversation.objects.filter(owner_user_id=user.pk, state=Lifecycle.ACTIVE).order_by("created_at")
-    assets = Asset.objects.filter(
-        owner_user_id=user.pk, state=Lifecycle.ACTIVE, conversation__in=conversations.values("id")
-    )
-    total = conversations.count() + assets.count()
+    progress(2, "Collecting your account data")
+    declared = exporters(order=EXPORT_ORDER)
+    providers = {alias for _, e in declared if e.recipients is not None for alias in e.recipients(user.pk)}
+    total = sum(e.count(user.pk) for _, e in declared if e.count is not None)
     done = 0
     last_percent = -1
 
     def step(stage: str) -> None:
         nonlocal done, last_percent
         done += 1
-        percent = 5 + (90 * done) // max(total, 1)
+        percent = 5 + (90 * done) // max(total, done, 1)
         if percent != last_percent:
             last_percent = percent
             progress(percent, stage)
 
-    progress(2, "Collecting your account data")
-    billing = _billing(user)
-    providers = {
-        *assets.exclude(provider="").values_list("provider", flat=True).distinct(),
-        *Job.objects.filter(conversation__in=conversations.values("id"), request__state=Lifecycle.ACTIVE)
-        .exclude(provider="")
-        .values_list("provider", flat=True)
-        .distinct(),
-        *(record["provider"] for record in (*billing["subscriptions"], *billing["invoices"])),
-    }
     archive = _Archive(handle, written_at=written_at)
     archive.write_text("README.txt", _readme(user=user, providers=providers, written_at=written_at))
-    archive.write_json("account.json", _account(user))
-    archive.write_json("billing.json", billing)
-    archive.write_json("analytics.json", _analytics(user))
-    archive.write_json("reports.json", reports_of(owner=Owner(user_id=user.pk)))
-    for conversation in conversations.iterator():
-        record, images = _conversation(conversation)
-        for image in images:
-            with default_storage.open(image.blob_name, "rb") as source:
-                archive.copy(_image_path(image), source)
-            step("Copying your images")
-        archive.write_json(f"conversations/{conversation.id}.json", record)
-        step("Writing your conversations")
+    sections: dict[str, dict[str, Any]] = {}  # JSON objects several apps fill, written before the next file
+    section_owner: dict[tuple[str, str], str] = {}
+
+    def flush() -> None:
+        for path, values in sections.items():
+            archive.write_json(path, values)
+        sections.clear()
+
+    for app, exporter in declared:
+        for part in exporter.files(user.pk):
+            if isinstance(part, ExportSection):
+                if part.path in archive.paths:
+                    raise ImproperlyConfigured(
+                        f"{app} adds to {part.path} after it was written; order its exporter earlier"
+                    )
+                for key, value in part.values.items():
+                    if (part.path, key) in section_owner:
+                        raise ImproperlyConfigured(
+                            f"{app} and {section_owner[part.path, key]} both export {part.path}: {key}"
+                        )
+                    section_owner[part.path, key] = app
+                    sections.setdefault(part.path, {})[key] = value
+                continue
+            flush()
+            if part.path in archive.paths:
+                raise ImproperlyConfigured(f"{app} exports {part.path}, which is already in the archive")
+            if part.blob_name:
+                with default_storage.open(part.blob_name, "rb") as source:
+                    archive.copy(part.path, source)
+            else:
+                archive.write_json(part.path, part.value)
+            if part.stage:
+                step(part.stage)
+    flush()
     progress(96, "Writing the manifest")
     archive.close(
         {
@@ -455,251 +469,6 @@ def _archive_write(*, user: User, handle: IO[bytes], progress: Callable[[int, st
             "user_id": user.pk,
         }
     )
-
-
-def _image_label(asset: Any) -> str:
-    return {"result": "version", "video": "video"}.get(asset.kind, "picture") + f"-{asset.number}"
-
-
-def _image_path(asset: Any) -> str:
-    extension = EXTENSIONS.get(asset.content_type, "bin")
-    return f"images/{asset.conversation_id}/{_image_label(asset)}.{extension}"
-
-
-def _conversation(conversation: Any) -> tuple[dict[str, Any], list[Any]]:
-    """One conversation's live turns and images as a record, and its live image rows (to copy)."""
-    from nanobananas.studio.models import Asset, Job, Lifecycle, Message
-
-    images = list(
-        Asset.objects.filter(
-            conversation=conversation, owner_user_id=conversation.owner_user_id, state=Lifecycle.ACTIVE
-        ).order_by("kind", "number")
-    )
-    shown: dict[uuid.UUID, list[str]] = {}
-    for image in images:
-        shown.setdefault(image.message_id, []).append(str(image.id))
-    jobs = {
-        job.request_id: job for job in Job.objects.filter(conversation=conversation, request__state=Lifecycle.ACTIVE)
-    }
-    messages = Message.objects.filter(conversation=conversation, state=Lifecycle.ACTIVE).order_by("created_at", "id")
-    record = {
-        "id": conversation.id,
-        "title": conversation.title,
-        "created_at": conversation.created_at,
-        "updated_at": conversation.updated_at,
-        "expires_at": conversation.expires_at,
-        "turns": [
-            {
-                "id": message.id,
-                "role": message.role,
-                "text": message.text,
-                "created_at": message.created_at,
-                "expires_at": message.expires_at,
-                "images": shown.get(message.id, []),
-                "job": _job(jobs[message.id]) if message.id in jobs else None,
-            }
-            for message in messages.iterator()
-        ],
-        "images": [_image(image) for image in images],
-    }
-    return record, images
-
-
-def _job(job: Any) -> dict[str, Any]:
-    return {
-        "id": job.id,
-        "number": job.number,
-        "status": job.status,
-        "base_version": job.base_version,
-        "options": job.options,
-        "provider": job.provider,
-        "error_code": job.error_code,
-        "error_message": job.error_message,
-        "reply_id": job.result_id,
-        "queued_at": job.queued_at,
-        "started_at": job.started_at,
-        "finished_at": job.finished_at,
-    }
-
-
-def _image(asset: Any) -> dict[str, Any]:
-    return {
-        "id": asset.id,
-        "kind": asset.kind,
-        "number": asset.number,
-        "label": f"Version {asset.number}" if asset.kind == "result" else f"Picture {asset.number}",
-        "file": _image_path(asset),
-        "operation": asset.operation,
-        "parent_id": asset.parent_id,
-        "inputs": asset.inputs,
-        "message_id": asset.message_id,
-        "job_id": asset.job_id,
-        "plan": asset.plan,
-        "steps": asset.steps,
-        "duration_ms": asset.duration_ms,
-        "provider": asset.provider,
-        "model": asset.model,
-        "original_name": asset.original_name,
-        "content_type": asset.content_type,
-        "width": asset.width,
-        "height": asset.height,
-        "byte_size": asset.byte_size,
-        "sha256": asset.sha256,
-        "created_at": asset.created_at,
-        "expires_at": asset.expires_at,
-    }
-
-
-def _account(user: User) -> dict[str, Any]:
-    """Profile, plan, settings and what the account uses; never the password hash, session keys or token digests."""
-    from nanobananas.accounts.identity import Owner
-    from nanobananas.accounts.models import Profile, QuotaUsage, UserSession
-    from nanobananas.accounts.selectors import plan_for, retention_hours_for
-    from nanobananas.privacy.selectors import consent_events
-    from nanobananas.tokens.models import ApiToken
-
-    owner = Owner(user_id=user.pk)
-    profile = Profile.objects.filter(user_id=user.pk).first()
-    plan = plan_for(owner=owner)
-    return {
-        "user": {
-            "id": user.pk,
-            "username": user.get_username(),
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "date_joined": user.date_joined,
-            "last_login": user.last_login,
-            "is_active": user.is_active,
-        },
-        "profile": (
-            {
-                "display_name": profile.display_name,
-                "email_verified_at": profile.email_verified_at,
-                "pending_email": profile.pending_email,
-                "created_at": profile.created_at,
-            }
-            if profile is not None
-            else None
-        ),
-        "plan": {
-            "code": plan.code,
-            "name": plan.name,
-            "is_paid": plan.is_paid,
-            "daily_images": plan.daily_images,
-            "monthly_images": plan.monthly_images,
-            "daily_videos": plan.daily_videos,
-            "monthly_videos": plan.monthly_videos,
-            "max_upload_bytes": plan.max_upload_bytes,
-            "max_resolution": plan.max_resolution,
-            "video_seconds": plan.video_seconds,
-            "retention_hours_options": plan.retention_hours_options,
-            "default_retention_hours": plan.default_retention_hours,
-        },
-        "settings": {
-            "image_retention_hours": retention_hours_for(owner=owner),
-            "image_retention_hours_chosen": profile.retention_hours if profile is not None else None,
-        },
-        "quota_usage": [
-            {"kind": u.kind, "window": u.window, "period_start": u.period_start, "used": u.used}
-            for u in QuotaUsage.objects.filter(owner_user_id=user.pk).order_by("period_start", "kind", "window")
-        ],
-        "sessions": [
-            {"device": s.device, "signed_in_at": s.signed_in_at, "expires_at": s.expire_date}
-            for s in UserSession.objects.filter(user_id=user.pk).order_by("signed_in_at")
-        ],
-        "api_tokens": [
-            {
-                "id": t.id,
-                "name": t.name,
-                "scopes": t.scopes,
-                "created_at": t.created_at,
-                "last_used_at": t.last_used_at,
-                "revoked_at": t.revoked_at,
-            }
-            for t in ApiToken.objects.filter(user_id=user.pk).order_by("created_at")
-        ],
-        "privacy_settings": _privacy_settings(owner),
-        "consents": [
-            {
-                "setting": e.setting,
-                "subject": e.subject,
-                "old": e.old_value,
-                "new": e.new_value,
-                "at": e.at,
-                "policy_version": e.policy_version,
-                "source": e.source,
-            }
-            for e in reversed(consent_events(owner=owner))
-        ],
-        "policy_acceptances": _policy_acceptances(user),
-    }
-
-
-def _policy_acceptances(user: User) -> list[dict[str, Any]]:
-    from nanobananas.policies.selectors import acceptance_list
-
-    return [
-        {"kind": a.document.kind, "version": a.document.version, "at": a.at, "how": a.how}
-        for a in acceptance_list(user_id=user.pk)
-    ]
-
-
-def _privacy_settings(owner: Any) -> dict[str, Any]:
-    from nanobananas.privacy.selectors import SETTING_NAMES, commercial_image_ids, privacy_settings_get
-
-    chosen = privacy_settings_get(owner)
-    return {
-        **{name: getattr(chosen, name) for name in SETTING_NAMES},
-        "changed_at": chosen.updated_at,
-        "commercial_images": commercial_image_ids(owner=owner),
-    }
-
-
-def _analytics(user: User) -> list[dict[str, Any]]:
-    from nanobananas.accounts.identity import Owner
-    from nanobananas.analytics.selectors import events_of_owner
-
-    return events_of_owner(owner=Owner(user_id=user.pk))
-
-
-def _billing(user: User) -> dict[str, list[dict[str, Any]]]:
-    from nanobananas.billing.models import Invoice, PaymentCustomer, Subscription
-
-    return {
-        "subscriptions": [
-            {
-                "provider": s.provider,
-                "external_id": s.external_id,
-                "customer_id": s.customer_id,
-                "plan_code": s.plan_code,
-                "status": s.status,
-                "current_period_end": s.current_period_end,
-                "state_at": s.state_at,
-                "created_at": s.created_at,
-                "updated_at": s.updated_at,
-            }
-            for s in Subscription.objects.filter(user_id=user.pk).order_by("created_at", "id")
-        ],
-        "payment_customers": [
-            {"provider": c.provider, "customer_id": c.customer_id}
-            for c in PaymentCustomer.objects.filter(user_id=user.pk).order_by("provider")
-        ],
-        "invoices": [
-            {
-                "provider": i.provider,
-                "external_id": i.external_id,
-                "subscription_external_id": i.subscription_external_id,
-                "status": i.status,
-                "currency": i.currency,
-                "amount_due": i.amount_due,
-                "amount_paid": i.amount_paid,
-                "issued_at": i.issued_at,
-                "recorded_at": i.recorded_at,
-            }
-            for i in Invoice.objects.filter(user_id=user.pk).order_by("issued_at", "id")
-        ],
-    }
 
 
 def _readme(*, user: User, providers: set[str], written_at: datetime) -> str:

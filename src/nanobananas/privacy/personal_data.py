@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.privacy.models import DataExport, DeletionReceipt, LegalHold, PendingBlobDeletion
+from nanobananas.privacy.selectors import SETTING_NAMES, commercial_image_ids, consent_events, privacy_settings_get
 from nanobananas.privacy.services import privacy_settings_carry_over
 from nanobananas.registry.personal_data import (
     AccountClosing,
     Blobs,
     CarryOver,
     Deletion,
+    Exporter,
+    ExportSection,
     Link,
     PersonalData,
     reference,
     register,
 )
 
-__all__ = ["exports_erase", "privacy_close", "privacy_tombstone_purge", "privacy_transfer"]
+__all__ = ["exports_erase", "privacy_close", "privacy_export", "privacy_tombstone_purge", "privacy_transfer"]
 
 
 def exports_erase(*, user_id: int, now: datetime) -> int:
@@ -47,6 +51,30 @@ def privacy_close(closing: AccountClosing) -> dict[str, int]:
     return {"exports": exports_erase(user_id=closing.user_id, now=closing.now)}
 
 
+def privacy_export(user_id: int) -> list[ExportSection]:
+    """account.json: privacy_settings (with the images marked for commercial use) and the consent log."""
+    owner = Owner(user_id=user_id)
+    chosen = privacy_settings_get(owner)
+    settings: dict[str, Any] = {
+        **{name: getattr(chosen, name) for name in SETTING_NAMES},
+        "changed_at": chosen.updated_at,
+        "commercial_images": commercial_image_ids(owner=owner),
+    }
+    consents = [
+        {
+            "setting": e.setting,
+            "subject": e.subject,
+            "old": e.old_value,
+            "new": e.new_value,
+            "at": e.at,
+            "policy_version": e.policy_version,
+            "source": e.source,
+        }
+        for e in reversed(consent_events(owner=owner))
+    ]
+    return [ExportSection("account.json", {"privacy_settings": settings, "consents": consents})]
+
+
 def privacy_transfer(guest_id: uuid.UUID, user_id: int) -> None:
     privacy_settings_carry_over(source=Owner(guest_id=guest_id), target=Owner(user_id=user_id))
 
@@ -67,6 +95,7 @@ register(
         close=privacy_close,
         transfer=privacy_transfer,
         tombstone_purge=privacy_tombstone_purge,
+        export=Exporter(files=privacy_export),
         blobs=(Blobs(model="privacy.DataExport", name_field="blob_name", user_field="user"),),
         references=(
             reference("privacy.DataExport.user", Link.USER, Deletion.ERASED,

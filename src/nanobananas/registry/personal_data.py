@@ -4,8 +4,8 @@ Each app declares its own models in `<app>/personal_data.py` (found through Djan
 the admin finds `admin.py`), with `register(PersonalData(...))`: every column that names a person (a foreign
 key to a user or a guest, an owner key in text, a name, an address), what account deletion, the data export
 and a guest's sign-up do with it, and the app's own handlers for closing an account, moving a guest's work,
-purging a tombstone and hard-deleting an account. The workflows above the apps (`nanobananas.workflows`)
-and the retention purge walk these declarations; `personal_data_problems` checks them against every model,
+purging a tombstone and hard-deleting an account, and its exporter for the data export archive. The workflows
+above the apps (`nanobananas.workflows`), the data export and the retention purge walk these declarations; `personal_data_problems` checks them against every model,
 so a new model that names a person and is not declared fails the `privacy.E001` system check and its test.
 
 This module imports no other app of the product: handlers receive plain ids and callables.
@@ -32,12 +32,17 @@ __all__ = [
     "Blobs",
     "CarryOver",
     "Deletion",
+    "ExportFile",
+    "ExportSection",
+    "Exporter",
     "Link",
     "PersonalData",
     "Reference",
     "autodiscover",
     "check_personal_data",
     "declared",
+    "export_problems",
+    "exporters",
     "handlers",
     "person_columns",
     "personal_data_problems",
@@ -168,6 +173,41 @@ class Blobs:
         return {name.split("/")[1] for name in rows.values_list(self.name_field, flat=True)}
 
 
+@dataclass(frozen=True)
+class ExportFile:
+    """One file of the data export: `value` written as JSON, or the stored blob `blob_name` copied as it is
+    (the export opens it; an exporter never touches storage). A file with a `stage` counts toward the
+    build's progress and shows that stage ("Copying your images")."""
+
+    path: str
+    value: Any = None
+    blob_name: str = ""
+    stage: str = ""
+
+
+@dataclass(frozen=True)
+class ExportSection:
+    """Top-level keys of a JSON object that several apps fill (`account.json`), in the order given."""
+
+    path: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """How an app puts a person's data into their export archive.
+
+    - files(user_id) -> ExportFile and ExportSection items, produced lazily (an image at a time), so an
+      archive of any size is built in flat memory.
+    - count(user_id) -> how many of its files have a `stage` (for the progress bar).
+    - recipients(user_id) -> the provider aliases that processed this data (README.txt names them).
+    """
+
+    files: Callable[[int], Iterable[ExportFile | ExportSection]]
+    count: Callable[[int], int] | None = None
+    recipients: Callable[[int], Iterable[str]] | None = None
+
+
 @dataclass
 class AccountClosing:
     """What a `close` handler is given, inside the deletion's transaction. It returns the counts it wants in
@@ -194,6 +234,8 @@ class PersonalData:
     - tombstone_purge(user_id) -> None: a closed account's tombstone goes, before the user row is deleted.
     - retention_changed(user_id, hours) -> None: the account's retention choice or plan changed; live
       content now expires `hours` after it was made.
+    - export (an `Exporter`): what the data export archive holds of the app's data. An app whose references
+      say where they are exported must have one (`privacy.E006`).
     """
 
     app_label: str
@@ -203,6 +245,7 @@ class PersonalData:
     tombstone_purge: Callable[[int], None] | None = None
     retention_changed: Callable[[int, int], None] | None = None
     blobs: tuple[Blobs, ...] = ()
+    export: Exporter | None = None
 
 
 _REGISTRY: dict[str, PersonalData] = {}
@@ -246,6 +289,14 @@ def handlers(kind: str, *, order: Sequence[str]) -> list[tuple[str, Callable[...
     if unordered:
         raise ImproperlyConfigured(f"{unordered} declare a {kind} handler that the workflow's order does not name")
     return [(label, found[label]) for label in order if label in found]
+
+
+def exporters(*, order: Sequence[str]) -> list[tuple[str, Exporter]]:
+    """The declared exporters: those `order` names first, in its order, then every other app's by label, so a
+    new kind of data is in the archive as soon as its app declares an exporter."""
+    found = {label: d.export for label, d in _REGISTRY.items() if d.export is not None}
+    ranked = [label for label in order if label in found] + sorted(found.keys() - set(order))
+    return [(label, found[label]) for label in ranked]
 
 
 # Column names (and field types) that name a person in text. A new column under such a name must be declared.
@@ -357,9 +408,26 @@ EXPECTED_APPS = frozenset(
 
 
 def check_personal_data(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
-    """The `privacy.E001`-`E005` system check (registered in `PrivacyConfig.ready()`)."""
+    """The `privacy.E001`-`E006` system check (registered in `PrivacyConfig.ready()`)."""
     problems = personal_data_problems()
     missing = sorted(EXPECTED_APPS - set(_REGISTRY))
     if missing:
         problems.append(checks.Error(f"no personal data declared by {missing}", id="privacy.E005"))
+    return problems + export_problems()
+
+
+def export_problems(declarations: Iterable[PersonalData] | None = None) -> list[checks.CheckMessage]:
+    """An app that says where its data is in the export must declare the exporter that puts it there."""
+    problems: list[checks.CheckMessage] = []
+    for declaration in _REGISTRY.values() if declarations is None else declarations:
+        places = sorted({ref.exported for ref in declaration.references if ref.exported})
+        if places and declaration.export is None:
+            problems.append(
+                checks.Error(
+                    f"{declaration.app_label} says its data is exported ({'; '.join(places)}) but declares no "
+                    "exporter",
+                    hint="Give its PersonalData an export=Exporter(...) that yields those files.",
+                    id="privacy.E006",
+                )
+            )
     return problems

@@ -14,11 +14,13 @@ from nanobananas.registry.personal_data import (
     Blobs,
     CarryOver,
     Deletion,
+    Exporter,
     Link,
     PersonalData,
     reference,
     register,
 )
+from nanobananas.studio.data_export import studio_export, studio_export_count, studio_recipients
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.services import conversations_transfer_owner
 
@@ -72,6 +74,7 @@ register(
         close=studio_close,
         transfer=studio_transfer,
         retention_changed=studio_retention_changed,
+        export=Exporter(files=studio_export, count=studio_export_count, recipients=studio_recipients),
         blobs=(Blobs(model="studio.Asset", name_field="blob_name", user_field="owner_user"),),
         references=(
             reference("studio.Conversation.owner_user", Link.USER, Deletion.QUEUED,
