@@ -21,7 +21,5 @@ def analytics_export(user_id: int) -> list[ExportFile]:
 
 
 register(
-    PersonalData(
-        app_label="analytics", references=(), close=analytics_close, export=Exporter(files=analytics_export)
-    )
+    PersonalData(app_label="analytics", references=(), close=analytics_close, export=Exporter(files=analytics_export))
 )

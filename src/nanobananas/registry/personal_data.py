@@ -4,9 +4,10 @@ Each app declares its own models in `<app>/personal_data.py` (found through Djan
 the admin finds `admin.py`), with `register(PersonalData(...))`: every column that names a person (a foreign
 key to a user or a guest, an owner key in text, a name, an address), what account deletion, the data export
 and a guest's sign-up do with it, and the app's own handlers for closing an account, moving a guest's work,
-purging a tombstone and hard-deleting an account, and its exporter for the data export archive. The workflows
-above the apps (`nanobananas.workflows`), the data export and the retention purge walk these declarations; `personal_data_problems` checks them against every model,
-so a new model that names a person and is not declared fails the `privacy.E001` system check and its test.
+purging a tombstone and hard-deleting an account, and its exporter for the data export archive. The
+workflows above the apps (`nanobananas.workflows`), the data export and the retention purge walk these
+declarations; `personal_data_problems` checks them against every model, so a new model that names a person
+and is not declared fails the `privacy.E001` system check and its test.
 
 This module imports no other app of the product: handlers receive plain ids and callables.
 """
@@ -422,10 +423,10 @@ def export_problems(declarations: Iterable[PersonalData] | None = None) -> list[
     for declaration in _REGISTRY.values() if declarations is None else declarations:
         places = sorted({ref.exported for ref in declaration.references if ref.exported})
         if places and declaration.export is None:
+            where = "; ".join(places)
             problems.append(
                 checks.Error(
-                    f"{declaration.app_label} says its data is exported ({'; '.join(places)}) but declares no "
-                    "exporter",
+                    f"{declaration.app_label} says its data is exported ({where}) but declares no exporter",
                     hint="Give its PersonalData an export=Exporter(...) that yields those files.",
                     id="privacy.E006",
                 )
