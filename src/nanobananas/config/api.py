@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Status
@@ -18,6 +19,7 @@ from nanobananas.accounts.exceptions import LimitReached
 from nanobananas.accounts.middleware import limit_response
 from nanobananas.core.exceptions import DomainError
 from nanobananas.core.health import HealthOut, health_report
+from nanobananas.core.unavailable import database_unavailable
 from nanobananas.moderation.api import router as moderation_router
 from nanobananas.policies.api import router as policies_router
 from nanobananas.privacy.api import router as privacy_router
@@ -66,6 +68,12 @@ api = NinjaAPI(
 
 def _error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
     return api.create_response(request, {"error": {"code": code, "message": message}}, status=status)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return database_unavailable(exc, api=True)
 
 
 @api.exception_handler(DomainError)

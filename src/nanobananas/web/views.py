@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -17,6 +19,7 @@ from nanobananas.accounts.sessions import session_key_digest
 from nanobananas.analytics.services import analytics_record
 from nanobananas.billing.selectors import billing_offer, invoice_list, subscription_current
 from nanobananas.config.api import api_not_found
+from nanobananas.core.unavailable import DATABASE_ERRORS, database_unavailable
 from nanobananas.privacy.selectors import owner_retention
 from nanobananas.studio.selectors import conversation_list
 
@@ -113,7 +116,10 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The site's 500 page (templates/500.html, rendered without the database: it may be what failed);
-    the API keeps its JSON error shape."""
+    the API keeps its JSON error shape. A database out of reach is a 503 that says so."""
+    failure = sys.exc_info()[1]
+    if isinstance(failure, DATABASE_ERRORS):
+        return database_unavailable(failure, api=_is_api(request))
     if _is_api(request):
         body = {"error": {"code": "internal_error", "message": "Something went wrong on the server. Try again."}}
         return JsonResponse(body, status=500, content_type="application/json; charset=utf-8")
