@@ -65,6 +65,7 @@ bench: $(VENV)/.installed-dev bench-deps
 	$(PY) benchmarks/bench_imagehash.py
 	$(PY) benchmarks/bench_regions.py
 	$(PY) benchmarks/bench_memory.py
+	$(PY) benchmarks/bench_cutout.py
 	$(PY) benchmarks/bench_tools.py
 	$(PY) benchmarks/bench_video.py
 	$(PY) benchmarks/record.py
