@@ -93,7 +93,7 @@ def asset_out(asset: Asset) -> AssetOut:
         id=asset.id,
         kind=asset.kind,
         number=asset.number,
-        label={Asset.Kind.RESULT: "Version", Asset.Kind.VIDEO: "Video"}.get(asset.kind, "Picture") + f" {asset.number}",
+        label={"result": "Version", "video": "Video"}.get(asset.kind, "Picture") + f" {asset.number}",
         operation=asset.operation,
         parent_id=asset.parent_id,
         inputs=[uuid.UUID(str(i)) for i in asset.inputs],

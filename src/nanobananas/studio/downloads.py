@@ -24,7 +24,7 @@ SPOOL_BYTES = 16 * 1024 * 1024
 
 
 def asset_filename(asset: Asset) -> str:
-    label = {Asset.Kind.RESULT: "version", Asset.Kind.VIDEO: "video"}.get(asset.kind, "picture")
+    label = {"result": "version", "video": "video"}.get(asset.kind, "picture")
     return f"nanobananas-{label}-{asset.number}"
 
 
@@ -52,7 +52,7 @@ def conversation_archive(*, conversation: Conversation) -> IO[bytes]:
     manifest = []
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as bundle:
         for asset in assets.iterator():
-            folder = {Asset.Kind.RESULT: "versions", Asset.Kind.VIDEO: "videos"}.get(asset.kind, "pictures")
+            folder = {"result": "versions", "video": "videos"}.get(asset.kind, "pictures")
             name = f"{folder}/{asset_filename(asset)}.{EXTENSIONS[asset.content_type]}"
             with default_storage.open(asset.blob_name, "rb") as source, bundle.open(name, "w") as target:
                 while chunk := source.read(1024 * 1024):

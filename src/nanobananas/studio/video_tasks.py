@@ -17,6 +17,9 @@ from django.db import close_old_connections
 from huey import Huey
 from huey.utils import load_class
 
+from nanobananas.registry.jobs import job_register
+from nanobananas.studio.services import VIDEO_JOB
+
 __all__ = ["VIDEO_WORKERS", "render_video_job", "video_huey", "video_queue_consumer_start"]
 
 VIDEO_WORKERS = 1
@@ -30,7 +33,8 @@ def video_huey() -> Huey:
     backend = load_class(config.pop("huey_class", "huey.RedisHuey"))
     config.pop("consumer", None)
     config.update(config.pop("connection", {}))
-    return backend(name, **config)  # type: ignore[no-any-return]  # huey's load_class is untyped
+    huey: Huey = backend(name, **config)
+    return huey
 
 
 def _run(job_id: str) -> None:
@@ -54,6 +58,9 @@ def _task() -> Any:
 def render_video_job(job_id: str) -> None:
     """Enqueue a video job on the video queue (run at once when huey is immediate, as in the tests)."""
     _task()(job_id)
+
+
+job_register(VIDEO_JOB, render_video_job)
 
 
 def video_queue_consumer_start() -> Any:

@@ -344,14 +344,12 @@ def video_create(
             raise InvalidInput(request.refusal, code="unplanned")
     else:
         raise InvalidInput("Choose a motion (or describe the video in words).", code="no_motion")
-    if request.spec is not None and request.spec.motion == "poster":
-        [poster] = pictures[:1] or [None]
-        if poster is None or not poster.plan:
-            raise InvalidInput(
-                "An animated poster is made from a poster designed here (its layout keeps the text crisp); "
-                "pick one, or choose another motion for this picture.",
-                code="no_design",
-            )
+    if request.spec is not None and request.spec.motion == "poster" and (not pictures or not pictures[0].plan):
+        raise InvalidInput(
+            "An animated poster is made from a poster designed here (its layout keeps the text crisp); "
+            "pick one, or choose another motion for this picture.",
+            code="no_design",
+        )
     screened = content_screen().turn(owner=owner, text=prompt, images=[], address_key=address_key)
 
     now = timezone.now()
@@ -561,7 +559,7 @@ def _render(job: Job, owner: Owner, video: dict[str, Any]) -> _Made:
     handle = tempfile.NamedTemporaryFile(prefix="nanobananas-video-", suffix=f".{spec.format}", delete=False)  # noqa: SIM115
     try:
         with handle:
-            info = render_video(spec, images, handle, design=design, progress=progress)
+            info = render_video(spec, images, handle, design=design, progress=progress)  # type: ignore[arg-type]  # a binary file
     except VideoError as exc:
         os.unlink(handle.name)
         raise _VideoRefused(str(exc), code=getattr(exc, "code", "bad_input")) from None
@@ -672,7 +670,7 @@ def _probe(path: str) -> _Probed:
             count += 1
         if first is None or last is None:
             raise ValueError("no frames")
-        seconds = float(stream.duration * stream.time_base) if stream.duration else count / rate
+        seconds = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else count / rate
         frames = [first] + ([middle] if middle is not None else []) + [last]
         return _Probed(width=first.width, height=first.height, fps=round(rate), seconds=seconds, frames=frames)
 
@@ -796,7 +794,7 @@ def video_poster(*, asset: Asset) -> bytes:
     """The first frame of a stored video as a JPEG, for the <video poster>."""
     import av
 
-    with default_storage.open(asset.blob_name, "rb") as handle, av.open(handle) as container:
+    with default_storage.open(asset.blob_name, "rb") as handle, av.open(handle, mode="r") as container:
         frame = next(container.decode(video=0))
         picture = frame.to_image().convert("RGB")
     out = io.BytesIO()

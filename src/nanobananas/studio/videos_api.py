@@ -257,11 +257,9 @@ async def range_response(request: HttpRequest, asset: Asset) -> StreamingHttpRes
         return None
     first, last = wanted
     handle, content_type, extension = await sync_to_async(downloads.asset_content)(asset=asset, format="original")
-    response = StreamingHttpResponse(
-        _aiter_part(handle, first, last - first + 1), content_type=content_type, status=206
-    )
-    response["Content-Range"] = f"bytes {first}-{last}/{size}"
-    response["Content-Length"] = str(last - first + 1)
-    response["Accept-Ranges"] = "bytes"
-    response["Content-Disposition"] = f'inline; filename="{downloads.asset_filename(asset)}.{extension}"'
-    return response
+    part = StreamingHttpResponse(_aiter_part(handle, first, last - first + 1), content_type=content_type, status=206)
+    part["Content-Range"] = f"bytes {first}-{last}/{size}"
+    part["Content-Length"] = str(last - first + 1)
+    part["Accept-Ranges"] = "bytes"
+    part["Content-Disposition"] = f'inline; filename="{downloads.asset_filename(asset)}.{extension}"'
+    return part
