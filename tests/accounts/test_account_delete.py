@@ -216,6 +216,8 @@ def test_deleting_hides_everything_at_once_signs_out_everywhere_and_leaves_only_
         "jobs_stopped": 0,
         "exports": 1,
         "analytics_events": analytics,
+        "feedback": 0,
+        "bug_reports": 0,
         "review_items_deleted": 0,
         "review_items_redacted": 0,
         "sessions": 2,

@@ -96,6 +96,7 @@ def _seed_every_guest_row(guest: Owner) -> None:
     from django.utils import timezone
 
     from nanobananas.accounts.services import quota_consume
+    from nanobananas.analytics.feedback import bug_report_create, feedback_set
     from nanobananas.analytics.services import analytics_record
     from nanobananas.moderation.models import BlockedAttempt
     from nanobananas.moderation.services import report_create
@@ -111,6 +112,8 @@ def _seed_every_guest_row(guest: Owner) -> None:
     analytics_record(guest, "section_viewed", section="home")
     BlockedAttempt.objects.create(owner_guest_id=guest.guest_id, at=timezone.now(), stage="prompt", category="x")
     report_create(owner=guest, asset_id=asset.id, reason="this picture is not what I asked for")
+    feedback_set(owner=guest, asset_id=asset.id, rating="up")
+    bug_report_create(owner=guest, text="the page froze")
     hold = legal_hold_place(reason="an old request", placed_by_id=None, owner_guest_id=guest.guest_id)
     legal_hold_release(hold_id=hold.id, released_by_id=None)
 
@@ -123,8 +126,8 @@ def test_sign_up_does_with_each_kind_of_guest_row_what_the_registry_declares() -
     guest = Owner(guest_id=guest_create().id)
     _seed_every_guest_row(guest)
     guest_refs = {label: ref for label, ref in references().items() if ref.link == Link.GUEST}
-    assert len(guest_refs) == 8  # Conversation, Asset, QuotaUsage, PrivacySettings, ConsentEvent,
-    # BlockedAttempt, ReviewItem, LegalHold (analytics events name nobody)
+    assert len(guest_refs) == 10  # Conversation, Asset, QuotaUsage, PrivacySettings, ConsentEvent,
+    # BlockedAttempt, ReviewItem, LegalHold, Feedback, BugReport (analytics events name nobody)
 
     def counts(user_id: int | None) -> dict[str, tuple[int, int]]:
         """Per guest reference: (rows of the guest, rows of the account in the same table)."""

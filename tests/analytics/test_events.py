@@ -50,12 +50,6 @@ MARCH = datetime(2026, 3, 14, 10, 0, tzinfo=UTC)
 APRIL = datetime(2026, 4, 3, 9, 30, tzinfo=UTC)
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks: Any) -> Any:
-    """Run what waits for the commit (the event tasks) at the end of the `with` block."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def _user(name: str) -> tuple[Client, Owner]:
     account = get_user_model().objects.create_user(username=name, email=f"{name}@example.org", password=PASSWORD)
     client = Client(HTTP_USER_AGENT=FIREFOX, REMOTE_ADDR="203.0.113.77")

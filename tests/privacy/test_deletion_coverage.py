@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.models import Guest, Profile
+from nanobananas.analytics.feedback import bug_report_create, feedback_set
 from nanobananas.moderation.models import BlockedAttempt
 from nanobananas.moderation.services import report_create
 from nanobananas.policies.models import PolicyAcceptance, PolicyDocument, PolicyNotice
@@ -36,7 +37,7 @@ from tests.accounts.conftest import PASSWORD, signup
 
 EXPECTED_APPS = {
     "accounts", "admin", "audit", "auth", "axes", "billing", "moderation", "otp_totp", "policies", "privacy",
-    "studio", "tokens", "vault",
+    "studio", "tokens", "vault", "analytics",
 }  # fmt: skip
 
 
@@ -170,6 +171,10 @@ def _seed_everything_else(user: User) -> None:
     asset = Asset.objects.filter(owner_user_id=user.pk).first()
     assert asset is not None
     report_create(owner=owner, asset_id=asset.id, reason="this picture is not what I asked for")
+    result = Asset.objects.filter(owner_user_id=user.pk, kind=Asset.Kind.RESULT).first()
+    assert result is not None
+    feedback_set(owner=owner, asset_id=result.id, rating="down", reason="low_quality")
+    bug_report_create(owner=owner, text="the poster came out blank")
     BlockedAttempt.objects.create(owner_user=user, at=timezone.now(), stage="prompt", category="violence")
     document = PolicyDocument.objects.create(kind="privacy", version="9.0", title="Privacy", body="Text")
     PolicyNotice.objects.create(user=user, document=document, claimed_at=timezone.now(), sent_at=timezone.now())

@@ -41,7 +41,9 @@ from tests.privacy.export_seed import Person, seed_person
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
 START = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
-TOP_LEVEL = {"README.txt", "manifest.json", "account.json", "billing.json", "analytics.json", "reports.json"}
+TOP_LEVEL = {
+    "README.txt", "manifest.json", "account.json", "billing.json", "analytics.json", "feedback.json", "reports.json",
+}  # fmt: skip
 
 
 @pytest.fixture

@@ -1,13 +1,21 @@
-"""Staff views of analytics: aggregates and raw events, read-only (there is nothing of a person in them)."""
+"""Staff views of analytics, read-only: aggregates and raw events, feedback, error reports; bug reports open
+through an audited page."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.cache import never_cache
 
-from nanobananas.analytics.models import DailyAggregate, Event
+from nanobananas.analytics.feedback import ConversationNotShared, bug_report_conversation_open
+from nanobananas.analytics.models import BugReport, DailyAggregate, ErrorReport, Event, Feedback
+from nanobananas.audit.services import audit_record
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,3 +38,51 @@ class EventAdmin(ReadOnlyAdmin):
     list_display = ("at", "name", "label", "operation", "duration_ms", "owner_kind", "browser", "device")
     list_filter = ("name", "owner_kind")
     date_hierarchy = "day"
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(ReadOnlyAdmin):
+    list_display = ("updated_at", "rating", "reason", "operation", "provider", "plan_sha256")
+    list_filter = ("rating", "reason", "provider", "operation")
+    exclude = ("owner_user", "owner_guest", "asset_id")
+
+
+@admin.register(ErrorReport)
+class ErrorReportAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "exception_class", "operation", "provider", "duration_ms", "plan_sha256")
+    list_filter = ("exception_class", "provider")
+
+
+@admin.register(BugReport)
+class BugReportAdmin(ReadOnlyAdmin):
+    """The list shows no words; opening a report (its words and a shared conversation) is audited."""
+
+    list_display = ("created_at", "page", "shared_until", "open_link")
+    fields = ("created_at", "page", "shared_until")
+
+    @admin.display(description="report")
+    def open_link(self, obj: BugReport) -> str:
+        url = reverse(f"{self.admin_site.name}:analytics_bug_report_open", args=[obj.pk])
+        return format_html('<a href="{}">Open (audited)</a>', url)
+
+    def get_urls(self) -> list[Any]:
+        opened = path("<uuid:report_id>/open/", never_cache(self.open_view), name="analytics_bug_report_open")
+        return [opened, *super().get_urls()]
+
+    def open_view(self, request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+        if not self.admin_site.has_permission(request) or not request.user.has_perm("analytics.view_bugreport"):
+            raise Http404("No such page.")
+        report = BugReport.objects.filter(id=report_id).first()
+        if report is None:
+            raise Http404("No such bug report.")
+        context: dict[str, Any] = {**self.admin_site.each_context(request), "opts": self.opts, "report": report,
+                                   "title": "Bug report", "turns": None, "not_shared": ""}  # fmt: skip
+        try:
+            context["turns"] = bug_report_conversation_open(report_id=report.id, staff_user_id=request.user.pk or 0)
+        except ConversationNotShared as exc:
+            context["not_shared"] = exc.message
+            audit_record(
+                kind="bug_report.viewed", actor=f"staff:{request.user.pk}", owner_key=report.sealing_owner,
+                target_type="bug_report", target_id=str(report.id),
+            )  # fmt: skip
+        return TemplateResponse(request, "analytics/bug_report_open.html", context)

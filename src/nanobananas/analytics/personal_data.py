@@ -1,25 +1,65 @@
-"""What the analytics app stores about a person: nothing that names them, and on account deletion the events
-that the current month's salt could still tie to them go."""
+"""What the analytics app stores about a person: no event names them (on account deletion the events the
+current month's salt could still tie to them go); feedback and bug reports are theirs, exported and erased."""
 
 from __future__ import annotations
 
 from nanobananas.accounts.identity import Owner
-from nanobananas.analytics.selectors import events_of_owner
+from nanobananas.analytics.models import BugReport, Feedback
+from nanobananas.analytics.selectors import events_of_owner, feedback_export
 from nanobananas.analytics.services import events_erase_for_owner
-from nanobananas.registry.personal_data import AccountClosing, Exporter, ExportFile, PersonalData, register
+from nanobananas.registry.personal_data import (
+    AccountClosing,
+    CarryOver,
+    Deletion,
+    Exporter,
+    ExportFile,
+    Link,
+    PersonalData,
+    reference,
+    register,
+)
 
 __all__ = ["analytics_close", "analytics_export"]
 
 
 def analytics_close(closing: AccountClosing) -> dict[str, int]:
-    return {"analytics_events": events_erase_for_owner(Owner(user_id=closing.user_id))}
+    feedback, _ = Feedback.objects.filter(owner_user_id=closing.user_id).delete()
+    bug_reports, _ = BugReport.objects.filter(owner_user_id=closing.user_id).delete()
+    return {
+        "analytics_events": events_erase_for_owner(Owner(user_id=closing.user_id)),
+        "feedback": feedback,
+        "bug_reports": bug_reports,
+    }
 
 
 def analytics_export(user_id: int) -> list[ExportFile]:
-    """analytics.json: this month's usage events the current salt still ties to the person."""
-    return [ExportFile("analytics.json", events_of_owner(owner=Owner(user_id=user_id)))]
+    """analytics.json: this month's usage events the current salt still ties to the person; feedback.json:
+    their ratings and bug reports."""
+    owner = Owner(user_id=user_id)
+    return [
+        ExportFile("analytics.json", events_of_owner(owner=owner)),
+        ExportFile("feedback.json", feedback_export(owner=owner)),
+    ]
 
+
+_GUEST_ROW = "goes with the guest row (or after NANOBANANAS_ANALYTICS_RAW_DAYS, whichever is first)"
 
 register(
-    PersonalData(app_label="analytics", references=(), close=analytics_close, export=Exporter(files=analytics_export))
-)
+    PersonalData(
+        app_label="analytics",
+        close=analytics_close,
+        export=Exporter(files=analytics_export),
+        references=(
+            reference("analytics.Feedback.owner_user", Link.USER, Deletion.ERASED,
+                      "ratings of results: deleted with the account, or after NANOBANANAS_ANALYTICS_RAW_DAYS",
+                      exported="feedback.json: feedback"),
+            reference("analytics.Feedback.owner_guest", Link.GUEST, Deletion.ERASED, _GUEST_ROW,
+                      carry_over=CarryOver.STAYS),
+            reference("analytics.BugReport.owner_user", Link.USER, Deletion.ERASED,
+                      "bug reports and the consent to share a conversation: deleted with the account, or after "
+                      "NANOBANANAS_ANALYTICS_RAW_DAYS", exported="feedback.json: bug_reports", sealed=True),
+            reference("analytics.BugReport.owner_guest", Link.GUEST, Deletion.ERASED, _GUEST_ROW,
+                      carry_over=CarryOver.STAYS),
+        ),
+    )
+)  # fmt: skip

@@ -7,7 +7,7 @@ from typing import Any
 from huey import crontab
 from huey.contrib.djhuey import db_task, lock_task
 
-from nanobananas.analytics import services
+from nanobananas.analytics import feedback, services
 from nanobananas.core.periodic import once_per_interval
 
 
@@ -20,7 +20,9 @@ def store_event(payload: dict[str, Any]) -> None:
 @once_per_interval(crontab(minute="20"))
 @lock_task("nanobananas-analytics")
 def run_analytics_upkeep() -> None:
-    """Hourly: today's and yesterday's aggregates, raw events past their days, salts of finished months."""
+    """Hourly: today's and yesterday's aggregates; raw events, error reports, feedback and bug reports past
+    their days; salts of finished months."""
     services.aggregates_refresh()
     services.events_purge()
     services.salts_destroy()
+    feedback.reports_purge()

@@ -17,6 +17,7 @@ from ninja.utils import check_csrf
 from nanobananas.accounts.api import router as accounts_router
 from nanobananas.accounts.exceptions import LimitReached
 from nanobananas.accounts.middleware import limit_response
+from nanobananas.analytics.api import router as analytics_router
 from nanobananas.core.exceptions import DomainError
 from nanobananas.core.health import HealthOut, health_report
 from nanobananas.core.unavailable import database_unavailable
@@ -138,6 +139,7 @@ api.add_router("/", tokens_router)
 api.add_router("/", privacy_router)
 api.add_router("/", moderation_router)
 api.add_router("/", policies_router)
+api.add_router("/", analytics_router)
 api.add_router("/", history_router)
 api.add_router("/", tools_router)
 api.add_router("/", videos_router)

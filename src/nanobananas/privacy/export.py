@@ -531,6 +531,9 @@ analytics.json                    this month's usage events, recorded only while
                                   "operation", "duration_ms"}}]; never prompts or pictures. Earlier
                                   months' events carry a pseudonym whose key is destroyed when the
                                   month ends: nobody can tell them apart from anyone else's any more
+feedback.json                     {{"feedback": your ratings of results (rating, reason, operation,
+                                  provider, plan hash), "bug_reports": what you reported, and the
+                                  conversation you agreed to share and until when}}
 
 Why we process your data
 ------------------------

@@ -28,6 +28,7 @@ from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.accounts.pixelbudget import pixel_budget_spend, request_pixels_check
 from nanobananas.accounts.selectors import plan_for
 from nanobananas.accounts.services import quota_consume, quota_release
+from nanobananas.analytics.feedback import error_report_create
 from nanobananas.analytics.services import analytics_record
 from nanobananas.audit.services import audit_record
 from nanobananas.core.events import job_changed
@@ -1113,16 +1114,20 @@ def _job_work(job_id: uuid.UUID, attempt: int) -> None:
     except ProviderError as exc:
         logger.warning("job %s: provider %s failed: %s", job_id, provider.name, exc)
         _finish(job_id, attempt=attempt, status=Job.Status.FAILED, code="provider_error", message=str(exc))
+        error_report_create(job_id=job_id, exc=exc, provider=provider.name,
+                            duration_ms=round((time.perf_counter() - started) * 1000))  # fmt: skip
         return
     except EngineError as exc:
         # What an AI tool cannot do with this picture ("no face found"): its stable code and its sentence.
         _finish(job_id, attempt=attempt, status=Job.Status.REFUSED, code=getattr(exc, "code", "") or "bad_input",
                 message=str(exc))  # fmt: skip
         return
-    except Exception:
+    except Exception as exc:
         logger.exception("job %s: unexpected failure", job_id)
         _finish(job_id, attempt=attempt, status=Job.Status.FAILED, code="internal_error",
                 message=INTERNAL_ERROR_MESSAGE)  # fmt: skip
+        error_report_create(job_id=job_id, exc=exc, provider=provider.name,
+                            duration_ms=round((time.perf_counter() - started) * 1000))  # fmt: skip
         return
     _store_outcome(job, outcome, duration_ms=round((time.perf_counter() - started) * 1000))
 
