@@ -27,9 +27,9 @@ def test_each_section_renders_with_the_full_navigation_and_marks_itself(label: s
     assert [text for _, current, text in links if current] == [label]
 
 
-@pytest.mark.parametrize("path", ["/tools/"])
-def test_sections_not_built_yet_say_so(path: str) -> None:
-    assert "Coming soon" in Client().get(path).content.decode()
+def test_no_section_says_coming_soon_any_more() -> None:
+    for path in ["/", "/tools/"]:
+        assert "Coming soon" not in Client().get(path).content.decode()
 
 
 def test_the_chat_page_sets_the_csrf_cookie_and_loads_its_script() -> None:

@@ -42,10 +42,6 @@ def ai_image(request: HttpRequest) -> HttpResponse:
     return render(request, "web/image.html", {"section": "image"})
 
 
-def _coming_soon(request: HttpRequest, section: str, title: str, blurb: str) -> HttpResponse:
-    return render(request, "web/coming_soon.html", {"section": section, "title": title, "blurb": blurb})
-
-
 @ensure_csrf_cookie
 def ai_video(request: HttpRequest) -> HttpResponse:
     owner = request_owner(request)
@@ -53,14 +49,19 @@ def ai_video(request: HttpRequest) -> HttpResponse:
     return render(request, "web/video.html", {"section": "video", "plan": plan})
 
 
+@ensure_csrf_cookie
 def ai_tools(request: HttpRequest) -> HttpResponse:
-    return _coming_soon(
-        request,
-        "tools",
-        "AI Tools",
-        "One-click tools: remove or replace backgrounds, erase objects, upscale, enhance, "
-        "ID photos, resize for social.",
-    )
+    """A card per tool; the page's script runs them through /api/v1/tools and follows each job's events."""
+    from nanobananas.providers.routing import providers_for
+    from nanobananas.studio.tools import tool_catalog
+
+    owner = request_owner(request)
+    context = {
+        "section": "tools",
+        "tools": tool_catalog(),
+        "generative": providers_for(owner).generative is not None,
+    }
+    return render(request, "web/tools.html", context)
 
 
 @ensure_csrf_cookie
