@@ -329,3 +329,26 @@ def test_a_job_retried_after_a_lost_worker_stores_its_outputs_once(
     job_run(job_id=job.id)
     job_run(job_id=job.id)  # a second delivery of the same task changes nothing
     assert Asset.objects.filter(kind="result").count() == 2
+
+
+def test_a_chat_turn_that_names_a_tool_runs_it_on_the_current_image(
+    guest_owner: Owner, conversation: Conversation, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        message_send(owner=guest_owner, conversation_id=conversation.id, text="", files=[_png((50, 30))])
+        _, job = message_send(owner=guest_owner, conversation_id=conversation.id, text="upscale 4x please")
+    assert job is not None
+    job.refresh_from_db()
+    assert job.status == "done", job.error_message
+    [version] = Asset.objects.filter(job=job)
+    assert (version.width, version.height) == (200, 120)
+    assert version.steps[0]["tool"] == "upscale"
+    assert version.parent_id == Asset.objects.get(conversation=conversation, kind="upload").id
+    assert Message.objects.get(id=job.result_id).text.startswith("Upscaler: upscaled 4x.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _, colour = message_send(owner=guest_owner, conversation_id=conversation.id, text="colorize it")
+    assert colour is not None
+    colour.refresh_from_db()
+    assert (colour.status, colour.error_code) == ("refused", "refused")
+    assert NEEDS_GENERATIVE_PROVIDER in colour.error_message
