@@ -77,8 +77,6 @@ def _render(
             field="ink",
         )
     width, height = POSTER_SIZES[params.size]
-    if preview:
-        width, height = width // 3, height // 3
     poster = Image.new("RGB", (width, height), background)
     draw = ImageDraw.Draw(poster)
     margin = round(width * 0.08)
@@ -123,7 +121,7 @@ def _render(
         face = load_font("roboto", pixels, bold=False)
         left, top, right, bottom = draw.multiline_textbbox((0, 0), lines, font=face, align="center")
         draw.multiline_text(((width - (right - left)) // 2 - left, y - top), lines, font=face, fill=ink, align="center")
-    poster.info["dpi"] = (150 // (3 if preview else 1),) * 2
+    poster.info["dpi"] = (150, 150)
     note = f"{_LABELS[params.size]} poster at 150 dpi; the code opens {params.url}."
     return ToolResult(outputs=[ToolOutput("qr-poster", poster)], notes=[note], operation="QR code poster made")
 

@@ -77,7 +77,7 @@ def social_version(
 ) -> Image.Image:
     """The picture at exactly `size`: the largest window of that shape around `focus`, or the whole picture
     padded with a blurred fill."""
-    rgb = image.convert("RGB")
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
     if fit == "pad":
         fitted = ImageOps.contain(rgb, size, Image.Resampling.LANCZOS)
         backdrop = _blurred_fill(rgb, size)
@@ -90,7 +90,7 @@ def social_version(
 def _render(
     images: list[Image.Image], params: SocialResizeParams, mask: Image.Image | None, progress: Progress, preview: bool
 ) -> ToolResult:
-    image = images[0]
+    image = images[0] if images[0].mode == "RGB" else images[0].convert("RGB")
     focus = None
     if params.fit == "crop":
         progress(5, "finding the subject")
