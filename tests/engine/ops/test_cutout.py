@@ -34,7 +34,7 @@ def test_the_vase_is_cut_out_of_a_plain_a_gradient_and_a_wooden_background(kind:
     assert intersection_over_union(found, truth) >= least
 
 
-# Layouts 1-8 measured 0.985-1.0 (layout 9 measures 0.73: a grey disc overlapping the vase's body stays).
+# Layouts 1-8 measured 0.936-1.0.
 @pytest.mark.parametrize("layout", range(1, 9))
 def test_on_cluttered_backgrounds_the_vase_is_cut_out_whole(layout: int) -> None:
     image, truth = scene("cluttered", layout=layout)
@@ -141,9 +141,9 @@ def test_subject_mask_is_the_matte_in_eight_bits_and_the_prior_is_a_map() -> Non
 @pytest.mark.parametrize(
     ("name", "least"),
     [
-        pytest.param("astronaut", 0.7, id="person"),  # measured 0.726: the helmet she holds is lost
-        pytest.param("chelsea", 0.85, id="pet"),  # measured 0.936
-        pytest.param("coffee", 0.9, id="object-on-a-table"),  # measured 0.962
+        pytest.param("astronaut", 0.7, id="person"),  # measured 0.731: the helmet she holds is lost
+        pytest.param("chelsea", 0.85, id="pet"),  # measured 0.932
+        pytest.param("coffee", 0.9, id="object-on-a-table"),  # measured 0.961
     ],
 )
 def test_real_photographs_against_hand_made_masks(name: str, least: float) -> None:
@@ -152,7 +152,7 @@ def test_real_photographs_against_hand_made_masks(name: str, least: float) -> No
     assert intersection_over_union(found, truth) >= least
 
 
-@pytest.mark.xfail(strict=True, reason="measured IoU 0.374: the wheels and the engine are lost (issue 17)")
+@pytest.mark.xfail(strict=True, reason="measured IoU 0.342: the wheels and the engine are lost (issue 17)")
 def test_the_motorcycle_in_a_cluttered_garage() -> None:
     image, truth = photo("motorcycle")
     found = subject_matte(image) >= 0.5
@@ -162,7 +162,7 @@ def test_the_motorcycle_in_a_cluttered_garage() -> None:
 def test_what_is_kept_of_the_motorcycle_is_motorcycle() -> None:
     image, truth = photo("motorcycle")
     found = subject_matte(image) >= 0.5
-    assert int((found & truth).sum()) / int(found.sum()) >= 0.75  # measured 0.79
+    assert int((found & truth).sum()) / int(found.sum()) >= 0.75  # measured 0.81
 
 
 @pytest.mark.parametrize("name", ["chelsea", "coffee"])
