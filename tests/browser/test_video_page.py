@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS, Server
 
-MOTION = "zoom_in"
+MOTION = "poster"
 SET_FOUR_SECONDS = """() => {
   const slider = document.getElementById('seconds');
   slider.value = '4';

@@ -201,12 +201,12 @@ def test_videos_run_on_their_own_queue_and_a_lost_worker_s_render_is_retried_onc
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from nanobananas.studio import tasks, video_tasks
+    from nanobananas.registry import jobs
 
     [picture] = uploads(guest_owner, conversation, (200, 200, 0))
     queued: list[tuple[str, str]] = []
-    monkeypatch.setattr(video_tasks, "render_video_job", lambda job_id: queued.append(("video", job_id)))
-    monkeypatch.setattr(tasks, "run_job", lambda job_id: queued.append(("image", job_id)))
+    monkeypatch.setitem(jobs._JOBS, services.VIDEO_JOB, lambda job_id: queued.append(("video", job_id)))
+    monkeypatch.setitem(jobs._JOBS, services.RUN_JOB, lambda job_id: queued.append(("image", job_id)))
     with django_capture_on_commit_callbacks(execute=True):
         job = video_create(owner=guest_owner, conversation_id=conversation.id, asset_ids=[picture.id], spec=_spec())
     assert queued == [("video", str(job.id))]
@@ -311,3 +311,29 @@ def test_a_plain_edit_in_the_chat_is_still_an_image_edit(guest_owner: Owner, con
     _, job = services.message_send(owner=guest_owner, conversation_id=conversation.id, text="make it black and white")
     assert job is not None
     assert "video" not in job.options
+
+
+def test_an_animated_poster_is_made_from_a_poster_designed_here(guest_owner: Owner, conversation: Conversation) -> None:
+    from django.conf import settings
+    from django.test import override_settings
+
+    with override_settings(NANOBANANAS={**settings.NANOBANANAS, "IMAGE_PROVIDER": "builtin"}):
+        _, made = services.message_send(
+            owner=guest_owner, conversation_id=conversation.id, text="a poster for a bakery grand opening"
+        )
+        assert made is not None
+        assert run(made).status == "done"
+    poster = Asset.objects.get(job=made)
+    assert poster.plan
+    job = run(
+        video_create(
+            owner=guest_owner, conversation_id=conversation.id, asset_ids=[poster.id], spec=_spec("poster", seconds=3)
+        )
+    )
+    assert job.status == "done", job.error_message
+    video = Asset.objects.get(job=job)
+    assert (video.operation, video.inputs, video.length_ms) == ("animate", [str(poster.id)], 3000)
+    clip = decode(stored(video))
+    assert (clip.width, clip.height, clip.frames) == (320, 180, 72)
+    # The title comes in: the first frame is not the finished poster of the last.
+    assert clip.first.tobytes() != clip.last.tobytes()
