@@ -169,3 +169,14 @@ def test_what_is_kept_of_the_motorcycle_is_motorcycle() -> None:
 def test_real_subjects_are_kept_whole(name: str) -> None:
     image, truth = photo(name)
     assert _kept_whole(subject_matte(image) >= 0.5, truth) >= 0.9
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 2), (5, 3), (3, 7), (8, 500), (300, 30), (64, 64)])
+def test_tiny_and_thin_pictures_are_cut_out_without_failing(size: tuple[int, int]) -> None:
+    """Too small for superpixels (OpenCV's SLIC crashed the process on 2x2 noise) or for k-means' eight colours."""
+    noise = np.random.default_rng(size[0] * 1000 + size[1]).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8)
+    image = Image.fromarray(noise)
+    cut = apply("remove_background", image)
+    assert (cut.mode, cut.size) == ("RGBA", size)
+    replaced = apply("replace_background", image, mode="gradient", color="black", color2="white")
+    assert (replaced.mode, replaced.size) == ("RGB", size)

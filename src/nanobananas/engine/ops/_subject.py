@@ -179,6 +179,9 @@ def _boundary_saliency(pixels: U8Array) -> FloatArray:
     h, w = pixels.shape[:2]
     lab = cv2.cvtColor(pixels, cv2.COLOR_RGB2LAB)
     region = max(6, int(np.sqrt(h * w / 200)))
+    if min(h, w) < 4 * region:
+        # Too small or too thin for superpixels (OpenCV's SLIC crashes on a few pixels): no saliency.
+        return np.zeros((h, w), dtype=np.float32)
     slic = cv2.ximgproc.createSuperpixelSLIC(lab, cv2.ximgproc.SLICO, region, 10.0)
     slic.iterate(5)
     _, labels = np.unique(slic.getLabels(), return_inverse=True)
@@ -249,7 +252,7 @@ def _border_contrast(pixels: U8Array, weights: FloatArray | None) -> FloatArray:
             samples = samples[chosen]
     cv2.setRNGSeed(7)
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1.0)
-    _, _, centres = cv2.kmeans(samples, 8, None, criteria, 2, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload]
+    _, _, centres = cv2.kmeans(samples, min(8, len(samples)), None, criteria, 2, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload]
     distance = _distance_to_nearest(lab, centres.astype(np.float32))
     return _stretched(cv2.GaussianBlur(distance, (0, 0), 2))
 
