@@ -352,3 +352,19 @@ def test_a_chat_turn_that_names_a_tool_runs_it_on_the_current_image(
     colour.refresh_from_db()
     assert (colour.status, colour.error_code) == ("refused", "refused")
     assert NEEDS_GENERATIVE_PROVIDER in colour.error_message
+
+
+def test_history_shows_every_output_with_the_runs_words(
+    guest_owner: Owner, test_tools: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    from nanobananas.studio.history import history_search
+
+    job = _run(guest_owner, "split", {"parts": 2}, django_capture_on_commit_callbacks, files=[_png()])
+    page = history_search(owner=guest_owner, kind="result")
+    assert sorted((item.version, item.prompt) for item in page.items) == [
+        (1, "Splitter (parts: 2)"),
+        (2, "Splitter (parts: 2)"),
+    ]
+    assert {item.conversation_id for item in page.items} == {job.conversation_id}
+    found = history_search(owner=guest_owner, q="splitter", kind="result")
+    assert sorted(item.version for item in found.items) == [1, 2]

@@ -41,6 +41,8 @@ _FIELDS = (
     "width", "height", "owner_user_id", "owner_guest_id", "conversation_id", "conversation__sealed_title",
     "message_id", "message__role", "message__state", "message__sealed_text",
     "job__request_id", "job__request__state", "job__request__sealed_text",
+    "message__produced_by__request_id", "message__produced_by__request__state",
+    "message__produced_by__request__sealed_text",
 )  # fmt: skip
 
 
@@ -127,12 +129,21 @@ def _snippet(prompt: str, needle: str) -> str:
 
 
 def _prompt(row: dict[str, Any], owner_key: str) -> str:
-    """The words that made the item: the request of the job for a result, the message carrying an upload."""
+    """The words that made the item: the request of the job for a result (also for a job's further outputs,
+    which belong to its reply message), the message carrying an upload."""
     if row["job__request_id"] is not None:
         if row["job__request__state"] != Lifecycle.ACTIVE:
             return ""
         return unseal(
             row["job__request__sealed_text"], owner_key=owner_key, context=f"message:{row['job__request_id']}"
+        )
+    if row["message__produced_by__request_id"] is not None:
+        # A further output of a job (an AI tool's print sheet, a social format): the words of the job's request.
+        if row["message__produced_by__request__state"] != Lifecycle.ACTIVE:
+            return ""
+        request_id = row["message__produced_by__request_id"]
+        return unseal(
+            row["message__produced_by__request__sealed_text"], owner_key=owner_key, context=f"message:{request_id}"
         )
     if row["message__role"] == "user" and row["message__state"] == Lifecycle.ACTIVE:
         return unseal(row["message__sealed_text"], owner_key=owner_key, context=f"message:{row['message_id']}")
