@@ -24,6 +24,8 @@ FORBIDDEN = [
     ("privacy/services.py", "nanobananas.privacy.tasks"),
     ("billing/services.py", "nanobananas.billing.tasks"),
     ("policies/services.py", "nanobananas.policies.tasks"),
+    ("studio/services.py", "nanobananas.studio.tasks"),
+    ("studio/services.py", "nanobananas.studio.video_tasks"),
     ("registry", "nanobananas."),  # the registries import no app of the product
 ]
 

@@ -44,9 +44,11 @@ def job_enqueue(name: str, *args: Any) -> None:
     enqueue(*args)
 
 
-def job_enqueue_on_commit(name: str, *args: Any) -> None:
+def job_enqueue_on_commit(name: str, *args: Any, robust: bool = False) -> None:
     """Enqueue the job `name` once the current transaction commits (at once outside one); a name that is
-    not registered fails here, inside the transaction, so the writes that wanted the job roll back."""
+    not registered fails here, inside the transaction, so the writes that wanted the job roll back.
+    `robust`: an enqueue that fails after commit (the queue is unreachable) is logged, not raised, for a
+    caller whose rescue check enqueues it again later."""
     if name not in _JOBS:
         job_enqueue(name, *args)  # raises
-    transaction.on_commit(lambda: job_enqueue(name, *args))
+    transaction.on_commit(lambda: job_enqueue(name, *args), robust=robust)

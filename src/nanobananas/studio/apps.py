@@ -8,4 +8,4 @@ class StudioConfig(AppConfig):
     label = "studio"
 
     def ready(self) -> None:
-        from nanobananas.studio import tasks  # noqa: F401  # registers the jobs the services enqueue by name
+        from nanobananas.studio import tasks, video_tasks  # noqa: F401  # register the jobs the services enqueue

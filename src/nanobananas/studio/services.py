@@ -55,6 +55,8 @@ from nanobananas.vault.fields import sealed_columns_for, sealed_token
 
 __all__ = [
     "RESEAL_JOB",
+    "RUN_JOB",
+    "VIDEO_JOB",
     "IncomingFile",
     "asset_blobs_reseal",
     "asset_blobs_reseal_all",
@@ -77,6 +79,9 @@ UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING)
 INTERNAL_ERROR_MESSAGE = "Something went wrong while making the image. Please try again."
 # The job (studio/tasks.py) that moves a carried-over guest's bytes under the account's key, by this name.
 RESEAL_JOB = "studio.reseal_carried_over_blobs"
+# The jobs that run an image job (studio/tasks.py) and a video job (studio/video_tasks.py, its own queue).
+RUN_JOB = "studio.run_job"
+VIDEO_JOB = "studio.render_video_job"
 
 
 @dataclass(frozen=True)
@@ -144,14 +149,11 @@ def _owner_of(conversation: Conversation) -> Owner:
 
 
 def _enqueue_on_commit(job_id: uuid.UUID) -> None:
-    from nanobananas.studio.tasks import run_job
-    from nanobananas.studio.video_tasks import render_video_job
-
     # Videos go to their own queue (studio/video_tasks.py): a render never holds up an image edit.
-    task = render_video_job if Job.objects.filter(id=job_id, options__has_key="video").exists() else run_job
+    video = Job.objects.filter(id=job_id, options__has_key="video").exists()
     # robust: with the queue unreachable (Redis restarting) the job is still accepted and stored, and the
     # workers' rescue check queues it once it has waited NANOBANANAS_WORKER_STALE_SECONDS; the error is logged.
-    transaction.on_commit(lambda: task(str(job_id)), robust=True)
+    job_enqueue_on_commit(VIDEO_JOB if video else RUN_JOB, str(job_id), robust=True)
 
 
 def _delete_blobs_on_commit(names: list[str]) -> None:

@@ -31,4 +31,5 @@ def reseal_lost_carry_overs() -> None:
     services.asset_blobs_reseal_all()
 
 
+job_register(services.RUN_JOB, run_job)
 job_register(services.RESEAL_JOB, reseal_carried_over_blobs)
