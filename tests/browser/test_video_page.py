@@ -99,3 +99,23 @@ def test_a_poster_becomes_a_video_that_plays_and_downloads(studio_server: Server
     p.screenshot(path=str(ARTIFACTS / "video_page_desktop.png"), full_page=True)  # type: ignore[attr-defined]
     p.set_viewport_size({"width": 390, "height": 844})  # type: ignore[attr-defined]
     p.screenshot(path=str(ARTIFACTS / "video_page_phone.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_animate_this_poster_in_the_chat_plays_the_video_in_the_conversation(
+    studio_server: Server, page: object
+) -> None:
+    p = page  # playwright.sync_api.Page
+    _poster(p, studio_server.url)
+    p.fill("#prompt", "animate this poster, 3 seconds")  # type: ignore[attr-defined]
+    p.click("#send")  # type: ignore[attr-defined]
+    player = p.locator("video.result")  # type: ignore[attr-defined]
+    player.wait_for(state="visible", timeout=120_000)
+    _until(p, "document.querySelector('video.result').readyState >= 1")
+    duration, width = p.evaluate(
+        "[document.querySelector('video.result').duration, document.querySelector('video.result').videoWidth]"
+    )  # type: ignore[attr-defined]
+    assert abs(duration - 3.0) < 0.1
+    assert width == 1280
+    caption = p.locator("figure:has(video.result) figcaption").inner_text()  # type: ignore[attr-defined]
+    assert caption.startswith("Video 1 · 1280\u00d7720 · made on this server · to be deleted ")
+    assert "JPEG" not in caption

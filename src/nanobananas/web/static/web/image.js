@@ -134,7 +134,17 @@
   function renderAssets(container, assets) {
     for (const asset of assets) {
       const figure = element("figure");
-      const img = element("img", asset.kind === "result" ? "result" : "upload");
+      // A video made in the chat plays in place, its first frame as poster (GIF and WebP loops are images).
+      const isVideo = asset.kind === "video";
+      const playable = isVideo && asset.content_type.startsWith("video/");
+      const img = element(playable ? "video" : "img", isVideo ? "result video" : asset.kind === "result" ? "result" : "upload");
+      if (playable) {
+        img.controls = true;
+        img.preload = "metadata";
+        img.poster = `/api/v1/videos/${asset.id}/poster`;
+        img.style.maxWidth = "100%";
+        img.style.height = "auto";
+      }
       img.src = asset.content_url;
       img.alt = asset.label;
       img.width = asset.width;
@@ -152,8 +162,7 @@
         element("span", thirdParty ? "made-with third-party" : "made-with", origin),
         ` · to be deleted ${formatTime(asset.expires_at)} · `,
         downloadLink(asset, "original", "Download"), " ",
-        downloadLink(asset, "jpeg", "JPEG"), " ",
-        downloadLink(asset, "webp", "WebP"), " ",
+        ...(isVideo ? [] : [downloadLink(asset, "jpeg", "JPEG"), " ", downloadLink(asset, "webp", "WebP"), " "]),
         deleteButton(asset, figure),
       );
       figure.append(img, caption);
