@@ -13,6 +13,7 @@ before, in time and in PSNR against the clean photo. It always exits 0; a missed
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -75,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     side, runs = (256, 1) if args.smoke else (SIDE, RUNS)
     results = Results("tools", "AI Tools", f"{side}x{side} photo, best of {runs}", args.smoke)
     pictures = photos(side)
+    # Other work on the machine stretches wall times (not CPU times); the load says how much there was.
+    results.add("load average over the minute before the run", f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     missed = 0
     for what, tool, params, goal in ROWS:
         if tool == "denoise":

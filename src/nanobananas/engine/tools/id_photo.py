@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 from pydantic import Field
 
-from nanobananas.engine.ops._subject import Box
+from nanobananas.engine.ops._subject import Box, detect_faces
 from nanobananas.engine.ops.registry import OpParams
 from nanobananas.engine.tools.background import cut_out
 from nanobananas.engine.tools.base import Progress, Tool, ToolError, ToolOutput, ToolResult
@@ -172,8 +172,13 @@ def _face_finds(image: Image.Image) -> list[Box]:
 
 def _the_face(image: Image.Image) -> tuple[Box, float]:
     """The one face in the photo and its eye line; ToolError no_face or several_faces."""
-    found = [(face, *_check(image, face)) for face in _face_finds(image)]
+    # The engine's quick face search first (default cascade on a small copy); the slower, more sensitive one only
+    # when it finds no real face.
+    found = [(face, *_check(image, face)) for face in detect_faces(image)]
     faces = [(face, eyes) for face, real, eyes in found if real]
+    if not faces:
+        found = [(face, *_check(image, face)) for face in _face_finds(image)]
+        faces = [(face, eyes) for face, real, eyes in found if real]
     if not faces:
         raise ToolError(
             "no face was found: try a front-facing photo with the whole face visible and evenly lit", code="no_face"
