@@ -43,6 +43,10 @@ def _build_parser() -> argparse.ArgumentParser:
     report = retention_sub.add_parser("report", help="items per state, overdue items, last runs")
     report.add_argument("--json", action="store_true", help="print JSON")
 
+    stats = sub.add_parser("stats", help="the analytics dashboard's key numbers (from the daily aggregates)")
+    stats.add_argument("--days", type=int, default=7, help="how many days up to today (default 7)")
+    stats.add_argument("--json", action="store_true", help="print JSON")
+
     keys = sub.add_parser("keys", help="master key tools")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True, metavar="ACTION")
     rotate = keys_sub.add_parser(
@@ -392,6 +396,20 @@ def _retention_report(*, as_json: bool) -> int:
     return 0
 
 
+def _stats(*, days: int, as_json: bool) -> int:
+    if not 1 <= days <= 366:
+        print("error: --days is 1 to 366", file=sys.stderr)
+        return 2
+    _setup_django()
+    import json
+
+    from nanobananas.analytics.dashboard import dashboard_get, stats_lines
+
+    totals = dashboard_get(days=days).totals()
+    print(json.dumps(totals, indent=2) if as_json else "\n".join(stats_lines(totals)))
+    return 0
+
+
 def _generative_functions() -> tuple[Any, Any] | None:
     """A cloud image provider's edit and create functions when one is configured; the built-in
     engine alone needs no settings, so edit and create stay quick without one."""
@@ -469,6 +487,8 @@ def _run(args: argparse.Namespace) -> int:
         return _cleanup(dry_run=args.dry_run)
     if args.command == "retention":
         return _retention_report(as_json=args.json)
+    if args.command == "stats":
+        return _stats(days=args.days, as_json=args.json)
     if args.command == "export":
         return _export(email=args.user, output=args.output)
     if args.command == "training-set":
