@@ -11,22 +11,48 @@ from __future__ import annotations
 import base64
 import functools
 import json
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Callable
+from typing import Any, Final, Protocol, TypeVar
 
-from google.genai import types
+from google.genai import Client, types
 from PIL import Image
 
 from nanobananas.providers.base import GeneratedVideo, ProgressCallback, ProviderError, ProviderRefused, ProviderTimeout
 from nanobananas.providers.gemini_content import nearest_aspect_ratio, parse_ratio, png, sha256
 from nanobananas.providers.labels import model_label
 
-if TYPE_CHECKING:
-    from nanobananas.providers.gemini import GeminiProvider
-
 __all__ = ["MAX_VIDEO_SECONDS", "VIDEO_ASPECT_RATIOS", "video_generate"]
 
 VIDEO_ASPECT_RATIOS: Final = ("16:9", "9:16")
 MAX_VIDEO_SECONDS: Final = 8
+_T = TypeVar("_T")
+
+
+class VideoCaller(Protocol):
+    """What the video calls take from the Gemini provider that passes itself in: its SDK client, its retried
+    call and its video settings (a protocol, so this module never imports the provider's)."""
+
+    video_model_id: str
+    video_poll_seconds: float
+    video_max_wait_seconds: float
+    sleep: Callable[[float], None]
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def client(self) -> Client: ...
+
+    def call(
+        self,
+        request: Callable[[], _T],
+        *,
+        progress: ProgressCallback | None,
+        what: str,
+        retries: int | None = None,
+        timeout: float | None = None,
+    ) -> tuple[_T, int]: ...
+
 
 # Operation error codes (google.rpc.Code) for which a later try may work.
 _RETRYABLE_RPC_CODES: Final = frozenset({4, 8, 10, 13, 14})
@@ -55,7 +81,7 @@ def _request_body(
 
 
 def video_generate(
-    provider: GeminiProvider,
+    provider: VideoCaller,
     *,
     prompt: str,
     progress: ProgressCallback,
@@ -128,7 +154,7 @@ def video_generate(
 
 
 def _read_video(
-    provider: GeminiProvider,
+    provider: VideoCaller,
     operation: types.GenerateVideosOperation,
     video_label: str,
     progress: ProgressCallback,
