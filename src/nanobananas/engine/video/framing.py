@@ -95,7 +95,7 @@ class Source:
 
 def prepare(image: Image.Image, *, smallest_window: float, out_width: int, mode: str = "RGB") -> Source:
     """Scale `image` down (never up) so a window `smallest_window` wide maps to `out_width` pixels."""
-    converted = image.convert(mode)
+    converted = image if image.mode == mode else image.convert(mode)
     scale = min(1.0, out_width / max(1.0, smallest_window))
     if scale < 0.999:
         size = (max(1, round(converted.width * scale)), max(1, round(converted.height * scale)))

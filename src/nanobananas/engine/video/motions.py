@@ -19,6 +19,8 @@ ZOOM = 1.3
 PAN_TRAVEL = 0.25
 """The least a pan travels, as a share of the window, when the picture is not much wider than the clip."""
 SLIDE_ZOOM = 1.06
+SLIDE_KEEP = 0.8
+"""A slide whose cover crop keeps this share of the picture's width and height is simply centred."""
 TRANSITION_SECONDS = 0.8
 WIPE_HOLD = 0.15
 
@@ -190,12 +192,17 @@ class Slideshow:
 
     def _slide(self, index: int) -> tuple[Any, Caption | None]:
         if index not in self._cache:
-            for old in [key for key in self._cache if abs(key - index) > 1]:
+            # Pictures come in order: only the one leaving is still needed while the next comes in.
+            for old in [key for key in self._cache if key < index - 1 or key > index]:
                 del self._cache[old]
             image = self.images[index]
             width, height = cover(image.size, self.size[0] / self.size[1])
             source = prepare(image, smallest_window=width / SLIDE_ZOOM, out_width=self.size[0])
-            crop = place(_focus_center(image, self.focus), width, height, image.size)
+            # Finding the subject loads OpenCV's face and saliency models (about 50 MB): only worth it when
+            # the picture's shape is far from the clip's and the crop could miss the subject.
+            kept = min(width / image.width, height / image.height)
+            center = (image.width / 2, image.height / 2) if kept >= SLIDE_KEEP else _focus_center(image, self.focus)
+            crop = place(center, width, height, image.size)
             caption = Caption(self.captions[index], self.size) if self.captions[index] else None
             self._cache[index] = ((source, crop), caption)
         return self._cache[index]
