@@ -186,3 +186,28 @@ def test_every_page_has_landmarks_named_controls_and_visible_focus(studio_server
     assert skip.bounding_box()["y"] >= 0
     p.keyboard.press("Enter")
     expect(p.locator("main")).to_be_focused()
+
+
+def test_the_theme_switch_overrides_the_system_and_is_remembered(studio_server: Server, context_for: Any) -> None:
+    p = context_for(viewport={"width": 1280, "height": 800}, color_scheme="light")
+    p.goto(f"{studio_server.url}/")
+
+    def page_luminance() -> float:
+        return _luminance(p.evaluate("getComputedStyle(document.documentElement).backgroundColor"))
+
+    assert page_luminance() > 0.85
+    choice = p.locator("#theme-select")
+    expect(choice).to_have_value("system")
+    choice.select_option("dark")
+    assert page_luminance() < 0.02
+    p.goto(f"{studio_server.url}/image/")  # another page, same browser: still dark, from the first paint
+    expect(p.locator("#theme-select")).to_have_value("dark")
+    assert page_luminance() < 0.02
+    assert _contrast(p, "h1") >= 4.5
+    p.locator("#theme-select").select_option("system")
+    assert page_luminance() > 0.85
+    p.emulate_media(color_scheme="dark")
+    assert page_luminance() < 0.02
+    p.locator("#theme-select").select_option("light")
+    p.reload()
+    assert page_luminance() > 0.85
