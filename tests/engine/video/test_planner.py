@@ -196,6 +196,8 @@ def test_what_cannot_be_made_gets_honest_help(text: str, available: int, reason:
         "crop to the face",
         "remove the background",
         "make the sky bluer",
+        "add film grain",
+        "make the caption short",
     ],
 )
 def test_image_requests_stay_with_the_image_planner(text: str) -> None:

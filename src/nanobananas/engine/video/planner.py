@@ -61,7 +61,7 @@ def _normal(text: str) -> str:
 # ------------------------------------------------------------------ what a video request looks like
 
 _VIDEO_NOUN = re.compile(
-    r"\b(?:video|clip|mp4|movie|film|reel|reels|tiktok|short)s?\b"
+    r"\b(?:video|clip|mp4|movie|reel|tiktok)s?\b|\byoutube\s+shorts?\b"
     r"(?!\s+(?:game|games|call|calls|thumbnail|channel|cover|poster|banner|editor|editing|night|store|shop|camera))"
 )
 _FOR_A_VIDEO = re.compile(
@@ -138,7 +138,7 @@ _ZOOM_IN = re.compile(
     r"|\bget\s+closer\b|\bcloser\s+and\s+closer\b"
 )
 _GENERIC = re.compile(
-    r"\banimat\w*|\b(?:video|clip|mp4|movie|film|reel|short)s?\b|\bloop\w*|\bgif\b|\bwebp\b|\bbring\s+\w+(?:\s+\w+)?\s+to\s+life\b"
+    r"\banimat\w*|\b(?:video|clip|mp4|movie|reel)s?\b|\bloop\w*|\bgif\b|\bwebp\b|\bbring\s+\w+(?:\s+\w+)?\s+to\s+life\b"
 )
 _FACE = re.compile(r"\b(?:face|faces|eyes|smile|portrait|head)\b")
 _CENTER = re.compile(r"\b(?:center|centre|middle)\b")
