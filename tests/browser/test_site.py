@@ -211,3 +211,27 @@ def test_the_theme_switch_overrides_the_system_and_is_remembered(studio_server: 
     p.locator("#theme-select").select_option("light")
     p.reload()
     assert page_luminance() > 0.85
+
+
+def test_transparency_shows_as_a_checkerboard(studio_server: Server, page: Any) -> None:
+    p = page
+    p.goto(f"{studio_server.url}/image/")
+    p.fill("#prompt", "a poster for a bakery grand opening")
+    p.click("#send")
+    expect(p.locator(".version")).to_have_count(1, timeout=60_000)
+    for selector in ("#current-image", ".version img", ".bubble img.result"):
+        background = p.locator(selector).first.evaluate("(node) => getComputedStyle(node).backgroundImage")
+        assert background.startswith("conic-gradient("), (selector, background)
+
+
+def test_the_first_load_of_ai_image_is_small_and_same_origin(studio_server: Server, page: Any) -> None:
+    p = page
+    p.goto(f"{studio_server.url}/image/")
+    p.wait_for_load_state("networkidle")
+    entries = p.evaluate(
+        "performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+        ".map((e) => [e.name, e.transferSize])"
+    )
+    assert all(name.startswith(studio_server.url) for name, _ in entries), entries
+    total = sum(size for _, size in entries)
+    assert 5_000 < total < 200_000, entries  # the page, its stylesheet and scripts really were counted
