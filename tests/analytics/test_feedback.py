@@ -156,7 +156,10 @@ def test_a_failed_job_leaves_an_error_report_with_no_user_content(monkeypatch: A
     assert report.frames[-1]["function"] == "explode"
     assert MARKER not in _rows(ErrorReport._meta.db_table)
     assert "the prompt was" not in _rows(ErrorReport._meta.db_table)
-    assert list(Event.objects.values_list("name", "label")) == [("error", "internal_error")]
+    assert list(Event.objects.values_list("name", "label")) == [
+        ("generation_requested", "image"),
+        ("error", "internal_error"),
+    ]
 
 
 def test_a_bug_report_is_sealed_and_a_shared_conversation_opens_for_staff_until_the_consent_ends() -> None:

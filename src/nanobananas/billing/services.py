@@ -15,8 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from nanobananas.accounts.models import Plan
+from nanobananas.accounts.identity import Owner
+from nanobananas.accounts.models import Plan, Profile
 from nanobananas.accounts.services import plan_change
+from nanobananas.analytics.services import analytics_record
 from nanobananas.audit.services import audit_record
 from nanobananas.billing.exceptions import PaymentProviderError
 from nanobananas.billing.handler import payment_provider
@@ -64,7 +66,10 @@ STRIPE_STATUSES = {
 def _plan_sync(*, user_id: int) -> None:
     """Pro while any subscription is paid up, else Free; leaving Pro runs the downgrade hook."""
     paid = Subscription.objects.filter(user_id=user_id, status__in=Subscription.PAID_UP).exists()
+    before = Profile.objects.filter(user_id=user_id).values_list("plan__code", flat=True).first()
     plan_change(user_id=user_id, plan_code=Plan.PRO if paid else Plan.FREE)
+    if paid and before != Plan.PRO:
+        analytics_record(Owner(user_id=user_id), "upgraded", plan=Plan.PRO)
 
 
 def _customer_id(*, user_id: int, provider: str) -> str | None:

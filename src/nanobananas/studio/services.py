@@ -485,6 +485,8 @@ def message_send(
                         "review": review.audit_details(),
                     },
                 )
+                section = "tools" if (options or {}).get("tool") else "image"
+                analytics_record(owner, "generation_requested", section=section)
                 if refusal:
                     audit_record(
                         kind="generation.refused", actor="system", owner_key=owner.key, target_type="job",

@@ -27,6 +27,7 @@ from django.db import transaction
 from PIL import Image
 
 from nanobananas.accounts.identity import Owner, owner_filter
+from nanobananas.analytics.services import analytics_record
 from nanobananas.core.exceptions import DomainError, NotFound
 from nanobananas.providers.routing import Providers, providers_for
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
@@ -212,6 +213,7 @@ def tool_run_start(
             charge=not preview,
             refusal=refusal,
         )
+        analytics_record(owner, "tool_used", tool=tool.name)
     assert job is not None  # a turn with text always has a job
     return message, job
 

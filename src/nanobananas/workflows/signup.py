@@ -9,6 +9,7 @@ from django.db import transaction
 
 from nanobananas.accounts import services as accounts_services
 from nanobananas.accounts.identity import Owner
+from nanobananas.analytics.services import analytics_record
 from nanobananas.registry.personal_data import handlers
 
 __all__ = ["TRANSFER_ORDER", "account_signup", "guest_carry_over"]
@@ -46,6 +47,8 @@ def account_signup(
     def carry_over(user: User) -> None:
         if guest is not None and guest.guest_id is not None:
             guest_carry_over(guest_id=guest.guest_id, user_id=user.pk)
+        # Only a guest who had switched analytics on is counted: a new account starts with them off.
+        analytics_record(Owner(user_id=user.pk), "signed_up", source="guest" if guest is not None else "new")
 
     return accounts_services.account_signup(
         email=email,
