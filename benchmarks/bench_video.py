@@ -47,8 +47,9 @@ if motion == "poster":
 else:
     pictures = []
     for index in range(count):
-        with Image.open(f"{{folder}}/{{index}}.jpg") as stored:
-            pictures.append(stored.convert("RGB"))
+        stored = Image.open(f"{{folder}}/{{index}}.jpg")
+        stored.load()
+        pictures.append(stored)
 spec = VideoSpec(motion=motion, seconds=seconds, width=width, height=height, fps=30)
 with tempfile.TemporaryFile() as out:
     started = time.perf_counter()

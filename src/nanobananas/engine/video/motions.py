@@ -49,9 +49,11 @@ class KenBurns:
         tight = place(center, width / ZOOM, height / ZOOM, image.size)
         self.start, self.end = (wide, tight) if zoom_in else (tight, wide)
         self.source = prepare(image, smallest_window=tight.width, out_width=size[0])
+        self.buffer = np.empty((size[1], size[0], 3), dtype=np.uint8)
 
     def frame(self, seconds: float) -> U8Array:
-        return warp(self.source, interpolate(self.start, self.end, ease(seconds / self.duration)), self.size)
+        crop = interpolate(self.start, self.end, ease(seconds / self.duration))
+        return warp(self.source, crop, self.size, self.buffer)
 
 
 class Pan:
@@ -78,12 +80,13 @@ class Pan:
             first, last = last, first
         self.start, self.end = first, last
         self.source = prepare(image, smallest_window=width, out_width=size[0])
+        self.buffer = np.empty((size[1], size[0], 3), dtype=np.uint8)
 
     def frame(self, seconds: float) -> U8Array:
         p = ease(seconds / self.duration)
         a, b = self.start, self.end
         crop = Crop(a.x + (b.x - a.x) * p, a.y + (b.y - a.y) * p, a.width, a.height)
-        return warp(self.source, crop, self.size)
+        return warp(self.source, crop, self.size, self.buffer)
 
 
 def _fitted(image: Image.Image, size: tuple[int, int], *, focus: str, zoom: float = 1.0) -> U8Array:
@@ -96,10 +99,11 @@ def _fitted(image: Image.Image, size: tuple[int, int], *, focus: str, zoom: floa
     return np.ascontiguousarray(np.asarray(fitted))
 
 
-def _blend(a: U8Array, b: U8Array, p: float) -> U8Array:
+def _blend(a: U8Array, b: U8Array, p: float, out: U8Array) -> U8Array:
     import cv2
 
-    return np.asarray(cv2.addWeighted(a, 1.0 - p, b, p, 0.0), dtype=np.uint8)
+    cv2.addWeighted(a, 1.0 - p, b, p, 0.0, dst=out)
+    return out
 
 
 class Wipe:
@@ -184,6 +188,8 @@ class Slideshow:
         captions = list(spec.captions) + [""] * (count - len(spec.captions))
         self.captions = captions
         self._cache: dict[int, tuple[Any, Caption | None]] = {}
+        # Two pictures are drawn during a transition (by index parity), and the mix goes to a third buffer.
+        self._buffers = [np.empty((size[1], size[0], 3), dtype=np.uint8) for _ in range(3)]
 
     def interval(self, index: int) -> tuple[float, float]:
         """When picture `index` is on screen (start and end, seconds), transitions included."""
@@ -214,7 +220,7 @@ class Slideshow:
         tight = Crop(0, 0, crop.width / SLIDE_ZOOM, crop.height / SLIDE_ZOOM)
         cx, cy = crop.center
         tight = Crop(cx - tight.width / 2, cy - tight.height / 2, tight.width, tight.height)
-        frame = warp(source, interpolate(crop, tight, p), self.size)
+        frame = warp(source, interpolate(crop, tight, p), self.size, self._buffers[index % 2])
         return caption.draw(frame) if caption is not None else frame
 
     def frame(self, seconds: float) -> U8Array:
@@ -225,10 +231,10 @@ class Slideshow:
         if index > 0 and into < self.fade:
             p = ease(into / self.fade)
             leaving, coming = self._draw(index - 1, seconds), self._draw(index, seconds)
+            frame = self._buffers[2]
             if self.transition == "crossfade":
-                return _blend(leaving, coming, p)
+                return _blend(leaving, coming, p, frame)
             shift = round(p * self.size[0])
-            frame = np.empty_like(leaving)
             frame[:, : self.size[0] - shift] = leaving[:, shift:]
             frame[:, self.size[0] - shift :] = coming[:, :shift]
             return frame

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any, BinaryIO
 
 from PIL import Image
@@ -18,6 +21,28 @@ PREVIEW_WIDTH = 480
 Progress = Callable[[int, str], None]
 _PROGRESS_EVERY = 0.02
 """Report progress at most every 2% of the frames (and on the last), so a listener is not flooded."""
+
+
+_M_MMAP_THRESHOLD = -3
+_LARGE_BLOCK = 1 << 20
+
+
+@lru_cache(maxsize=1)
+def _return_large_blocks_to_the_system() -> None:
+    """Keep glibc serving blocks of 1 MB and more with mmap, so a freed frame or picture goes back to the system.
+
+    By default glibc raises that threshold to the size of the largest block freed so far: after the first
+    few frames every picture being prepared comes from the heap, whose holes are never given back, and a
+    1080p slideshow's resident size grows by about 8 MB per picture. Fixing the threshold keeps it flat.
+    Elsewhere than glibc this does nothing.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(_M_MMAP_THRESHOLD, _LARGE_BLOCK)
 
 
 def _checked_images(images: Sequence[Image.Image]) -> list[Image.Image]:
@@ -41,6 +66,7 @@ def _render(
     design: dict[str, Any] | None,
     progress: Progress | None,
 ) -> VideoInfo:
+    _return_large_blocks_to_the_system()
     pictures = _checked_images(images)
     check_inputs(spec, len(pictures))
     scene = build_scene(spec, pictures, size, design)
