@@ -28,6 +28,7 @@ def _fields(plan: VideoPlan) -> tuple[object, ...]:
         ("make the title fly in on the poster, 8 seconds, vertical", 8, (720, 1280)),
         ("animated poster for stories", 6, (720, 1280)),
         ("Animate the invitation card — 10s, square", 10, (720, 720)),
+        ("make a video of this poster", 6, (1280, 720)),
     ],
 )
 def test_animate_a_poster(text: str, seconds: float, size: tuple[int, int]) -> None:
@@ -45,9 +46,10 @@ def test_animate_a_poster(text: str, seconds: float, size: tuple[int, int]) -> N
         ("a twelve-second montage of these three photos, fading between them", 12, "last:3", "crossfade"),
         ("slideshow", 6, "last:4", "crossfade"),
         ("a slideshow of all my pictures", 6, "last:4", "crossfade"),
+        ("make a video of these pictures", 6, 4, "crossfade"),
     ],
 )
-def test_slideshow_of_the_last_n(text: str, seconds: float, wanted: str, transition: str) -> None:
+def test_slideshow_of_the_last_n(text: str, seconds: float, wanted: str | int, transition: str) -> None:
     plan = _plan(text)
     assert _fields(plan) == ("slideshow", seconds, 1280, 720, 30, "mp4", wanted)
     assert plan.spec is not None
@@ -163,6 +165,8 @@ def test_the_summary_says_what_will_be_made() -> None:
         ("make her dance", 1, "needs a generative video model"),
         ("make the water flow in this photo", 1, "needs a generative video model"),
         ("a video of him walking on the beach", 1, "needs a generative video model"),
+        ("make a 5 second video of a cat surfing", 1, "not in your pictures appear and move"),
+        ("a clip showing two dogs playing in the snow", 0, "not in your pictures appear and move"),
         ("add music to the slideshow", 3, "Videos made here are silent"),
         ("a 20 second video", 1, "A video can be 2 to 15 seconds long, not 20."),
         ("a one minute slideshow", 3, "A video can be 2 to 15 seconds long, not 60."),

@@ -105,6 +105,7 @@ _LAST = re.compile(
 _COUNTED = re.compile(
     r"\b(?:these|those|the|my|all|of)\s+(\d+)\s+(?:\w+\s+)?(?:images|pictures|photos|pics|shots|versions|slides)\b"
 )
+_PLURAL = re.compile(r"\b(?:these|those)\s+(?:\w+\s+)?(?:images|pictures|photos|pics|shots|versions)\b")
 _ALL = re.compile(r"\ball\s+(?:of\s+)?(?:my|the|these|those)\s+(?:\w+\s+)?(?:images|pictures|photos|pics|shots)\b")
 _QUOTED = re.compile(r"[\"“”]([^\"“”]+)[\"“”]")
 
@@ -119,7 +120,8 @@ _POSTER = re.compile(
     r"\b(?:poster|flyer|flier|card|banner|design|invitation|invite|announcement|graphic|menu|certificate)s?\b"
 )
 _POSTER_MOTION = re.compile(
-    r"\banimat\w*|\bbring\s+\w+(?:\s+\w+)?\s+to\s+life\b|\b(?:text|title|words|lines)\s+(?:fly|flies|slide|slides|come|comes"
+    r"\banimat\w*|\b(?:video|clip|mp4|reel)s?\b|\bbring\s+\w+(?:\s+\w+)?\s+to\s+life\b"
+    r"|\b(?:text|title|words|lines)\s+(?:fly|flies|slide|slides|come|comes"
     r"|float|floats|fade|fades|pop|pops|appear|appears)\b"
 )
 _PARALLAX = re.compile(
@@ -162,6 +164,12 @@ _NEEDS_GENERATIVE = re.compile(
     r"|\b(?:walking|running|dancing|talking|speaking|waving|blinking|flying|jumping|swimming|singing|lip\s*sync\w*)\b"
     r"|\b(?:water|waves|clouds|smoke|fire|leaves|hair|trees|rain|snow)\s+(?:flow|flowing|move|moving|blow|blowing|drift\w*|fall\w*|sway\w*|ripple\w*)\b"
     r"|\btalking\s+head\b|\bcinemagraph\b"
+)
+# A clip described by what it shows ("a video of a cat surfing") rather than made from pictures at hand.
+_DESCRIBED = re.compile(
+    r"\b(?:video|clip|movie|animation|reel)s?\s+(?:of|showing|where|in\s+which|about)\s+"
+    r"(?!(?:this|that|these|those|it|them|my|our|your|the\s+(?:picture|photo|image|poster|flyer|last|first|previous)"
+    r"|her|him|his|me|us|before|all)\b)(?:an?|some|the|two|three|\d+)?\s*\w+"
 )
 _SOUND = re.compile(r"\b(?:music|soundtrack|audio|sound|sounds|voice|voiceover|narrat\w*|song|songs|beat|beats|sfx)\b")
 _TOO_BIG = re.compile(r"\b(?:4\s*k|2160p?|1440p?|2\s*k|uhd|8\s*k)\b")
@@ -239,7 +247,7 @@ def _motion(normal: str) -> str | None:
         return "zoom_out"
     if _ZOOM_IN.search(normal):
         return "zoom_in"
-    many = _LAST.search(normal) or _COUNTED.search(normal) or _ALL.search(normal)
+    many = _LAST.search(normal) or _COUNTED.search(normal) or _ALL.search(normal) or _PLURAL.search(normal)
     if many and _GENERIC.search(normal):
         return "slideshow"
     if _GENERIC.search(normal):
@@ -261,6 +269,8 @@ def _pictures(normal: str, motion: str, available: int) -> int | str:
         return f"last:{int(counted.group(1))}"
     if _ALL.search(normal):
         return f"last:{min(max(available, 2), MAX_SLIDES)}"
+    if _PLURAL.search(normal):
+        return min(max(available, 2), MAX_SLIDES)
     return f"last:{min(max(available, 2), SLIDESHOW_DEFAULT)}"
 
 
@@ -320,6 +330,11 @@ def plan_video(text: str, *, available_images: int) -> VideoPlan:
         return _refuse(
             "Making people or things inside a picture move (walking, talking, water flowing) needs a generative "
             "video model; the built-in engine only moves the camera over still pictures."
+        )
+    if _DESCRIBED.search(normal) and not (_SLIDESHOW.search(normal) or _LAST.search(normal) or _COUNTED.search(normal)):
+        return _refuse(
+            "Making people or things that are not in your pictures appear and move needs a generative video "
+            "model; the built-in engine only moves the camera over pictures you already have."
         )
     if _TOO_BIG.search(normal):
         return _refuse("The largest video is 1080p (1920x1080, or 1080x1920 vertical).")
