@@ -49,7 +49,5 @@ def replace_background(image: Image.Image, params: ReplaceBackgroundParams) -> I
     else:
         backdrop = Image.new("RGB", image.size, rgb_of(params.color))
     # Blend by the matte's fractional alpha so hair and soft edges take on the new background.
-    front = np.asarray(rgb, dtype=np.float32)
-    back = np.asarray(backdrop.convert("RGB"), dtype=np.float32)
-    blended = back + (front - back) * matte[:, :, None]
-    return Image.fromarray(np.clip(np.round(blended), 0, 255).astype(np.uint8))
+    alpha = Image.fromarray(np.round(matte * 255).astype(np.uint8))
+    return Image.composite(rgb, backdrop.convert("RGB"), alpha)
