@@ -110,6 +110,9 @@ def test_a_video_is_made_listed_played_from_any_point_and_has_a_poster(
     several = browser.client.get(listed["content_url"], headers={"Range": "bytes=0-1,5-6"})
     assert (several.status_code, _body(several)) == (200, data)
 
+    converted = browser.client.get(f"/api/v1/assets/{asset.id}/content?format=jpeg")
+    assert (converted.status_code, converted.json()["error"]["code"]) == (400, "bad_format")
+
     poster = browser.client.get(f"/api/v1/videos/{asset.id}/poster")
     assert (poster.status_code, poster["Content-Type"]) == (200, "image/jpeg")
     first = Image.open(io.BytesIO(poster.content))

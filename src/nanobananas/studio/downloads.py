@@ -9,6 +9,7 @@ from typing import IO, Literal
 
 from django.core.files.storage import default_storage
 
+from nanobananas.core.exceptions import InvalidInput
 from nanobananas.studio.models import Asset, Conversation
 
 __all__ = ["DownloadFormat", "asset_content", "asset_filename", "conversation_archive"]
@@ -32,6 +33,9 @@ def asset_content(*, asset: Asset, format: DownloadFormat) -> tuple[IO[bytes], s
     """An open file of the image in `format`, its content type and file extension."""
     if format == "original" or CONTENT_TYPES.get(format) == asset.content_type:
         return default_storage.open(asset.blob_name, "rb"), asset.content_type, EXTENSIONS[asset.content_type]
+    if asset.kind == Asset.Kind.VIDEO:
+        # A video downloads in the format it was rendered in (MP4, GIF or WebP), never converted.
+        raise InvalidInput("A video downloads as made: leave out format, or use format=original.", code="bad_format")
     from nanobananas.engine.streaming import image_convert
 
     with default_storage.open(asset.blob_name, "rb") as handle:
