@@ -169,7 +169,7 @@ def test_search_reads_past_many_non_matching_items(ana: Owner, monkeypatch: pyte
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"kind": "video"}, "kind: one of upload, result."),
+        ({"kind": "film"}, "kind: one of upload, result, video."),
         ({"limit": 0}, "limit: between 1 and 100."),
         ({"limit": 101}, "limit: between 1 and 100."),
         ({"since": "yesterday"}, "since: use a date like 2026-11-30 or a time like 2026-11-30T14:00:00Z."),
@@ -226,9 +226,9 @@ def test_the_api_is_owner_scoped_for_users_and_guests(ana: Owner, bo: Owner) -> 
 def test_the_api_refuses_bad_input_in_the_error_shape(ana: Owner) -> None:
     client = Client()
     client.force_login(get_user_model().objects.get(pk=ana.user_id))
-    response = client.get("/api/v1/history", {"kind": "video"})
+    response = client.get("/api/v1/history", {"kind": "film"})
     assert response.status_code == 400
-    assert response.json() == {"error": {"code": "invalid_input", "message": "kind: one of upload, result."}}
+    assert response.json() == {"error": {"code": "invalid_input", "message": "kind: one of upload, result, video."}}
     assert client.get("/api/v1/history", {"limit": "500"}).json()["error"]["code"] == "invalid_input"
 
 
