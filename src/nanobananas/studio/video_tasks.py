@@ -20,9 +20,6 @@ from huey.utils import load_class
 from nanobananas.registry.jobs import job_register
 from nanobananas.studio.services import VIDEO_JOB
 
-from nanobananas.registry.jobs import job_register
-from nanobananas.studio.services import VIDEO_JOB
-
 __all__ = ["VIDEO_WORKERS", "render_video_job", "video_huey", "video_queue_consumer_start"]
 
 VIDEO_WORKERS = 1
@@ -61,9 +58,6 @@ def _task() -> Any:
 def render_video_job(job_id: str) -> None:
     """Enqueue a video job on the video queue (run at once when huey is immediate, as in the tests)."""
     _task()(job_id)
-
-
-job_register(VIDEO_JOB, render_video_job)
 
 
 job_register(VIDEO_JOB, render_video_job)
