@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import time_machine
@@ -194,10 +195,14 @@ def test_a_crash_in_the_middle_of_a_purge_leaves_rows_and_bytes_together(
         _, second = _make(guest)
     from nanobananas.privacy import services
 
-    def crash(*args: object, **kwargs: object) -> None:
-        raise RuntimeError("power cut")
+    real_insert = services.rows_insert
 
-    monkeypatch.setattr(services.DeletionReceipt.objects, "bulk_create", crash)
+    def crash(model: type, *args: Any, **kwargs: Any) -> int:
+        if model is services.DeletionReceipt:  # after the pending-blob rows, before the image rows go
+            raise RuntimeError("power cut")
+        return real_insert(model, *args, **kwargs)
+
+    monkeypatch.setattr(services, "rows_insert", crash)
     with time_machine.travel(START + timedelta(hours=25), tick=False):
         retention_sweep()
         with pytest.raises(RuntimeError, match="power cut"):

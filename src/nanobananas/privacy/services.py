@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.audit.services import audit_record
+from nanobananas.core.bulk import rows_delete, rows_insert
 from nanobananas.core.exceptions import InvalidInput
 from nanobananas.privacy.closed_accounts import closed_accounts_purge
 from nanobananas.privacy.holds import active_holds, unheld
@@ -151,40 +152,49 @@ def _checkpoint() -> None:
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+_RECEIPT_COLUMNS = ("kind", "item_id", "owner_key", "conversation_id", "message_id", "number", "content_sha256",
+                    "reason", "created_at", "expires_at", "queued_at", "purged_at")  # fmt: skip
+
+
+def _asset_receipt(asset: dict[str, Any], purged_at: Any) -> tuple[Any, ...]:
+    """A deletion receipt's values (in _RECEIPT_COLUMNS order) for an image row read as the database
+    stores it (its id may be a UUID or 32 hex digits: the receipt names it the same way either way)."""
+    user, guest = asset["owner_user_id"], asset["owner_guest_id"]
+    reason = asset["deletion_reason"] or DeletionReceipt.Reason.RETENTION.value
+    owner = f"u{user}" if user is not None else f"g{uuid.UUID(str(guest))}"
+    return (DeletionReceipt.Kind.ASSET.value, str(uuid.UUID(str(asset["id"]))), owner,
+            asset["conversation_id"], asset["message_id"], asset["number"], asset["sha256"], reason,
+            asset["created_at"], asset["expires_at"], asset["queued_at"], purged_at)  # fmt: skip
+
+
 def _purge_assets(batch: int, result: PurgeResult) -> int:
+    """Delete one batch of queued images: their blobs go to the pending list, a receipt is written for
+    each, then the rows go. Only the columns the receipts need are read, and rows are written and
+    deleted in bulk (core/bulk.py): at this size, model instances cost more than the work."""
     from nanobananas.studio.models import Asset, Lifecycle
 
     now = timezone.now()
+    columns = ("id", "blob_name", "owner_user_id", "owner_guest_id", "conversation_id", "message_id", "number",
+               "sha256", "deletion_reason", "created_at", "expires_at", "queued_at", "byte_size")  # fmt: skip
     with transaction.atomic():
         queued = unheld(Asset.objects.filter(state=Lifecycle.QUEUED), kind="asset").order_by("queued_at")
-        rows = list(queued.select_for_update()[:batch])
+        # Read as the database stores them: the receipts take the same values back, with no conversion
+        # to Python objects and back per value.
+        sql, params = queued.select_for_update().values_list(*columns)[:batch].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         if not rows:
             return 0
-        PendingBlobDeletion.objects.bulk_create(
-            [PendingBlobDeletion(blob_name=a.blob_name) for a in rows], ignore_conflicts=True
-        )
-        DeletionReceipt.objects.bulk_create(
-            [
-                DeletionReceipt(
-                    kind=DeletionReceipt.Kind.ASSET,
-                    item_id=str(a.id),
-                    owner_key=_owner_key(a),
-                    conversation_id=a.conversation_id,
-                    message_id=a.message_id,
-                    number=a.number,
-                    content_sha256=a.sha256,
-                    reason=a.deletion_reason or DeletionReceipt.Reason.RETENTION,
-                    created_at=a.created_at,
-                    expires_at=a.expires_at,
-                    queued_at=a.queued_at,
-                    purged_at=now,
-                )
-                for a in rows
-            ]
-        )
-        Asset.objects.filter(id__in=[a.id for a in rows]).delete()
+        names = {a["blob_name"] for a in rows}
+        already = set(PendingBlobDeletion.objects.filter(blob_name__in=names).values_list("blob_name", flat=True))
+        pending = [(name, now, 0, "") for name in sorted(names - already)]
+        rows_insert(PendingBlobDeletion, ("blob_name", "created_at", "attempts", "last_error"), pending)
+        purged_at = connection.ops.adapt_datetimefield_value(now)  # once, in the database's own form
+        rows_insert(DeletionReceipt, _RECEIPT_COLUMNS, [_asset_receipt(a, purged_at) for a in rows])
+        rows_delete(Asset, [a["id"] for a in rows])
     result.purged["asset"] = result.purged.get("asset", 0) + len(rows)
-    result.bytes_freed += sum(a.byte_size for a in rows)
+    result.bytes_freed += sum(a["byte_size"] for a in rows)
     result.receipts += len(rows)
     return len(rows)
 
@@ -323,17 +333,19 @@ def blobs_delete_pending(*, limit: int = 10_000) -> tuple[int, int]:
     """Delete the bytes of blobs whose rows are gone. Returns (deleted, failed); failures are retried later."""
     deleted: list[int] = []
     failed = 0
-    for pending in PendingBlobDeletion.objects.order_by("id")[:limit]:
+    for pending_id, blob_name, attempts in PendingBlobDeletion.objects.order_by("id").values_list(
+        "id", "blob_name", "attempts"
+    )[:limit]:
         try:
-            default_storage.delete(pending.blob_name)
+            default_storage.delete(blob_name)
         except Exception as exc:  # any storage failure: keep the name and try again next time
             failed += 1
-            PendingBlobDeletion.objects.filter(id=pending.id).update(
-                attempts=pending.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+            PendingBlobDeletion.objects.filter(id=pending_id).update(
+                attempts=attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
             )
-            logger.warning("could not delete blob %s: %s", pending.blob_name, exc)
+            logger.warning("could not delete blob %s: %s", blob_name, exc)
             continue
-        deleted.append(pending.id)
+        deleted.append(pending_id)
     for start in range(0, len(deleted), 500):
         PendingBlobDeletion.objects.filter(id__in=deleted[start : start + 500]).delete()
     return len(deleted), failed
