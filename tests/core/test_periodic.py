@@ -31,7 +31,7 @@ def test_every_periodic_task_is_guarded() -> None:
     periodic = sorted(registry.task_to_string(task) for task in registry._periodic_tasks)
     assert periodic == sorted(GUARDED_TASKS)
     assert "nanobananas.privacy.tasks.run_cleanup" in periodic
-    assert len(periodic) == 13
+    assert len(periodic) == 14
 
 
 def _at(day: int, hour: int, minute: int, second: int = 0, microsecond: int = 0) -> datetime:
