@@ -45,7 +45,9 @@ def test_quota_counts_up_to_the_daily_limit_then_refuses_with_the_reset_time() -
         quota_consume(owner=owner)
     assert refused.value.status_code == 429
     assert refused.value.code == "quota_exceeded"
-    assert refused.value.message == "You have used all 3 images for today. More at 00:00 UTC."
+    assert refused.value.message == (
+        "You have used all 3 images for today. More at 00:00 UTC. Sign up for a free account to make 50 images a day."
+    )
     assert refused.value.resets_at.isoformat() == "2026-12-01T00:00:00+00:00"
     status = quota_status(owner=owner)
     assert (status.daily_used, status.monthly_used, status.left) == (3, 3, 0)
