@@ -61,7 +61,8 @@ def test_a_notice_about_another_job_does_not_wake_it_and_the_recheck_bounds_the_
 def test_without_redis_a_stream_reads_its_job_every_tenth_of_a_second() -> None:
     with _with(REDIS_URL=None):
         took = _timed_wait(uuid.uuid4(), 30)
-    assert took < 0.5
+    # One poll period (0.1 s), not the 30 s asked for; the bound leaves room for a busy machine.
+    assert took < 5
 
 
 @pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_an_unreachable_redis_costs_a_warning_and_the_stream_falls_back_to_readi
         with django_capture_on_commit_callbacks(execute=True):
             events.job_changed(job_id)  # no exception: the notice is dropped and logged
         took = _timed_wait(job_id, 30)
-    assert took < 0.5
+    assert took < 5  # polls (0.1 s) instead of waiting 30 s for a notice that cannot come
     messages = [record.getMessage() for record in caplog.records]
     assert any("change notice not sent" in m for m in messages), messages
     assert any("reading the job every" in m for m in messages), messages

@@ -205,7 +205,7 @@ def _parse_sse(raw: str) -> list[tuple[str, dict[str, object]]]:
     return events
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_job_events_stream_the_result_and_hide_it_from_strangers() -> None:
     from huey.contrib.djhuey import HUEY
 
@@ -257,7 +257,7 @@ def _login_guest(client: AsyncClient, guest_id: uuid.UUID) -> None:
     client.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_job_events_follow_a_job_from_queued_to_done() -> None:
     from asgiref.sync import sync_to_async
     from huey.contrib.djhuey import HUEY

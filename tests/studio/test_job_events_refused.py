@@ -14,7 +14,7 @@ from nanobananas.accounts.services import guest_create
 from nanobananas.studio.services import conversation_create, job_run, message_send
 from tests.studio.test_api import _login_guest, _parse_sse
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.database]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.database]
 
 
 def test_a_refused_job_streams_its_refusal_in_words(settings: Any) -> None:

@@ -29,7 +29,7 @@ from nanobananas.studio.models import Asset, Job, Message
 from nanobananas.studio.services import conversation_create, job_run, jobs_rescue_stale, message_send
 from tests.conftest import blob_root
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.database]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.database]
 
 STALE_SECONDS = 2
 MID_CALL: list[Callable[[], None]] = []

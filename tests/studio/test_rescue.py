@@ -25,7 +25,7 @@ from nanobananas.studio.models import Job
 from nanobananas.studio.rescue import RescueWatch, rescue_every
 from nanobananas.studio.services import conversation_create, jobs_rescue_stale, message_send
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.database]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.database]
 
 WORKERS = 4
 

@@ -20,7 +20,7 @@ from nanobananas.studio.models import Asset, Job
 from nanobananas.studio.services import conversation_create, jobs_rescue_stale, message_send
 from tests.conftest import require_service
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.database]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.database]
 
 
 @pytest.fixture(params=["sqlite-huey", "redis-huey"])

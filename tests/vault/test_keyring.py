@@ -191,7 +191,7 @@ def test_an_unimportable_kms_adapter_is_a_configuration_error(
         master_kek()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_first_writes_in_threads_agree_on_one_key(owner_key: str) -> None:
     """Real connections racing: every thread gets the same key and one row exists."""
     if connection.vendor != "postgresql":

@@ -73,6 +73,16 @@ WRITE_SCOPES: dict[str, str] = {
     # The view also counts "generate" once the conversation is known to be the sender's.
     "POST /api/v1/conversations/{conversation_id}/messages": "write",
     "POST /api/v1/jobs/{job_id}/retry": "generate",
+    "POST /api/v1/jobs/{job_id}/cancel": "write",
+    # A tool or a video starts a job: the views count "generate" too, once the request is read.
+    "POST /api/v1/tools/{tool}": "write",
+    "POST /api/v1/videos": "write",
+    # A preview is rendered while the request waits (small, not stored): as costly as a generation.
+    "POST /api/v1/videos/preview": "generate",
+    "PUT /api/v1/assets/{asset_id}/feedback": "write",
+    "DELETE /api/v1/assets/{asset_id}/feedback": "write",
+    # A bug report goes to people, as a content report does.
+    "POST /api/v1/bug-reports": "report",
     "DELETE /api/v1/assets/{asset_id}": "write",
     "PATCH /api/v1/me": "write",
     "PUT /api/v1/me/retention": "write",
