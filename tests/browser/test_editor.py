@@ -92,7 +92,8 @@ def test_a_poster_edited_three_times_shows_its_versions_and_branches_from_versio
     p.keyboard.press("ArrowLeft")
     detail = _detail(studio_server, p)
     first = detail["versions"][0]
-    assert p.locator("#current-image").get_attribute("src") == first["content_url"]
+    expect(p.locator(".version[aria-current='true']")).to_have_text("V1")
+    expect(p.locator("#current-image")).to_have_attribute("src", first["content_url"])
 
     # Continue from version 1: the next edit is a branch whose parent is version 1.
     p.click("#continue-from")
