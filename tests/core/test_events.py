@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -39,7 +40,9 @@ def _timed_wait(job_id: uuid.UUID, seconds: float, during: Any = None) -> float:
             await wait(seconds)
             return time.monotonic() - started
 
-    return asyncio.run(run())
+    # A fresh thread has no event loop: the browser tests' Playwright may leave one running in the main thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 @pytest.mark.django_db
