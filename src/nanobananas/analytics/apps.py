@@ -7,3 +7,6 @@ class AnalyticsConfig(AppConfig):
     name = "nanobananas.analytics"
     label = "analytics"
     verbose_name = "Analytics and feedback"
+
+    def ready(self) -> None:
+        from nanobananas.analytics import tasks  # noqa: F401  # registers the job the services enqueue by name

@@ -21,10 +21,12 @@ from django.utils.dateparse import parse_datetime
 from nanobananas.accounts.identity import Owner
 from nanobananas.analytics.models import DailyAggregate, Event, MonthlySalt
 from nanobananas.privacy.selectors import analytics_allowed
+from nanobananas.registry.jobs import job_enqueue_on_commit
 
 __all__ = [
     "ACTIVE_OWNERS",
     "ANALYTICS_EVENTS",
+    "STORE_EVENT_JOB",
     "EventSpec",
     "aggregates_build",
     "aggregates_refresh",
@@ -42,6 +44,8 @@ __all__ = [
 ]
 
 ACTIVE_OWNERS = "active_owners"
+# The job that stores one queued event, enqueued by name (tasks.py registers it) so this module needs no tasks.
+STORE_EVENT_JOB = "analytics.store_event"
 # A property that is not a short code (letters, digits, _ . : -) is a programming error: no text rides along.
 CODE = re.compile(r"[A-Za-z0-9_.:-]{0,40}")
 
@@ -136,8 +140,6 @@ def analytics_record(owner: Owner | None, name: str, *, user_agent: str = "", **
     spec = _validated(name, props)
     if owner is None or not analytics_allowed(owner):
         return False
-    from nanobananas.analytics.tasks import store_event
-
     label = str(props.get(spec.label, "")) if spec.label else ""
     payload = {
         "event_id": str(uuid.uuid4()),
@@ -151,7 +153,7 @@ def analytics_record(owner: Owner | None, name: str, *, user_agent: str = "", **
         "device": device_class(user_agent),
         "at": timezone.now().isoformat(),
     }
-    transaction.on_commit(lambda: store_event(payload))
+    job_enqueue_on_commit(STORE_EVENT_JOB, payload)
     return True
 
 

@@ -9,12 +9,16 @@ from huey.contrib.djhuey import db_task, lock_task
 
 from nanobananas.analytics import feedback, services
 from nanobananas.core.periodic import once_per_interval
+from nanobananas.registry.jobs import job_register
 
 
 @db_task()
 def store_event(payload: dict[str, Any]) -> None:
     """Safe to run twice: the event's id is chosen when it happens and stored once."""
     services.event_store(payload=payload)
+
+
+job_register(services.STORE_EVENT_JOB, store_event)
 
 
 @once_per_interval(crontab(minute="20"))
