@@ -1,4 +1,4 @@
-"""History: every image and upload an owner still has, newest first, filtered and searched by prompt text.
+"""History: every image, upload and video an owner still has, newest first, filtered and searched by prompt text.
 
 Prompts and titles are sealed with the owner's data key, so the database cannot search them. The search
 opens the owner's own rows on read, in chunks of `SCAN_CHUNK` (one query each, one key unwrap per request),
@@ -38,7 +38,8 @@ SNIPPET_CHARS = 160
 
 _FIELDS = (
     "id", "kind", "number", "operation", "created_at", "expires_at", "provider", "model", "content_type",
-    "width", "height", "owner_user_id", "owner_guest_id", "conversation_id", "conversation__sealed_title",
+    "width", "height", "length_ms", "fps", "owner_user_id", "owner_guest_id", "conversation_id",
+    "conversation__sealed_title",
     "message_id", "message__role", "message__state", "message__sealed_text",
     "job__request_id", "job__request__state", "job__request__sealed_text",
     "message__produced_by__request_id", "message__produced_by__request__state",
@@ -59,8 +60,12 @@ class HistoryItem:
     provider: str
     model: str
     prompt: str
+    content_type: str
     width: int
     height: int
+    # A video's running time and frame rate (0 for pictures).
+    length_ms: int
+    fps: int
     owner_key: str
 
 
@@ -172,7 +177,7 @@ def history_search(
     limit: int = 50,
     cursor: str | None = None,
 ) -> HistoryPage:
-    """One page of `owner`'s live images and uploads, newest first. Someone else's items, and items queued
+    """One page of `owner`'s live images, uploads and videos, newest first. Someone else's items, and items queued
     for deletion (or in a deleted conversation), never appear. Bad input raises InvalidInput."""
     if kind is not None and kind != "" and kind not in HISTORY_KINDS:
         raise InvalidInput(f"kind: one of {', '.join(HISTORY_KINDS)}.")
@@ -232,8 +237,11 @@ def history_search(
                     provider=row["provider"],
                     model=row["model"],
                     prompt=_snippet(prompt, needle),
+                    content_type=row["content_type"],
                     width=row["width"],
                     height=row["height"],
+                    length_ms=row["length_ms"],
+                    fps=row["fps"],
                     owner_key=owner.key,
                 )
             )

@@ -1,4 +1,4 @@
-"""GET /api/v1/history: the caller's images and uploads, filtered and searched by prompt text."""
+"""GET /api/v1/history: the caller's images, uploads and videos, filtered and searched by prompt text."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pydantic import Field
 from nanobananas.accounts.identity import Owner, request_owner
 from nanobananas.privacy.selectors import commercial_image_ids
 from nanobananas.providers.labels import made_with
-from nanobananas.studio.api import asset_content_url
 from nanobananas.studio.history import MAX_LIMIT, HistoryItem, history_search
 from nanobananas.studio.models import Asset
+from nanobananas.studio.outputs import asset_content_url
 
 __all__ = ["router"]
 
@@ -44,9 +44,13 @@ class HistoryItemOut(Schema):
     made_with: str
     commercial: bool = Field(description="Marked for commercial use (kept out of AI training without consent).")
     prompt: str
+    content_type: str = Field(description="image/png, image/jpeg, video/mp4, image/gif, ...")
     width: int
     height: int
+    seconds: float = Field(description="A video's running time (0 for pictures).")
+    fps: int = Field(description="A video's frame rate (0 for pictures).")
     content_url: str
+    poster_url: str | None = Field(description="An MP4's poster frame (JPEG); null for pictures and GIF/WebP loops.")
 
 
 class HistoryOut(Schema):
@@ -71,16 +75,20 @@ def _item_out(item: HistoryItem, owner: Owner, commercial: set[uuid.UUID]) -> Hi
         made_with=made_with(item.provider, item.model) if item.provider else "uploaded by you",
         commercial=item.asset_id in commercial,
         prompt=item.prompt,
+        content_type=item.content_type,
         width=item.width,
         height=item.height,
+        seconds=item.length_ms / 1000,
+        fps=item.fps,
         content_url=asset_content_url(link_for),
+        poster_url=f"/api/v1/videos/{item.asset_id}/poster" if item.content_type.startswith("video/") else None,
     )
 
 
 @router.get("/history", response=HistoryOut)
 def history(request: HttpRequest, filters: Query[HistoryQuery]) -> HistoryOut:
     """Newest first; `q` matches the prompt (or the chat's title) ignoring case and accents; `kind` is
-    `upload` or `result`; `since`/`until` take a date or an ISO time (a bare `until` date includes that
+    `upload`, `result` or `video`; `since`/`until` take a date or an ISO time (a bare `until` date includes that
     day); pass `next_cursor` back as `cursor` for the next page."""
     owner = request_owner(request)
     page = history_search(

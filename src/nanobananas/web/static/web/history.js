@@ -1,4 +1,6 @@
-// History page: searches /api/v1/history and lists each image with its chat, dates, engine and prompt.
+// History page: searches /api/v1/history and lists each image and video with its chat, dates, engine and prompt;
+// an MP4 plays in place (poster frame, controls, only its metadata loaded until played) with its length and a
+// download link.
 (function () {
   "use strict";
 
@@ -27,27 +29,63 @@
     const li = document.createElement("li");
     li.className = "history-item";
     li.dataset.assetId = item.asset_id;
-    const thumb = document.createElement("img");
-    thumb.src = item.content_url;
-    thumb.alt = item.prompt || (item.kind === "upload" ? "Uploaded picture" : "Generated image");
-    thumb.loading = "lazy";
-    thumb.width = 96;
-    li.appendChild(thumb);
+    li.appendChild(item.poster_url ? player(item) : thumbnail(item));
     const body = document.createElement("div");
     const link = document.createElement("a");
     link.href = "/image/#" + item.conversation_id;
     link.textContent = item.conversation_title || "Untitled chat";
     link.className = "history-chat";
     body.appendChild(link);
-    const label = item.kind === "upload" ? "Upload " + item.version : "Version " + item.version;
-    body.appendChild(text("span", " · " + label, "muted"));
+    body.appendChild(text("span", " · " + label(item), "muted"));
     if (item.prompt) { body.appendChild(text("p", item.prompt, "history-prompt")); }
     const engine = item.made_with;
     body.appendChild(text("p",
       "Made " + when(item.created_at) + " · " + engine + " · will be deleted " + when(item.expires_at), "muted history-meta"));
+    if (item.kind === "video") { body.appendChild(download(item)); }
     body.appendChild(actions(item, li));
     li.appendChild(body);
     return li;
+  }
+
+  function label(item) {
+    if (item.kind === "upload") { return "Upload " + item.version; }
+    if (item.kind === "video") { return "Video " + item.version + " · " + item.seconds.toFixed(1) + " s"; }
+    return "Version " + item.version;
+  }
+
+  function thumbnail(item) {
+    const thumb = document.createElement("img");
+    thumb.src = item.content_url;
+    thumb.alt = item.prompt || { upload: "Uploaded picture", video: "Animated loop" }[item.kind] || "Generated image";
+    thumb.loading = "lazy";
+    thumb.width = 96;
+    return thumb;
+  }
+
+  function player(item) {
+    const video = document.createElement("video");
+    video.className = "history-video";
+    video.controls = true;
+    video.preload = "metadata";
+    video.playsInline = true;
+    video.poster = item.poster_url;
+    video.src = item.content_url;
+    video.width = 160;
+    video.setAttribute("aria-label", item.prompt || "Video " + item.version);
+    return video;
+  }
+
+  function download(item) {
+    const extension = { "video/mp4": "mp4", "image/gif": "gif", "image/webp": "webp" }[item.content_type] || "mp4";
+    const link = document.createElement("a");
+    link.href = item.content_url;
+    link.download = "nanobananas-video-" + item.version + "." + extension;
+    link.className = "history-download";
+    link.textContent = "Download " + extension.toUpperCase();
+    const line = document.createElement("p");
+    line.className = "history-actions";
+    line.appendChild(link);
+    return line;
   }
 
   function csrfToken() {
@@ -65,7 +103,7 @@
     }
   }
 
-  // Per image: the commercial-use mark (keeps it out of AI training without a separate consent) and Delete.
+  // Per item: the commercial-use mark (keeps it out of AI training without a separate consent) and Delete.
   function actions(item, li) {
     const bar = document.createElement("p");
     bar.className = "history-actions";
