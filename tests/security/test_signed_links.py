@@ -20,8 +20,8 @@ from nanobananas.accounts.services import guest_create
 from nanobananas.core.exceptions import NotFound
 from nanobananas.privacy.export import export_download_url, export_link_open
 from nanobananas.privacy.models import DataExport
-from nanobananas.studio.api import asset_content_url
 from nanobananas.studio.models import Asset
+from nanobananas.studio.outputs import asset_content_url
 from tests.accounts.conftest import make_asset, signup
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]

@@ -9,11 +9,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
-from django.core import signing
-from django.db.models import Prefetch
 from django.http import HttpRequest, StreamingHttpResponse
-from django.utils.crypto import constant_time_compare, salted_hmac
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -24,13 +20,14 @@ from nanobananas.accounts.identity import (
     request_rate_limit,
 )
 from nanobananas.core.events import job_changes
-from nanobananas.core.exceptions import DomainError, NotFound
+from nanobananas.core.exceptions import NotFound
 from nanobananas.core.pagination import BoundedLimitOffsetPagination
 from nanobananas.core.streaming import aiter_file
 from nanobananas.privacy.selectors import deleted_images_by_message
-from nanobananas.providers.labels import made_with
 from nanobananas.studio import downloads, selectors, services
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
+from nanobananas.studio.outputs import asset_from_token, asset_out, job_out, live_assets, message_out
+from nanobananas.studio.ranges import range_response
 from nanobananas.studio.requests import parse_message_request
 from nanobananas.studio.schemas import (
     AssetOut,
@@ -40,7 +37,6 @@ from nanobananas.studio.schemas import (
     DeletedImageOut,
     JobOut,
     MessageIn,
-    MessageOut,
     MessageSentOut,
 )
 
@@ -48,109 +44,6 @@ router = Router(tags=["studio"])
 
 EVENT_KEEPALIVE_SECONDS = 15.0
 EVENT_STREAM_MAX_SECONDS = 600.0
-
-
-ASSET_URL_SALT = "nanobananas.asset-content"
-
-
-def _owner_tag(asset: Asset) -> str:
-    """The owner in a link, opaque: a keyed hash of the owner's key, so the link's readable payload names no
-    account or guest, yet stops matching when the image changes owner."""
-    owner_key = f"u{asset.owner_user_id}" if asset.owner_user_id is not None else f"g{asset.owner_guest_id}"
-    return salted_hmac(ASSET_URL_SALT, owner_key, algorithm="sha256").hexdigest()[:24]
-
-
-def asset_content_url(asset: Asset) -> str:
-    """A link to the image bytes, signed for this image and its owner, valid for
-    NANOBANANAS_ASSET_URL_SECONDS: it works in an <img> without a session, and stops working when it
-    expires, when the image is deleted or when it changes owner."""
-    token = signing.dumps([str(asset.id), _owner_tag(asset)], salt=ASSET_URL_SALT)
-    return f"/api/v1/assets/{asset.id}/content?token={token}"
-
-
-def _asset_from_token(asset_id: uuid.UUID, token: str) -> Asset:
-    try:
-        signed_id, owner_tag = signing.loads(
-            token, salt=ASSET_URL_SALT, max_age=settings.NANOBANANAS["ASSET_URL_SECONDS"]
-        )
-    except signing.SignatureExpired:
-        raise LinkExpired("This image link has expired; reload the page for a fresh one.") from None
-    except (signing.BadSignature, ValueError):
-        raise NotFound("No image with this id.") from None
-    asset = Asset.objects.filter(id=asset_id, state=Lifecycle.ACTIVE, conversation__state=Lifecycle.ACTIVE).first()
-    if asset is None or signed_id != str(asset_id) or not constant_time_compare(_owner_tag(asset), owner_tag):
-        raise NotFound("No image with this id.")
-    return asset
-
-
-class LinkExpired(DomainError):
-    status_code = 410
-    code = "link_expired"
-
-
-def asset_out(asset: Asset) -> AssetOut:
-    return AssetOut(
-        id=asset.id,
-        kind=asset.kind,
-        number=asset.number,
-        label={"result": "Version", "video": "Video"}.get(asset.kind, "Picture") + f" {asset.number}",
-        operation=asset.operation,
-        parent_id=asset.parent_id,
-        inputs=[uuid.UUID(str(i)) for i in asset.inputs],
-        plan=asset.plan,
-        steps=asset.steps,
-        duration_ms=asset.duration_ms,
-        original_name=asset.original_name,
-        content_type=asset.content_type,
-        width=asset.width,
-        height=asset.height,
-        byte_size=asset.byte_size,
-        sha256=asset.sha256,
-        provider=asset.provider,
-        model=asset.model,
-        made_with=made_with(asset.provider, asset.model),
-        sent_to_provider=asset.sent,
-        created_at=asset.created_at,
-        expires_at=asset.expires_at,
-        content_url=asset_content_url(asset),
-    )
-
-
-def message_out(message: Message, deleted: list[DeletedImageOut] | None = None) -> MessageOut:
-    """`message.assets` must hold live images only (prefetch them with live_assets())."""
-    return MessageOut(
-        id=message.id,
-        role=message.role,
-        text=message.text,
-        created_at=message.created_at,
-        expires_at=message.expires_at,
-        assets=[asset_out(a) for a in message.assets.all()],
-        deleted_images=deleted or [],
-    )
-
-
-def live_assets() -> Prefetch:
-    return Prefetch("assets", queryset=Asset.objects.filter(state=Lifecycle.ACTIVE).order_by("created_at"))
-
-
-def job_out(job: Job) -> JobOut:
-    return JobOut(
-        id=job.id,
-        conversation_id=job.conversation_id,
-        request_id=job.request_id,
-        result_id=job.result_id,
-        reply_message_id=job.result_id,
-        status=job.status,
-        progress=job.progress,
-        stage=job.stage,
-        error_code=job.error_code,
-        error_message=job.error_message,
-        provider=job.provider,
-        queued_at=job.queued_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-        events_url=f"/api/v1/jobs/{job.id}/events",
-    )
 
 
 @router.post("/conversations", response={201: ConversationOut})
@@ -409,16 +302,13 @@ async def get_asset_content(
     token: str | None = None,
 ) -> StreamingHttpResponse:
     if token:
-        asset = await sync_to_async(_asset_from_token)(asset_id, token)
+        asset = await sync_to_async(asset_from_token)(asset_id, token)
     else:
         owner = await sync_to_async(request_owner)(request)
         asset = await sync_to_async(selectors.asset_get)(owner=owner, asset_id=asset_id)
-    if format == "original":
-        from nanobananas.studio.videos_api import range_response
-
-        # Browsers seek in a video with Range requests: 206 with the part asked for.
-        if (part := await range_response(request, asset)) is not None:
-            return part  # type: ignore[return-value]  # a 416 is a plain HttpResponse
+    # Browsers seek in a video with Range requests: 206 with the part asked for.
+    if format == "original" and (part := await range_response(request, asset)) is not None:
+        return part  # type: ignore[return-value]  # a 416 is a plain HttpResponse
     handle, content_type, extension = await sync_to_async(downloads.asset_content)(asset=asset, format=format)
     response = StreamingHttpResponse(aiter_file(handle), content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{downloads.asset_filename(asset)}.{extension}"'

@@ -20,7 +20,7 @@ from nanobananas.accounts.identity import (
 from nanobananas.core.exceptions import InvalidInput
 from nanobananas.core.streaming import aiter_file
 from nanobananas.studio import tools
-from nanobananas.studio.api import job_out
+from nanobananas.studio.outputs import job_out
 from nanobananas.studio.requests import multipart_read
 from nanobananas.studio.schemas import JobOut
 
