@@ -143,6 +143,8 @@ def _serve(host: str, port: int, *, with_worker: bool, migrate: bool, tls: tuple
         return 2
     if migrate:
         _manage("migrate", "--no-input", "--verbosity", "0")
+    # Static files under hashed names, before the app (whose static middleware reads the manifest) is loaded.
+    _manage("collectstatic", "--no-input", "--verbosity", "0")
     import uvicorn
     from django.conf import settings
 

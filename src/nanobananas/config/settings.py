@@ -156,12 +156,14 @@ if ENV.s3 is not None:
     _BLOBS = {"inner": {"BACKEND": "nanobananas.vault.s3.S3BlobStorage", "OPTIONS": _s3_options}}
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "nanobananas.vault.storage.EncryptedStorage", "OPTIONS": _BLOBS},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names (app.3f2a9c1b.css) with gzip copies, written by `collectstatic` (which `nanobananas serve`
+    # runs before it starts): servestatic serves them with a one-year immutable Cache-Control.
+    "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
 }
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-# Serve static files straight from the packages: `nanobananas serve` needs no collectstatic step.
-SERVESTATIC_USE_FINDERS = True
+# With DEBUG, files come straight from the packages under their plain names, re-read when they change.
+SERVESTATIC_USE_FINDERS = DEBUG
 SERVESTATIC_AUTOREFRESH = DEBUG
 
 AUTHENTICATION_BACKENDS = [
