@@ -64,7 +64,9 @@ def refine_edge(pixels: U8Array, mask: BoolArray, *, band: int) -> FloatArray:
         crop,
         trimap[top:bottom, left:right].astype(np.float64),
         laplacian_kwargs={"epsilon": MATTE_EPSILON},
-        cg_kwargs={"maxiter": 2000},
+        # A relative residual of 1e-5 moves no alpha by more than one level in 255 from pymatting's default of
+        # 1e-7, in fewer conjugate-gradient steps.
+        cg_kwargs={"maxiter": 2000, "rtol": 1e-5},
     )
     alpha = trimap.copy()
     alpha[top:bottom, left:right] = np.clip(solved, 0.0, 1.0).astype(np.float32)
