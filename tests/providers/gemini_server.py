@@ -5,6 +5,11 @@ It answers `POST /{version}/models/{model}:generateContent`, `GET /{version}/mod
 `GET /{version}/files/{id}:download` (which redirects to the stored bytes, as the real service does).
 Every request needs the `x-goog-api-key` header; a wrong key gets the real `API_KEY_INVALID` error.
 Each request is recorded; what `generateContent` answers is scripted with `GeminiServer.script(...)`.
+
+Gemini 3 image models (`gemini-3*`) think before they answer: like the real service, the server puts a fresh
+`thoughtSignature` on the first part of each answer and on every image part, and refuses (400
+INVALID_ARGUMENT, "Image part is missing a thought_signature in content position N, part position M.") a
+request whose earlier model turns carry an image without a signature it issued.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from PIL import Image
 
 __all__ = [
     "API_KEY",
+    "GEMINI_3_IMAGE_MODEL",
     "GeminiServer",
     "RecordedRequest",
     "Reply",
@@ -35,6 +41,7 @@ __all__ = [
     "finished_without_image",
     "hang",
     "image_reply",
+    "images_in",
     "png_bytes",
     "rate_limited",
     "server_error",
@@ -42,6 +49,7 @@ __all__ = [
 ]
 
 API_KEY = "test-gemini-key"
+GEMINI_3_IMAGE_MODEL = "gemini-3-pro-image-preview"
 
 # Where the real service says a generated video can be downloaded; the SDK keeps only the file id from it
 # and downloads through its own base URL, so the host here is never contacted.
@@ -235,6 +243,12 @@ def _model_info(model: str) -> dict[str, Any]:
     }
 
 
+def images_in(request: RecordedRequest) -> int:
+    """How many pictures a generateContent request carries (inline parts in all its contents)."""
+    contents = request.json.get("contents", []) if isinstance(request.json, dict) else []
+    return sum(1 for content in contents for part in content.get("parts", []) if "inlineData" in part)
+
+
 def decode_base64(text: str) -> bytes:
     """Bytes in JSON as protobuf reads them: standard or URL-safe alphabet, padding optional."""
     standard = text.replace("-", "+").replace("_", "/")
@@ -282,8 +296,12 @@ class GeminiServer:
 
     def __init__(self) -> None:
         self.api_key = API_KEY
-        self.models = {"gemini-2.5-flash-image", "veo-3.0-fast-generate-001"}
+        self.models = {"gemini-2.5-flash-image", GEMINI_3_IMAGE_MODEL, "veo-3.0-fast-generate-001"}
         self.requests: list[RecordedRequest] = []
+        self.answers: list[dict[str, Any]] = []
+        """The bodies generateContent answered with, in order (scripted errors included)."""
+        self.signatures: dict[bytes, bytes] = {}
+        """The thought signatures put on answer images, and the image bytes each was put on."""
         self.model_info_delay = 0.0
         """Seconds to wait before answering a model GET (to make `check()` time out)."""
         self._replies: deque[Reply] = deque()
@@ -409,10 +427,17 @@ class GeminiServer:
                 return self._not_found(match.group(1))
             if (problem := _invalid_contents(request.json)) is not None:
                 return _error(400, "INVALID_ARGUMENT", problem)
+            thinking = match.group(1).startswith("gemini-3")
+            if thinking and (problem := self._missing_signature(request.json)) is not None:
+                return _error(400, "INVALID_ARGUMENT", problem)
             with self._lock:
                 if not self._replies:
                     return server_error()
-                return self._replies.popleft()
+                reply = self._replies.popleft()
+            answer = self._signed(reply) if thinking else reply
+            with self._lock:
+                self.answers.append(answer.body)
+            return answer
         if match := re.fullmatch(r"/v1(?:beta)?/models/([^/:]+):predictLongRunning", path):
             return self._start_video(match.group(1))
         if match := re.fullmatch(r"/v1(?:beta)?/models/([^/:]+)/operations/([^/:]+)", path):
@@ -426,6 +451,46 @@ class GeminiServer:
                 return self._not_found(match.group(1))
             return Reply(_model_info(match.group(1)), delay=self.model_info_delay)
         return _error(404, "NOT_FOUND", f"The requested URL {path} was not found on this server.")
+
+    def _missing_signature(self, body: dict[str, Any]) -> str | None:
+        """An image in an earlier model turn without a signature this server issued, as the service words it."""
+        for index, content in enumerate(body["contents"]):
+            if content["role"] != "model":
+                continue
+            for position, part in enumerate(content["parts"]):
+                inline = part.get("inlineData")
+                if inline is None:
+                    continue
+                signature = part.get("thoughtSignature")
+                try:
+                    given = decode_base64(signature) if isinstance(signature, str) else b""
+                except ValueError:
+                    given = b""
+                with self._lock:
+                    issued = given in self.signatures
+                if not issued:
+                    return (
+                        "Image part is missing a thought_signature in content position "
+                        f"{index + 1}, part position {position + 1}."
+                    )
+        return None
+
+    def _signed(self, reply: Reply) -> Reply:
+        """The answer with a fresh thought signature on its first part and on every image part."""
+        if reply.status != 200 or not reply.body.get("candidates"):
+            return reply
+        body = json.loads(json.dumps(reply.body))
+        for candidate in body["candidates"]:
+            for position, part in enumerate(candidate.get("content", {}).get("parts", [])):
+                inline = part.get("inlineData")
+                if position == 0 or inline is not None:
+                    signature = uuid.uuid4().bytes + uuid.uuid4().bytes
+                    part["thoughtSignature"] = _b64(signature)
+                    if inline is not None:
+                        with self._lock:
+                            self.signatures[signature] = decode_base64(inline["data"])
+        body["modelVersion"] = GEMINI_3_IMAGE_MODEL
+        return Reply(body, status=reply.status, headers=reply.headers, delay=reply.delay)
 
     def _not_found(self, model: str) -> Reply:
         return _error(

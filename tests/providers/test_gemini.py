@@ -22,11 +22,13 @@ from nanobananas.providers.base import (
     ProviderRefused,
     ProviderTimeout,
     Turn,
+    turn_signatures,
 )
 from nanobananas.providers.gemini import GeminiProvider, nearest_aspect_ratio
 from nanobananas.providers.handler import image_provider
 from tests.providers.gemini_server import (
     API_KEY,
+    GEMINI_3_IMAGE_MODEL,
     GeminiServer,
     Reply,
     blocked_prompt,
@@ -35,6 +37,7 @@ from tests.providers.gemini_server import (
     finished_without_image,
     hang,
     image_reply,
+    images_in,
     rate_limited,
     server_error,
     text_only,
@@ -262,6 +265,7 @@ def test_single_edit_sends_the_image_then_the_instruction(gemini_server: GeminiS
         "prompt_sha256": hashlib.sha256(b"replace the dog with a cat").hexdigest(),
         "input_images": 1,
         "history_turns": 0,
+        "images_sent": 1,
         "aspect_ratio": "4:3",
         "model": MODEL,
     }
@@ -355,10 +359,11 @@ def test_three_turn_chat_edit_sends_the_earlier_turns_with_their_images(
     three = provider.edit(image=two.image, instruction="make it night", progress=recorder.progress, history=history)
 
     assert [request.path for request in gemini_server.requests] == [GENERATE_PATH] * 3
+    # The picture being edited is the model's own last answer, already in the history: it is not sent again.
     assert gemini_server.requests[1].json["contents"] == [
         {"parts": [inline_part(upload), {"text": "make the background blue"}], "role": "user"},
         {"parts": [inline_part(first)], "role": "model"},
-        {"parts": [inline_part(first), {"text": "now add a sun"}], "role": "user"},
+        {"parts": [{"text": "now add a sun"}], "role": "user"},
     ]
     contents = gemini_server.requests[2].json["contents"]
     assert contents == [
@@ -366,16 +371,133 @@ def test_three_turn_chat_edit_sends_the_earlier_turns_with_their_images(
         {"parts": [inline_part(first)], "role": "model"},
         {"parts": [inline_part(first), {"text": "now add a sun"}], "role": "user"},
         {"parts": [inline_part(second), {"text": "Added a sun."}], "role": "model"},
-        {"parts": [inline_part(second), {"text": "make it night"}], "role": "user"},
+        {"parts": [{"text": "make it night"}], "role": "user"},
     ]
     sent_images = [inline_image(part) for content in contents for part in content["parts"] if "inlineData" in part]
     assert all(
-        same_pixels(got, wanted)
-        for got, wanted in zip(sent_images, [upload, first, first, second, second], strict=True)
+        same_pixels(got, wanted) for got, wanted in zip(sent_images, [upload, first, first, second], strict=True)
     )
+    assert [images_in(request) for request in gemini_server.requests] == [1, 2, 4]
     assert same_pixels(three.image, third)
     assert three.details["sent"]["history_turns"] == 4
     assert three.details["sent"]["input_images"] == 1
+    assert three.details["sent"]["images_sent"] == 4
+
+
+def test_editing_an_older_answer_ends_the_history_at_it_and_sends_it_once(
+    gemini_server: GeminiServer, recorder: Recorder
+) -> None:
+    first, second, third = picture(32, 24, seed=21), picture(32, 24, seed=22), picture(32, 24, seed=23)
+    gemini_server.script(image_reply(third))
+    history = [
+        Turn("user", "a lighthouse at dusk"),
+        Turn("model", "", (first,)),
+        Turn("user", "add a boat"),
+        Turn("model", "", (second,)),
+    ]
+
+    made = make_provider(gemini_server, recorder).edit(
+        image=first, instruction="go back to the first one and add gulls", progress=recorder.progress, history=history
+    )
+
+    [request] = gemini_server.requests
+    assert request.json["contents"] == [
+        {"parts": [{"text": "a lighthouse at dusk"}], "role": "user"},
+        {"parts": [inline_part(first)], "role": "model"},
+        {"parts": [{"text": "go back to the first one and add gulls"}], "role": "user"},
+    ]
+    assert images_in(request) == 1
+    assert made.details["sent"]["history_turns"] == 2
+    assert made.details["sent"]["images_sent"] == 1
+
+
+def test_a_picture_given_twice_and_an_upload_not_in_the_history_each_go_once(
+    gemini_server: GeminiServer, recorder: Recorder
+) -> None:
+    answer, scene = picture(20, 20, seed=31), picture(20, 20, seed=32)
+    gemini_server.script(image_reply(picture(20, 20, seed=33)))
+
+    make_provider(gemini_server, recorder).edit(
+        image=answer,
+        images=[scene, scene, answer],
+        instruction="put it in this scene",
+        progress=recorder.progress,
+        history=[Turn("user", "a red chair"), Turn("model", "", (answer,))],
+    )
+
+    [request] = gemini_server.requests
+    assert request.json["contents"][-1] == {
+        "parts": [inline_part(scene), {"text": "put it in this scene"}],
+        "role": "user",
+    }
+    assert images_in(request) == 2
+
+
+# -- Gemini 3: thought signatures ----------------------------------------------------------------------------------
+
+
+def test_gemini_3_gets_back_the_thought_signature_of_its_picture_on_the_next_turn(
+    gemini_server: GeminiServer, recorder: Recorder
+) -> None:
+    photo, first, second = picture(32, 24, seed=41), picture(32, 24, seed=42), picture(32, 24, seed=43)
+    gemini_server.script(image_reply(first, text="Blue it is."), image_reply(second))
+    provider = make_provider(gemini_server, recorder, model=GEMINI_3_IMAGE_MODEL)
+
+    one = provider.edit(image=photo, instruction="make the background blue", progress=recorder.progress)
+    [step] = one.details["steps"]
+    assert step["op"] == "gemini_turn"
+    assert step["model"] == GEMINI_3_IMAGE_MODEL
+    [signature] = step["thought_signatures"]
+    answer_parts = gemini_server_answer_parts(gemini_server, 0)
+    assert decode_base64(signature) == decode_base64(answer_parts[1]["thoughtSignature"])
+    assert decode_base64(signature) != decode_base64(answer_parts[0]["thoughtSignature"])  # the text's own
+
+    history = [
+        Turn("user", "make the background blue", (photo,)),
+        Turn("model", "", (one.image,), signatures=turn_signatures(one.details["steps"])),
+    ]
+    two = provider.edit(image=one.image, instruction="now add a sun", progress=recorder.progress, history=history)
+
+    second_request = gemini_server.requests[1].json
+    model_part = second_request["contents"][1]["parts"][0]
+    assert decode_base64(model_part["thoughtSignature"]) == decode_base64(signature)
+    assert same_pixels(inline_image(model_part), first)
+    assert images_in(gemini_server.requests[1]) == 2
+    assert same_pixels(two.image, second)
+
+
+def test_gemini_3_refuses_a_second_turn_without_the_signature(gemini_server: GeminiServer, recorder: Recorder) -> None:
+    photo, first = picture(32, 24, seed=51), picture(32, 24, seed=52)
+    gemini_server.script(image_reply(first), image_reply(picture(32, 24, seed=53)))
+    provider = make_provider(gemini_server, recorder, model=GEMINI_3_IMAGE_MODEL)
+    one = provider.edit(image=photo, instruction="make the background blue", progress=recorder.progress)
+
+    unsigned = [Turn("user", "make the background blue", (photo,)), Turn("model", "", (one.image,))]
+    with pytest.raises(ProviderError) as refused:
+        provider.edit(image=one.image, instruction="now add a sun", progress=recorder.progress, history=unsigned)
+
+    assert str(refused.value) == (
+        "Gemini did not accept the request to make the image (400 INVALID_ARGUMENT: "
+        "Image part is missing a thought_signature in content position 2, part position 1.)"
+    )
+    assert not refused.value.retryable
+    assert len(gemini_server.requests) == 2
+
+
+def test_gemini_2_5_answers_carry_no_signature_and_record_no_steps(
+    gemini_server: GeminiServer, recorder: Recorder
+) -> None:
+    gemini_server.script(image_reply(picture(16, 16, seed=61)))
+    made = make_provider(gemini_server, recorder).edit(
+        image=picture(16, 16, seed=60), instruction="sharper", progress=recorder.progress
+    )
+    assert "steps" not in made.details
+    assert "thoughtSignature" not in gemini_server_answer_parts(gemini_server, 0)[0]
+
+
+def gemini_server_answer_parts(server: GeminiServer, index: int) -> list[dict[str, Any]]:
+    """The parts of the answer the server gave to its `index`-th generateContent request."""
+    return server.answers[index]["candidates"][0]["content"]["parts"]
 
 
 def test_empty_turns_are_left_out(gemini_server: GeminiServer, recorder: Recorder) -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "ProviderRefused",
     "ProviderTimeout",
     "Turn",
+    "turn_signatures",
 ]
 
 ProgressCallback = Callable[[int, str], None]
@@ -87,6 +88,17 @@ class Turn:
     role: Literal["user", "model"]
     text: str = ""
     images: tuple[Image.Image, ...] = ()
+    # What the provider asked to get back with this turn's pictures (Gemini 3's thought signatures, one per
+    # picture, base64; "" for none), as the provider's own steps recorded them when it made the turn.
+    signatures: tuple[str, ...] = ()
+
+
+def turn_signatures(steps: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    """The signatures a provider recorded in a result's steps (`thought_signatures`), to hand back with it."""
+    for step in steps:
+        if isinstance(step, dict) and isinstance(step.get("thought_signatures"), list):
+            return tuple(str(signature) for signature in step["thought_signatures"])
+    return ()
 
 
 @dataclass

@@ -37,12 +37,13 @@ from nanobananas.providers.base import (
     ProviderTimeout,
     Turn,
 )
-from nanobananas.providers.gemini_answers import asked_delay, error_reasons, read_image
+from nanobananas.providers.gemini_answers import asked_delay, error_reasons, image_signature, read_image
 from nanobananas.providers.gemini_content import (
     MAX_INPUT_SIDE,
     SUPPORTED_ASPECT_RATIOS,
-    image_part,
     nearest_aspect_ratio,
+    png,
+    png_part,
     sha256,
     turn_content,
     wanted_ratio,
@@ -203,18 +204,35 @@ class GeminiProvider(ImageProvider):
         history: Sequence[Turn] = (),
     ) -> GeneratedImage:
         """Edit with the input images as inline PNG parts followed by the instruction; `history` goes first
-        as earlier user and model turns (with their images) so "now make it blue" has its context.
+        as earlier user and model turns (with their images and the thought signatures Gemini 3 gave them) so
+        "now make it blue" has its context.
+
+        Each picture is sent once. The picture being edited is usually the model's own latest answer, already
+        in the history: it is not sent again. When it is an older answer ("go back to version 2"), the
+        history ends at that answer, so what came after it is not the context of this edit.
 
         `plan` is the built-in engine's and `mask` has no Gemini counterpart: both are not sent."""
         if not instruction.strip():
             raise ProviderError("the instruction is empty; say what should change")
         inputs = [image, *images]
-        contents = [content for turn in history if (content := turn_content(turn)) is not None]
+        turns = list(history)
+        turn_pictures = [[png(item) for item in turn.images] for turn in turns]
+        wanted = [png(item) for item in inputs]
+        answered = [at for at, turn in enumerate(turns) if turn.role == "model" and wanted[0] in turn_pictures[at]]
+        if answered:
+            turns, turn_pictures = turns[: answered[-1] + 1], turn_pictures[: answered[-1] + 1]
+        contents = [
+            content
+            for turn, pictures in zip(turns, turn_pictures, strict=True)
+            if (content := turn_content(turn, pictures=pictures)) is not None
+        ]
         history_turns = len(contents)
+        already = {data for pictures in turn_pictures for data in pictures}
+        new_pictures = [data for at, data in enumerate(wanted) if data not in already and data not in wanted[:at]]
         contents.append(
             types.Content(
                 role="user",
-                parts=[*(image_part(item) for item in inputs), types.Part.from_text(text=instruction)],
+                parts=[*(png_part(data) for data in new_pictures), types.Part.from_text(text=instruction)],
             )
         )
         # Keep the photo's shape: Gemini otherwise may answer in a shape of its own choosing.
@@ -227,6 +245,7 @@ class GeminiProvider(ImageProvider):
                 "prompt_sha256": sha256(instruction),
                 "input_images": len(inputs),
                 "history_turns": history_turns,
+                "images_sent": sum(len(pictures) for pictures in turn_pictures) + len(new_pictures),
                 "aspect_ratio": ratio,
                 "model": self.model_id,
             },
@@ -257,6 +276,12 @@ class GeminiProvider(ImageProvider):
         details: dict[str, Any] = {"sent": sent, "attempts": attempts, "finish_reason": finish}
         if text:
             details["text"] = text
+        if signature := image_signature(response):
+            # Gemini 3 wants it back with this picture on the chat's next turn; the studio keeps the steps
+            # (sealed, with the picture) and hands them back as the turn's `signatures`.
+            details["steps"] = [
+                {"op": "gemini_turn", "version": 1, "model": self.model_id, "thought_signatures": [signature]}
+            ]
         return GeneratedImage(
             image=image, provider=self.name, model=self.model_id, details=details, content_type=content_type
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Sequence
 from typing import Any, Final
@@ -18,6 +19,7 @@ from nanobananas.providers.http import retry_after_seconds
 __all__ = [
     "asked_delay",
     "error_reasons",
+    "image_signature",
     "read_image",
 ]
 
@@ -121,17 +123,8 @@ def read_image(
     finish = _name(candidate.finish_reason)
     parts = candidate.content.parts if candidate.content is not None and candidate.content.parts else []
     text = "\n".join(part.text.strip() for part in parts if part.text and part.text.strip() and not part.thought)
-    inline = next(
-        (
-            part.inline_data
-            for part in parts
-            if part.inline_data is not None
-            and part.inline_data.data
-            and (part.inline_data.mime_type or "").startswith("image/")
-            and not part.thought
-        ),
-        None,
-    )
+    image_part = _image_part(parts)
+    inline = image_part.inline_data if image_part is not None else None
     if inline is None or inline.data is None:
         refusal = _FINISH_REFUSALS.get(finish)
         if refusal is not None:
@@ -152,6 +145,32 @@ def read_image(
             retryable=True,
         ) from exc
     return image, inline.mime_type or "image/png", text, finish
+
+
+def _image_part(parts: Sequence[types.Part]) -> types.Part | None:
+    """The answer's picture: its first image part that is not a thought."""
+    return next(
+        (
+            part
+            for part in parts
+            if part.inline_data is not None
+            and part.inline_data.data
+            and (part.inline_data.mime_type or "").startswith("image/")
+            and not part.thought
+        ),
+        None,
+    )
+
+
+def image_signature(response: types.GenerateContentResponse) -> str:
+    """The thought signature Gemini 3 put on the answer's picture (base64, as the REST API writes it), or ""
+    when there is none (Gemini 2.5). It has to go back with that picture on the next turn of the chat."""
+    candidate = response.candidates[0] if response.candidates else None
+    parts = candidate.content.parts if candidate and candidate.content and candidate.content.parts else []
+    part = _image_part(parts)
+    if part is None or not part.thought_signature:
+        return ""
+    return base64.b64encode(part.thought_signature).decode("ascii")
 
 
 def asked_delay(exc: genai_errors.APIError) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import math
@@ -21,6 +22,7 @@ __all__ = [
     "nearest_aspect_ratio",
     "parse_ratio",
     "png",
+    "png_part",
     "sha256",
     "turn_content",
     "wanted_ratio",
@@ -72,12 +74,23 @@ def png(image: Image.Image) -> bytes:
 
 
 def image_part(image: Image.Image) -> types.Part:
-    return types.Part.from_bytes(data=png(image), mime_type="image/png")
+    return png_part(png(image))
 
 
-def turn_content(turn: Turn) -> types.Content | None:
-    """An earlier turn of the chat as a content (its pictures, then its words); None when it has neither."""
-    parts = [image_part(item) for item in turn.images]
+def png_part(data: bytes, *, signature: str = "") -> types.Part:
+    """A PNG as an inline part, with the thought signature (base64) the model gave it when it made it."""
+    part = types.Part.from_bytes(data=data, mime_type="image/png")
+    if signature:
+        part.thought_signature = base64.b64decode(signature)
+    return part
+
+
+def turn_content(turn: Turn, *, pictures: Sequence[bytes] | None = None) -> types.Content | None:
+    """An earlier turn of the chat as a content (its pictures, each with its thought signature, then its
+    words); None when it has neither. `pictures`: the turn's pictures as PNG when already made."""
+    signatures = [*turn.signatures, *([""] * (len(turn.images) - len(turn.signatures)))]
+    made = pictures if pictures is not None else [png(item) for item in turn.images]
+    parts = [png_part(data, signature=signature) for data, signature in zip(made, signatures, strict=False)]
     if turn.text.strip():
         parts.append(types.Part.from_text(text=turn.text))
     if not parts:

@@ -43,6 +43,7 @@ from nanobananas.providers.base import (
     ProviderError,
     ProviderRefused,
     Turn,
+    turn_signatures,
 )
 from nanobananas.providers.routing import Providers, providers_for
 from nanobananas.registry.jobs import job_enqueue_on_commit
@@ -840,7 +841,14 @@ def _history(job: Job, provider: str, *, turns: int = 2) -> list[Turn]:
     for asset in reversed(earlier):
         request = asset.job.request if asset.job is not None else None
         history.append(Turn(role="user", text=request.text if request is not None else ""))
-        history.append(Turn(role="model", text=asset.message.text, images=(_load_image(asset.id),)))
+        history.append(
+            Turn(
+                role="model",
+                text=asset.message.text,
+                images=(_load_image(asset.id),),
+                signatures=turn_signatures(asset.steps),
+            )
+        )
     return history
 
 
@@ -852,6 +860,7 @@ def _generate(intent: Intent, route: Providers, job: Job, progress: Any) -> _Out
             reply="Here is your picture.",
             image=made.image,
             operation=Asset.Operation.GENERATE,
+            steps=list(made.details.get("steps", [])),
             provider=made.provider,
             model=made.model,
             sent=_sent(made, job, []),
@@ -954,6 +963,7 @@ def _edit_generative(
         operation=Asset.Operation.EDIT,
         parent_id=base.id,
         inputs=inputs,
+        steps=list(made.details.get("steps", [])),
         provider=made.provider,
         model=made.model,
         sent=_sent(made, job, inputs),
