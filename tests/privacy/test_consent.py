@@ -148,6 +148,7 @@ def test_the_export_holds_the_settings_and_the_whole_ledger(tmp_path: Path) -> N
         "commercial_training": False,
         "analytics": False,
         "third_party_ai": True,
+        "personalization": True,
         "email_product_news": False,
         "email_tips": False,
         "changed_at": stamp,

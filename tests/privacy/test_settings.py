@@ -31,6 +31,7 @@ DEFAULTS = {
     "commercial_training": False,
     "analytics": False,
     "third_party_ai": True,
+    "personalization": True,
     "email_product_news": False,
     "email_tips": False,
 }

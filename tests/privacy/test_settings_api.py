@@ -25,6 +25,7 @@ DEFAULTS = {
     "commercial_training": False,
     "analytics": False,
     "third_party_ai": True,
+    "personalization": True,
     "email_product_news": False,
     "email_tips": False,
     "service_notices": True,

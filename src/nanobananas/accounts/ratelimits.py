@@ -118,6 +118,7 @@ WRITE_SCOPES: dict[str, str] = {
     "POST /accounts/profile/": "write",
     "POST /accounts/retention/": "write",
     "POST /accounts/sessions/end-others/": "write",
+    "POST /me/preferences/reset/": "write",
     "POST /billing/upgrade/": "payment",
     "POST /billing/portal/": "payment",
     "POST /billing/test-mode/cancel/": "payment",

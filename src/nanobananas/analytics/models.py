@@ -187,3 +187,25 @@ class BugReport(models.Model):
     def sealing_owner(self) -> str:
         """The owner key whose data key seals the words (u<id> or g<id>)."""
         return f"u{self.owner_user_id}" if self.owner_user_id is not None else f"g{self.owner_guest_id}"
+
+
+class LearnedPreferences(models.Model):
+    """What the studio learned about one account's design habits from the results they kept (sizes per
+    design kind, palette, fonts, provider), used for requests that leave those open.
+
+    A cache of a count over their own results, kept so that what expired results taught is not forgotten;
+    shown on Me -> Privacy, cleared by its reset button (`learned_since` then ignores older results),
+    never used or kept while the personalization switch is off, deleted with the account."""
+
+    owner_user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    learned = models.JSONField(default=dict)
+    results_counted = models.PositiveIntegerField(default=0)
+    # Results made before this moment are not learned from (set by the reset button).
+    learned_since = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "learned preferences"
+
+    def __str__(self) -> str:
+        return f"learned preferences of user {self.owner_user_id}"

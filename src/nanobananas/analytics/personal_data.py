@@ -1,10 +1,12 @@
 """What the analytics app stores about a person: no event names them (on account deletion the events the
-current month's salt could still tie to them go); feedback and bug reports are theirs, exported and erased."""
+current month's salt could still tie to them go); feedback, bug reports and learned preferences are theirs,
+exported and erased."""
 
 from __future__ import annotations
 
 from nanobananas.accounts.identity import Owner
-from nanobananas.analytics.models import BugReport, Feedback
+from nanobananas.analytics.models import BugReport, Feedback, LearnedPreferences
+from nanobananas.analytics.personalization import preferences_export
 from nanobananas.analytics.selectors import events_of_owner, feedback_export
 from nanobananas.analytics.services import events_erase_for_owner
 from nanobananas.registry.personal_data import (
@@ -25,20 +27,23 @@ __all__ = ["analytics_close", "analytics_export"]
 def analytics_close(closing: AccountClosing) -> dict[str, int]:
     feedback, _ = Feedback.objects.filter(owner_user_id=closing.user_id).delete()
     bug_reports, _ = BugReport.objects.filter(owner_user_id=closing.user_id).delete()
+    learned, _ = LearnedPreferences.objects.filter(owner_user_id=closing.user_id).delete()
     return {
         "analytics_events": events_erase_for_owner(Owner(user_id=closing.user_id)),
         "feedback": feedback,
         "bug_reports": bug_reports,
+        "learned_preferences": learned,
     }
 
 
 def analytics_export(user_id: int) -> list[ExportFile]:
     """analytics.json: this month's usage events the current salt still ties to the person; feedback.json:
-    their ratings and bug reports."""
+    their ratings and bug reports; preferences.json: what the studio learned about their design habits."""
     owner = Owner(user_id=user_id)
     return [
         ExportFile("analytics.json", events_of_owner(owner=owner)),
         ExportFile("feedback.json", feedback_export(owner=owner)),
+        ExportFile("preferences.json", preferences_export(user_id)),
     ]
 
 
@@ -60,6 +65,10 @@ register(
                       "NANOBANANAS_ANALYTICS_RAW_DAYS", exported="feedback.json: bug_reports", sealed=True),
             reference("analytics.BugReport.owner_guest", Link.GUEST, Deletion.ERASED, _GUEST_ROW,
                       carry_over=CarryOver.STAYS),
+            reference("analytics.LearnedPreferences.owner_user", Link.USER, Deletion.ERASED,
+                      "design habits learned from the person's kept results (personalization): deleted with the "
+                      "account, by the reset button, or when personalization is switched off",
+                      exported="preferences.json"),
         ),
     )
 )  # fmt: skip

@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("nanobananas.accounts.urls")),
     path("billing/", include("nanobananas.billing.urls")),
+    path("", include("nanobananas.analytics.urls")),
     path("", include("nanobananas.policies.urls")),
     path("", include("nanobananas.web.urls")),
 ]

@@ -204,6 +204,9 @@ class PrivacySettings(models.Model):
     analytics = models.BooleanField(default=False)
     # False = "Never send my content to third-party AI services".
     third_party_ai = models.BooleanField(default=True)
+    # Learned design defaults from the person's own kept results (analytics.LearnedPreferences): on unless
+    # switched off; off means nothing is learned, used or kept.
+    personalization = models.BooleanField(default=True)
     email_product_news = models.BooleanField(default=False)
     email_tips = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)

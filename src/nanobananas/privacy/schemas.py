@@ -33,6 +33,7 @@ class PrivacyOut(Schema):
     commercial_training: bool
     analytics: bool
     third_party_ai: bool
+    personalization: bool
     email_product_news: bool
     email_tips: bool
     # Always sent, whatever the settings: policy changes, security, export ready, deletion.
@@ -51,6 +52,7 @@ class PrivacyPatch(Schema):
     commercial_training: StrictBool | None = None
     analytics: StrictBool | None = None
     third_party_ai: StrictBool | None = None
+    personalization: StrictBool | None = None
     email_product_news: StrictBool | None = None
     email_tips: StrictBool | None = None
 

@@ -33,6 +33,7 @@ __all__ = [
     "deleted_images_by_message",
     "email_preference_get",
     "owner_retention",
+    "personalization_allowed",
     "privacy_settings_get",
     "retention_report",
     "third_party_ai_allowed",
@@ -45,6 +46,7 @@ SETTING_NAMES = (
     "commercial_training",
     "analytics",
     "third_party_ai",
+    "personalization",
     "email_product_news",
     "email_tips",
 )
@@ -193,6 +195,14 @@ def analytics_allowed(owner: Owner | None) -> bool:
         return False
     chosen = PrivacySettings.objects.filter(owner_filter(owner)).values_list("analytics", flat=True).first()
     return bool(chosen)
+
+
+def personalization_allowed(owner: Owner | None) -> bool:
+    """Whether the studio may learn and use this owner's design habits (on unless switched off)."""
+    if owner is None:
+        return False
+    chosen = PrivacySettings.objects.filter(owner_filter(owner)).values_list("personalization", flat=True).first()
+    return True if chosen is None else bool(chosen)
 
 
 def consent_events(*, owner: Owner) -> list[ConsentEvent]:

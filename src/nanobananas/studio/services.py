@@ -982,7 +982,12 @@ def _carry_out(intent: Intent, route: Providers, job: Job, state: ConversationSt
         return tool_outcome(job=job, route=route, name=intent.tool, params=intent.params,
                             inputs=[ref.id for ref in intent.bases], progress=progress)  # fmt: skip
     if intent.kind == "generate":
-        return _generate(intent, route, job, progress)
+        from nanobananas.analytics.personalization import design_preferences_for
+        from nanobananas.engine.planner.preferences import design_preferences_used
+
+        # The person's learned size, palette and fonts fill in what a design request leaves open.
+        with design_preferences_used(design_preferences_for(owner=_owner_of(job.conversation))):
+            return _generate(intent, route, job, progress)
     if intent.kind == "revert":
         [base] = intent.bases
         progress(50, f"Going back to {_label(base)}")

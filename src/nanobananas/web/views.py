@@ -99,9 +99,22 @@ def me(request: HttpRequest) -> HttpResponse:
             pro_plan=plan_get(code=Plan.PRO),
             invoices=invoice_list(user_id=account.pk)[:INVOICES_ON_ME],
         )
+        context.update(_learned_preferences(account.pk))
     else:
         context.update(plan=plan_get(code=Plan.GUEST))
     return render(request, "web/me.html", context)
+
+
+def _learned_preferences(user_id: int) -> dict[str, object]:
+    """Me -> Privacy, "What we learned about your preferences": the switch's state and what was learned."""
+    from nanobananas.analytics.personalization import preferences_described, preferences_learned
+    from nanobananas.privacy.selectors import personalization_allowed
+
+    learned = preferences_learned(user_id=user_id)
+    return {
+        "personalization_on": personalization_allowed(Owner(user_id=user_id)),
+        "learned_preferences": preferences_described(learned) if learned is not None else [],
+    }
 
 
 def _is_api(request: HttpRequest) -> bool:

@@ -7,11 +7,12 @@ import random
 
 from PIL import Image
 
+from nanobananas.engine.planner.preferences import DesignPreferences, current_design_preferences
 from nanobananas.engine.render.design import RENDERER_VERSION, Design, DesignSpec
 from nanobananas.engine.render.fonts import PAIRINGS, FontPairing
 from nanobananas.engine.render.layouts import LAYOUTS, choose_layout
 from nanobananas.engine.render.page import Page
-from nanobananas.engine.render.palettes import Palette, choose_palette
+from nanobananas.engine.render.palettes import COLOUR_WORDS, PALETTES, Palette, choose_palette
 from nanobananas.engine.render.scenes import draw_scene
 from nanobananas.engine.render.understand import DEFAULT_SIZES, Brief, DesignPromptError, understand
 
@@ -36,23 +37,46 @@ def _check_size(size: tuple[int, int]) -> tuple[int, int]:
     return width, height
 
 
-def _pairing(brief: Brief, seed: int) -> FontPairing:
+def _pairing(brief: Brief, seed: int, learned: str | None) -> FontPairing:
     if brief.kind == "certificate" or brief.mood == "elegant" or brief.theme == "wedding":
         return PAIRINGS["elegant"]
+    if learned in PAIRINGS:
+        return PAIRINGS[learned]
     choices = ("lato", "roboto", "source-sans")
     return PAIRINGS[choices[(seed >> 8) % len(choices)]]
 
 
-def render_design(prompt: str, *, size: tuple[int, int] | None = None) -> Design:
+def _learned_palette(name: str | None, seed: int) -> Palette | None:
+    """The palette a person keeps, rebuilt from its name: a named palette or one made of colour words."""
+    if name is None:
+        return None
+    if name in PALETTES:
+        return PALETTES[name]
+    if name.startswith("colours:"):
+        words = tuple(name.removeprefix("colours:").split("-"))
+        if all(word in COLOUR_WORDS for word in words):
+            return choose_palette(colours=words, background=None, mood=None, theme="", seed=seed)
+    return None
+
+
+def render_design(
+    prompt: str, *, size: tuple[int, int] | None = None, preferences: DesignPreferences | None = None
+) -> Design:
     """Understand `prompt` and draw it; `size` (width, height) overrides the kind's default size.
 
-    Raises DesignPromptError for an empty prompt or an impossible size, and NeedsProviderError for a
-    picture of a thing ("a photo of a cat") that only an image-generation provider can draw.
+    `preferences` (by default the ones set with `design_preferences_used`) fill in what the prompt leaves
+    open: the person's usual size for this kind, their palette when no colour or mood is named, and their
+    fonts. Raises DesignPromptError for an empty prompt or an impossible size, and NeedsProviderError for
+    a picture of a thing ("a photo of a cat") that only an image-generation provider can draw.
     """
     brief = understand(prompt)
     seed = _seed(prompt)
-    width, height = _check_size(size or brief.size or DEFAULT_SIZES[brief.kind])
-    palette: Palette = choose_palette(
+    learned = preferences if preferences is not None else current_design_preferences()
+    learned_size = learned.size_for(brief.kind) if learned is not None else None
+    width, height = _check_size(size or brief.size or learned_size or DEFAULT_SIZES[brief.kind])
+    open_colours = not brief.colours and brief.background is None and brief.mood is None
+    kept_palette = _learned_palette(learned.palette, seed) if learned is not None and open_colours else None
+    palette: Palette = kept_palette or choose_palette(
         colours=brief.colours, background=brief.background, mood=brief.mood, theme=brief.theme, seed=seed
     )
     if brief.kind in {"scene", "wallpaper"} and brief.scene is not None and not brief.title:
@@ -76,7 +100,8 @@ def render_design(prompt: str, *, size: tuple[int, int] | None = None) -> Design
         canvas = draw_scene(brief.scene, width, height, seed)
     else:
         canvas = Image.new("RGB", (width, height), palette.background)
-    page = Page(image=canvas, palette=palette, fonts=_pairing(brief, seed), rng=random.Random(seed))
+    fonts = _pairing(brief, seed, learned.fonts if learned is not None else None)
+    page = Page(image=canvas, palette=palette, fonts=fonts, rng=random.Random(seed))
     LAYOUTS[layout](page, brief)
     details = [*([brief.price] if brief.price else []), *brief.details]
     if brief.items:
