@@ -263,7 +263,7 @@ def test_every_variable_the_settings_read_is_in_the_configuration_page() -> None
 
 
 def _code_defaults() -> dict[str, str]:
-    """The default of every variable read with a constant default (`_int("NAME", 3)`), as the docs write it."""
+    """The default of every variable read with a constant default (`_variable("NAME", 3)`), as the docs write it."""
     defaults = {}
     for node in ast.walk(ast.parse(ENVIRONMENT.read_text())):
         # `os.environ.get("NAME") or "text"`: a text default.
@@ -293,6 +293,8 @@ def _code_defaults() -> dict[str, str]:
             defaults[name] = str(value).lower()
         elif isinstance(value, int) and not isinstance(value, bool):
             defaults[name] = str(value)
+        elif isinstance(value, str) and value:
+            defaults[name] = value
     return defaults
 
 

@@ -251,9 +251,7 @@ ADMINS = [("Operator", address) for address in ENV.operator_emails]
 EMAIL_SUBJECT_PREFIX = "[Nanobananas] "
 EMAIL_TIMEOUT = 20
 if ENV.smtp_url:
-    _smtp = urlparse(ENV.smtp_url)
-    if _smtp.scheme not in {"smtp", "smtp+tls", "smtps"}:
-        raise ValueError(f"NANOBANANAS_SMTP_URL must start with smtp://, smtp+tls:// or smtps://; got {_smtp.scheme!r}")
+    _smtp = urlparse(ENV.smtp_url)  # its scheme is checked by config.environment
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = _smtp.hostname or "localhost"
     EMAIL_PORT = _smtp.port or {"smtp": 25, "smtp+tls": 587, "smtps": 465}[_smtp.scheme]
