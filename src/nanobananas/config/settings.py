@@ -102,7 +102,16 @@ SQLITE_INIT_COMMAND = (
 
 DATABASES: dict[str, dict[str, Any]]
 if ENV.database_url:
-    DATABASES = {"default": dict(dj_database_url.parse(ENV.database_url, conn_max_age=60, conn_health_checks=True))}
+    # A pool per process, not a connection kept per thread (CONN_MAX_AGE): under ASGI a request may run in a
+    # thread of its own, and each such thread kept its connection after the request; 50 visitors on two web
+    # processes used up PostgreSQL's 100 connections. The pool bounds a process at NANOBANANAS_DATABASE_POOL_SIZE
+    # and hands a connection back when the request (or the job) closes it.
+    _database = dict(dj_database_url.parse(ENV.database_url, conn_max_age=0))
+    _database["OPTIONS"] = {
+        **_database.get("OPTIONS", {}),
+        "pool": {"min_size": 1, "max_size": ENV.database_pool_size, "timeout": 10},
+    }
+    DATABASES = {"default": _database}
 else:
     DATABASES = {
         "default": {
