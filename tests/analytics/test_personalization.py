@@ -6,6 +6,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,6 @@ from nanobananas.engine.planner.preferences import DesignPreferences, learn_desi
 from nanobananas.engine.render import render_design
 from nanobananas.privacy.services import privacy_settings_update
 from nanobananas.studio.models import Asset
-from nanobananas.studio.conversations import conversation_create
-from nanobananas.studio.jobs import job_run
-from nanobananas.studio.services import message_send
 from nanobananas.workflows.account_delete import account_delete
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
@@ -42,19 +41,34 @@ def builtin_engine(settings: Any) -> None:
     settings.NANOBANANAS = {**settings.NANOBANANAS, "IMAGE_PROVIDER": "builtin"}
 
 
-def _user(name: str) -> tuple[Client, Owner]:
-    account = get_user_model().objects.create_user(username=name, email=f"{name}@example.org", password=PASSWORD)
-    client = Client()
-    client.force_login(account)
-    return client, Owner(user_id=account.pk)
+@dataclass
+class Person:
+    """An account signed in to a test client, and how to wait for what runs once a request commits."""
+
+    client: Client
+    owner: Owner
+    user_id: int
+    after_commit: Callable[..., Any]
 
 
-def _design(owner: Owner, text: str) -> Asset:
-    conversation = conversation_create(owner=owner)
-    _, job = message_send(owner=owner, conversation_id=conversation.id, text=text)
-    assert job is not None
-    job_run(job_id=job.id)
-    return Asset.objects.get(conversation=conversation, kind=Asset.Kind.RESULT)
+@pytest.fixture
+def person(django_capture_on_commit_callbacks: Any) -> Callable[[str], Person]:
+    def make(name: str) -> Person:
+        account = get_user_model().objects.create_user(username=name, email=f"{name}@example.org", password=PASSWORD)
+        client = Client()
+        client.force_login(account)
+        return Person(client, Owner(user_id=account.pk), account.pk, django_capture_on_commit_callbacks)
+
+    return make
+
+
+def _design(someone: Person, text: str) -> Asset:
+    """One design asked for through the API, its job run as the worker runs it once the request commits."""
+    conversation = someone.client.post("/api/v1/conversations", data="{}", content_type="application/json").json()
+    with someone.after_commit(execute=True):
+        sent = someone.client.post(f"/api/v1/conversations/{conversation['id']}/messages", data={"text": text})
+    assert sent.status_code == 202, sent.content
+    return Asset.objects.get(conversation_id=conversation["id"], kind=Asset.Kind.RESULT)
 
 
 def _made(asset: Asset) -> tuple[tuple[int, int], list[int], str]:
@@ -62,8 +76,8 @@ def _made(asset: Asset) -> tuple[tuple[int, int], list[int], str]:
     return (asset.width, asset.height), asset.plan["size"], asset.plan["palette"]
 
 
-def _keeps_square_navy_gold_posters(owner: Owner) -> list[Asset]:
-    return [_design(owner, text) for text in SQUARE_NAVY_GOLD]
+def _keeps_square_navy_gold_posters(someone: Person) -> list[Asset]:
+    return [_design(someone, text) for text in SQUARE_NAVY_GOLD]
 
 
 def test_habits_are_counted_from_kept_designs_and_a_one_off_is_not_one() -> None:
@@ -88,93 +102,95 @@ def test_the_renderer_fills_in_only_what_the_words_leave_open() -> None:
     assert render_design("make a poster").spec.size == (1414, 2000)
 
 
-def test_make_a_poster_takes_the_persons_usual_size_and_palette() -> None:
-    _, owner = _user("ines")
+def test_make_a_poster_takes_the_persons_usual_size_and_palette(person: Callable[[str], Person]) -> None:
+    owner = person("ines")
     kept = _keeps_square_navy_gold_posters(owner)
     assert [_made(asset)[1:] for asset in kept] == [([1080, 1080], "colours:navy-gold")] * 3
     assert _made(_design(owner, "make a poster")) == ((1080, 1080), [1080, 1080], "colours:navy-gold")
-    _, stranger = _user("otto")
+    stranger = person("otto")
     assert _made(_design(stranger, "make a poster")) == ((1414, 2000), [1414, 2000], "warm")
 
 
-def test_a_size_or_colour_in_the_request_still_wins() -> None:
-    _, owner = _user("jon")
+def test_a_size_or_colour_in_the_request_still_wins(person: Callable[[str], Person]) -> None:
+    owner = person("jon")
     _keeps_square_navy_gold_posters(owner)
     assert _made(_design(owner, "make a 800x1200 poster")) == ((800, 1200), [800, 1200], "colours:navy-gold")
     assert _made(_design(owner, "make a poster in red")) == ((1080, 1080), [1080, 1080], "colours:red")
 
 
-def test_designs_rated_down_or_deleted_are_not_kept() -> None:
-    client, owner = _user("ruth")
-    kept = _keeps_square_navy_gold_posters(owner)
-    for asset in kept[:2]:
-        assert client.put(f"/api/v1/assets/{asset.id}/feedback", {"rating": "down"},
-                          content_type="application/json").status_code == 200  # fmt: skip
-    assert Feedback.objects.filter(rating="down").count() == 2
-    assert preferences_learned(user_id=owner.user_id) is None  # type: ignore[arg-type]
+def test_designs_rated_down_or_deleted_are_not_kept(person: Callable[[str], Person]) -> None:
+    owner = person("ruth")
+    made = _keeps_square_navy_gold_posters(owner)
+    rated = owner.client.put(
+        f"/api/v1/assets/{made[0].id}/feedback", {"rating": "down"}, content_type="application/json"
+    )
+    assert rated.status_code == 200
+    assert Feedback.objects.filter(rating="down").count() == 1
+    assert owner.client.delete(f"/api/v1/assets/{made[1].id}").status_code == 204
+    assert preferences_learned(user_id=owner.user_id) is None
     assert _made(_design(owner, "make a poster")) == ((1414, 2000), [1414, 2000], "warm")
 
 
-def test_switched_off_plans_as_for_anyone_and_deletes_what_was_learned() -> None:
-    _, owner = _user("karl")
+def test_switched_off_plans_as_for_anyone_and_deletes_what_was_learned(person: Callable[[str], Person]) -> None:
+    owner = person("karl")
     _keeps_square_navy_gold_posters(owner)
-    assert preferences_learned(user_id=owner.user_id) is not None  # type: ignore[arg-type]
+    assert preferences_learned(user_id=owner.user_id) is not None
     assert LearnedPreferences.objects.filter(owner_user_id=owner.user_id).count() == 1
-    privacy_settings_update(owner, personalization=False)
+    privacy_settings_update(owner.owner, personalization=False)
     assert _made(_design(owner, "make a poster")) == ((1414, 2000), [1414, 2000], "warm")
     assert LearnedPreferences.objects.count() == 0
-    privacy_settings_update(owner, personalization=True)
+    privacy_settings_update(owner.owner, personalization=True)
     assert _made(_design(owner, "make a poster")) == ((1080, 1080), [1080, 1080], "colours:navy-gold")
 
 
-def test_me_privacy_shows_what_was_learned_and_the_reset_button_clears_it() -> None:
-    client, owner = _user("lena")
+def test_me_privacy_shows_what_was_learned_and_the_reset_button_clears_it(person: Callable[[str], Person]) -> None:
+    owner = person("lena")
     _keeps_square_navy_gold_posters(owner)
-    page = client.get("/me/").content.decode()
+    page = owner.client.get("/me/").content.decode()
     assert "What we learned about your preferences" in page
     assert "<li>Poster: 1080 x 1080 (square)</li>" in page
     assert "<li>Colours: navy, gold</li>" in page
     assert "<li>Usually made by: builtin</li>" in page
     assert 'action="/me/preferences/reset/"' in page
 
-    response = client.post("/me/preferences/reset/")
+    response = owner.client.post("/me/preferences/reset/")
     assert (response.status_code, response["Location"]) == (302, "/me/#preferences-heading")
     row = LearnedPreferences.objects.get(owner_user_id=owner.user_id)
     assert (row.learned, row.results_counted, row.learned_since is not None) == ({}, 0, True)
-    assert AuditEvent.objects.filter(kind="analytics.preferences_reset", owner_key=owner.key).count() == 1
-    page = client.get("/me/").content.decode()
+    assert AuditEvent.objects.filter(kind="analytics.preferences_reset", owner_key=owner.owner.key).count() == 1
+    page = owner.client.get("/me/").content.decode()
     assert "Poster: 1080 x 1080" not in page
     assert "Nothing yet" in page
     # The results kept before the reset teach nothing any more.
     assert _made(_design(owner, "make a poster")) == ((1414, 2000), [1414, 2000], "warm")
 
 
-def test_me_privacy_says_when_personalization_is_off() -> None:
-    client, owner = _user("mara")
+def test_me_privacy_says_when_personalization_is_off(person: Callable[[str], Person]) -> None:
+    owner = person("mara")
     _keeps_square_navy_gold_posters(owner)
-    privacy_settings_update(owner, personalization=False)
-    page = client.get("/me/").content.decode()
+    privacy_settings_update(owner.owner, personalization=False)
+    page = owner.client.get("/me/").content.decode()
     assert "Personalization is off: nothing is learned or used." in page
     assert "Poster: 1080 x 1080" not in page
-    assert client.get("/api/v1/me/privacy").json()["personalization"] is False
+    assert owner.client.get("/api/v1/me/privacy").json()["personalization"] is False
 
 
-def test_the_reset_needs_an_account_and_a_post() -> None:
+def test_the_reset_needs_an_account_and_a_post(person: Callable[[str], Person]) -> None:
     anonymous = Client()
     response = anonymous.post("/me/preferences/reset/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-    client, _ = _user("nico")
+    client = person("nico").client
     assert client.get("/me/preferences/reset/").status_code == 405
     assert LearnedPreferences.objects.count() == 0
 
 
-def test_the_export_holds_what_was_learned(tmp_path: Path) -> None:
+def test_the_export_holds_what_was_learned(tmp_path: Path, person: Callable[[str], Person]) -> None:
     from nanobananas.privacy.export import export_for_operator
 
-    _, owner = _user("olga")
+    owner = person("olga")
     _keeps_square_navy_gold_posters(owner)
-    preferences_learned(user_id=owner.user_id)  # type: ignore[arg-type]
+    preferences_learned(user_id=owner.user_id)
     archive = export_for_operator(email="olga@example.org", output=tmp_path / "olga.zip")
     with zipfile.ZipFile(io.BytesIO(archive.read_bytes())) as bundle:
         exported = json.loads(bundle.read("preferences.json"))
@@ -185,13 +201,13 @@ def test_the_export_holds_what_was_learned(tmp_path: Path) -> None:
     assert exported["learned_since"] is None
 
 
-def test_account_deletion_removes_what_was_learned() -> None:
-    _, owner = _user("pia")
-    _, other = _user("quin")
+def test_account_deletion_removes_what_was_learned(person: Callable[[str], Person]) -> None:
+    owner = person("pia")
+    other = person("quin")
     _keeps_square_navy_gold_posters(owner)
     _keeps_square_navy_gold_posters(other)
-    preferences_learned(user_id=owner.user_id)  # type: ignore[arg-type]
-    preferences_learned(user_id=other.user_id)  # type: ignore[arg-type]
+    preferences_learned(user_id=owner.user_id)
+    preferences_learned(user_id=other.user_id)
     account_delete(user=get_user_model().objects.get(username="pia"), password=PASSWORD, phrase="delete my account")
     assert list(LearnedPreferences.objects.values_list("owner_user_id", flat=True)) == [other.user_id]
     event = AuditEvent.objects.get(kind="account.delete")
