@@ -8,13 +8,14 @@ from itertools import combinations
 import pytest
 from PIL import Image
 
+from nanobananas.engine.render.brief import Brief, MenuItem, Scene
 from nanobananas.engine.render.fonts import PAIRINGS
 from nanobananas.engine.render.layouts import LAYOUTS, choose_layout
 from nanobananas.engine.render.page import Page
 from nanobananas.engine.render.palettes import PALETTES
 from nanobananas.engine.render.scenes import draw_scene
 from nanobananas.engine.render.text import Box
-from nanobananas.engine.render.understand import Brief, MenuItem, Scene, understand
+from nanobananas.engine.render.understand import understand
 
 LONG = ("Grand reopening celebration of the old harbour market with music food and friends " * 3)[:200]
 SHAPES = [(707, 1000), (540, 540), (640, 360), (960, 320), (525, 300), (300, 200), (120, 400)]

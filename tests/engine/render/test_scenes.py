@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from nanobananas.engine.render.brief import Scene
 from nanobananas.engine.render.scenes import LANDSCAPES, SKIES, draw_scene
-from nanobananas.engine.render.understand import Scene
 
 
 def _luma(a: np.ndarray) -> np.ndarray:

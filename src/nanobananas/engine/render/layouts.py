@@ -7,12 +7,12 @@ from collections.abc import Callable
 
 from PIL import Image, ImageDraw
 
+from nanobananas.engine.render.brief import Brief, MenuItem
 from nanobananas.engine.render.motifs import MOTIFS, balloon, confetti, theme_motif
 from nanobananas.engine.render.page import Line, Page
 from nanobananas.engine.render.palettes import contrast_ratio, readable_on
 from nanobananas.engine.render.shapes import RGB, blend, fill_ellipse, fill_polygon, ring
 from nanobananas.engine.render.text import Box
-from nanobananas.engine.render.understand import Brief, MenuItem
 
 __all__ = ["LAYOUTS", "choose_layout"]
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from nanobananas.engine.render.brief import Scene
 from nanobananas.engine.render.shapes import RGB, blend, glow, vertical_gradient
-from nanobananas.engine.render.understand import Scene
 
 __all__ = ["LANDSCAPES", "SKIES", "Sky", "draw_scene"]
 
