@@ -16,6 +16,7 @@ from PIL import Image
 from nanobananas.accounts.identity import Owner
 from nanobananas.studio.models import Asset, Conversation, Job
 from nanobananas.studio.services import IncomingFile, job_run, message_send
+from tests.plans import plans_allow
 from tests.providers.gemini_server import (
     API_KEY,
     GEMINI_3_IMAGE_MODEL,
@@ -32,6 +33,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.database]
 def gemini_3() -> Iterator[GeminiServer]:
     server = GeminiServer()
     server.start()
+    plans_allow("gemini")
     providers = {
         "builtin": {"BACKEND": "nanobananas.providers.builtin.BuiltinProvider", "OPTIONS": {}},
         "gemini": {

@@ -23,6 +23,7 @@ from PIL import Image
 from nanobananas.accounts.models import Guest, Profile
 from nanobananas.studio.models import Asset
 from tests.conftest import csrf_headers
+from tests.plans import plans_allow
 from tests.providers.gemini_server import API_KEY as GEMINI_KEY
 from tests.providers.gemini_server import GeminiServer, image_reply
 from tests.providers.openai_server import API_KEY, OpenAIServer
@@ -37,7 +38,8 @@ ADDRESS = "203.0.113.77"
 
 @contextmanager
 def _cloud(alias: str, backend: str, options: dict[str, Any]) -> Iterator[None]:
-    """The deployment's image provider is `alias`, with the built-in engine beside it."""
+    """The deployment's image provider is `alias`, with the built-in engine beside it (and in every plan)."""
+    plans_allow(alias)
     providers = {
         "builtin": {"BACKEND": "nanobananas.providers.builtin.BuiltinProvider", "OPTIONS": {}},
         alias: {"BACKEND": backend, "OPTIONS": {"timeout": 10, "retries": 0, **options}},

@@ -23,6 +23,7 @@ from nanobananas.providers.routing import THIRD_PARTY_DISABLED
 from nanobananas.studio.models import Asset, Conversation, Job, Message
 from nanobananas.studio.services import IncomingFile, job_run, message_send
 from tests.conftest import csrf_headers
+from tests.plans import plans_allow
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
@@ -37,6 +38,7 @@ CLOUD = {
 
 @pytest.fixture
 def cloud() -> Iterator[FakeCloudProvider]:
+    plans_allow("fakecloud")
     with override_settings(AI_PROVIDERS=CLOUD, NANOBANANAS={**_nanobananas(), "IMAGE_PROVIDER": "fakecloud"}):
         provider = image_provider()
         assert isinstance(provider, FakeCloudProvider)
@@ -270,6 +272,7 @@ def test_a_service_without_chat_is_not_sent_earlier_turns(guest_owner: Owner, co
         "builtin": CLOUD["builtin"],
         "nochat": {"BACKEND": "tests.studio.test_provider_routing.NoChatCloudProvider", "OPTIONS": {}},
     }
+    plans_allow("nochat")
     with override_settings(AI_PROVIDERS=providers, NANOBANANAS={**_nanobananas(), "IMAGE_PROVIDER": "nochat"}):
         provider = image_provider()
         _turn(guest_owner, conversation, "a photo of a cabin by a lake")

@@ -35,6 +35,7 @@ from nanobananas.studio.tools import (
     tool_job_archive,
     tool_run_start,
 )
+from tests.plans import plans_allow
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
@@ -238,6 +239,7 @@ CLOUD = {
 
 @pytest.fixture
 def cloud(settings: Any) -> Iterator[FakeCloudProvider]:
+    plans_allow("fakecloud")
     with override_settings(AI_PROVIDERS=CLOUD, NANOBANANAS={**settings.NANOBANANAS, "IMAGE_PROVIDER": "fakecloud"}):
         provider = image_provider()
         assert isinstance(provider, FakeCloudProvider)

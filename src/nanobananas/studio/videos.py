@@ -223,18 +223,19 @@ def _video_provider_check(owner: Owner) -> None:
     """Raise unless `owner` may have a video made from words by a generative provider here."""
     route = providers_for(owner)
     if route.generative is None:
+        if route.unavailable_code == "provider_not_in_plan":
+            # The routing leaves out a provider the owner's plan does not list.
+            plan = plan_for(owner=owner)
+            raise PlanLimit(
+                f"The {plan.name} plan does not include videos made from words by a generative provider; the "
+                "built-in engine can still animate pictures.",
+                code="provider_not_in_plan",
+            )
         if route.unavailable and route.unavailable != services_needs_provider():
             raise ProviderUnavailable(VIDEO_THIRD_PARTY_DISABLED, code="third_party_disabled")
         raise ProviderUnavailable(NEEDS_VIDEO_PROVIDER, code="needs_provider")
     if not route.generative.can_video:
         raise ProviderUnavailable(NEEDS_VIDEO_PROVIDER, code="needs_provider")
-    plan = plan_for(owner=owner)
-    if route.generative.name not in plan.allowed_providers:
-        raise PlanLimit(
-            f"The {plan.name} plan does not include videos made through {route.generative.name}; the built-in "
-            "engine can still animate pictures.",
-            code="provider_not_in_plan",
-        )
 
 
 def services_needs_provider() -> str:
