@@ -1,7 +1,8 @@
 """Benchmark: the background remover's speed on a 1024x1024 photo and its accuracy on real photographs.
 
 Run with `.venv/bin/python benchmarks/bench_cutout.py` (what `make bench` runs). It prints the best of
-five runs of remove_background and replace_background on a 1024x1024 photo (goal under 400 ms each), then
+five runs of remove_background and replace_background on a 1024x1024 photo (goal under 400 ms each) with the
+process CPU time of that run beside it (on a busy machine it shows what the work costs), then
 the intersection over union of the cut-out with the hand-made ground truth of each real photograph in
 tests/data/cutout/ (a person, a pet, an object on a table, a vehicle in a cluttered room) and their mean
 (goal 0.85), and the IoU on the synthetic vase scenes of the tests (plain, gradient, wood, cluttered).
@@ -11,6 +12,7 @@ It always exits 0; a missed goal is printed as MISSED.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -34,14 +36,15 @@ MEAN_GOAL = 0.85
 SPEED_PHOTO = "coffee"
 
 
-def best_ms(name: str, image: Image.Image, params: dict[str, object], runs: int) -> float:
+def best_ms(name: str, image: Image.Image, params: dict[str, object], runs: int) -> tuple[float, float]:
+    """The best wall time of `runs` runs in ms, and the process CPU time of that run (all threads)."""
     op = get_operation(name)
     validated = validate_params(name, params)
     times = []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         op.apply(image, validated)
-        times.append((time.perf_counter() - started) * 1000)
+        times.append(((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000))
     return min(times)
 
 
@@ -54,11 +57,18 @@ def main(argv: list[str] | None = None) -> int:
     source, _ = photo(SPEED_PHOTO)
     square = source.resize((size, size), Image.Resampling.LANCZOS)
     subject_matte(square)  # the first call imports pymatting (numba kernels): not part of a cut-out's time
+    # Other work on the machine stretches wall times (not CPU times); the load says how much there was.
+    results.add("load average over the minute before the run", f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for name, params in (("remove_background", {}), ("replace_background", {"color": "#ffffff"})):
-        ms = best_ms(name, square, params, runs)
+        ms, cpu = best_ms(name, square, params, runs)
         verdict = "ok" if ms < LIMIT_MS else "MISSED"
-        print(f"{name:20} {ms:8.1f} ms {verdict}")
-        results.add(f"{name} on a {size}x{size} photo", f"{ms:.0f} ms", goal=f"< {LIMIT_MS:g} ms", verdict=verdict)
+        print(f"{name:20} {ms:8.1f} ms (CPU {cpu:.0f} ms) {verdict}")
+        results.add(
+            f"{name} on a {size}x{size} photo",
+            f"{ms:.0f} ms (CPU {cpu:.0f} ms)",
+            goal=f"< {LIMIT_MS:g} ms",
+            verdict=verdict,
+        )
     scores = []
     for name in PHOTOS if not args.smoke else PHOTOS[:2]:
         image, truth = photo(name)

@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from nanobananas.engine.matting import refine_edge, trimap_from_mask
-from nanobananas.engine.ops._subject import subject_mask, subject_matte, subject_prior
+from nanobananas.engine.ops._subject import detect_faces, subject_mask, subject_matte, subject_prior
 
 from .conftest import apply
 from .cutout_scenes import intersection_over_union, photo, scene
@@ -141,7 +141,7 @@ def test_subject_mask_is_the_matte_in_eight_bits_and_the_prior_is_a_map() -> Non
 @pytest.mark.parametrize(
     ("name", "least"),
     [
-        pytest.param("astronaut", 0.7, id="person"),  # measured 0.731: the helmet she holds is lost
+        pytest.param("astronaut", 0.75, id="person"),  # measured 0.759: the helmet she holds is lost
         pytest.param("chelsea", 0.85, id="pet"),  # measured 0.932
         pytest.param("coffee", 0.9, id="object-on-a-table"),  # measured 0.961
     ],
@@ -152,7 +152,7 @@ def test_real_photographs_against_hand_made_masks(name: str, least: float) -> No
     assert intersection_over_union(found, truth) >= least
 
 
-@pytest.mark.xfail(strict=True, reason="measured IoU 0.342: the wheels and the engine are lost (issue 17)")
+@pytest.mark.xfail(strict=True, reason="measured IoU 0.324: the wheels and the engine are lost (issue 17)")
 def test_the_motorcycle_in_a_cluttered_garage() -> None:
     image, truth = photo("motorcycle")
     found = subject_matte(image) >= 0.5
@@ -162,7 +162,22 @@ def test_the_motorcycle_in_a_cluttered_garage() -> None:
 def test_what_is_kept_of_the_motorcycle_is_motorcycle() -> None:
     image, truth = photo("motorcycle")
     found = subject_matte(image) >= 0.5
-    assert int((found & truth).sum()) / int(found.sum()) >= 0.75  # measured 0.81
+    assert int((found & truth).sum()) / int(found.sum()) >= 0.9  # measured 0.94
+
+
+def test_what_is_kept_of_the_person_is_the_person() -> None:
+    """The space-shuttle model on the shelf behind her stands out as much as she does; it is not kept."""
+    image, truth = photo("astronaut")
+    found = subject_matte(image) >= 0.5
+    assert int((found & truth).sum()) / int(found.sum()) >= 0.95  # measured 0.97
+
+
+def test_a_face_the_caller_found_gives_the_cut_out_it_would_find_itself() -> None:
+    image, _ = photo("astronaut")
+    image = image.resize((384, 384), Image.Resampling.LANCZOS)  # the matting size: the same faces are looked for
+    faces = detect_faces(image)
+    assert faces
+    assert np.array_equal(np.asarray(subject_mask(image, faces=faces)), np.asarray(subject_mask(image)))
 
 
 @pytest.mark.parametrize("name", ["chelsea", "coffee"])

@@ -427,24 +427,24 @@ def _like_the_subject(pixels: U8Array, subject: NDArray[np.bool_], background: N
     return np.asarray(nearest(lab[subject], 5) <= nearest(lab[background], 8))
 
 
-def _cut(image: Image.Image, faces: list[Box] | None) -> tuple[NDArray[np.bool_], NDArray[np.float32], bool]:
+def _cut(image: Image.Image, found: list[Box] | None) -> tuple[NDArray[np.bool_], NDArray[np.float32], bool]:
     """The subject as a hard mask on a copy _CUT_SIDE pixels long, the backdrop colour, and whether it is plain.
 
-    `faces` (in `image`'s pixels) are the faces a caller has already found and confirmed; None looks for them."""
+    `found` (in `image`'s pixels) are the faces a caller has already found and confirmed; None looks for them."""
     import cv2
 
     pixels, scale = _small(image, _CUT_SIDE)
     h, w = pixels.shape[:2]
     color, plain = _backdrop(pixels)
     seed = np.full((h, w), cv2.GC_PR_BGD, dtype=np.uint8)
+    faces: list[Box] = []
     if plain:
         distance = np.abs(pixels.astype(np.float32) - color).sum(axis=2)
         seed[distance > 60] = cv2.GC_PR_FGD
         seed[distance > 150] = cv2.GC_FGD
         seed[distance < 20] = cv2.GC_BGD
     else:
-        if faces is None:
-            faces = _confirmed_faces(image, detect_faces(image))
+        faces = _confirmed_faces(image, detect_faces(image)) if found is None else found
         cues, blurred_background = _prior(image, faces)
         prior = cv2.resize(cues, (w, h), interpolation=cv2.INTER_LINEAR)
         sure = prior > _SURE
@@ -467,7 +467,13 @@ def _cut(image: Image.Image, faces: list[Box] | None) -> tuple[NDArray[np.bool_]
     if plain:
         # On a plain backdrop a hole is the backdrop showing through (a ring, the inside of a letter).
         return _main_parts(opened, 0.02, 0.0), color, plain
-    return _main_parts(opened, 0.5, 0.01, seed == cv2.GC_FGD), color, plain
+    # Only a face anchors a smaller part: a sure-looking part apart from the main one is more often salient
+    # clutter (a bright model on a shelf behind a person) than a piece of the subject.
+    anchors = np.zeros((h, w), dtype=bool)
+    for face in faces[:1]:
+        left, top, right, bottom = (round(v * scale) for v in face)
+        anchors[max(0, top) : bottom, max(0, left) : right] = True
+    return _main_parts(opened, 0.5, 0.01, anchors), color, plain
 
 
 def subject_matte(image: Image.Image, *, faces: list[Box] | None = None) -> FloatArray:

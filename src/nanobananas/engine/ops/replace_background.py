@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
 from PIL import Image, ImageFilter
 from pydantic import Field
 
 from nanobananas.engine.ops._color import Color, rgb_of
 from nanobananas.engine.ops._pixels import normalize_mode
-from nanobananas.engine.ops._subject import subject_matte
+from nanobananas.engine.ops._subject import subject_mask
 from nanobananas.engine.ops.registry import OpParams, register
 
 __all__ = ["ReplaceBackgroundParams", "replace_background"]
@@ -38,7 +37,7 @@ def _gradient(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[in
 def replace_background(image: Image.Image, params: ReplaceBackgroundParams) -> Image.Image:
     image = normalize_mode(image)
     rgb = image.convert("RGB")
-    matte = subject_matte(image)
+    alpha = subject_mask(image)
     if params.mode == "blur":
         backdrop = rgb.filter(ImageFilter.GaussianBlur(params.radius))
     elif params.mode == "grayscale":
@@ -49,5 +48,4 @@ def replace_background(image: Image.Image, params: ReplaceBackgroundParams) -> I
     else:
         backdrop = Image.new("RGB", image.size, rgb_of(params.color))
     # Blend by the matte's fractional alpha so hair and soft edges take on the new background.
-    alpha = Image.fromarray(np.round(matte * 255).astype(np.uint8))
     return Image.composite(rgb, backdrop.convert("RGB"), alpha)
