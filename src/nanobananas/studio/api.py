@@ -22,9 +22,10 @@ from nanobananas.accounts.identity import (
 from nanobananas.core.events import job_changes
 from nanobananas.core.exceptions import NotFound
 from nanobananas.core.pagination import BoundedLimitOffsetPagination
-from nanobananas.core.streaming import aiter_file
+from nanobananas.core.streaming import aiter_file, releasing
 from nanobananas.privacy.selectors import deleted_images_by_message
-from nanobananas.studio import downloads, selectors, services
+from nanobananas.studio import assets, conversations, downloads, selectors, services
+from nanobananas.studio.jobs import job_retry
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.outputs import asset_from_token, asset_out, job_out, live_assets, message_out
 from nanobananas.studio.ranges import range_response
@@ -246,7 +247,7 @@ async def _job_event_stream(job_id: uuid.UUID) -> AsyncIterator[str]:
     yield "retry: 2000\n\n"
     async with job_changes(job_id) as next_change:
         while True:
-            state = await sync_to_async(_job_state)(job_id)
+            state = await sync_to_async(releasing(_job_state))(job_id)
             if state is None:
                 yield _sse("gone", {"id": str(job_id)})
                 return
@@ -255,7 +256,7 @@ async def _job_event_stream(job_id: uuid.UUID) -> AsyncIterator[str]:
                 previous = payload
                 last_sent = loop.time()
                 if job.status == Job.Status.DONE and job.result_id is not None:
-                    payload["result"] = await sync_to_async(_reply_payload)(job.result_id)
+                    payload["result"] = await sync_to_async(releasing(_reply_payload))(job.result_id)
                 yield _sse(job.status, payload)
             if job.status in Job.TERMINAL:
                 return
