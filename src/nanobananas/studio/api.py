@@ -24,8 +24,7 @@ from nanobananas.core.exceptions import NotFound
 from nanobananas.core.pagination import BoundedLimitOffsetPagination
 from nanobananas.core.streaming import aiter_file, releasing
 from nanobananas.privacy.selectors import deleted_images_by_message
-from nanobananas.studio import assets, conversations, downloads, selectors, services
-from nanobananas.studio.jobs import job_retry
+from nanobananas.studio import downloads, selectors, services
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.outputs import asset_from_token, asset_out, job_out, live_assets, message_out
 from nanobananas.studio.ranges import range_response
