@@ -191,3 +191,33 @@ def test_shape_classes() -> None:
         "triangle",
         "star",
     ]
+
+
+@pytest.mark.parametrize("phrase", ["the grass", "the green grass", "the lawn", "the ground"])
+def test_grass_and_ground_are_the_band_below_the_horizon(phrase: str) -> None:
+    mask = find_objects(_scene(), phrase)
+
+    # the scene's grass is y 180..299; the blue square and the yellow box's foot stand in it
+    assert (mask[190:300, 120:200] >= 128).mean() > 0.97
+    assert (mask[:170] >= 128).mean() == 0
+    assert (mask[235:265, 55:85] >= 128).mean() == 0
+
+
+def test_water_is_a_blue_band_below_the_horizon_never_the_sky() -> None:
+    image = Image.new("RGB", (300, 200), SKY_BLUE)
+    ImageDraw.Draw(image).rectangle([0, 120, 299, 199], fill=(20, 90, 150))
+
+    mask = find_objects(image, "the sea")
+
+    assert (mask[125:200] >= 128).mean() > 0.97
+    assert (mask[:110] >= 128).mean() == 0
+    with pytest.raises(ObjectNotFoundError, match="I could not find the water: I looked for a blue or cyan area"):
+        find_objects(Image.new("RGB", (300, 200), SKY_BLUE), "the water")
+
+
+def test_a_colour_and_a_generic_noun_mean_an_object_not_the_backdrop() -> None:
+    mask = find_objects(_scene(), "the blue thing")
+
+    assert _near(_box(mask), (40, 220, 100, 280))
+    with pytest.raises(ObjectNotFoundError, match="I could not find a blue thing"):
+        find_objects(Image.new("RGB", (300, 200), SKY_BLUE), "the blue thing")

@@ -118,3 +118,25 @@ def test_requests_that_find_their_own_thing_keep_their_op(text: str, op: str) ->
     assert isinstance(outcome, Plan)
     assert [step.op for step in outcome.steps] == [op]
     assert all(step.region is None for step in outcome.steps)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the circle should be blue", [("recolor", {"object": "the circle", "color": BLUE}, None, False)]),
+        ("I want the yellow box to be red", [("recolor", {"object": "the yellow box", "color": RED}, None, False)]),
+        ("could the sky be green", [("recolor", {"object": "the sky", "color": GREEN}, None, False)]),
+        ("the sky should be darker", [("brightness", {"amount": -0.2}, "the sky", False)]),
+        ("make the grass brighter", [("brightness", {"amount": 0.25}, "the grass", False)]),
+        ("darken the ground", [("brightness", {"amount": -0.2}, "the ground", False)]),
+        ("make the water bluer", [("recolor", {"object": "the water", "color": BLUE, "amount": 0.8}, None, False)]),
+        (
+            "darken the background but leave the red ball alone",
+            [("brightness", {"amount": -0.2}, "the red ball", True)],
+        ),
+        ("don't make it darker, make it brighter instead", [("brightness", {"amount": 0.25}, None, False)]),
+        ("do not blur it, sharpen it", [("sharpen", {"amount": 1.0}, None, False)]),
+    ],
+)
+def test_wishes_landscape_kinds_kept_things_and_negations(text: str, expected: list[Step]) -> None:
+    assert _steps(text) == expected

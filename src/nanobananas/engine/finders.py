@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +64,9 @@ _ANY = frozenset(
 _KINDS: dict[str, str] = {
     "sky": "sky",
     "skies": "sky",
+    **dict.fromkeys(str.split("grass lawn lawns meadow meadows field fields turf"), "grass"),
+    **dict.fromkeys(str.split("ground floor earth land soil dirt"), "ground"),
+    **dict.fromkeys(str.split("water sea ocean lake river pond waves"), "water"),
     "subject": "subject",
     "product": "subject",
     "object": "subject",
@@ -96,9 +100,15 @@ _SHAPE_WORDS = {"round": "round", "square": "rectangle", "rectangular": "rectang
 _DESCRIBE_SHAPE = {"round": "round", "rectangle": "rectangular", "triangle": "triangular", "star": "star-shaped"}
 _LOOKED_FOR = {
     "sky": "a bright or blue band touching the top edge",
+    "grass": "a green area in the lower part of the picture",
+    "ground": "a green, brown or grey area touching the bottom edge",
+    "water": "a blue or cyan area in the lower part of the picture",
     "subject": "a main subject standing out from its background",
     "face": "a face, with the face detector",
 }
+# Kinds found as a broad band of the picture by colour and place; a colour named with them ("the green grass")
+# describes them rather than choosing another thing.
+_LANDSCAPE = frozenset({"sky", "grass", "ground", "water"})
 # Masks are found on a copy this size (long side) and scaled back up.
 _WORK_SIDE = 640
 _MIN_SHARE = 0.001
@@ -130,7 +140,7 @@ def _query(match: re.Match[str]) -> ObjectQuery | None:
     every = bool(match.group("every")) or (noun.endswith("s") and (noun in _SHAPES or noun in _ANY))
     shape = _SHAPE_WORDS.get(match.group("shape_word") or "") or _SHAPES.get(noun)
     family = COLOUR_FAMILIES.get(colour) if colour else None
-    if noun in _KINDS and (family is None or _KINDS[noun] == "sky") and not match.group("shape_word"):
+    if noun in _KINDS and (family is None or _KINDS[noun] in _LANDSCAPE) and not match.group("shape_word"):
         kind = _KINDS[noun]
         return ObjectQuery(words=words, kind=kind, every=kind == "face" and noun == "faces")
     if family is None and shape is None:
@@ -258,11 +268,14 @@ def _colour_mask(pixels: U8Array, query: ObjectQuery) -> U8Array | None:
         area = int(stats[label, cv2.CC_STAT_AREA])
         if area < smallest:
             continue
-        if query.shape is not None and (
-            # an area spanning the picture is its backdrop (the sky, a wall), not a shape in it
+        # An area spanning the picture is its backdrop (the sky, a wall, a lawn), not a thing in it: "the blue
+        # thing" is an object, never the sky; "all the blue areas" may be the backdrop too.
+        spans = (
             stats[label, cv2.CC_STAT_WIDTH] >= 0.9 * chosen.shape[1]
             or stats[label, cv2.CC_STAT_HEIGHT] >= 0.9 * chosen.shape[0]
-            or shape_of((labels == label).astype(np.uint8)) != query.shape
+        )
+        if (spans and (query.shape is not None or not query.every)) or (
+            query.shape is not None and shape_of((labels == label).astype(np.uint8)) != query.shape
         ):
             continue
         found.append((area, label))
@@ -301,6 +314,64 @@ def _sky_mask(pixels: U8Array) -> U8Array | None:
     return np.isin(labels, keep).astype(np.uint8) if keep else None
 
 
+def _bands(chosen: U8Array, keep: Callable[[int, int, int, float], bool]) -> U8Array | None:
+    """The connected areas of a 0/1 mask that `keep(top, bottom, area, centre_y)` accepts, as one mask."""
+    import cv2
+
+    count, labels, stats, centroids = cv2.connectedComponentsWithStats(_clean(chosen), connectivity=4)
+    kept = [
+        label
+        for label in range(1, count)
+        if keep(
+            int(stats[label, cv2.CC_STAT_TOP]),
+            int(stats[label, cv2.CC_STAT_TOP] + stats[label, cv2.CC_STAT_HEIGHT]),
+            int(stats[label, cv2.CC_STAT_AREA]),
+            float(centroids[label][1]),
+        )
+    ]
+    return np.isin(labels, kept).astype(np.uint8) if kept else None
+
+
+def _landscape_mask(pixels: U8Array, kind: str) -> U8Array | None:
+    """Grass, ground or water: a broad area of their colours below the picture's middle, as connected areas."""
+    hue, saturation, value = _hsv(pixels)
+    height, size = pixels.shape[0], hue.size
+    green = (hue >= 65) & (hue < 170) & (saturation >= 0.2) & (value >= 0.12)
+    if kind == "grass":
+        chosen = green
+    elif kind == "water":
+        chosen = (hue >= 170) & (hue < 250) & (saturation >= 0.15) & (value >= 0.12)
+    else:
+        earth = (hue < 65) & (saturation >= 0.15) & (value < 0.7) & (value >= 0.08)
+        chosen = green | earth | ((saturation < 0.15) & (value >= 0.15) & (value < 0.75))
+    if kind == "ground":
+        touching = chosen.astype(np.uint8)
+        return _bands(touching, lambda top, bottom, area, y: bottom >= height - 1 and area >= 0.03 * size)
+    # Water and grass lie below the horizon; a blue band touching the top is the sky, never the sea.
+    horizon = _horizon(pixels)
+    if horizon is not None:
+        chosen[:horizon] = False
+    return _bands(
+        chosen.astype(np.uint8), lambda top, bottom, area, y: top > 0 and y > 0.4 * height and area >= 0.02 * size
+    )
+
+
+def _horizon(pixels: U8Array) -> int | None:
+    """The row where the picture's mean colour jumps most (sky to sea or land) in its middle rows, or None."""
+    import cv2
+
+    lab = cv2.cvtColor(pixels, cv2.COLOR_RGB2LAB).astype(np.float32).mean(axis=1)
+    height, reach = lab.shape[0], max(2, lab.shape[0] // 60)
+    rows = np.arange(max(reach, round(0.2 * height)), min(height - reach, round(0.9 * height)))
+    if rows.size == 0:
+        return None
+    above = np.stack([lab[row - reach : row].mean(axis=0) for row in rows])
+    below = np.stack([lab[row : row + reach].mean(axis=0) for row in rows])
+    jumps = np.linalg.norm(above - below, axis=1)
+    best = int(np.argmax(jumps))
+    return int(rows[best]) if jumps[best] >= 20 else None
+
+
 def _face_mask(image: Image.Image, shape: tuple[int, int], every: bool) -> U8Array | None:
     import cv2
 
@@ -321,6 +392,8 @@ def _one_mask(image: Image.Image, pixels: U8Array, query: ObjectQuery) -> U8Arra
     """A 0/1 mask at working size, or ObjectNotFoundError naming what was looked for."""
     if query.kind == "sky":
         found = _sky_mask(pixels)
+    elif query.kind in _LANDSCAPE:
+        found = _landscape_mask(pixels, query.kind)
     elif query.kind == "face":
         found = _face_mask(image, pixels.shape[:2], query.every)
     elif query.kind == "subject":
@@ -337,6 +410,8 @@ def _named(query: ObjectQuery) -> str:
     """ "the green ball" as "a green ball"; "all the red things" as it is."""
     if query.every:
         return query.words
+    if query.kind in _LANDSCAPE:
+        return "the " + re.sub(r"^(?:the|that|this|its|my)\s+", "", query.words)
     thing = re.sub(r"^(?:the|that|this|those|these|its|my|a|an)\s+", "", query.words)
     return f"{'an' if thing[:1] in 'aeiou' else 'a'} {thing}"
 

@@ -14,7 +14,13 @@ from nanobananas.engine.plan import Clarification, OpCall, OutputSpec, Plan, Pla
 from nanobananas.engine.planner.areas import area_only, find_area, in_region
 from nanobananas.engine.planner.complaints import complaint_fix, same_fix
 from nanobananas.engine.planner.constraints import apply_constraint
-from nanobananas.engine.planner.objects import find_object_phrase, names_a_thing, object_action, on_object
+from nanobananas.engine.planner.objects import (
+    find_object_phrase,
+    names_a_thing,
+    object_action,
+    on_object,
+    wish_as_request,
+)
 from nanobananas.engine.planner.output import extract_output
 from nanobananas.engine.planner.print_sizes import print_size_notes
 from nanobananas.engine.planner.refusals import generative_refusal, needs_details, refusal_for_unmatched
@@ -87,6 +93,11 @@ _AGAIN = re.compile(
     r"^(?:again|repeat|do\s+(?:it|that|this)\s+again|once\s+more|same\s+again|(?:a\s+(?:bit|little)\s+|even\s+|much\s+|some\s+)?more"
     r"|stronger|more\s+of\s+(?:that|the\s+same))$"
 )
+
+
+_NEGATED = re.compile(r"^(?:but\s+)?(?:do\s+not|dont|never|no\s+need\s+to)\s+\w")
+# Negated clauses that are constraints on the other steps ("do not crop it"), read by apply_constraint.
+_CONSTRAINT_WORDS = re.compile(r"\b(?:crop\w*|stretch\w*|distort\w*|squash\w*)\b")
 
 
 @dataclass(frozen=True)
@@ -262,6 +273,10 @@ def plan_instruction(text: str, *, context: PlannerContext | None = None) -> Pla
             if placed is not None:
                 steps[len(steps) - previous_count :] = placed
                 continue
+        if _NEGATED.match(clause) and not _CONSTRAINT_WORDS.search(clause):
+            # "don't make it darker, make it brighter instead": what not to do is no step of the plan.
+            continue
+        clause = wish_as_request(clause) or clause
         if _AGAIN.match(clause) and context is not None and context.previous_plan and context.previous_plan.steps:
             steps.append(context.previous_plan.steps[-1].model_copy(deep=True))
             previous, previous_count = clause, 1

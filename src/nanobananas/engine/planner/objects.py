@@ -14,7 +14,7 @@ from nanobananas.engine.plan import OpCall, Region
 from nanobananas.engine.planner.amounts import position_in
 from nanobananas.engine.planner.rules import RuleOutcome
 
-__all__ = ["ObjectPhrase", "find_object_phrase", "names_a_thing", "object_action", "on_object"]
+__all__ = ["ObjectPhrase", "find_object_phrase", "names_a_thing", "object_action", "on_object", "wish_as_request"]
 
 Matcher = Callable[[str], RuleOutcome | None]
 
@@ -83,6 +83,15 @@ _PREPOSITION = re.compile(r"\s+(?:of|on|in|to|for|across|over|inside)\s+$")
 _FINDING_OPS = frozenset({"blur_faces", "remove_background", "replace_background"})
 
 
+# "the circle should be green", "(I want) the box to be pink", "can the sky be a bit more orange": a wish about a
+# thing, said as the request "make the circle green".
+_WISH = re.compile(
+    r"^(?:(?:can|could|would|will)\s+(?:you\s+)?(?:please\s+)?)?(?P<object>(?:all|every|each|both|the|that|this|those"
+    r"|these|its|my)\b.+?)\s+(?:(?:should|must|could|can|would|will|needs?\s+to|has\s+to|have\s+to|ought\s+to|to)\s+)?"
+    r"(?:be|look|become|turn|get|go)\s+(?P<rest>.+)$"
+)
+
+
 @dataclass(frozen=True)
 class ObjectPhrase:
     """An object phrase inside a clause, where it is, and whether the clause means everything but it."""
@@ -110,6 +119,14 @@ def find_object_phrase(clause: str) -> ObjectPhrase | None:
                 end = start.start() + len(candidate)
                 return ObjectPhrase(words=candidate, start=start.start(), end=end)
     return None
+
+
+def wish_as_request(clause: str) -> str | None:
+    """ "the circle should be green" as "make the circle green"; None when the clause is no wish about a thing."""
+    match = _WISH.match(clause)
+    if match is None or parse_objects(match["object"]) is None:
+        return None
+    return f"make {match['object']} {match['rest']}"
 
 
 def object_action(clause: str) -> list[OpCall] | None:
@@ -160,15 +177,16 @@ def on_object(clause: str, match: Matcher) -> list[OpCall] | None:
     phrase = find_object_phrase(clause)
     if phrase is None:
         return None
-    whole = match(clause)
-    if isinstance(whole, list) and any(call.op in _FINDING_OPS for call in whole):
-        return None
     before, after = clause[: phrase.start], clause[phrase.end :]
-    exclude = False
+    exclude = kept_aside = False
     if (cut := _EXCEPT.search(before)) is not None:
         before, exclude = before[: cut.start()], True
     elif (keep := _KEEP_BEFORE.search(before)) is not None and (kept := _KEEP_AFTER.match(after)) is not None:
-        before, after, exclude = before[: keep.start()], after[kept.end() :], True
+        before, after, exclude, kept_aside = before[: keep.start()], after[kept.end() :], True, True
+    # "darken the background but leave the red ball alone" names a thing to keep, never a background colour.
+    whole = None if kept_aside else match(clause)
+    if isinstance(whole, list) and any(call.op in _FINDING_OPS for call in whole):
+        return None
     candidates = [" ".join(f"{before} it {after}".split())] if not exclude else []
     if (preposition := _PREPOSITION.search(before)) is not None or exclude:
         cut_before = before[: preposition.start()] if preposition is not None and not exclude else before
