@@ -152,7 +152,25 @@ def test_paint_a_mask_erase_part_of_it_and_only_the_painted_area_changes(studio_
     p.mouse.move(box["x"] + box["width"] * 0.95, y, steps=12)
     p.mouse.up()
     _send(p, "make it black and white", 2)
-    expect(p.locator(".turn.user figcaption").last).to_contain_text("the area you painted")
+    # The painted area shows on the message as its shape in the picture's outline, not as an uploaded photo.
+    turn = p.locator(".turn.user").last
+    expect(turn.locator(".painted-area figcaption")).to_have_text("Painted area")
+    expect(turn.locator("img")).to_have_count(0)
+    frame = turn.locator(".painted-frame")
+    expect(frame).to_have_attribute("aria-label", "The area you painted")
+    colour = p.evaluate("getComputedStyle(document.querySelector('.painted-shape')).backgroundColor")
+    accent = tuple(int(part) for part in colour[colour.index("(") + 1 : -1].split(","))
+    for _ in range(50):  # until the mask image behind the shape has loaded (a busy machine may take a while)
+        shown = Image.open(io.BytesIO(frame.screenshot())).convert("RGB")
+        inside = shown.getpixel((int(shown.width * 0.3), shown.height // 2))
+        outside = shown.getpixel((shown.width // 2, int(shown.height * 0.15)))
+        if max(abs(a - b) for a, b in zip(inside, accent, strict=True)) <= 12:
+            break
+        p.wait_for_timeout(200)
+    assert max(abs(a - b) for a, b in zip(inside, accent, strict=True)) <= 12, inside
+    assert max(abs(a - b) for a, b in zip(outside, accent, strict=True)) > 60, outside
+    history = json.loads(_get(studio_server, p, "/api/v1/history"))["items"]
+    assert sorted((item["kind"], item["version"]) for item in history) == [("result", 1), ("result", 2)]
 
     versions = _detail(studio_server, p)["versions"]
     before, after = _picture(studio_server, p, versions[0]), _picture(studio_server, p, versions[1])

@@ -142,3 +142,37 @@ def test_two_masks_are_refused(guest_client: Client, poster: tuple[dict[str, str
     assert response.status_code == 400
     assert response.json()["error"] == {"code": "too_many_masks", "message": "Send one mask."}
     assert _counts() == counts
+
+
+def test_a_painted_area_is_marked_as_such_and_stays_out_of_history(
+    guest_client: Client, poster: tuple[dict[str, str], str, dict[str, Any]], django_capture_on_commit_callbacks: Any
+) -> None:
+    headers, conversation_id, first = poster
+    photo = io.BytesIO()
+    Image.new("RGB", (320, 240), (30, 120, 200)).save(photo, "PNG")
+    photo.seek(0)
+    photo.name = "beach.png"
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = guest_client.post(
+            f"/api/v1/conversations/{conversation_id}/messages",
+            {
+                "text": "make it black and white",
+                "base_version": "1",
+                "files[]": photo,
+                "mask": _mask((first["width"], first["height"])),
+            },
+            headers=headers,
+        )
+    assert sent.status_code == 202, sent.content
+    detail = guest_client.get(f"/api/v1/conversations/{conversation_id}").json()
+    turn = next(m for m in detail["messages"] if m["text"] == "make it black and white")
+    assert [(a["kind"], a["operation"], a["original_name"]) for a in turn["assets"]] == [
+        ("upload", "upload", "beach.png"),
+        ("upload", "mask", "mask.png"),
+    ]
+    history = guest_client.get("/api/v1/history").json()["items"]
+    assert sorted((item["kind"], item["operation"], item["version"]) for item in history) == [
+        ("result", "edit", 2),
+        ("result", "generate", 1),
+        ("upload", "upload", 1),
+    ]

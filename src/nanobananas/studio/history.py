@@ -194,6 +194,8 @@ def history_search(
         return HistoryPage(items=[], next_cursor=None, scanned=0)
 
     base = Asset.objects.filter(owner_filter(owner), state=Lifecycle.ACTIVE, conversation__state=Lifecycle.ACTIVE)
+    # A painted area says where to change a picture; it is not a photo the person has.
+    base = base.exclude(operation=Asset.Operation.MASK)
     if kind:
         base = base.filter(kind=kind)
     if start is not None:

@@ -184,6 +184,9 @@ class Asset(Owned, Expiring):
         REVERT = "revert"
         COMBINE = "combine"
         ANIMATE = "animate"
+        # The area a person painted over a picture to say where to change it (kind upload: it is theirs and
+        # lives as long as their uploads), shown as an outline on their message, never as a photo or in History.
+        MASK = "mask"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="assets")

@@ -418,6 +418,7 @@ def message_send(
             first_upload = _next_number(conversation, Asset.Kind.UPLOAD)
             upload_ids: list[uuid.UUID] = []
             for offset, upload in enumerate(prepared):
+                is_mask = mask is not None and offset == len(prepared) - 1
                 asset_id = uuid.uuid4()
                 upload_ids.append(asset_id)
                 blob = _write_blob(f"uploads/{owner.key}/{asset_id}.{upload.extension}", upload.data)
@@ -428,7 +429,7 @@ def message_send(
                     message=message,
                     kind=Asset.Kind.UPLOAD,
                     number=first_upload + offset,
-                    operation=Asset.Operation.UPLOAD,
+                    operation=Asset.Operation.MASK if is_mask else Asset.Operation.UPLOAD,
                     blob_name=blob,
                     content_type=upload.content_type,
                     width=upload.width,
@@ -716,8 +717,8 @@ def _conversation_state(job: Job) -> ConversationState:
         .order_by("number")
     )
     last_edit = next((a for a in reversed(versions) if a.operation == Asset.Operation.EDIT and a.plan), None)
-    mask = job.options.get("mask")
-    uploads = [a for a in uploads if str(a.id) != mask]
+    # A painted area is not a picture: "the first picture" never means one, in this turn or a later one.
+    uploads = [a for a in uploads if a.operation != Asset.Operation.MASK]
     return ConversationState(
         versions=[_ref(a) for a in versions],
         uploads=[_ref(a) for a in uploads if a.message_id != job.request_id],

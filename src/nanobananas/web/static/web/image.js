@@ -25,7 +25,7 @@
   const compareWith = $("compare-with");
   const split = $("compare-split");
 
-  const MASK_NAME = "painted-area.png"; // how the brush's mask is named, so the chat can say what it is
+  const MASK_NAME = "painted-area.png"; // the file name the brush's mask is sent under
   let conversationId = null;
   let versions = [];
   let shown = null; // the version on the large view
@@ -131,8 +131,26 @@
     return button;
   }
 
+  // The area painted with the brush: its shape in the frame of the picture it was painted on, not a photo.
+  function paintedArea(asset) {
+    const figure = element("figure", "painted-area");
+    const frame = element("span", "painted-frame");
+    frame.setAttribute("role", "img");
+    frame.setAttribute("aria-label", "The area you painted");
+    frame.style.aspectRatio = `${asset.width} / ${asset.height}`;
+    const shape = element("span", "painted-shape");
+    shape.style.setProperty("--painted", `url("${asset.content_url}")`);
+    frame.appendChild(shape);
+    figure.append(frame, element("figcaption", "", "Painted area"));
+    return figure;
+  }
+
   function renderAssets(container, assets) {
     for (const asset of assets) {
+      if (asset.operation === "mask") {
+        container.appendChild(paintedArea(asset));
+        continue;
+      }
       const figure = element("figure");
       // A video made in the chat plays in place, its first frame as poster (GIF and WebP loops are images).
       const isVideo = asset.kind === "video";
@@ -154,8 +172,7 @@
       if (asset.kind === "result") img.addEventListener("click", () => showVersion(asset.number));
       const caption = element("figcaption");
       const thirdParty = Boolean(asset.sent_to_provider && asset.sent_to_provider.provider);
-      const origin = asset.kind !== "upload" ? asset.made_with
-        : asset.original_name === MASK_NAME ? "the area you painted" : "uploaded by you";
+      const origin = asset.kind !== "upload" ? asset.made_with : "uploaded by you";
       caption.append(
         element("strong", "", asset.label),
         ` · ${asset.width}×${asset.height} · `,
