@@ -190,7 +190,6 @@ def test_the_export_holds_what_was_learned(tmp_path: Path, person: Callable[[str
 
     owner = person("olga")
     _keeps_square_navy_gold_posters(owner)
-    preferences_learned(user_id=owner.user_id)
     archive = export_for_operator(email="olga@example.org", output=tmp_path / "olga.zip")
     with zipfile.ZipFile(io.BytesIO(archive.read_bytes())) as bundle:
         exported = json.loads(bundle.read("preferences.json"))
@@ -199,6 +198,11 @@ def test_the_export_holds_what_was_learned(tmp_path: Path, person: Callable[[str
     }  # fmt: skip
     assert exported["results_counted"] == 3
     assert exported["learned_since"] is None
+    privacy_settings_update(owner.owner, personalization=False)
+    archive = export_for_operator(email="olga@example.org", output=tmp_path / "olga-off.zip")
+    with zipfile.ZipFile(io.BytesIO(archive.read_bytes())) as bundle:
+        assert json.loads(bundle.read("preferences.json")) is None
+    assert LearnedPreferences.objects.count() == 0
 
 
 def test_account_deletion_removes_what_was_learned(person: Callable[[str], Person]) -> None:

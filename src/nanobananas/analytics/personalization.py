@@ -138,7 +138,9 @@ def preferences_reset(*, user_id: int) -> None:
 
 
 def preferences_export(user_id: int) -> dict[str, Any] | None:
-    """The stored row as the data export shows it (None without one)."""
+    """The stored row as the data export shows it, brought up to date first (None without one; while
+    personalization is off the row is deleted first, so the export shows none)."""
+    preferences_refresh(user_id=user_id)
     row = LearnedPreferences.objects.filter(owner_user_id=user_id).first()
     if row is None:
         return None
