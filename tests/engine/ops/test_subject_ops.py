@@ -11,6 +11,7 @@ from PIL import Image
 
 from nanobananas.engine.errors import OperationError, PlanError
 from nanobananas.engine.ops import validate_params
+from nanobananas.engine.ops.inpaint import fill_from_surroundings
 
 from .conftest import apply
 
@@ -43,6 +44,25 @@ def test_inpaint_fills_a_box_from_its_surroundings() -> None:
     image.paste((255, 255, 0), (40, 40, 60, 60))
     out = apply("inpaint", image, boxes=[(38, 38, 62, 62)])
     assert np.abs(np.asarray(out)[45:55, 45:55].astype(int) - [30, 120, 200]).max() <= 3
+
+
+def test_the_shared_fill_carries_stripes_across_and_leaves_the_far_surroundings_alone() -> None:
+    """The fill the erase op and the object eraser share: horizontal bands go straight on behind the hole, and
+    only the hole's box and as much again around it are touched."""
+    bands = np.zeros((120, 160, 3), dtype=np.uint8)
+    bands[:60] = (200, 40, 40)
+    bands[60:] = (40, 40, 200)
+    image = Image.fromarray(bands)
+    image.paste((255, 255, 0), (70, 40, 90, 80))  # a yellow box across the bands' boundary
+    hole = np.zeros((120, 160), dtype=bool)
+    hole[40:80, 70:90] = True
+    out = np.asarray(fill_from_surroundings(image, hole, grow=2)).astype(int)
+    assert np.abs(out[42:56, 72:88] - [200, 40, 40]).max() <= 25
+    assert np.abs(out[64:78, 72:88] - [40, 40, 200]).max() <= 25
+    # The touched area is the hole's box (grown by 2) plus 8 px (at least) or half its size on each side.
+    untouched = np.ones((120, 160), dtype=bool)
+    untouched[40 - 2 - 20 : 80 + 2 + 20, 70 - 2 - 10 : 90 + 2 + 10] = False
+    assert np.array_equal(out[untouched], np.asarray(image).astype(int)[untouched])
 
 
 def test_inpaint_accepts_a_png_mask() -> None:
