@@ -32,10 +32,35 @@ def test_the_plan_rebuilds_the_stored_picture_exactly(poster: tuple[Image.Image,
     assert not np.array_equal(np.asarray(rebuilt.background), np.asarray(image))
 
 
-def test_with_the_prompt_a_plan_the_fields_cannot_rebuild_still_animates() -> None:
-    prompt = "birthday party invitation for Mia turning 7, June 3rd at 2pm"
+@pytest.mark.parametrize(
+    ("prompt", "first_group", "badge"),
+    [
+        # The age is drawn in a badge and said again in the subtitle ("Turning 7").
+        ("birthday party invitation for Mia turning 7, June 3rd at 2pm", "7", True),
+        # The items are set as a price list, and listed in the plan after the details as "name price".
+        ("a menu for my bakery", "Bakery", False),
+        # Details that read like items ("Pepperoni 11") come before the items: every split is tried.
+        ("a menu for a pizza place: margherita 9.50, pepperoni 11, calzone 12.25", "Pizza Place", False),
+    ],
+)
+def test_menus_and_party_invitations_rebuild_exactly_from_the_plan_alone(
+    prompt: str, first_group: str, badge: bool
+) -> None:
     design = render_design(prompt)
     plan = design.spec.model_dump(mode="json")
+    assert "prompt" not in plan
+    rebuilt = rebuild_poster(plan, design.image)
+    assert np.array_equal(np.asarray(rebuilt.with_text()), np.asarray(design.image))
+    assert " ".join(piece.text for piece in rebuilt.groups[0]) == first_group
+    assert (plan["layout"] == "party") is badge
+
+
+def test_a_party_poster_whose_age_is_only_in_its_badge_needs_the_prompt() -> None:
+    # A poster (not a card or an invitation) says the age nowhere in its words: only the badge's pixels hold it.
+    prompt = "a birthday poster for Max turning 18"
+    design = render_design(prompt)
+    plan = design.spec.model_dump(mode="json")
+    assert (plan["layout"], plan["subtitle"], plan["details"]) == ("party", "", [])
     with pytest.raises(VideoError) as raised:
         rebuild_poster(plan, design.image)
     assert raised.value.code == "no_design"

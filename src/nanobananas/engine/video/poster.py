@@ -9,6 +9,7 @@ is compared with the stored picture first, and a plan that does not rebuild that
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -114,6 +115,9 @@ _KICKERS = {
     "menu": ("Menu",),
 }
 MAX_CANDIDATES = 24
+_MENU_ITEM = re.compile(r"(?P<name>.*[^\d\s.,$€£]\S*)\s+(?P<price>\d+(?:[.,]\d{1,2})?)")
+"""A menu item as the plan lists it: "Carrot Cake Slice 4.50" (the price is the last word, a bare number)."""
+_TURNING = re.compile(r"\bturning (\d{1,3})\b", re.IGNORECASE)
 
 
 def _briefs(design: dict[str, Any]) -> list[Any]:
@@ -121,7 +125,11 @@ def _briefs(design: dict[str, Any]) -> list[Any]:
 
     A stored plan keeps the words but not the theme (which picks the motif), the kicker or which detail was a
     price, so the likely ones are tried in order: themes whose palette the plan names first, one per motif.
+    Two things the plan keeps only inside its words are read back out of them: a menu's items, which the plan
+    lists after the other details as "name price" (the menu layout sets them as a price list, not as detail
+    lines), and a party's age, which the layout draws in a badge and the subtitle says as "turning 7".
     """
+    from nanobananas.engine.render.brief import MenuItem
     from nanobananas.engine.render.motifs import _THEME_MOTIFS
     from nanobananas.engine.render.palettes import _THEME_PALETTES
     from nanobananas.engine.render.understand import Brief, understand
@@ -131,9 +139,24 @@ def _briefs(design: dict[str, Any]) -> list[Any]:
         return [understand(prompt)]
     details = tuple(str(d) for d in design.get("details", []))
     kind = str(design.get("kind", "poster"))
-    base = Brief(
-        kind=kind, title=str(design.get("title", "")), subtitle=str(design.get("subtitle", "")), details=details
-    )
+    subtitle = str(design.get("subtitle", ""))
+    age = match.group(1) if (match := _TURNING.search(subtitle)) is not None else ""
+    base = Brief(kind=kind, title=str(design.get("title", "")), subtitle=subtitle, details=details, age=age)
+    splits = [base]
+    if kind == "menu":
+        # Where the items begin is not kept: a detail may read like an item ("Pepperoni 11"), so every start
+        # within the run of item-like details at the end is tried, the longest run first.
+        listed = 0
+        while listed < len(details) and _MENU_ITEM.fullmatch(details[len(details) - 1 - listed]):
+            listed += 1
+        splits = [
+            replace(
+                base,
+                details=details[: len(details) - count],
+                items=tuple(_menu_item(MenuItem, detail) for detail in details[len(details) - count :]),
+            )
+            for count in range(listed, 0, -1)
+        ] + splits
     palette = str(design.get("palette", ""))
     themes = sorted(_THEME_MOTIFS, key=lambda theme: _THEME_PALETTES.get(theme) != palette)
     motifs_seen: set[str] = set()
@@ -144,11 +167,17 @@ def _briefs(design: dict[str, Any]) -> list[Any]:
             ordered.append(theme)
     if _THEME_PALETTES.get(ordered[1] if len(ordered) > 1 else "") == palette:
         ordered[0], ordered[1] = ordered[1], ordered[0]
-    shapes = [base]
-    shapes += [replace(base, kicker=kicker) for kicker in _KICKERS.get(kind, ())]
+    shapes = list(splits)
+    shapes += [replace(split, kicker=kicker) for split in splits for kicker in _KICKERS.get(kind, ())]
     if details:
         shapes += [replace(shape, price=details[0], details=details[1:]) for shape in list(shapes)]
     return [replace(shape, theme=theme) for theme in ordered for shape in shapes][:MAX_CANDIDATES]
+
+
+def _menu_item(make: Any, detail: str) -> Any:
+    found = _MENU_ITEM.fullmatch(detail)
+    assert found is not None
+    return make(name=found.group("name"), price=found.group("price"))
 
 
 def _palette(design: dict[str, Any]) -> Any:
