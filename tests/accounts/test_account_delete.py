@@ -218,6 +218,8 @@ def test_deleting_hides_everything_at_once_signs_out_everywhere_and_leaves_only_
         "analytics_events": analytics,
         "feedback": 0,
         "bug_reports": 0,
+        # What personalization learned from the test provider's results (it made all of them).
+        "learned_preferences": 1,
         "review_items_deleted": 0,
         "review_items_redacted": 0,
         "sessions": 2,

@@ -43,6 +43,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.database]
 START = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
 TOP_LEVEL = {
     "README.txt", "manifest.json", "account.json", "billing.json", "analytics.json", "feedback.json", "reports.json",
+    "preferences.json",
 }  # fmt: skip
 
 

@@ -21,7 +21,7 @@ from nanobananas.privacy.services import privacy_settings_update
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.database]
 
 # The value that differs from each setting's default, so every request is a real change.
-CHANGED = {name: name != "third_party_ai" for name in SETTING_NAMES}
+CHANGED = {name: not getattr(PrivacySettings(), name) for name in SETTING_NAMES}
 
 
 def _update_waiting_for_the_lock(owner: Owner, name: str) -> str:
