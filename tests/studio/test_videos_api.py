@@ -234,7 +234,8 @@ def test_the_video_page_loads_its_script_sets_the_csrf_cookie_and_offers_1080p_t
     assert response.status_code == 200
     assert "csrftoken" in response.cookies
     html = response.content.decode()
-    assert '<script src="/static/web/video.js" defer></script>' in html
+    # The shared job-following and file-picking module first, then the page's own script (both deferred: in order).
+    assert '<script src="/static/web/jobs.js" defer></script><script src="/static/web/video.js" defer></script>' in html
     assert '<link rel="stylesheet" href="/static/web/video.css">' in html
     assert "Coming soon" not in html
     assert "The Guest plan makes 2 videos and 6 seconds of video a day, up to 720p." in html

@@ -25,7 +25,7 @@
   let tools = [];
   let tool = null;
   let files = [];
-  let source = null;
+  let stopFollowing = null;
   // The mask is painted on its own canvas the size of the picture: black keeps, white is removed.
   let mask = null;
   // The same strokes in red on a transparent layer, drawn over the picture so the person sees them.
@@ -34,10 +34,7 @@
   let photo = null;
   let cursor = null;
 
-  function csrfToken() {
-    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
+  const { acceptFiles, csrfToken, imageFiles } = window.NanobananasJobs;
 
   function element(tag, className, text) {
     const node = document.createElement(tag);
@@ -195,7 +192,7 @@
   }
 
   function addFiles(list) {
-    const images = Array.from(list).filter((file) => file.type.startsWith("image/"));
+    const images = imageFiles(list);
     if (!images.length) { showError("Choose an image file (PNG, JPEG, WebP, GIF or TIFF)."); return; }
     showError("");
     const room = tool ? tool.max_images : 1;
@@ -343,14 +340,7 @@
     if (card) { choose(card.dataset.tool); $("tool-title").scrollIntoView({ block: "start" }); }
   });
 
-  fileInput.addEventListener("change", () => { addFiles(fileInput.files); fileInput.value = ""; });
-  drop.addEventListener("dragover", (event) => { event.preventDefault(); drop.classList.add("dropping"); });
-  drop.addEventListener("dragleave", () => drop.classList.remove("dropping"));
-  drop.addEventListener("drop", (event) => {
-    event.preventDefault();
-    drop.classList.remove("dropping");
-    addFiles(event.dataTransfer.files);
-  });
+  acceptFiles({ zone: drop, input: fileInput, hoverClass: "dropping", onFiles: addFiles });
 
   // ---- running, following, showing
 
@@ -391,26 +381,21 @@
 
   function follow(job, preview) {
     return new Promise((resolve) => {
-      if (source) source.close();
-      source = new EventSource(job.events_url);
-      const finish = () => { source.close(); source = null; progressBox.hidden = true; resolve(); };
-      for (const name of ["queued", "running"]) {
-        source.addEventListener(name, (event) => {
-          const state = JSON.parse(event.data);
+      if (stopFollowing) stopFollowing();
+      stopFollowing = window.NanobananasJobs.follow(job.events_url, {
+        onProgress: (state) => {
           stage.textContent = state.stage || "Working…";
           bar.value = state.progress || 0;
-        });
-      }
-      source.addEventListener("done", (event) => { show(JSON.parse(event.data), preview); finish(); });
-      for (const name of ["failed", "refused"]) {
-        source.addEventListener(name, (event) => {
-          const state = JSON.parse(event.data);
-          showError(state.error_message || "That did not work.");
-          finish();
-        });
-      }
-      source.addEventListener("gone", () => { showError("This run was deleted."); finish(); });
-      source.onerror = () => { if (source && source.readyState === EventSource.CLOSED) finish(); };
+        },
+        onEnd: (kind, state) => {
+          stopFollowing = null;
+          if (kind === "done") show(state, preview);
+          else if (kind === "gone") showError("This run was deleted.");
+          else if (kind !== "lost") showError(state.error_message || "That did not work.");
+          progressBox.hidden = true;
+          resolve();
+        },
+      });
     });
   }
 

@@ -18,7 +18,7 @@
   let previewUrl = null;
   let previewSerial = 0;
   let currentJob = null;
-  let source = null;
+  let stopFollowing = null;
 
   const HELP = {
     zoom_in: "One picture: a slow push in, framed on the subject.",
@@ -30,10 +30,7 @@
     wipe: "Two pictures, before then after: a line wipes from one to the other.",
   };
 
-  function csrfToken() {
-    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    return match ? decodeURIComponent(match[1]) : "";
-  }
+  const { acceptFiles, csrfToken, imageFiles } = window.NanobananasJobs;
 
   class ApiError extends Error {
     constructor(message, code) { super(message); this.code = code; }
@@ -164,7 +161,7 @@
   }
 
   async function upload(files) {
-    const pictures = [...files].filter((file) => file.type.startsWith("image/"));
+    const pictures = imageFiles(files);
     if (!pictures.length) return;
     showError("");
     try {
@@ -270,20 +267,17 @@
     setBusy(true);
     $("progress-bar").value = job.progress;
     $("progress-stage").textContent = job.stage;
-    source = new EventSource(job.events_url);
-    const update = (event) => {
-      const data = JSON.parse(event.data);
-      $("progress-bar").value = data.progress;
-      $("progress-stage").textContent = data.stage;
-      if (event.type === "done" || event.type === "failed" || event.type === "refused" || event.type === "gone") {
-        finish(event.type, data);
-      }
-    };
-    for (const name of ["queued", "running", "done", "failed", "refused", "gone"]) source.addEventListener(name, update);
+    stopFollowing = window.NanobananasJobs.follow(job.events_url, {
+      onProgress: (data) => {
+        $("progress-bar").value = data.progress || 0;
+        $("progress-stage").textContent = data.stage || "";
+      },
+      onEnd: finish,
+    });
   }
 
   async function finish(status, data) {
-    if (source) { source.close(); source = null; }
+    if (stopFollowing) { stopFollowing(); stopFollowing = null; }
     currentJob = null;
     setBusy(false);
     if (status === "done") {
@@ -325,17 +319,10 @@
   }
 
   const dropzone = $("dropzone");
-  dropzone.addEventListener("dragover", (event) => { event.preventDefault(); dropzone.classList.add("over"); });
-  dropzone.addEventListener("dragleave", () => dropzone.classList.remove("over"));
-  dropzone.addEventListener("drop", (event) => {
-    event.preventDefault();
-    dropzone.classList.remove("over");
-    upload(event.dataTransfer.files);
-  });
+  acceptFiles({ zone: dropzone, input: $("video-files"), hoverClass: "over", onFiles: upload });
   dropzone.addEventListener("keydown", (event) => {
     if (event.key === "Enter" || event.key === " ") { event.preventDefault(); $("video-files").click(); }
   });
-  $("video-files").addEventListener("change", (event) => { upload(event.target.files); event.target.value = ""; });
   $("seconds").addEventListener("input", () => { $("seconds-out").textContent = `${$("seconds").value} s`; });
   for (const input of root.querySelectorAll('input[name="motion"]')) {
     input.addEventListener("change", () => { showMotionFields(); changed(); });
