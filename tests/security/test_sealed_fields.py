@@ -139,6 +139,7 @@ ALLOWED: dict[str, str] = {
     "analytics.ErrorReport.frames": "file, line and function names of the code (no values, no source, no message)",
     "analytics.BugReport.page": "a path of this site the report was sent from",
     "analytics.DailyAggregate.dimension": "a code from a fixed schema",
+    "analytics.LearnedPreferences.learned": "kinds, pixel sizes, palette (fixed colour words), font and provider names",
     "tokens.ApiToken.prefix": "the public part of a random token",
     "tokens.ApiToken.digest": "a hash",
     "tokens.ApiToken.scopes": "scope codes",
