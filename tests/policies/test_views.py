@@ -16,7 +16,7 @@ def test_the_pages_render_the_shipped_first_versions() -> None:
     assert privacy.status_code == 200
     html = privacy.content.decode()
     assert "<h1>Privacy policy</h1>" in html
-    assert "Version 1, in force since 30 November 2026" in html
+    assert "Version 1, in force since Nov. 30, 2026" in html
     assert "<h2>How long we keep it</h2>" in html
     assert "All versions" not in html  # only one version so far
     terms = Client().get("/terms/").content.decode()
@@ -30,9 +30,9 @@ def test_a_new_version_replaces_the_page_and_the_old_one_stays_readable() -> Non
     assert "Version 2, in force since" in html
     assert "<strong>What changed:</strong> Analytics are now off by default." in html
     assert "<p>Version 2 text.</p>" in html
-    assert '<a href="/privacy/versions/1/">Version 1</a>, 30 November 2026' in html
+    assert '<a href="/privacy/versions/1/">Version 1</a>, Nov. 30, 2026' in html
     old = Client().get("/privacy/versions/1/").content.decode()
-    assert "Version 1, in force since 30 November 2026 — an earlier version" in old
+    assert "Version 1, in force since Nov. 30, 2026 — an earlier version" in old
     assert '<a href="/privacy/">read the current version 2</a>' in old
     assert "<h2>How long we keep it</h2>" in old
 

@@ -81,4 +81,4 @@ def test_home_says_how_many_images_are_stored_and_when_the_next_goes(
             )
     with time_machine.travel(datetime(2026, 5, 1, 11, 30, tzinfo=UTC), tick=False):
         html = client.get("/").content.decode()
-    assert "1 image stored here; the next is deleted in 21\xa0hours, 30\xa0minutes (2 May, 09:00 UTC)." in html
+    assert "1 image stored here; the next is deleted in 21\xa0hours, 30\xa0minutes (May 2, 2026, 9 a.m. UTC)." in html

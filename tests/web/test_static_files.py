@@ -20,7 +20,8 @@ HASHED = re.compile(r"^web/app\.[0-9a-f]{12}\.css$")
 
 def test_the_product_stores_static_files_under_hashed_names() -> None:
     assert product_settings.STORAGES["staticfiles"] == {
-        "BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
     }
 
 

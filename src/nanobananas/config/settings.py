@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "nanobananas.core.middleware.PrivateApiNoStoreMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The visitor's language (Accept-Language) among LANGUAGES, for the pages.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -167,7 +169,11 @@ STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "nanobananas.vault.storage.EncryptedStorage", "OPTIONS": _BLOBS},
     # Hashed names (app.3f2a9c1b.css) with gzip copies, written by `collectstatic` (which `nanobananas serve`
     # runs before it starts): servestatic serves them with a one-year immutable Cache-Control.
-    "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"},
+    # Owner-only like everything else in the data dir (Django would chmod each copy to 0644).
+    "staticfiles": {
+        "BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage",
+        "OPTIONS": {"file_permissions_mode": 0o600, "directory_permissions_mode": 0o700},
+    },
 }
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -273,6 +279,11 @@ else:
     EMAIL_FILE_PATH = DATA_DIR / "mail"
 
 LANGUAGE_CODE = "en-us"
+# Pages and messages are marked for translation; a language is offered once its catalogue is in LOCALE_PATHS
+# (`django-admin makemessages -l fr` then `compilemessages`, see docs/translation.md). Dates and numbers are
+# formatted by Django's localisation for the active language.
+LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,7 @@ import sys
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.csrf import ensure_csrf_cookie
 
@@ -85,7 +86,8 @@ def me(request: HttpRequest) -> HttpResponse:
         hours = retention_hours_for(owner=user_owner)
         if request.GET.get("upgraded") and not plan.is_paid:
             # Back from the payment page before the provider's webhook arrived.
-            messages.info(request, "Thanks! Pro switches on as soon as the payment is confirmed; reload in a moment.")
+            thanks = _("Thanks! Pro switches on as soon as the payment is confirmed; reload in a moment.")
+            messages.info(request, thanks)
         context.update(
             profile=profile_ensure(user=account),
             plan=plan,
@@ -135,6 +137,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(failure, DATABASE_ERRORS):
         return database_unavailable(failure, api=_is_api(request))
     if _is_api(request):
-        body = {"error": {"code": "internal_error", "message": "Something went wrong on the server. Try again."}}
+        body = {"error": {"code": "internal_error", "message": _("Something went wrong on the server. Try again.")}}
         return JsonResponse(body, status=500, content_type="application/json; charset=utf-8")
     return defaults.server_error(request)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from nanobananas.accounts.forms import retention_label
 from nanobananas.accounts.identity import Owner
@@ -23,6 +24,6 @@ def retention_notice(context: dict[str, Any]) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         hours = retention_hours_for(owner=Owner(user_id=user.pk))
-        return f"Your images are deleted {retention_label(hours)} after they are made."
+        return _("Your images are deleted %(time)s after they are made.") % {"time": retention_label(hours)}
     hours = plan_get(code=Plan.GUEST).default_retention_hours
-    return f"As a guest, your images are deleted {retention_label(hours)} after they are made."
+    return _("As a guest, your images are deleted %(time)s after they are made.") % {"time": retention_label(hours)}
