@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.services import account_signup
+from nanobananas.studio.conversations import conversation_create
 from nanobananas.studio.models import Asset, Message
-from nanobananas.studio.services import conversation_create
 
 PASSWORD = "correct horse battery"
 # A birth month and year past the age gate, for callers of `account_signup`.

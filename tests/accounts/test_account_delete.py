@@ -38,8 +38,10 @@ from nanobananas.privacy.services import (
     privacy_settings_update,
     retention_purge,
 )
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
-from nanobananas.studio.services import IncomingFile, conversation_create, job_run, message_send
+from nanobananas.studio.services import IncomingFile, message_send
 from nanobananas.tokens.models import ApiToken
 from nanobananas.tokens.services import token_authenticate, token_create
 from nanobananas.vault.models import DataKey

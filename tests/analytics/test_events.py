@@ -36,7 +36,9 @@ from nanobananas.analytics.tasks import run_analytics_upkeep
 from nanobananas.privacy.export import export_for_operator, export_request
 from nanobananas.privacy.services import privacy_settings_update
 from nanobananas.registry import jobs
-from nanobananas.studio.services import conversation_create, job_run, message_send
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
+from nanobananas.studio.services import message_send
 from nanobananas.workflows.account_delete import account_delete
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]

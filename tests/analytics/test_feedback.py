@@ -25,9 +25,11 @@ from nanobananas.analytics.feedback import (
 from nanobananas.analytics.models import BugReport, ErrorReport, Event, Feedback
 from nanobananas.audit.models import AuditEvent
 from nanobananas.privacy.services import privacy_settings_update
-from nanobananas.studio import services as studio_services
+from nanobananas.studio import composition
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Job
-from nanobananas.studio.services import IncomingFile, conversation_create, job_run, message_send
+from nanobananas.studio.services import IncomingFile, message_send
 from nanobananas.workflows.account_delete import account_delete
 from tests.privacy.builders import png_bytes
 
@@ -140,7 +142,7 @@ def test_a_failed_job_leaves_an_error_report_with_no_user_content(monkeypatch: A
         secret = f"the prompt was {MARKER}"
         raise RuntimeError(secret)
 
-    monkeypatch.setattr(studio_services, "_carry_out", explode)
+    monkeypatch.setattr(composition, "_carry_out", explode)
     conversation = conversation_create(owner=owner)
     with commit():
         _, job = message_send(owner=owner, conversation_id=conversation.id, text=f"a poster {MARKER}")
@@ -150,7 +152,7 @@ def test_a_failed_job_leaves_an_error_report_with_no_user_content(monkeypatch: A
     report = ErrorReport.objects.get()
     assert (report.job_id, report.exception_class, report.provider) == (job.id, "builtins.RuntimeError", "fake")
     assert report.duration_ms is not None
-    assert {"file": "nanobananas/studio/services.py", "function": "_job_work"} in [
+    assert {"file": "nanobananas/studio/composition.py", "function": "image_job_work"} in [
         {k: v for k, v in frame.items() if k != "line"} for frame in report.frames
     ]
     assert report.frames[-1]["function"] == "explode"

@@ -16,7 +16,9 @@ from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.services import guest_create
 from nanobananas.audit.models import AppendOnly, AuditCheckpoint, AuditEvent
 from nanobananas.audit.services import audit_purge, audit_record, audit_verify
-from nanobananas.studio.services import conversation_create, job_run, message_send
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
+from nanobananas.studio.services import message_send
 from tests.live_server import server_environment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]

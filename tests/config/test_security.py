@@ -100,8 +100,10 @@ def test_user_text_is_escaped_in_pages() -> None:
 def _seed_owner_a() -> dict[str, str]:
     """User A with a conversation, a job, an image and an API token; returns their ids by path parameter."""
     from nanobananas.accounts.identity import Owner
+    from nanobananas.studio.conversations import conversation_create
+    from nanobananas.studio.jobs import job_run
     from nanobananas.studio.models import Asset
-    from nanobananas.studio.services import conversation_create, job_run, message_send
+    from nanobananas.studio.services import message_send
     from nanobananas.tokens.services import token_create
 
     user = get_user_model().objects.create_user(username="alice", email="alice@example.org", password="x" * 14)

@@ -26,8 +26,9 @@ def test_a_message_of_only_control_characters_is_empty_and_refused() -> None:
     from nanobananas.accounts.identity import Owner
     from nanobananas.accounts.services import guest_create
     from nanobananas.core.exceptions import InvalidInput
+    from nanobananas.studio.conversations import conversation_create
     from nanobananas.studio.models import Message
-    from nanobananas.studio.services import conversation_create, message_send
+    from nanobananas.studio.services import message_send
 
     owner = Owner(guest_id=guest_create().id)
     conversation = conversation_create(owner=owner, title="\x00Shop\u202e poster")

@@ -20,9 +20,11 @@ from nanobananas.core.exceptions import NotFound
 from nanobananas.moderation.models import BlockedTerm, Evidence, EvidenceAccess, KnownImage, ReviewItem
 from nanobananas.privacy.models import LegalHold
 from nanobananas.privacy.services import cleanup_run
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Conversation, Lifecycle, Message
 from nanobananas.studio.selectors import asset_get
-from nanobananas.studio.services import conversation_create, job_run, message_send
+from nanobananas.studio.services import message_send
 from nanobananas.vault.models import DataKey
 from nanobananas.workflows.account_delete import account_delete, account_delete_under_13
 from tests.conftest import blob_path

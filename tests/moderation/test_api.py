@@ -11,8 +11,10 @@ from django.test import Client
 from nanobananas.accounts.identity import Owner
 from nanobananas.audit.models import AuditEvent
 from nanobananas.moderation.models import ReviewItem
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset
-from nanobananas.studio.services import conversation_create, job_run, message_send
+from nanobananas.studio.services import message_send
 from tests.conftest import csrf_headers
 from tests.moderation.conftest import MARKER
 

@@ -23,8 +23,10 @@ from nanobananas.moderation.review import review_image, review_text, verdict_fro
 from nanobananas.moderation.services import known_image_add, provider_refusal_review
 from nanobananas.moderation.verdict import Action, CheckResult
 from nanobananas.providers.base import ProviderRefused
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Conversation, Job, Message
-from nanobananas.studio.services import IncomingFile, conversation_create, job_run, message_send
+from nanobananas.studio.services import IncomingFile, message_send
 from tests.conftest import blob_root
 from tests.moderation.conftest import MARKER, encoded, picture
 

@@ -18,15 +18,11 @@ from PIL.PngImagePlugin import PngInfo
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.billing.models import Invoice, PaymentCustomer, Subscription
+from nanobananas.studio.assets import asset_delete
+from nanobananas.studio.conversations import conversation_create, conversation_delete
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Conversation, Message
-from nanobananas.studio.services import (
-    IncomingFile,
-    asset_delete,
-    conversation_create,
-    conversation_delete,
-    job_run,
-    message_send,
-)
+from nanobananas.studio.services import IncomingFile, message_send
 from nanobananas.tokens.services import token_create
 from tests.accounts.conftest import signup
 from tests.privacy.builders import png_bytes

@@ -20,8 +20,8 @@ from nanobananas.accounts.identity import Owner
 from nanobananas.privacy import export as exports
 from nanobananas.privacy.export import COPY_CHUNK_BYTES, export_build, export_request
 from nanobananas.privacy.models import DataExport
+from nanobananas.studio.conversations import conversation_create
 from nanobananas.studio.models import Asset, Message
-from nanobananas.studio.services import conversation_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 

@@ -17,8 +17,10 @@ from nanobananas.moderation.models import ReviewItem
 from nanobananas.moderation.services import report_create, review_item_allow
 from nanobananas.privacy.export import export_build, export_request
 from nanobananas.privacy.services import legal_hold_place
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset
-from nanobananas.studio.services import conversation_create, job_run, message_send
+from nanobananas.studio.services import message_send
 from nanobananas.workflows.account_delete import account_delete
 from tests.accounts.conftest import PASSWORD, signup
 

@@ -26,8 +26,10 @@ from nanobananas.privacy.services import (
     retention_purge,
     retention_sweep,
 )
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Conversation, Message
-from nanobananas.studio.services import conversation_create, job_run, message_send
+from nanobananas.studio.services import message_send
 from tests.conftest import blob_path
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]

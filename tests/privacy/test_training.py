@@ -26,8 +26,11 @@ from nanobananas.privacy.training import (
     training_file_name,
     training_set_write,
 )
+from nanobananas.studio.assets import asset_delete
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset
-from nanobananas.studio.services import IncomingFile, asset_delete, conversation_create, job_run, message_send
+from nanobananas.studio.services import IncomingFile, message_send
 from tests.privacy.builders import png_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]

@@ -27,6 +27,23 @@ FORBIDDEN = [
     ("studio/services.py", "nanobananas.studio.tasks"),
     ("studio/services.py", "nanobananas.studio.video_tasks"),
     ("providers/gemini_video.py", "nanobananas.providers.gemini"),  # the provider passes itself (VideoCaller)
+    ("analytics/services.py", "nanobananas.analytics.tasks"),
+    # The studio's job machinery sits below the work it runs (registered by kind: studio/jobs.py).
+    *(
+        (f"studio/{low}.py", f"nanobananas.studio.{high}")
+        for low, highs in {
+            "owners": ("blobs", "jobs", "conversations", "assets", "outcomes", "videos", "services", "tools"),
+            "blobs": ("jobs", "conversations", "assets", "outcomes", "videos", "services", "tools"),
+            "jobs": ("conversations", "assets", "outcomes", "videos", "services", "tools", "composition"),
+            "conversations": ("assets", "outcomes", "videos", "services", "tools", "composition"),
+            "outcomes": ("videos", "services", "tools", "composition"),
+            "videos": ("services", "tools", "composition"),
+            "services": ("tools", "composition"),
+            "tools": ("composition",),
+        }.items()
+        for high in highs
+    ),
+    ("studio/videos_api.py", "nanobananas.studio.api"),  # shared outputs: studio/outputs.py, studio/ranges.py
     ("registry", "nanobananas."),  # the registries import no app of the product
 ]
 

@@ -12,8 +12,9 @@ from nanobananas.moderation.models import BlockedAttempt
 from nanobananas.moderation.services import provider_refusal_review, result_screen, turn_screen
 from nanobananas.registry import screening
 from nanobananas.registry.screening import ContentScreen, content_screen, content_screen_register
+from nanobananas.studio.conversations import conversation_create
 from nanobananas.studio.models import Asset, Conversation, Job, Message
-from nanobananas.studio.services import conversation_create, message_send
+from nanobananas.studio.services import message_send
 
 
 def test_the_registered_screen_is_the_moderation_apps() -> None:

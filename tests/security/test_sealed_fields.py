@@ -15,8 +15,10 @@ from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.services import guest_create
 from nanobananas.moderation.models import ReviewItem
 from nanobananas.moderation.services import report_create
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Job
-from nanobananas.studio.services import IncomingFile, conversation_create, job_run, message_send
+from nanobananas.studio.services import IncomingFile, message_send
 from nanobananas.vault.fields import SealedField
 from nanobananas.vault.sealing import PREFIX, UNREADABLE
 from nanobananas.vault.services import owner_keys_shred

@@ -20,8 +20,8 @@ from PIL import Image
 from nanobananas.accounts.identity import Owner
 from nanobananas.audit.models import AuditEvent
 from nanobananas.privacy.models import DataExport
+from nanobananas.studio.conversations import conversation_create
 from nanobananas.studio.models import Asset, Message
-from nanobananas.studio.services import conversation_create
 from tests.accounts.conftest import signup
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]

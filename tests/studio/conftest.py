@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.services import guest_create
+from nanobananas.studio.conversations import conversation_create
 from nanobananas.studio.models import Conversation
-from nanobananas.studio.services import conversation_create
 
 
 @pytest.fixture

@@ -211,7 +211,9 @@ def test_job_events_stream_the_result_and_hide_it_from_strangers() -> None:
 
     from nanobananas.accounts.identity import Owner
     from nanobananas.accounts.services import guest_create
-    from nanobananas.studio.services import conversation_create, job_run, message_send
+    from nanobananas.studio.conversations import conversation_create
+    from nanobananas.studio.jobs import job_run
+    from nanobananas.studio.services import message_send
 
     guest = guest_create()
     owner = Owner(guest_id=guest.id)
@@ -264,7 +266,9 @@ def test_job_events_follow_a_job_from_queued_to_done() -> None:
 
     from nanobananas.accounts.identity import Owner
     from nanobananas.accounts.services import guest_create
-    from nanobananas.studio.services import conversation_create, job_run, message_send
+    from nanobananas.studio.conversations import conversation_create
+    from nanobananas.studio.jobs import job_run
+    from nanobananas.studio.services import message_send
 
     guest = guest_create()
     owner = Owner(guest_id=guest.id)

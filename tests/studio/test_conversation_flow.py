@@ -263,7 +263,7 @@ def test_base_version_picks_the_image_to_edit(chat: Chat) -> None:
 def test_two_messages_sent_at_once_are_answered_in_order(
     guest_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
-    from nanobananas.studio.services import job_run
+    from nanobananas.studio.jobs import job_run
 
     chat = Chat(guest_client, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=False):

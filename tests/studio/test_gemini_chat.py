@@ -14,8 +14,9 @@ from django.test import override_settings
 from PIL import Image
 
 from nanobananas.accounts.identity import Owner
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Conversation, Job
-from nanobananas.studio.services import IncomingFile, job_run, message_send
+from nanobananas.studio.services import IncomingFile, message_send
 from tests.plans import plans_allow
 from tests.providers.gemini_server import (
     API_KEY,

@@ -11,9 +11,10 @@ from django.test import Client
 
 from nanobananas.accounts.identity import GUEST_SESSION_KEY, Owner
 from nanobananas.core.exceptions import InvalidInput
+from nanobananas.studio.assets import asset_delete
+from nanobananas.studio.conversations import conversation_create, conversation_delete
 from nanobananas.studio.history import history_search
 from nanobananas.studio.models import Asset, Conversation, Job, Message
-from nanobananas.studio.services import asset_delete, conversation_create, conversation_delete
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 

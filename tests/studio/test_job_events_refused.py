@@ -11,7 +11,9 @@ from huey.contrib.djhuey import HUEY
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.services import guest_create
-from nanobananas.studio.services import conversation_create, job_run, message_send
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
+from nanobananas.studio.services import message_send
 from tests.studio.test_api import _login_guest, _parse_sse
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.database]

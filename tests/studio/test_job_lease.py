@@ -25,8 +25,10 @@ from nanobananas.accounts.services import guest_create
 from nanobananas.audit.models import AuditEvent
 from nanobananas.providers.base import GeneratedImage, ProviderError
 from nanobananas.providers.fake import FakeProvider
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run, jobs_rescue_stale
 from nanobananas.studio.models import Asset, Job, Message
-from nanobananas.studio.services import conversation_create, job_run, jobs_rescue_stale, message_send
+from nanobananas.studio.services import message_send
 from tests.conftest import blob_root
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.database]

@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 from PIL import Image
 
 from nanobananas.engine import compose as compose_module
-from nanobananas.studio import services
+from nanobananas.studio import jobs
 from nanobananas.studio.models import Asset
 from tests.studio.test_conversation_flow import Capture, Chat
 
@@ -89,10 +89,10 @@ def test_the_budget_is_spent_across_the_loads_of_one_job_and_only_inside_a_job(
     first, second = _uploads(chat)
     with _budget(2):
         # Outside a job nothing is counted: both load whole, twice over.
-        assert [services._load_image(a.id).size for a in (first, second, first)] == [(1600, 1000)] * 3
-        with services._job_pixel_budget():
-            assert services._load_image(first.id).size == (1600, 1000)  # 1.6 of 2 MP
+        assert [jobs.image_load(a.id).size for a in (first, second, first)] == [(1600, 1000)] * 3
+        with jobs._job_pixel_budget():
+            assert jobs.image_load(first.id).size == (1600, 1000)  # 1.6 of 2 MP
             # 0.4 MP left: the second is loaded at the 1 MP floor, in its own proportions.
-            width, height = services._load_image(second.id).size
+            width, height = jobs.image_load(second.id).size
             assert (width, height) == (1264, 790)
-            assert services._load_image(first.id).size == (1264, 790)  # nothing left: the floor again
+            assert jobs.image_load(first.id).size == (1264, 790)  # nothing left: the floor again

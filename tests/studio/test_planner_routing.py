@@ -14,8 +14,9 @@ from PIL import Image
 from nanobananas.accounts.identity import Owner
 from nanobananas.privacy.services import privacy_settings_update
 from nanobananas.providers.llm_planner import OpenAIChatPlanner
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Conversation, Job
-from nanobananas.studio.services import IncomingFile, job_run, message_send
+from nanobananas.studio.services import IncomingFile, message_send
 from tests.providers.openai_server import API_KEY, OpenAIServer, tool_call
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]

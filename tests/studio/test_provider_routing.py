@@ -20,8 +20,9 @@ from nanobananas.providers.builtin import NEEDS_GENERATIVE_PROVIDER
 from nanobananas.providers.fake import FakeCloudProvider
 from nanobananas.providers.handler import image_provider
 from nanobananas.providers.routing import THIRD_PARTY_DISABLED
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Conversation, Job, Message
-from nanobananas.studio.services import IncomingFile, job_run, message_send
+from nanobananas.studio.services import IncomingFile, message_send
 from tests.conftest import csrf_headers
 from tests.plans import plans_allow
 

@@ -10,7 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from nanobananas.accounts.identity import Owner
-from nanobananas.studio.services import job_run, message_send
+from nanobananas.studio.jobs import job_run
+from nanobananas.studio.services import message_send
 from tests.conftest import csrf_headers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]

@@ -13,8 +13,10 @@ from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.models import Plan
 from nanobananas.accounts.selectors import plan_get, quota_status
 from nanobananas.accounts.services import quota_consume, quota_release
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Conversation
-from nanobananas.studio.services import conversation_create, job_run, message_send
+from nanobananas.studio.services import message_send
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,11 @@ from django.test import Client
 
 from nanobananas.accounts.identity import GUEST_SESSION_KEY, Owner
 from nanobananas.accounts.services import guest_create
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Conversation, Message
 from nanobananas.studio.sealing import UNREADABLE
-from nanobananas.studio.services import conversation_create, job_run, message_send
+from nanobananas.studio.services import message_send
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
 
@@ -76,7 +78,7 @@ def test_rows_written_before_sealing_still_read() -> None:
 def test_a_guests_text_is_resealed_for_the_account_it_moves_to() -> None:
     from django.contrib.auth import get_user_model
 
-    from nanobananas.studio.services import conversations_transfer_owner
+    from nanobananas.studio.conversations import conversations_transfer_owner
     from nanobananas.vault.services import owner_keys_shred
 
     guest, conversation = _conversation_with_marker()

@@ -15,8 +15,10 @@ from PIL import Image
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.core.exceptions import InvalidInput, NotFound
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Conversation, Job, Message
-from nanobananas.studio.services import conversation_create, job_run, message_send
+from nanobananas.studio.services import message_send
 from tests.conftest import blob_path
 
 pytestmark = [pytest.mark.django_db, pytest.mark.database]
@@ -188,7 +190,7 @@ def test_a_guest_signing_up_keeps_their_work_under_the_new_owner(
     conversation: Conversation, guest_owner: Owner, user_owner: Owner, django_capture_on_commit_callbacks: object
 ) -> None:
 
-    from nanobananas.studio.services import conversations_transfer_owner
+    from nanobananas.studio.conversations import conversations_transfer_owner
 
     with django_capture_on_commit_callbacks(execute=False):  # type: ignore[operator]
         _, job = message_send(owner=guest_owner, conversation_id=conversation.id, text="a poster")

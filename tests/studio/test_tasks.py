@@ -16,8 +16,10 @@ from huey.contrib.djhuey import HUEY
 
 from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.services import guest_create
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import jobs_rescue_stale
 from nanobananas.studio.models import Asset, Job
-from nanobananas.studio.services import conversation_create, jobs_rescue_stale, message_send
+from nanobananas.studio.services import message_send
 from tests.conftest import require_service
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.database]

@@ -27,8 +27,10 @@ from nanobananas.providers.builtin import NEEDS_GENERATIVE_PROVIDER
 from nanobananas.providers.fake import FakeCloudProvider
 from nanobananas.providers.handler import image_provider
 from nanobananas.studio import downloads
+from nanobananas.studio.conversations import conversation_delete
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
-from nanobananas.studio.services import IncomingFile, conversation_delete, job_run, message_send
+from nanobananas.studio.services import IncomingFile, message_send
 from nanobananas.studio.tools import (
     TOOLS_CONVERSATION_TITLE,
     ToolRequestInvalid,

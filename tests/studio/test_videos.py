@@ -17,7 +17,8 @@ from nanobananas.accounts.models import Plan, Profile
 from nanobananas.audit.models import AuditEvent
 from nanobananas.core.exceptions import Conflict, InvalidInput, NotFound
 from nanobananas.engine import video as engine_video
-from nanobananas.studio import services, videos
+from nanobananas.studio import conversations, services, videos
+from nanobananas.studio.jobs import RUN_JOB, VIDEO_JOB, _claim, job_holds, jobs_rescue_stale
 from nanobananas.studio.models import Asset, Conversation, Job, Message
 from nanobananas.studio.videos import PlanLimit, job_cancel, video_create, video_spec_parse
 from tests.conftest import blob_path
@@ -124,7 +125,7 @@ def test_bad_requests_change_nothing(guest_owner: Owner, other_guest_owner: Owne
 
 
 def conversation_for(owner: Owner) -> Conversation:
-    return services.conversation_create(owner=owner)
+    return conversations.conversation_create(owner=owner)
 
 
 def test_the_plan_limits_seconds_and_videos_a_day_and_refused_or_failed_renders_cost_nothing(
@@ -205,23 +206,23 @@ def test_videos_run_on_their_own_queue_and_a_lost_worker_s_render_is_retried_onc
 
     [picture] = uploads(guest_owner, conversation, (200, 200, 0))
     queued: list[tuple[str, str]] = []
-    monkeypatch.setitem(jobs._JOBS, services.VIDEO_JOB, lambda job_id: queued.append(("video", job_id)))
-    monkeypatch.setitem(jobs._JOBS, services.RUN_JOB, lambda job_id: queued.append(("image", job_id)))
+    monkeypatch.setitem(jobs._JOBS, VIDEO_JOB, lambda job_id: queued.append(("video", job_id)))
+    monkeypatch.setitem(jobs._JOBS, RUN_JOB, lambda job_id: queued.append(("image", job_id)))
     with django_capture_on_commit_callbacks(execute=True):
         job = video_create(owner=guest_owner, conversation_id=conversation.id, asset_ids=[picture.id], spec=_spec())
     assert queued == [("video", str(job.id))]
     # A worker claims it and dies: the rescue hands it to the video queue again, and the next run makes it.
-    assert services._claim(job.id) == 1
+    assert _claim(job.id) == 1
     Job.objects.filter(id=job.id).update(heartbeat_at=job.queued_at - timedelta(minutes=10))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.jobs_rescue_stale(stale_after=timedelta(seconds=30)) == [job.id]
+        assert jobs_rescue_stale(stale_after=timedelta(seconds=30)) == [job.id]
     assert queued == [("video", str(job.id))] * 2
     job = run(job)
     assert (job.status, job.attempts) == ("done", 2)
     video = Asset.objects.get(job=job)
     assert video.blob_name.endswith(f"{job.id}-2.mp4")
     # The first attempt, waking up, stores nothing.
-    assert not services._holds(job.id, 1)
+    assert not job_holds(job.id, 1)
 
 
 def test_a_job_of_someone_else_cannot_be_cancelled(

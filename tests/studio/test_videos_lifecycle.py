@@ -16,10 +16,10 @@ from django.core.files.storage import default_storage
 from nanobananas.accounts.identity import Owner
 from nanobananas.privacy.export import export_build, export_request
 from nanobananas.privacy.services import retention_purge, retention_sweep
+from nanobananas.studio.conversations import conversation_create, conversation_delete
 from nanobananas.studio.downloads import conversation_archive
 from nanobananas.studio.history import history_search
 from nanobananas.studio.models import Asset, Conversation
-from nanobananas.studio.services import conversation_create, conversation_delete
 from nanobananas.studio.videos import video_create, video_spec_parse
 from nanobananas.workflows.account_delete import DELETE_PHRASE, account_delete
 from tests.conftest import blob_path

@@ -16,7 +16,7 @@ from PIL import Image
 from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.models import Plan, Profile
 from nanobananas.engine.video import VideoSpec, render_video
-from nanobananas.studio import services, videos
+from nanobananas.studio import conversations, services, videos
 from nanobananas.studio.models import Asset, Job
 from nanobananas.studio.videos import PlanLimit, video_create, video_limits_check, video_spec_parse
 from tests.providers.gemini_server import API_KEY, GeminiServer
@@ -133,7 +133,7 @@ def test_a_plan_without_the_provider_is_told_so_and_nothing_is_sent(veo: GeminiS
 
 def test_a_chat_request_only_a_generative_model_can_make_goes_to_veo(veo: GeminiServer, pro_owner: Owner) -> None:
     veo.script_video(video=_clip(), polls=1)
-    chat = services.conversation_create(owner=pro_owner)
+    chat = conversations.conversation_create(owner=pro_owner)
     _, job = services.message_send(
         owner=pro_owner, conversation_id=chat.id, text="make a video of a fox running through the snow"
     )

@@ -11,8 +11,9 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from nanobananas.accounts.identity import Owner
+from nanobananas.studio.jobs import job_run
 from nanobananas.studio.models import Asset, Conversation, Job
-from nanobananas.studio.services import IncomingFile, job_run, message_send
+from nanobananas.studio.services import IncomingFile, message_send
 
 
 def png(colour: tuple[int, int, int], size: tuple[int, int] = (320, 240)) -> IncomingFile:

@@ -108,8 +108,10 @@ def test_a_chat_turn_stores_on_s3_and_the_purge_removes_it(bucket: dict[str, Any
     from nanobananas.accounts.identity import Owner
     from nanobananas.accounts.services import guest_create
     from nanobananas.privacy.services import cleanup_run
+    from nanobananas.studio.conversations import conversation_create
+    from nanobananas.studio.jobs import job_run
     from nanobananas.studio.models import Asset
-    from nanobananas.studio.services import conversation_create, job_run, message_send
+    from nanobananas.studio.services import message_send
 
     _use_bucket(settings, bucket)
     start = timezone.now()
@@ -147,8 +149,10 @@ def _chat_turn_stored() -> str:
     """A guest's chat turn stored through the default storage; returns the image's blob name."""
     from nanobananas.accounts.identity import Owner
     from nanobananas.accounts.services import guest_create
+    from nanobananas.studio.conversations import conversation_create
+    from nanobananas.studio.jobs import job_run
     from nanobananas.studio.models import Asset
-    from nanobananas.studio.services import conversation_create, job_run, message_send
+    from nanobananas.studio.services import message_send
 
     owner = Owner(guest_id=guest_create().id)
     conversation = conversation_create(owner=owner)

@@ -22,15 +22,11 @@ from nanobananas.accounts.identity import Owner
 from nanobananas.accounts.models import Guest
 from nanobananas.privacy.services import retention_purge
 from nanobananas.registry import personal_data as registry
-from nanobananas.studio import services as studio_services
+from nanobananas.studio import blobs
+from nanobananas.studio.assets import asset_blobs_reseal, asset_blobs_reseal_all
+from nanobananas.studio.conversations import conversation_create
 from nanobananas.studio.models import Asset, Conversation
-from nanobananas.studio.services import (
-    IncomingFile,
-    asset_blobs_reseal,
-    asset_blobs_reseal_all,
-    conversation_create,
-    message_send,
-)
+from nanobananas.studio.services import IncomingFile, message_send
 from nanobananas.vault.models import DataKey
 from nanobananas.workflows.signup import guest_carry_over
 from tests.conftest import blob_root
@@ -127,7 +123,7 @@ def test_a_storage_failure_midway_through_the_reseal_leaves_no_orphan_and_a_reru
     with django_capture_on_commit_callbacks(execute=False):  # the reseal job is "lost"
         guest_carry_over(guest_id=_id(guest), user_id=user.pk)
 
-    real = studio_services.default_storage
+    real = blobs.default_storage
     saves: list[str] = []
 
     class FailingSecondSave:
@@ -140,7 +136,7 @@ def test_a_storage_failure_midway_through_the_reseal_leaves_no_orphan_and_a_reru
         def __getattr__(self, name: str) -> Any:
             return getattr(real, name)
 
-    monkeypatch.setattr(studio_services, "default_storage", FailingSecondSave())
+    monkeypatch.setattr(blobs, "default_storage", FailingSecondSave())
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(OSError, match="disk is full"):
         asset_blobs_reseal(owner=account)
     keys = sorted(name.split("/")[1] for name in _named())
@@ -148,7 +144,7 @@ def test_a_storage_failure_midway_through_the_reseal_leaves_no_orphan_and_a_reru
     assert _stored() == _named()  # the moved image's old bytes went, the failed copy left nothing
     assert {a.id: _bytes(a.blob_name) for a in Asset.objects.all()} == pixels
 
-    monkeypatch.setattr(studio_services, "default_storage", real)
+    monkeypatch.setattr(blobs, "default_storage", real)
     with django_capture_on_commit_callbacks(execute=True):
         assert asset_blobs_reseal_all() == 2
         assert asset_blobs_reseal(owner=account) == 0  # nothing left: running again changes nothing

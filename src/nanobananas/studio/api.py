@@ -24,7 +24,8 @@ from nanobananas.core.exceptions import NotFound
 from nanobananas.core.pagination import BoundedLimitOffsetPagination
 from nanobananas.core.streaming import aiter_file, releasing
 from nanobananas.privacy.selectors import deleted_images_by_message
-from nanobananas.studio import downloads, selectors, services
+from nanobananas.studio import assets, conversations, downloads, selectors, services
+from nanobananas.studio.jobs import job_retry
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.outputs import asset_from_token, asset_out, job_out, live_assets, message_out
 from nanobananas.studio.ranges import range_response
@@ -49,7 +50,7 @@ EVENT_STREAM_MAX_SECONDS = 600.0
 @router.post("/conversations", response={201: ConversationOut})
 def create_conversation(request: HttpRequest, payload: ConversationCreateIn) -> Status[Conversation]:
     owner = request_owner_for_write(request)
-    return Status(201, services.conversation_create(owner=owner, title=payload.title))
+    return Status(201, conversations.conversation_create(owner=owner, title=payload.title))
 
 
 @router.get("/conversations", response=list[ConversationOut])
@@ -90,7 +91,7 @@ def delete_conversation(request: HttpRequest, conversation_id: uuid.UUID) -> Sta
     owner = request_owner(request)
     if owner is None:
         raise NotFound("No conversation with this id.")
-    services.conversation_delete(owner=owner, conversation_id=conversation_id)
+    conversations.conversation_delete(owner=owner, conversation_id=conversation_id)
     return Status(204, None)
 
 
@@ -170,7 +171,7 @@ def retry_job(request: HttpRequest, job_id: uuid.UUID) -> Status[JobOut]:
     owner = request_owner(request)
     if owner is None:
         raise NotFound("No job with this id.")
-    return Status(202, job_out(services.job_retry(owner=owner, job_id=job_id)))
+    return Status(202, job_out(job_retry(owner=owner, job_id=job_id)))
 
 
 @router.get("/jobs/{job_id}", response=JobOut)
@@ -278,7 +279,7 @@ def delete_asset(request: HttpRequest, asset_id: uuid.UUID) -> Status[None]:
     owner = request_owner(request)
     if owner is None:
         raise NotFound("No image with this id.")
-    services.asset_delete(owner=owner, asset_id=asset_id)
+    assets.asset_delete(owner=owner, asset_id=asset_id)
     return Status(204, None)
 
 

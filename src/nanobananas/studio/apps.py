@@ -1,4 +1,5 @@
-"""App config for the studio; loads its jobs, so the services can enqueue them by name in every process."""
+"""App config for the studio; loads its jobs, so the services can enqueue them by name in every process, and the
+work of each kind of job, so the job runner (studio/jobs.py) finds it."""
 
 from django.apps import AppConfig
 
@@ -8,4 +9,4 @@ class StudioConfig(AppConfig):
     label = "studio"
 
     def ready(self) -> None:
-        from nanobananas.studio import tasks, video_tasks  # noqa: F401  # register the jobs the services enqueue
+        from nanobananas.studio import composition, tasks, video_tasks, videos  # noqa: F401  # register the jobs the services enqueue  # noqa: F401  # register the work of image and video jobs

@@ -29,9 +29,10 @@ from nanobananas.accounts.identity import Owner, request_rate_limit
 from nanobananas.core.exceptions import DomainError
 from nanobananas.core.streaming import aiter_file
 from nanobananas.studio import downloads
+from nanobananas.studio.conversations import conversation_create
 from nanobananas.studio.models import Asset, Job
 from nanobananas.studio.requests import multipart_read
-from nanobananas.studio.services import IncomingFile, conversation_create, message_send
+from nanobananas.studio.services import IncomingFile, message_send
 from nanobananas.tokens.models import ApiToken
 from nanobananas.tokens.services import token_authenticate
 

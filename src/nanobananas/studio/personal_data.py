@@ -20,9 +20,9 @@ from nanobananas.registry.personal_data import (
     reference,
     register,
 )
+from nanobananas.studio.conversations import conversations_transfer_owner
 from nanobananas.studio.data_export import studio_export, studio_export_count, studio_recipients
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
-from nanobananas.studio.services import conversations_transfer_owner
 
 __all__ = ["studio_close", "studio_retention_changed", "studio_transfer"]
 
@@ -42,7 +42,7 @@ def studio_close(closing: AccountClosing) -> dict[str, int]:
             Conversation.objects.filter(owner_user_id=user_id, **active), "conversation"
         ).update(**queued),
     }
-    # A running job's result is thrown away when it finds its job no longer running (studio._store_outcome).
+    # A running job's result is thrown away when it finds its job no longer running (outcomes.outcome_store).
     counts["jobs_stopped"] = Job.objects.filter(
         conversation__owner_user_id=user_id, status__in=(Job.Status.QUEUED, Job.Status.RUNNING)
     ).update(

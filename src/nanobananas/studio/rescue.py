@@ -8,7 +8,7 @@ import threading
 from django.conf import settings
 from django.db import DatabaseError, connections
 
-from nanobananas.studio.services import jobs_rescue_stale
+from nanobananas.studio.jobs import jobs_rescue_stale
 
 __all__ = ["RescueWatch", "rescue_every"]
 

@@ -10,26 +10,26 @@ from huey.contrib.djhuey import db_task, lock_task
 from nanobananas.accounts.identity import Owner
 from nanobananas.core.periodic import once_per_interval
 from nanobananas.registry.jobs import job_register
-from nanobananas.studio import services
+from nanobananas.studio import assets, conversations, jobs
 
 
 @db_task()
 def run_job(job_id: str) -> None:
-    services.job_run(job_id=uuid.UUID(job_id))
+    jobs.job_run(job_id=uuid.UUID(job_id))
 
 
 @db_task(retries=6, retry_delay=5 * 60)
 def reseal_carried_over_blobs(user_id: int) -> None:
     """After a sign-up with a guest's work: its images' bytes move under the account's key."""
-    services.asset_blobs_reseal(owner=Owner(user_id=user_id))
+    assets.asset_blobs_reseal(owner=Owner(user_id=user_id))
 
 
 @once_per_interval(crontab(minute="*/10"))
 @lock_task("nanobananas-reseal-carried-over")
 def reseal_lost_carry_overs() -> None:
     """Every 10 minutes: a carry-over whose job was lost (queue down, worker gone) is finished."""
-    services.asset_blobs_reseal_all()
+    assets.asset_blobs_reseal_all()
 
 
-job_register(services.RUN_JOB, run_job)
-job_register(services.RESEAL_JOB, reseal_carried_over_blobs)
+job_register(jobs.RUN_JOB, run_job)
+job_register(conversations.RESEAL_JOB, reseal_carried_over_blobs)

@@ -30,18 +30,12 @@ from nanobananas.accounts.identity import Owner, owner_filter
 from nanobananas.analytics.services import analytics_record
 from nanobananas.core.exceptions import DomainError, NotFound
 from nanobananas.providers.routing import Providers, providers_for
+from nanobananas.studio.conversations import conversation_create
+from nanobananas.studio.jobs import images_load, job_progress
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
+from nanobananas.studio.outcomes import Outcome, OutcomeFile, sent_details
 from nanobananas.studio.selectors import asset_get, conversation_get, job_get
-from nanobananas.studio.services import (
-    IncomingFile,
-    _load_images,
-    _Outcome,
-    _OutcomeFile,
-    _sent,
-    conversation_create,
-    job_progress,
-    message_send,
-)
+from nanobananas.studio.services import IncomingFile, message_send
 
 __all__ = [
     "TOOLS_CONVERSATION_TITLE",
@@ -227,7 +221,7 @@ def _request_inputs(job: Job) -> list[uuid.UUID]:
     return [*named, *uploads.values_list("id", flat=True)]
 
 
-def tool_job_carry_out(job: Job, route: Providers) -> _Outcome:
+def tool_job_carry_out(job: Job, route: Providers) -> Outcome:
     """Run the tool a tool job names (the worker's part of `tool_run_start`)."""
 
     def progress(percent: int, stage: str) -> None:
@@ -262,7 +256,7 @@ def tool_outcome(
     progress: Progress,
     mask_id: uuid.UUID | None = None,
     preview: bool = False,
-) -> _Outcome:
+) -> Outcome:
     """Run tool `name` on the pictures `inputs` (asset ids) for a job: from the AI Tools page, the API, or a
     chat turn that named a tool ("make a US passport photo"). Engine errors (ToolError: no face found...) and
     provider refusals propagate for the job to record."""
@@ -279,7 +273,7 @@ def tool_outcome(
         raise tools.ToolError("A picture this tool was given was deleted before it ran.", code="input_gone")
     progress(8, "Opening the picture" if len(inputs) == 1 else "Opening the pictures")
     # Loaded together, so that a shrink under the job's pixel budget keeps a mask the size of its picture.
-    loaded = _load_images([*inputs, *([mask_id] if mask_id else [])]) if inputs or mask_id else []
+    loaded = images_load([*inputs, *([mask_id] if mask_id else [])]) if inputs or mask_id else []
     images, mask = (loaded[:-1], loaded[-1]) if mask_id else (loaded, None)
     operation = Asset.Operation.EDIT if images else Asset.Operation.GENERATE
     parent = inputs[0] if inputs else None
@@ -292,7 +286,7 @@ def tool_outcome(
     progress(10, f"Running {tool.title.lower()}" + (" (preview)" if preview else ""))
     result = tool.run(images, validated, mask=mask, progress=stage, preview=preview)
     files = [
-        _OutcomeFile(
+        OutcomeFile(
             image=output.image if output.image is not None else _decoded(output.data),
             steps=[
                 {
@@ -311,7 +305,7 @@ def tool_outcome(
     first, more = files[0], files[1:]
     lead = f"Preview of {tool.title.lower()}" if preview else tool.title
     reply = " ".join([f"{lead}: {result.operation}.", *result.notes])
-    return _Outcome(
+    return Outcome(
         reply=reply,
         image=first.image,
         data=first.data,
@@ -334,7 +328,7 @@ def _generative_outcome(
     inputs: list[uuid.UUID],
     images: list[Image.Image],
     progress: Progress,
-) -> _Outcome:
+) -> Outcome:
     """A generative tool (colorize): the configured provider edits the picture with the tool's instruction."""
     from nanobananas.providers.base import ProviderRefused
 
@@ -345,7 +339,7 @@ def _generative_outcome(
     provider = route.generative
     progress(30, f"Asking {provider.label}")
     made = provider.edit(image=images[0], instruction=tool.prompt(params), progress=progress)
-    return _Outcome(
+    return Outcome(
         reply=f"{tool.title}: done by {provider.label}.",
         image=made.image,
         operation=Asset.Operation.EDIT,
@@ -362,7 +356,7 @@ def _generative_outcome(
         ],
         provider=made.provider,
         model=made.model,
-        sent=_sent(made, job, inputs),
+        sent=sent_details(made, job, inputs),
     )
 
 

@@ -18,7 +18,7 @@ from huey import Huey
 from huey.utils import load_class
 
 from nanobananas.registry.jobs import job_register
-from nanobananas.studio.services import VIDEO_JOB
+from nanobananas.studio.jobs import VIDEO_JOB, job_run
 
 __all__ = ["VIDEO_WORKERS", "render_video_job", "video_huey", "video_queue_consumer_start"]
 
@@ -38,13 +38,11 @@ def video_huey() -> Huey:
 
 
 def _run(job_id: str) -> None:
-    from nanobananas.studio import services
-
     immediate = video_huey().immediate
     if not immediate:
         close_old_connections()
     try:
-        services.job_run(job_id=uuid.UUID(job_id))
+        job_run(job_id=uuid.UUID(job_id))
     finally:
         if not immediate:
             close_old_connections()

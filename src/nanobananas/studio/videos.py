@@ -8,7 +8,7 @@ A video is an Asset of kind `video` made by a Job whose `options["video"]` says 
      "refusal": str}                 # (chat only) the planner's honest help; the job answers with it
 
 Such a job runs on the video queue (studio/video_tasks.py), under the same claim, lease and attempt fencing
-as image jobs (services.job_run), so a lost worker's render is retried and a stale run stores nothing. The
+as image jobs (jobs.job_run), so a lost worker's render is retried and a stale run stores nothing. The
 render reports progress by frames and stops when the job is no longer its own (cancelled, or taken over).
 
 Plan limits count the owner's video jobs of the UTC day that did not fail or get refused: at most
@@ -47,7 +47,7 @@ from nanobananas.providers.base import ProviderError, ProviderRefused
 from nanobananas.providers.labels import model_label
 from nanobananas.providers.routing import providers_for
 from nanobananas.registry.screening import content_screen
-from nanobananas.studio import services
+from nanobananas.studio import blobs, conversations, jobs, outcomes, owners
 from nanobananas.studio.models import Asset, Conversation, Job, Lifecycle, Message
 from nanobananas.studio.selectors import asset_get, conversation_get, job_get
 
@@ -356,7 +356,7 @@ def video_create(
     now = timezone.now()
     with transaction.atomic():
         if conversation_id is None:
-            conversation = services.conversation_create(owner=owner, title=(prompt or "Video")[:80])
+            conversation = conversations.conversation_create(owner=owner, title=(prompt or "Video")[:80])
             conversation_id = conversation.id
         conversation = Conversation.objects.select_for_update().get(id=conversation_id)
         video_limits_check(owner=owner, request=request)
@@ -366,7 +366,7 @@ def video_create(
         message.save(force_insert=True)
         job = _job_create(conversation, message, request, now=now)
         audit_record(
-            kind="generation.requested", actor=services._actor(owner), owner_key=owner.key,
+            kind="generation.requested", actor=owners.actor_of(owner), owner_key=owner.key,
             target_type="job", target_id=str(job.id),
             details={"conversation": str(conversation.id), "video": True, "pictures": len(request.inputs),
                      "review": screened.audit_details()},
@@ -389,7 +389,7 @@ def _job_create(conversation: Conversation, message: Message, request: VideoRequ
         queued_at=now,
         stage="Waiting in line",
     )
-    services._enqueue_on_commit(job.id)
+    jobs.job_queue_on_commit(job.id)
     return job
 
 
@@ -441,9 +441,9 @@ def job_cancel(*, owner: Owner, job_id: uuid.UUID) -> Job:
         if not stopped:
             raise Conflict(f"Only a waiting or running job can be cancelled; this one is {job.status}.",
                            code="not_cancellable")  # fmt: skip
-        audit_record(kind="generation.cancelled", actor=services._actor(owner), owner_key=owner.key,
+        audit_record(kind="generation.cancelled", actor=owners.actor_of(owner), owner_key=owner.key,
                      target_type="job", target_id=str(job.id))  # fmt: skip
-        services._enqueue_next(job.conversation_id)
+        jobs.next_job_queue(job.conversation_id)
     job.refresh_from_db()
     return job
 
@@ -494,36 +494,36 @@ class _Made:
 
 
 def video_job_work(job_id: uuid.UUID, attempt: int) -> None:
-    """Run claimed attempt `attempt` of a video job to the end (called by services.job_run under its lease)."""
+    """Run claimed attempt `attempt` of a video job to the end (called by jobs.job_run under its lease)."""
     started = time.perf_counter()
     job = Job.objects.select_related("conversation", "request").get(id=job_id)
     job.attempts = attempt
-    owner = services._owner_of(job.conversation)
+    owner = owners.owner_of(job.conversation)
     video = job.options["video"]
     if video.get("refusal"):
-        services._store_outcome(job, services._Outcome(reply=str(video["refusal"])), duration_ms=0)
+        outcomes.outcome_store(job, outcomes.Outcome(reply=str(video["refusal"])), duration_ms=0)
         return
     made: _Made | None = None
     try:
         made = _generate(job, owner, video) if video.get("generative") else _render(job, owner, video)
-        services.job_progress(job_id=job_id, percent=92, stage="Checking the video", attempt=attempt)
+        jobs.job_progress(job_id=job_id, percent=92, stage="Checking the video", attempt=attempt)
         _store(job, owner, made, duration_ms=round((time.perf_counter() - started) * 1000))
     except _Stopped:
         logger.info("job %s: attempt %d stopped (cancelled or taken over)", job_id, attempt)
     except ProviderRefused as exc:
-        if services._holds(job_id, attempt):
+        if jobs.job_holds(job_id, attempt):
             verdict = content_screen().provider_refusal(owner=owner, job_id=job_id, exc=exc)
-            services._finish(job_id, attempt=attempt, status=Job.Status.REFUSED, code=exc.code or "refused",
+            jobs.job_finish(job_id, attempt=attempt, status=Job.Status.REFUSED, code=exc.code or "refused",
                             message=str(exc), reason=exc.code,
                             review=verdict.as_dict() if verdict.blocked else None)  # fmt: skip
     except ProviderError as exc:
         logger.warning("job %s: the video provider failed: %s", job_id, exc)
-        services._finish(job_id, attempt=attempt, status=Job.Status.FAILED, code="provider_error", message=str(exc))
+        jobs.job_finish(job_id, attempt=attempt, status=Job.Status.FAILED, code="provider_error", message=str(exc))
     except _VideoRefused as exc:
-        services._finish(job_id, attempt=attempt, status=Job.Status.REFUSED, code=exc.code, message=str(exc))
+        jobs.job_finish(job_id, attempt=attempt, status=Job.Status.REFUSED, code=exc.code, message=str(exc))
     except Exception:
         logger.exception("job %s: unexpected failure while making a video", job_id)
-        services._finish(job_id, attempt=attempt, status=Job.Status.FAILED, code="internal_error",
+        jobs.job_finish(job_id, attempt=attempt, status=Job.Status.FAILED, code="internal_error",
                         message=FAILED_MESSAGE)  # fmt: skip
     finally:
         if made is not None and os.path.exists(made.data_path):
@@ -538,7 +538,7 @@ class _VideoRefused(Exception):
 
 def _live_pictures(job: Job, video: dict[str, Any]) -> list[Asset]:
     ids = [uuid.UUID(i) for i in video.get("inputs", [])]
-    owner = services._owner_of(job.conversation)
+    owner = owners.owner_of(job.conversation)
     rows = {a.id: a for a in Asset.objects.filter(owner_filter(owner), id__in=ids, state=Lifecycle.ACTIVE)}
     missing = [i for i in ids if i not in rows]
     if missing:
@@ -554,8 +554,8 @@ def _render(job: Job, owner: Owner, video: dict[str, Any]) -> _Made:
     spec = VideoSpec(**video["spec"])
     pictures = _live_pictures(job, video)
     progress = _Progress(job.id, job.attempts, prefix="Rendering ")
-    services.job_progress(job_id=job.id, percent=8, stage="Opening the pictures", attempt=job.attempts)
-    images = services._load_images([p.id for p in pictures])
+    jobs.job_progress(job_id=job.id, percent=8, stage="Opening the pictures", attempt=job.attempts)
+    images = jobs.images_load([p.id for p in pictures])
     design = pictures[0].plan if spec.motion == "poster" and pictures else None
     handle = tempfile.NamedTemporaryFile(prefix="nanobananas-video-", suffix=f".{spec.format}", delete=False)  # noqa: SIM115
     try:
@@ -597,7 +597,7 @@ def _generate(job: Job, owner: Owner, video: dict[str, Any]) -> _Made:
     spec_values = video.get("spec") or {}
     width, height = int(spec_values.get("width", 1280)), int(spec_values.get("height", 720))
     seconds = min(GENERATED_SECONDS, round(float(spec_values.get("seconds", GENERATED_SECONDS))))
-    first_frame = services._load_image(pictures[0].id) if pictures else None
+    first_frame = jobs.image_load(pictures[0].id) if pictures else None
     prompt = job.request.text
     progress = _Progress(job.id, job.attempts, low=5, high=88)
     made = provider.generate_video(
@@ -679,12 +679,12 @@ def _probe(path: str) -> _Probed:
 def _store(job: Job, owner: Owner, made: _Made, *, duration_ms: int) -> None:
     """Screen and store what attempt `job.attempts` made, unless the job is no longer that run's."""
     attempt = job.attempts
-    if not services._holds(job.id, attempt):
+    if not jobs.job_holds(job.id, attempt):
         raise _Stopped
     for frame in made.screen_frames:
         screened = content_screen().result(owner=owner, job_id=job.id, image=frame)
         if screened.blocked:
-            services._finish(job.id, attempt=attempt, status=Job.Status.REFUSED, code="content_blocked",
+            jobs.job_finish(job.id, attempt=attempt, status=Job.Status.REFUSED, code="content_blocked",
                             message=screened.message, review=screened.audit_details())  # fmt: skip
             return
     extension = EXTENSIONS.get(made.content_type, "mp4")
@@ -708,11 +708,11 @@ def _store(job: Job, owner: Owner, made: _Made, *, duration_ms: int) -> None:
             default_storage.delete(stored_name)
             raise _Stopped
         if attempt > 1:
-            services._delete_blobs_on_commit(
+            blobs.blobs_delete_on_commit(
                 [f"videos/{owner.key}/{job.id}-{earlier}.{extension}" for earlier in range(1, attempt)]
             )
         conversation = Conversation.objects.select_for_update().get(id=job.conversation_id)
-        number = services._next_number(conversation, Asset.Kind.VIDEO)
+        number = conversations.asset_number_next(conversation, Asset.Kind.VIDEO)
         size_words = f"{made.width}x{made.height}, {made.fps} fps"
         reply = Message(
             conversation=conversation,
@@ -763,7 +763,7 @@ def _store(job: Job, owner: Owner, made: _Made, *, duration_ms: int) -> None:
         Conversation.objects.filter(id=conversation.id).update(
             updated_at=now, expires_at=text_deadline(owner=owner, created_at=now)
         )
-        services._enqueue_next(conversation.id)
+        jobs.next_job_queue(conversation.id)
 
 
 # -- previews and posters ------------------------------------------------------------------------------------------
@@ -782,7 +782,7 @@ def video_preview(*, owner: Owner, asset_ids: list[uuid.UUID], spec: VideoSpec) 
     design = pictures[0].plan if spec.motion == "poster" else None
     if spec.motion == "poster" and not design:
         raise InvalidInput("An animated poster is made from a poster designed here.", code="no_design")
-    images = services._load_images([p.id for p in pictures])
+    images = jobs.images_load([p.id for p in pictures])
     out = io.BytesIO()
     try:
         preview_video(spec.model_copy(update={"format": "mp4"}), images, out, design=design)
@@ -801,3 +801,6 @@ def video_poster(*, asset: Asset) -> bytes:
     out = io.BytesIO()
     picture.save(out, format="JPEG", quality=85)
     return out.getvalue()
+
+
+jobs.job_work_register("video", video_job_work)
