@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from playwright.sync_api import expect
+
 from tests.live_server import Server, server_environment
 
 CREATE_USER = """
@@ -32,8 +34,12 @@ def test_create_use_and_revoke_a_token_on_the_me_page(studio_server: Server, pag
     p.click("#token-form button")  # type: ignore[attr-defined]
     secret_box = p.locator("#token-secret")  # type: ignore[attr-defined]
     secret_box.wait_for(state="visible")
-    secret = secret_box.inner_text().rsplit(" ", 1)[-1]
+    secret = p.inner_text("#token-value")  # type: ignore[attr-defined]
     assert secret.startswith("nb_")
+    p.context.grant_permissions(["clipboard-read", "clipboard-write"])  # type: ignore[attr-defined]
+    p.click("#token-copy")  # type: ignore[attr-defined]
+    expect(p.locator("#token-copy")).to_have_text("Copied")  # type: ignore[attr-defined]
+    assert p.evaluate("navigator.clipboard.readText()") == secret  # type: ignore[attr-defined]
     p.locator("#token-list li").first.wait_for()  # type: ignore[attr-defined]
     assert "my script" in p.locator("#token-list li").first.inner_text()  # type: ignore[attr-defined]
 

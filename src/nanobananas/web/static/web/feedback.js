@@ -34,6 +34,20 @@
     return response.status === 204 ? null : response.json();
   }
 
+  // A drawn thumb rather than an emoji: it looks the same on a machine without an emoji font.
+  function thumb(downwards) {
+    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("width", "16");
+    svg.setAttribute("height", "16");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("class", downwards ? "thumb down" : "thumb");
+    const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    path.setAttribute("d", "M14 9V5a3 3 0 0 0-3-3l-4 9v11h11.28a2 2 0 0 0 2-1.7l1.38-9a2 2 0 0 0-2-2.3zM7 22H4a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2h3");
+    svg.append(path);
+    return svg;
+  }
+
   function ratingBar(assetId) {
     const bar = document.createElement("span");
     bar.className = "result-feedback";
@@ -45,8 +59,8 @@
     status.className = "result-feedback-status";
     status.setAttribute("role", "status");
     up.type = down.type = "button";
-    up.textContent = "👍";
-    down.textContent = "👎";
+    up.append(thumb(false));
+    down.append(thumb(true));
     up.setAttribute("aria-label", "Good result");
     down.setAttribute("aria-label", "Bad result");
     up.setAttribute("aria-pressed", "false");

@@ -57,14 +57,41 @@
     }
   }
 
+  // The new token once, with a button that copies it (the clipboard API, or the selection where the page is
+  // not a secure context and that API is missing).
+  function showSecret(token) {
+    const code = document.createElement("code");
+    code.id = "token-value";
+    code.textContent = token;
+    const copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "button small";
+    copy.id = "token-copy";
+    copy.textContent = "Copy";
+    copy.addEventListener("click", async () => {
+      try {
+        if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(token);
+        else {
+          window.getSelection().selectAllChildren(code);
+          if (!document.execCommand("copy")) throw new Error("copy refused");
+        }
+        copy.textContent = "Copied";
+      } catch (error) {
+        window.getSelection().selectAllChildren(code);
+        copy.textContent = "Press Ctrl+C to copy";
+      }
+    });
+    secret.replaceChildren("Copy it now, it will not be shown again: ", code, " ", copy);
+    secret.hidden = false;
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     showError("");
     const name = form.elements.name.value.trim();
     try {
       const created = await api("POST", "/tokens", { name, scopes: ["images:read", "images:write"] });
-      secret.textContent = `Copy it now, it will not be shown again: ${created.token}`;
-      secret.hidden = false;
+      showSecret(created.token);
       form.reset();
       await refresh();
     } catch (error) { showError(error.message); }
