@@ -3,8 +3,9 @@
 `bulk_create` prepares every value of every row through the field's full conversion chain, and
 `QuerySet.delete` loads every row it deletes (and the rows that point at them) to run its collector.
 For the purge's thousands of receipts and deleted rows that bookkeeping cost more than the work;
-these helpers convert each column once per type and delete by id, keeping the same rules: the
-columns are the model's own, and a relation that must cascade is still deleted by Django's collector.
+these helpers convert each column once per type and delete by id with plain SQL, keeping the
+collector's rules: the columns are the model's own, SET_NULL and CASCADE relations are followed set by
+set, and whatever else (a PROTECT or RESTRICT with rows, a delete signal) still goes to the collector.
 """
 
 from __future__ import annotations
@@ -15,10 +16,14 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connections, models
+from django.db.models.constants import OnConflict
 from django.db.models.deletion import get_candidate_relations_to_delete
 from django.db.models.signals import post_delete, pre_delete
 
 __all__ = ["rows_delete", "rows_insert"]
+
+# Rows per statement: well under every backend's limit on parameters (SQLite 32,766, PostgreSQL 65,535).
+_CHUNK = 500
 
 
 def _converter(field: models.Field[Any, Any], alias: str) -> Callable[[Any], Any] | None:
@@ -35,10 +40,16 @@ def _converter(field: models.Field[Any, Any], alias: str) -> Callable[[Any], Any
 
 
 def rows_insert(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]], *, using: str = "default"
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    ignore_conflicts: bool = False,
+    using: str = "default",
 ) -> int:
     """INSERT `rows` (values in the order of the field names `columns`) with one executemany. Fields not
-    named take their database default, so they must be nullable or have an auto value (the id)."""
+    named take their database default, so they must be nullable or have an auto value (the id). With
+    `ignore_conflicts`, a row that would break a unique constraint is skipped (a name already listed)."""
     fields = [field for name in columns if isinstance(field := model._meta.get_field(name), models.Field)]
     if len(fields) != len(columns):
         raise ValueError(f"not all of {columns} are concrete fields of {model.__name__}")
@@ -53,31 +64,70 @@ def rows_insert(
     if not values:
         return 0
     connection = connections[using]
-    quoted = ", ".join(connection.ops.quote_name(field.get_attname_column()[1] or field.name) for field in fields)
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    quoted = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
+    suffix = connection.ops.on_conflict_suffix_sql(fields, on_conflict, [], []) if on_conflict else ""
+    statement = (
+        f"{connection.ops.insert_statement(on_conflict=on_conflict)} {connection.ops.quote_name(model._meta.db_table)}"
+        f" ({quoted}) VALUES ({placeholders}) {suffix}"
+    )
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) VALUES ({placeholders})", values
-        )
+        cursor.executemany(statement.rstrip(), values)
     return len(values)
 
 
+def _in(values: Sequence[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
 def rows_delete(model: type[models.Model], ids: Sequence[Any], *, using: str = "default") -> int:
-    """Delete the rows with these primary keys without loading them: a SET_NULL relation to them is
-    cleared with one UPDATE; if another relation (a cascade) has rows pointing at them, or anything
-    listens to the model's delete signals, Django's collector does the deleting instead."""
+    """Delete the rows with these primary keys (as Python values or as the database returned them)
+    without loading them, the way Django's collector would: a SET_NULL relation to them is cleared with
+    one UPDATE, a CASCADE relation's rows are deleted the same way first (by their own ids, read in one
+    SELECT). A PROTECT or RESTRICT relation with rows, any other rule, or a listener on a delete signal
+    hands the work to the collector, which raises or does what the rule says."""
     if not ids:
         return 0
-    rows = model._base_manager.using(using).filter(pk__in=ids)
     if pre_delete.has_listeners(model) or post_delete.has_listeners(model):
-        return rows.delete()[0]
-    # The collector's own list: it includes the relations hidden with related_name="+".
-    for candidate in get_candidate_relations_to_delete(model._meta):
-        relation: Any = candidate  # a ForeignObjectRel: its model, field and on_delete rule
-        related = relation.related_model._base_manager.using(using)
-        pointing = related.filter(**{f"{relation.field.name}__in": ids})
-        if relation.on_delete is models.SET_NULL:
-            pointing.update(**{relation.field.name: None})
-        elif relation.on_delete is not models.DO_NOTHING and pointing.exists():
-            return rows.delete()[0]
-    return int(rows._raw_delete(using))
+        return model._base_manager.using(using).filter(pk__in=ids).delete()[0]
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    convert = _converter(model._meta.pk, using)
+    deleted = 0
+    for first in range(0, len(ids), _CHUNK):
+        chunk = list(ids[first : first + _CHUNK])
+        if convert:
+            chunk = [convert(value) for value in chunk]
+        # The collector's own list: it includes the relations hidden with related_name="+".
+        for candidate in get_candidate_relations_to_delete(model._meta):
+            relation: Any = candidate  # a ForeignObjectRel: its model, field and on_delete rule
+            related, field = relation.related_model, relation.field
+            if relation.on_delete is models.DO_NOTHING:
+                continue
+            if field.target_field != model._meta.pk:
+                return deleted + _collector_delete(model, ids[first:], using)
+            table, column = quote(related._meta.db_table), quote(field.column)
+            where = f"{column} IN ({_in(chunk)})"
+            with connection.cursor() as cursor:
+                if relation.on_delete is models.SET_NULL:
+                    cursor.execute(f"UPDATE {table} SET {column} = NULL WHERE {where}", chunk)
+                    continue
+                cursor.execute(f"SELECT {quote(related._meta.pk.column)} FROM {table} WHERE {where}", chunk)
+                pointing = [row[0] for row in cursor.fetchall()]
+            if related is model:  # rows of this batch pointing at each other go with the batch
+                pointing = list(set(pointing) - set(chunk))
+            if not pointing:
+                continue
+            if relation.on_delete is not models.CASCADE:
+                return deleted + _collector_delete(model, ids[first:], using)
+            rows_delete(related, pointing, using=using)
+        with connection.cursor() as cursor:
+            pk = quote(model._meta.pk.column)
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE {pk} IN ({_in(chunk)})", chunk)
+            deleted += cursor.rowcount
+    return deleted
+
+
+def _collector_delete(model: type[models.Model], ids: Sequence[Any], using: str) -> int:
+    return model._base_manager.using(using).filter(pk__in=ids).delete()[0]

@@ -143,6 +143,11 @@ def _owner_key(row: Any) -> str:
     return f"u{row.owner_user_id}" if row.owner_user_id is not None else f"g{row.owner_guest_id}"
 
 
+# A long purge checkpoints SQLite's WAL every this many deleted rows (and always once at its end): often
+# enough that the WAL stays small, rarely enough that pages written by many batches are copied once.
+CHECKPOINT_ROWS = 10_000
+
+
 def _checkpoint() -> None:
     """SQLite: move the WAL into the main file and truncate it, so deleted bytes leave both files."""
     # Inside an enclosing transaction (a caller's, or a test's) the checkpoint cannot run; the next
@@ -177,7 +182,9 @@ def _purge_assets(batch: int, result: PurgeResult) -> int:
     columns = ("id", "blob_name", "owner_user_id", "owner_guest_id", "conversation_id", "message_id", "number",
                "sha256", "deletion_reason", "created_at", "expires_at", "queued_at", "byte_size")  # fmt: skip
     with transaction.atomic():
-        queued = unheld(Asset.objects.filter(state=Lifecycle.QUEUED), kind="asset").order_by("queued_at")
+        # In the order of the (state, expires_at) index: each batch reads only the rows it takes, where an
+        # order without an index would read and sort every queued row again for every batch.
+        queued = unheld(Asset.objects.filter(state=Lifecycle.QUEUED), kind="asset").order_by("expires_at")
         # Read as the database stores them: the receipts take the same values back, with no conversion
         # to Python objects and back per value.
         sql, params = queued.select_for_update().values_list(*columns)[:batch].query.sql_with_params()
@@ -186,10 +193,10 @@ def _purge_assets(batch: int, result: PurgeResult) -> int:
             rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         if not rows:
             return 0
-        names = {a["blob_name"] for a in rows}
-        already = set(PendingBlobDeletion.objects.filter(blob_name__in=names).values_list("blob_name", flat=True))
-        pending = [(name, now, 0, "") for name in sorted(names - already)]
-        rows_insert(PendingBlobDeletion, ("blob_name", "created_at", "attempts", "last_error"), pending)
+        # A name already waiting (an earlier purge could not delete its bytes) keeps its row and attempts.
+        pending = [(name, now, 0, "") for name in sorted({a["blob_name"] for a in rows})]
+        rows_insert(PendingBlobDeletion, ("blob_name", "created_at", "attempts", "last_error"), pending,
+                    ignore_conflicts=True)  # fmt: skip
         purged_at = connection.ops.adapt_datetimefield_value(now)  # once, in the database's own form
         rows_insert(DeletionReceipt, _RECEIPT_COLUMNS, [_asset_receipt(a, purged_at) for a in rows])
         rows_delete(Asset, [a["id"] for a in rows])
@@ -199,7 +206,17 @@ def _purge_assets(batch: int, result: PurgeResult) -> int:
     return len(rows)
 
 
+def _text_receipt(kind: str, row: Any, owner: Any, conversation_id: Any, text: str, purged_at: Any) -> tuple[Any, ...]:
+    """A deletion receipt's values (in _RECEIPT_COLUMNS order) for a message or a conversation: the text
+    is opened only to hash it."""
+    reason = row.deletion_reason or DeletionReceipt.Reason.RETENTION.value
+    return (kind, str(row.id), _owner_key(owner), conversation_id, None, None, _sha256_of_text(text), reason,
+            row.created_at, row.expires_at, row.queued_at, purged_at)  # fmt: skip
+
+
 def _purge_messages(batch: int, result: PurgeResult) -> int:
+    """Delete one batch of queued messages without images: a receipt each (the hash of the text), then
+    the rows, in bulk (core/bulk.py); their jobs go with them as the model's relations say."""
     from nanobananas.studio.models import Asset, Lifecycle, Message
 
     now = timezone.now()
@@ -207,33 +224,27 @@ def _purge_messages(batch: int, result: PurgeResult) -> int:
         queued = unheld(Message.objects.filter(state=Lifecycle.QUEUED), kind="message").exclude(
             Exists(Asset.objects.filter(message_id=OuterRef("id")))
         )
-        rows = list(queued.select_related("conversation").order_by("queued_at").select_for_update(of=("self",))[:batch])
+        fields = ("id", "sealed_text", "deletion_reason", "created_at", "expires_at", "queued_at", "conversation_id",
+                  "conversation__owner_user_id", "conversation__owner_guest_id")  # fmt: skip
+        rows = list(
+            queued.select_related("conversation").only(*fields).order_by("expires_at")
+            .select_for_update(of=("self",))[:batch]
+        )  # fmt: skip
         if not rows:
             return 0
-        DeletionReceipt.objects.bulk_create(
-            [
-                DeletionReceipt(
-                    kind=DeletionReceipt.Kind.MESSAGE,
-                    item_id=str(m.id),
-                    owner_key=_owner_key(m.conversation),
-                    conversation_id=m.conversation_id,
-                    content_sha256=_sha256_of_text(m.text),
-                    reason=m.deletion_reason or DeletionReceipt.Reason.RETENTION,
-                    created_at=m.created_at,
-                    expires_at=m.expires_at,
-                    queued_at=m.queued_at,
-                    purged_at=now,
-                )
-                for m in rows
-            ]
-        )
-        Message.objects.filter(id__in=[m.id for m in rows]).delete()
+        purged_at = connection.ops.adapt_datetimefield_value(now)
+        kind = DeletionReceipt.Kind.MESSAGE.value
+        receipts = [_text_receipt(kind, m, m.conversation, m.conversation_id, m.text, purged_at) for m in rows]
+        rows_insert(DeletionReceipt, _RECEIPT_COLUMNS, receipts)
+        rows_delete(Message, [m.id for m in rows])
     result.purged["message"] = result.purged.get("message", 0) + len(rows)
     result.receipts += len(rows)
     return len(rows)
 
 
 def _purge_conversations(batch: int, result: PurgeResult) -> int:
+    """Delete one batch of queued conversations with no text or image left: a receipt each (the hash of
+    the title), then the rows, in bulk (core/bulk.py)."""
     from nanobananas.studio.models import Asset, Conversation, Lifecycle, Message
 
     now = timezone.now()
@@ -243,27 +254,16 @@ def _purge_conversations(batch: int, result: PurgeResult) -> int:
             .exclude(Exists(Asset.objects.filter(conversation_id=OuterRef("id"))))
             .exclude(Exists(Message.objects.filter(conversation_id=OuterRef("id"))))
         )
-        rows = list(queued.order_by("queued_at").select_for_update()[:batch])
+        fields = ("id", "sealed_title", "owner_user_id", "owner_guest_id", "deletion_reason", "created_at",
+                  "expires_at", "queued_at")  # fmt: skip
+        rows = list(queued.only(*fields).order_by("expires_at").select_for_update()[:batch])
         if not rows:
             return 0
-        DeletionReceipt.objects.bulk_create(
-            [
-                DeletionReceipt(
-                    kind=DeletionReceipt.Kind.CONVERSATION,
-                    item_id=str(c.id),
-                    owner_key=_owner_key(c),
-                    conversation_id=c.id,
-                    content_sha256=_sha256_of_text(c.title),
-                    reason=c.deletion_reason or DeletionReceipt.Reason.RETENTION,
-                    created_at=c.created_at,
-                    expires_at=c.expires_at,
-                    queued_at=c.queued_at,
-                    purged_at=now,
-                )
-                for c in rows
-            ]
-        )
-        Conversation.objects.filter(id__in=[c.id for c in rows]).delete()
+        purged_at = connection.ops.adapt_datetimefield_value(now)
+        kind = DeletionReceipt.Kind.CONVERSATION.value
+        receipts = [_text_receipt(kind, c, c, c.id, c.title, purged_at) for c in rows]
+        rows_insert(DeletionReceipt, _RECEIPT_COLUMNS, receipts)
+        rows_delete(Conversation, [c.id for c in rows])
     result.purged["conversation"] = result.purged.get("conversation", 0) + len(rows)
     result.receipts += len(rows)
     return len(rows)
@@ -369,12 +369,16 @@ def retention_purge(*, batch: int | None = None) -> PurgeResult:
     result = PurgeResult()
     _purge_exports(result)
     _flush_blobs(result)  # bytes a previous run could not delete (and the expired exports')
+    unchecked = 0  # rows deleted since the last checkpoint
     for purge in (_purge_assets, _purge_messages, _purge_conversations):
         while True:
             done = purge(batch, result)
             if purge is _purge_assets:
                 _flush_blobs(result)
-            _checkpoint()
+            unchecked += done
+            if unchecked >= CHECKPOINT_ROWS:
+                _checkpoint()
+                unchecked = 0
             if done < batch:
                 break
     _purge_guests(result)
