@@ -70,8 +70,8 @@ def _conversation_state(job: Job) -> ConversationState:
         .order_by("number")
     )
     last_edit = next((a for a in reversed(versions) if a.operation == Asset.Operation.EDIT and a.plan), None)
-    mask = job.options.get("mask")
-    uploads = [a for a in uploads if str(a.id) != mask]
+    # A painted area is not a picture: "the first picture" never means one, in this turn or a later one.
+    uploads = [a for a in uploads if a.operation != Asset.Operation.MASK]
     return ConversationState(
         versions=[_ref(a) for a in versions],
         uploads=[_ref(a) for a in uploads if a.message_id != job.request_id],

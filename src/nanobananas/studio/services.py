@@ -169,6 +169,7 @@ def message_send(
             first_upload = asset_number_next(conversation, Asset.Kind.UPLOAD)
             upload_ids: list[uuid.UUID] = []
             for offset, upload in enumerate(prepared):
+                is_mask = mask is not None and offset == len(prepared) - 1
                 asset_id = uuid.uuid4()
                 upload_ids.append(asset_id)
                 blob = blob_write(f"uploads/{owner.key}/{asset_id}.{upload.extension}", upload.data)
@@ -179,7 +180,7 @@ def message_send(
                     message=message,
                     kind=Asset.Kind.UPLOAD,
                     number=first_upload + offset,
-                    operation=Asset.Operation.UPLOAD,
+                    operation=Asset.Operation.MASK if is_mask else Asset.Operation.UPLOAD,
                     blob_name=blob,
                     content_type=upload.content_type,
                     width=upload.width,
