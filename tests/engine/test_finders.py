@@ -221,3 +221,17 @@ def test_a_colour_and_a_generic_noun_mean_an_object_not_the_backdrop() -> None:
     assert _near(_box(mask), (40, 220, 100, 280))
     with pytest.raises(ObjectNotFoundError, match="I could not find a blue thing"):
         find_objects(Image.new("RGB", (300, 200), SKY_BLUE), "the blue thing")
+
+
+def test_crop_to_an_object_keeps_the_object_and_a_margin_around_it() -> None:
+    from nanobananas.engine.ops import get_operation, validate_params
+
+    params = validate_params("crop_object", {"object": "the blue square", "margin": 0.1})
+    result = get_operation("crop_object").apply(_scene(), params)
+
+    # the blue square is x 40..100, y 220..280 (61 px); a margin of 6 px on each side
+    assert abs(result.width - 73) <= 3
+    assert abs(result.height - 73) <= 3
+    middle = np.asarray(result)[result.height // 2, result.width // 2]
+    assert middle[2] > 180
+    assert middle[0] < 80

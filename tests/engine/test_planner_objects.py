@@ -140,3 +140,22 @@ def test_requests_that_find_their_own_thing_keep_their_op(text: str, op: str) ->
 )
 def test_wishes_landscape_kinds_kept_things_and_negations(text: str, expected: list[Step]) -> None:
     assert _steps(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("crop to the red car", [("crop_object", {"object": "the red car", "margin": 0.1}, None, False)]),
+        ("crop around the face", [("crop_object", {"object": "the face", "margin": 0.1}, None, False)]),
+        (
+            "crop it tightly to the yellow box",
+            [("crop_object", {"object": "the yellow box", "margin": 0.03}, None, False)],
+        ),
+        (
+            "crop to the left half",
+            [("crop_box", {"left": 0, "top": 0, "width": 50, "height": 100, "unit": "percent"}, None, False)],
+        ),
+    ],
+)
+def test_crop_to_a_thing(text: str, expected: list[Step]) -> None:
+    assert _steps(text) == expected

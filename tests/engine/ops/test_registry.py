@@ -23,6 +23,7 @@ REQUIRED: dict[str, dict[str, Any]] = {
     "curves": {"preset": "vintage"},
     "draw_shape": {"shape": "star"},
     "erase": {"object": "the red box"},
+    "crop_object": {"object": "the red box"},
     "exposure": {"stops": 0.5},
     "gamma": {"gamma": 1.2},
     "inpaint": {"boxes": [(2, 2, 6, 6)]},

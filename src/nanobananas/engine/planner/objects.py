@@ -83,6 +83,11 @@ _PREPOSITION = re.compile(r"\s+(?:of|on|in|to|for|across|over|inside)\s+$")
 _FINDING_OPS = frozenset({"blur_faces", "remove_background", "replace_background"})
 
 
+_CROP = re.compile(
+    r"^(?:crop|zoom|cut|trim|frame)\s+(?:it\s+|(?:the|this)\s+(?:picture|photo|image|pic)\s+)?(?:in\s+)?(?:down\s+)?"
+    r"(?:(?P<tight>tight(?:ly)?|close(?:ly)?)\s+)?(?:to|around|round|on|onto|in\s+on|on\s+to)\s+(?:just\s+|only\s+)?"
+    r"(?P<object>.+?)(?:\s+(?P<tight2>tightly|closely))?$"
+)
 # "the circle should be green", "(I want) the box to be pink", "can the sky be a bit more orange": a wish about a
 # thing, said as the request "make the circle green".
 _WISH = re.compile(
@@ -130,12 +135,15 @@ def wish_as_request(clause: str) -> str | None:
 
 
 def object_action(clause: str) -> list[OpCall] | None:
-    """Recolour, erase or draw: the calls for a clause that does one of them to a named thing, or None."""
+    """Recolour, erase, crop to or draw: the calls for a clause that does one of them to a named thing, or None."""
     if (erase := _ERASE.match(clause)) is not None:
         queries = parse_objects(erase["object"])
         # The sky, the subject and faces are areas to adjust, not things to paint over.
         if queries and all(query.kind is None for query in queries):
             return [OpCall(op="erase", params={"object": erase["object"]})]
+    if (crop := _CROP.match(clause)) is not None and parse_objects(crop["object"]) is not None:
+        margin = 0.03 if crop["tight"] or crop["tight2"] else 0.1
+        return [OpCall(op="crop_object", params={"object": crop["object"], "margin": margin})]
     if (recolor := _RECOLOR.match(clause)) is not None:
         phrase, colour = recolor["object"] or recolor["object2"], recolor["colour"] or recolor["colour2"]
         value = _colour_value(colour)
