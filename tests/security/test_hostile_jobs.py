@@ -76,6 +76,19 @@ class Topology:
         extra = {"NANOBANANAS_DATABASE_URL": self.database_url, "NANOBANANAS_REDIS_URL": self.redis_url}
         return {name: value for name, value in extra.items() if value}
 
+    def plans_allow_fake(self) -> None:
+        """Every plan of the running server lists the fake provider these servers are set up with (the seeded
+        Guest and Free plans list only the built-in engine, and routing leaves out what a plan does not list)."""
+        sql = 'UPDATE accounts_plan SET allowed_providers = \'["builtin", "gemini", "openai", "fake"]\''
+        if self.database_url is None:
+            with sqlite3.connect(self.home / "nanobananas.sqlite3") as database:
+                database.execute(sql)
+            return
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as database:
+            database.execute(sql)
+
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         if self.database_url is None:
             with sqlite3.connect(f"file:{self.home / 'nanobananas.sqlite3'}?mode=ro", uri=True) as database:
@@ -123,6 +136,7 @@ def test_a_provider_call_longer_than_the_stale_timeout_runs_once_and_stores_one_
         **topology.env(),
     }
     server = start_server(home, extra_env=env)
+    topology.plans_allow_fake()
     second_worker: subprocess.Popen[bytes] | None = None
     second_log = home / "second-worker.log"
     try:

@@ -46,6 +46,7 @@ def test_a_job_posted_to_one_web_process_streams_through_another_by_notices(topo
     }
     first = start_server(home, extra_args=["--no-worker"], extra_env=env)
     second = start_server(home / "second", extra_args=["--no-worker"], extra_env={**env, "NANOBANANAS_HOME": str(home)})
+    topology.plans_allow_fake()
     worker: subprocess.Popen[bytes] | None = None
     try:
         guest = Guest(first)

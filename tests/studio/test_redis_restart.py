@@ -26,7 +26,7 @@ import pytest
 from tests import settings
 from tests.conftest import require_service
 from tests.live_server import server_environment, start_server
-from tests.security.test_hostile_jobs import Guest, _postgres_admin
+from tests.security.test_hostile_jobs import Guest, Topology, _postgres_admin
 from tests.studio.test_worker_loss import REPO, _start_worker
 
 STALE_SECONDS = 6
@@ -120,6 +120,7 @@ def test_a_redis_restart_mid_run_loses_no_accepted_job(
         "NANOBANANAS_RATE_LIMITS": "false",
     }
     server = start_server(home, extra_args=["--no-worker"], extra_env=env)
+    Topology(home, database_url=database_url).plans_allow_fake()
     worker = _start_worker({**server_environment(home), **env}, home / "worker.log")
     try:
         guest = Guest(server)

@@ -44,6 +44,7 @@ def test_a_job_of_a_killed_worker_is_finished_by_another_within_30_seconds(topol
         **topology.env(),
     }
     server = start_server(home, extra_args=["--no-worker"], extra_env=env)
+    topology.plans_allow_fake()
     worker_env = {**server_environment(home), **env}
     workers: list[subprocess.Popen[bytes]] = []
     try:
