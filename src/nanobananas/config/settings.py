@@ -108,7 +108,7 @@ if ENV.database_url:
     # thread of its own, and each such thread kept its connection after the request; 50 visitors on two web
     # processes used up PostgreSQL's 100 connections. The pool bounds a process at NANOBANANAS_DATABASE_POOL_SIZE
     # and hands a connection back when the request (or the job) closes it.
-    _database = dict(dj_database_url.parse(ENV.database_url, conn_max_age=0))
+    _database: dict[str, Any] = dict(dj_database_url.parse(ENV.database_url, conn_max_age=0))
     _database["OPTIONS"] = {
         **_database.get("OPTIONS", {}),
         "pool": {"min_size": 1, "max_size": ENV.database_pool_size, "timeout": 10},
