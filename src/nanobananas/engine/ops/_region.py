@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import numpy as np
 from PIL import Image
+from pydantic import AfterValidator, Field
 
 from nanobananas.engine.ops._pixels import normalize_mode
 from nanobananas.engine.plan import Region
 
-__all__ = ["apply_in_region", "mask_in_picture", "region_mask"]
+__all__ = ["ObjectPhrase", "apply_in_region", "mask_in_picture", "region_mask"]
+
+
+def _findable(phrase: str) -> str:
+    from nanobananas.engine.finders import parse_objects  # the finders use the ops' helpers: imported on use
+
+    if parse_objects(phrase) is None:
+        raise ValueError(f"{phrase!r} names no thing the engine can find")
+    return phrase
+
+
+ObjectPhrase = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_findable)]
+"""An op parameter naming one thing in the picture as a request does ("the red ball"): refused at validation
+when the finders cannot look for it."""
 
 
 def mask_in_picture(image: Image.Image, region: Region) -> Image.Image:

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from nanobananas.engine.ops._pixels import normalize_mode
+from nanobananas.engine.ops._region import ObjectPhrase
 from nanobananas.engine.ops.registry import OpParams, register
 
 __all__ = ["CropObjectParams", "crop_object"]
 
 
 class CropObjectParams(OpParams):
-    object: str = Field(min_length=1, max_length=200, description="the thing to crop to, as the request names it")
+    object: ObjectPhrase = Field(description="the thing to crop to, as the request names it")
     margin: float = Field(default=0.1, ge=0, le=1, description="room around the thing, as a share of its size")
-
-    @field_validator("object")
-    @classmethod
-    def _findable(cls, phrase: str) -> str:
-        from nanobananas.engine.finders import parse_objects
-
-        if parse_objects(phrase) is None:
-            raise ValueError(f"{phrase!r} names no thing the engine can find")
-        return phrase
 
 
 @register("crop_object", version=1, params=CropObjectParams, summary="crop to one thing, with a margin around it")

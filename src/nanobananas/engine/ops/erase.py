@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from nanobananas.engine.ops._pixels import normalize_mode, on_rgb
+from nanobananas.engine.ops._region import ObjectPhrase
 from nanobananas.engine.ops.inpaint import FillMethod, fill_from_surroundings
 from nanobananas.engine.ops.registry import OpParams, register
 
@@ -19,18 +20,9 @@ __all__ = ["EraseParams", "erase"]
 
 
 class EraseParams(OpParams):
-    object: str = Field(min_length=1, max_length=200, description="the thing to erase, as the request names it")
+    object: ObjectPhrase = Field(description="the thing to erase, as the request names it")
     method: FillMethod = "continue"
     grow: float = Field(default=0.012, ge=0, le=0.1, description="mask growth, share of the shorter side")
-
-    @field_validator("object")
-    @classmethod
-    def _findable(cls, phrase: str) -> str:
-        from nanobananas.engine.finders import parse_objects
-
-        if parse_objects(phrase) is None:
-            raise ValueError(f"{phrase!r} names no thing the engine can find")
-        return phrase
 
 
 @register("erase", version=1, params=EraseParams, summary="erase one object and fill from its surroundings")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 from PIL import Image
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from nanobananas.engine.ops._color import Color, rgb_of
 from nanobananas.engine.ops._pixels import normalize_mode, on_rgb
+from nanobananas.engine.ops._region import ObjectPhrase
 from nanobananas.engine.ops.registry import OpParams, register
 
 __all__ = ["RecolorParams", "recolor"]
@@ -18,18 +19,9 @@ _LIGHTNESS_SHIFT = 0.6
 
 
 class RecolorParams(OpParams):
-    object: str = Field(min_length=1, max_length=200, description="the thing to recolour, as the request names it")
+    object: ObjectPhrase = Field(description="the thing to recolour, as the request names it")
     color: Color
     amount: float = Field(default=1.0, gt=0, le=1, description="1 is the new colour, less moves part of the way")
-
-    @field_validator("object")
-    @classmethod
-    def _findable(cls, phrase: str) -> str:
-        from nanobananas.engine.finders import parse_objects
-
-        if parse_objects(phrase) is None:
-            raise ValueError(f"{phrase!r} names no thing the engine can find")
-        return phrase
 
 
 def _lab(rgb: np.ndarray) -> np.ndarray:
